@@ -1,0 +1,14 @@
+"""The HTTP API: each app's ninja router, assembled under /api/v1/ with one OpenAPI document."""
+
+from ninja import NinjaAPI
+
+from art28 import __version__
+from art28.core.auth import StaffMfaSessionAuth, TokenAuth
+
+api = NinjaAPI(
+    title="art28 API",
+    version=__version__,
+    description="Processor commitments, run and proven. Authenticate with `Authorization: Bearer <token>`.",
+    auth=[TokenAuth(), StaffMfaSessionAuth()],
+    urls_namespace="api",
+)

@@ -1,0 +1,209 @@
+"""Organisations (the controllers), users and their roles, API tokens, and the audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from art28.core.roles import CUSTOMER_ROLES, STAFF_ROLES, STAFF_WRITERS, Role
+
+
+class Language(models.TextChoices):
+    EN = "en", "English"
+    FR = "fr", "Français"
+    DE = "de", "Deutsch"
+    IT = "it", "Italiano"
+
+
+class Organisation(models.Model):
+    """A customer of the provider: the controller whose personal data the provider processes (Art. 28)."""
+
+    ref = models.CharField(_("reference"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.EN)
+    privacy_email = models.EmailField(_("privacy contact"), blank=True)
+    security_email = models.EmailField(
+        _("security contact"), blank=True, help_text=_("Empty: the privacy contact receives security notices.")
+    )
+    # ';'-separated ISO codes, sorted; empty means the provider default (ART28_ALLOWED_COUNTRIES).
+    allowed_countries = models.CharField(_("allowed countries"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ref})"
+
+    @property
+    def allowed_country_list(self) -> list[str]:
+        """The residency policy in force: the organisation's own, or the provider default (S1)."""
+        if self.allowed_countries:
+            return self.allowed_countries.split(";")
+        return list(settings.ART28_ALLOWED_COUNTRIES)
+
+    @property
+    def uses_default_policy(self) -> bool:
+        return not self.allowed_countries
+
+    @property
+    def security_contact(self) -> str:
+        return self.security_email or self.privacy_email
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        if not email:
+            raise ValueError("A user needs an e-mail address")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("role", Role.ADMIN)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: provider staff (no organisation) or a customer user (exactly one organisation)."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, blank=True)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="user_customer_roles_have_one_organisation",
+                condition=(
+                    Q(role__in=[r.value for r in CUSTOMER_ROLES], organisation__isnull=False)
+                    | Q(role__in=[r.value for r in STAFF_ROLES], organisation__isnull=True)
+                ),
+                violation_error_message=_("Customer users belong to exactly one organisation; staff belong to none."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_staff(self) -> bool:
+        """Provider staff (any staff role). Django's admin additionally requires the admin role."""
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_customer(self) -> bool:
+        return self.role in CUSTOMER_ROLES
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in STAFF_WRITERS or self.role == Role.CUSTOMER_ADMIN
+
+
+def _token_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A per-user API token. Only its SHA-256 is stored; the secret is shown once, at creation."""
+
+    PREFIX = "art28_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12, help_text="The first characters, to tell tokens apart.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def new_secret(cls) -> tuple[str, str]:
+        """A fresh secret and its digest."""
+        secret = cls.PREFIX + secrets.token_urlsafe(32)
+        return secret, _token_digest(secret)
+
+    @classmethod
+    def find_active(cls, secret: str) -> ApiToken | None:
+        token = (
+            cls.objects.select_related("user", "user__organisation")
+            .filter(digest=_token_digest(secret), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None or (token.expires_at and token.expires_at <= timezone.now()):
+            return None
+        return token
+
+
+class AuditEntry(models.Model):
+    """One change, chained to the previous entry by SHA-256 so that any edit or deletion shows.
+
+    ``hash = sha256(prev_hash + canonical JSON of the entry's fields)``; see core/audit.py.
+    The actor is kept as an id and a label, not as a foreign key, so deleting a user changes no entry.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=254)
+    action = models.CharField(max_length=100, db_index=True)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=100, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_repr}"
+
+
+class AuditChainHead(models.Model):
+    """A single row holding the chain's last entry; locking it serialises appends (PostgreSQL)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

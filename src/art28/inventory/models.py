@@ -1,0 +1,177 @@
+"""Where customer data lives: sites, the asset tree, placements of customer data, and flows (S1)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from art28.core.models import Organisation
+
+
+class Site(models.Model):
+    """A datacenter or room. ``operator`` empty = the provider's own; else the colocation company."""
+
+    class CountrySource(models.TextChoices):
+        DECLARED = "declared", _("declared in the import")
+        NETBOX_REGION = "netbox-region", _("NetBox region")
+        NETBOX_CUSTOM_FIELD = "netbox-custom-field", _("NetBox custom field")
+        UNKNOWN = "unknown", _("unknown")
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2; empty = unknown location")
+    )
+    country_source = models.CharField(max_length=30, choices=CountrySource.choices, default=CountrySource.DECLARED)
+    # What exactly the country was read from (e.g. the NetBox region slug), for the record.
+    country_source_detail = models.CharField(max_length=200, blank=True)
+    operator = models.CharField(_("operator"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_colocation(self) -> bool:
+        return bool(self.operator)
+
+
+class Service(models.Model):
+    """A product of the provider (web hosting, object storage …); assets serve one."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssetKind(models.TextChoices):
+    HOST = "host", _("host")
+    VM = "vm", _("virtual machine")
+    VOLUME = "volume", _("volume")
+    STORAGE_CLUSTER = "storage_cluster", _("storage cluster")
+    BUCKET = "bucket", _("bucket")
+    DATABASE = "database", _("database")
+    MAILSTORE = "mailstore", _("mailstore")
+    BACKUP_SET = "backup_set", _("backup set")
+
+
+class Asset(models.Model):
+    """A node of the asset tree (host > vm > volume, storage cluster > volume …).
+
+    ``location`` is the effective site: the asset's own, else its nearest ancestor's. It is
+    maintained by ``inventory.engine.refresh_locations`` after every write to the tree.
+    """
+
+    ref = models.CharField(_("reference"), max_length=128, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=AssetKind.choices)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="assets")
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, related_name="assets")
+    location = models.ForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="located_assets", editable=False
+    )
+
+    class Meta:
+        ordering = ["ref"]
+        constraints = [
+            models.CheckConstraint(
+                name="asset_not_its_own_parent",
+                condition=~Q(parent=F("pk")),
+                violation_error_message=_("An asset cannot be its own parent."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.ref
+
+
+class Placement(models.Model):
+    """A customer's personal data on an asset, with what is stored and how much."""
+
+    customer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="placements")
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="placements")
+    # Sorted, ';'-separated, so that re-importing the same categories in another order changes nothing.
+    data_categories = models.CharField(_("data categories"), max_length=500, blank=True)
+    subjects = models.PositiveBigIntegerField(_("estimated data subjects"), default=0)
+    records = models.PositiveBigIntegerField(_("estimated records"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "asset"],
+                name="placement_one_per_customer_and_asset",
+                violation_error_message=_("This customer already has a placement on this asset."),
+            )
+        ]
+        indexes = [models.Index(fields=["asset"], name="placement_asset_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.customer.ref}@{self.asset.ref}"
+
+    @property
+    def category_list(self) -> list[str]:
+        return self.data_categories.split(";") if self.data_categories else []
+
+
+class FlowKind(models.TextChoices):
+    REPLICATION = "replication", _("replication")
+    BACKUP = "backup", _("backup")
+    SUPPORT_ACCESS = "support_access", _("support access")
+    TRANSFER = "transfer", _("transfer")
+
+
+class Flow(models.Model):
+    """Data leaving an asset, to another asset, a site or a country.
+
+    A flow carries the data of every placement on its asset or below it; data it brings to another
+    asset is carried on by that asset's flows (see residency.engine).
+    """
+
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="flows")
+    kind = models.CharField(_("kind"), max_length=20, choices=FlowKind.choices)
+    to_asset = models.ForeignKey(Asset, on_delete=models.PROTECT, null=True, blank=True, related_name="incoming_flows")
+    to_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="incoming_flows")
+    to_country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="flow_has_exactly_one_destination",
+                condition=(
+                    Q(to_asset__isnull=False, to_site__isnull=True, to_country="")
+                    | Q(to_asset__isnull=True, to_site__isnull=False, to_country="")
+                    | (Q(to_asset__isnull=True, to_site__isnull=True) & ~Q(to_country=""))
+                ),
+                violation_error_message=_("A flow goes to exactly one of: an asset, a site, a country."),
+            ),
+            models.UniqueConstraint(
+                F("asset"),
+                F("kind"),
+                Coalesce(F("to_asset"), 0),
+                Coalesce(F("to_site"), 0),
+                F("to_country"),
+                name="flow_unique_per_destination",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset.ref} → {self.destination_label} ({self.kind})"
+
+    @property
+    def destination_label(self) -> str:
+        """The destination as written in flows.csv: the asset ref, site code or country code."""
+        if self.to_asset_id:
+            return self.to_asset.ref  # type: ignore[union-attr]
+        if self.to_site_id:
+            return self.to_site.code  # type: ignore[union-attr]
+        return self.to_country

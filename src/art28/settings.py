@@ -1,0 +1,207 @@
+"""Settings, all from the environment (12-factor). See README.md, "Configuration"."""
+
+from pathlib import Path
+
+import environ
+
+SOURCE_DIR = Path(__file__).resolve().parent
+env = environ.Env()
+
+# Where art28 keeps its own files (the SQLite database, the signing key) unless told otherwise.
+DATA_DIR = Path(env.str("ART28_DATA_DIR", default=str(Path.cwd() / "var")))
+
+DEBUG = env.bool("ART28_DEBUG", default=False)
+SECRET_KEY = env.str(
+    "SECRET_KEY",
+    default="insecure-development-key-set-SECRET_KEY-in-production" if DEBUG else "",
+)
+if not SECRET_KEY:
+    # Without DEBUG a real key is required; fall back to a per-data-dir key so a fresh machine still runs.
+    _key_file = DATA_DIR / "secret-key.txt"
+    if not _key_file.exists():
+        import secrets
+
+        _key_file.parent.mkdir(parents=True, exist_ok=True)
+        _key_file.write_text(secrets.token_urlsafe(50))
+        _key_file.chmod(0o600)
+    SECRET_KEY = _key_file.read_text().strip()
+
+ALLOWED_HOSTS = env.list("ART28_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("ART28_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "art28.core",
+    "art28.inventory",
+    "art28.residency",
+    "art28.staff",
+    "art28.portal",
+    "art28.trust",
+    "art28.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "art28.core.middleware.StaffMfaRequiredMiddleware",
+]
+
+ROOT_URLCONF = "art28.urls"
+WSGI_APPLICATION = "art28.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SOURCE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "art28.core.context_processors.art28",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'art28.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # WAL lets the web server read while the task worker writes; IMMEDIATE takes the write
+            # lock at BEGIN so two writers queue instead of failing with "database is locked".
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {
+    "default": {
+        "BACKEND": env.str("ART28_TASK_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# django-allauth: e-mail logins, no self-service sign-up (staff create accounts), TOTP for MFA.
+ACCOUNT_ADAPTER = "art28.core.auth.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("ART28_PROVIDER_NAME", default="art28")
+
+# Staff must enrol a TOTP device before they can use art28 (ART28_STAFF_MFA_REQUIRED=0 turns it off
+# for a local demo, so that the printed demo logins work without an authenticator app).
+ART28_STAFF_MFA_REQUIRED = env.bool("ART28_STAFF_MFA_REQUIRED", default=True)
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env.bool("ART28_SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = 60 * 60 * 8
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch"), ("it", "Italiano")]
+LOCALE_PATHS = [SOURCE_DIR / "locale"]
+TIME_ZONE = env.str("ART28_TIME_ZONE", default="Europe/Zurich")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# EMAIL_URL (smtp://host:port, smtp+tls://user:pass@host:587, consolemail://) → Django 6.1's MAILERS.
+_mail = env.email_url("EMAIL_URL", default="consolemail://")
+_SMTP_OPTIONS = {
+    "EMAIL_HOST": "host",
+    "EMAIL_PORT": "port",
+    "EMAIL_HOST_USER": "username",
+    "EMAIL_HOST_PASSWORD": "password",
+    "EMAIL_USE_TLS": "use_tls",
+    "EMAIL_USE_SSL": "use_ssl",
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _mail["EMAIL_BACKEND"],
+        "OPTIONS": (
+            {_SMTP_OPTIONS[k]: v for k, v in _mail.items() if k in _SMTP_OPTIONS and v not in (None, "")}
+            | {"timeout": 10}
+        )
+        if _mail["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env.str("ART28_FROM_EMAIL", default="art28@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("ART28_LOG_LEVEL", default="WARNING")},
+}
+
+# --- art28's own settings -------------------------------------------------------------------------
+# The provider, as it appears in records, attestations and the trust center.
+ART28_PROVIDER_NAME = env.str("ART28_PROVIDER_NAME", default="Example Hosting SA")
+ART28_PROVIDER_ADDRESS = env.str("ART28_PROVIDER_ADDRESS", default="Rue du Lac 1, 1200 Genève, Switzerland")
+ART28_PROVIDER_COUNTRY = env.str("ART28_PROVIDER_COUNTRY", default="CH")
+ART28_DPO_NAME = env.str("ART28_DPO_NAME", default="")
+ART28_DPO_EMAIL = env.str("ART28_DPO_EMAIL", default="dpo@localhost")
+# Countries where customer data may be stored or sent when a customer has no policy of its own (S1).
+ART28_ALLOWED_COUNTRIES = [c.upper() for c in env.list("ART28_ALLOWED_COUNTRIES", default=["CH"])]
+# Ed25519 private key (PEM) that signs residency attestations; `art28 signing-key-create` makes one.
+ART28_SIGNING_KEY_FILE = Path(env.str("ART28_SIGNING_KEY_FILE", default=str(DATA_DIR / "signing-key.pem")))
+# NetBox has no country field: an optional site custom field that holds the ISO 3166-1 alpha-2 code.
+ART28_NETBOX_COUNTRY_FIELD = env.str("ART28_NETBOX_COUNTRY_FIELD", default="")
+# Rows per batch when importing; bounds memory on 1M-row inputs.
+ART28_IMPORT_BATCH = env.int("ART28_IMPORT_BATCH", default=5000)

@@ -1,0 +1,17 @@
+"""The provider's back-office dashboard: one glance at every commitment's state."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from art28.core.auth import staff_required
+from art28.inventory.selectors import inventory_counts
+from art28.residency.selectors import residency_summary
+
+
+@staff_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "staff/dashboard.html",
+        {"counts": inventory_counts(), "residency": residency_summary()},
+    )

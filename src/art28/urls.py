@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from art28.api.urls import api
+from art28.core import views as core_views
+
+admin.site.site_header = "art28 administration"
+admin.site.has_permission = core_views.admin_site_permission  # type: ignore[method-assign]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("art28.staff.urls")),
+    path("staff/inventory/", include("art28.inventory.urls")),
+    path("staff/residency/", include("art28.residency.urls")),
+    path("portal/", include("art28.portal.urls")),
+    path("trust/", include("art28.trust.urls")),
+    path("api/v1/", api.urls),
+]
