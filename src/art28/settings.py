@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "art28.residency",
     "art28.staff",
     "art28.portal",
+    "art28.demo",
     "art28.trust",
     "art28.api",
 ]
@@ -154,6 +155,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request without it
+# The project-wide stylesheet lives in src/art28/static/ (not in an app), so the finders need telling.
+STATICFILES_DIRS = [SOURCE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

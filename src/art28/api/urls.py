@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from art28 import __version__
 from art28.core.auth import StaffMfaSessionAuth, TokenAuth
+from art28.residency.api import router as residency_router
 
 api = NinjaAPI(
     title="art28 API",
@@ -12,3 +13,6 @@ api = NinjaAPI(
     auth=[TokenAuth(), StaffMfaSessionAuth()],
     urls_namespace="api",
 )
+
+# Each app's router, under its own prefix (DESIGN.md: one router per app, assembled here).
+api.add_router("/residency/", residency_router)

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from art28.core.models import AuditEntry, Organisation, User
+from art28.core.models import ApiToken, AuditEntry, Organisation, User
 
 
 def organisation_for_user(user: User) -> Organisation:
@@ -14,3 +14,12 @@ def organisation_for_user(user: User) -> Organisation:
 
 def audit_entries_for_organisation(organisation: Organisation) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(organisation_id=organisation.pk).order_by("-seq")
+
+
+def api_tokens_for_user(user: User) -> QuerySet[ApiToken]:
+    """The user's own tokens, newest first (revoked ones too, for the record)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def api_token_for_user(user: User, token_id: int) -> ApiToken | None:
+    return ApiToken.objects.filter(user=user, pk=token_id).select_related("user").first()

@@ -1,12 +1,80 @@
-"""Staff pages on the inventory."""
+"""Staff pages on the inventory: sites, assets (searchable) and one asset in its tree."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from art28.core.auth import staff_required
-from art28.inventory.selectors import site_overview
+from art28.core.countries import country_name
+from art28.inventory.models import AssetKind, Site
+from art28.inventory.selectors import asset_detail, asset_search, placement_counts, services, site_overview
+
+ASSETS_PER_PAGE = 50
 
 
 @staff_required
 def site_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "inventory/site_list.html", {"sites": site_overview()})
+    default_allowed = set(settings.ART28_ALLOWED_COUNTRIES)
+    sites = [
+        (site, country_name(site.country), bool(site.country) and site.country not in default_allowed)
+        for site in site_overview()
+    ]
+    return render(
+        request,
+        "inventory/site_list.html",
+        {"sites": sites, "default_allowed": [country_name(c) for c in sorted(default_allowed)]},
+    )
+
+
+@dataclass(frozen=True)
+class AssetFilters:
+    ref: str
+    kind: str
+    site_code: str
+    service_id: int | None
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@staff_required
+def asset_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    filters = AssetFilters(
+        ref=request.GET.get("q", "").strip(),
+        kind=kind if kind in AssetKind.values else "",
+        site_code=request.GET.get("site", "").strip(),
+        service_id=_int_or_none(request.GET.get("service")),
+    )
+    assets = asset_search(
+        ref=filters.ref, kind=filters.kind, site_code=filters.site_code, service_id=filters.service_id
+    )
+    page = Paginator(assets, ASSETS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = placement_counts(asset_ids=[asset.pk for asset in page.object_list])
+    return render(
+        request,
+        "inventory/asset_list.html",
+        {
+            "page": page,
+            "rows": [(asset, counts.get(asset.pk, 0)) for asset in page.object_list],
+            "filters": filters,
+            "kinds": AssetKind.choices,
+            "sites": Site.objects.order_by("code").only("code", "name"),
+            "services": services(),
+        },
+    )
+
+
+@staff_required
+def asset_page(request: HttpRequest, ref: str) -> HttpResponse:
+    detail = asset_detail(ref)
+    return render(request, "inventory/asset_detail.html", {"detail": detail, "asset": detail.asset})

@@ -6,4 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("attestations/", views.attestations, name="attestations"),
+    path("attestations/issue", views.issue_attestation, name="attestation_issue"),
+    path("attestations/<uuid:public_id>.json", views.attestation_json, name="attestation_json"),
+    path("attestations/<uuid:public_id>.pdf", views.attestation_pdf, name="attestation_pdf"),
 ]

@@ -142,3 +142,55 @@ def sort_key(violation: Violation) -> tuple[str, str, str, str]:
 def run_audit(*, organisation_id: int | None = None) -> list[Violation]:
     """All violations, sorted by customer, asset, reason and destination."""
     return sorted(iter_violations(organisation_id=organisation_id), key=sort_key)
+
+
+# Every flow that carries some of one organisation's data, whatever its destination: what the
+# customer's portal draws and what an attestation lists.
+_CARRIED_FOR_ORGANISATION = """
+WITH RECURSIVE
+cover(flow_id, asset_id) AS (
+    SELECT id, asset_id FROM inventory_flow
+    UNION
+    SELECT cover.flow_id, child.id FROM cover JOIN inventory_asset child ON child.parent_id = cover.asset_id
+),
+reach(origin_id, flow_id) AS (
+    SELECT cover.asset_id, cover.flow_id FROM cover
+    WHERE cover.asset_id IN (SELECT asset_id FROM inventory_placement WHERE customer_id = %(organisation_id)s)
+    UNION
+    SELECT reach.origin_id, onward.flow_id
+    FROM reach
+    JOIN inventory_flow f ON f.id = reach.flow_id
+    JOIN cover onward ON onward.asset_id = f.to_asset_id
+)
+SELECT DISTINCT f.id, src.ref, srcsite.code, f.kind,
+       CASE WHEN f.to_asset_id IS NOT NULL THEN ta.ref WHEN f.to_site_id IS NOT NULL THEN ts.code ELSE f.to_country END,
+       CASE WHEN f.to_asset_id IS NOT NULL THEN tl.code WHEN f.to_site_id IS NOT NULL THEN ts.code ELSE NULL END,
+       NULLIF(CASE WHEN f.to_asset_id IS NOT NULL THEN COALESCE(tl.country, '')
+                   WHEN f.to_site_id IS NOT NULL THEN ts.country ELSE f.to_country END, '')
+FROM reach
+JOIN inventory_flow f ON f.id = reach.flow_id
+JOIN inventory_asset src ON src.id = f.asset_id
+LEFT JOIN inventory_site srcsite ON srcsite.id = src.location_id
+LEFT JOIN inventory_asset ta ON ta.id = f.to_asset_id
+LEFT JOIN inventory_site tl ON tl.id = ta.location_id
+LEFT JOIN inventory_site ts ON ts.id = f.to_site_id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class CarriedFlow:
+    """A flow carrying some of an organisation's data: from an asset (at a site) to a destination."""
+
+    flow_id: int
+    from_asset: str
+    from_site: str | None
+    kind: str
+    destination: str
+    destination_site: str | None
+    country: str | None
+
+
+def flows_carrying(organisation_id: int) -> list[CarriedFlow]:
+    """Flows that carry the organisation's data, directly or onwards, sorted by source and destination."""
+    rows = _rows(_CARRIED_FOR_ORGANISATION, {"organisation_id": organisation_id})
+    return sorted((CarriedFlow(*row) for row in rows), key=lambda f: (f.from_asset, f.kind, f.destination))

@@ -1,9 +1,38 @@
-"""Reads for residency pages and the API."""
+"""Reads for residency pages, attestations and the API. Customer reads take the organisation."""
+
+from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
-from art28.residency.engine import run_audit
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from art28.core.models import Organisation
+from art28.inventory.models import Placement, Site
+from art28.residency.engine import (
+    FLOW_OUTSIDE,
+    STORED_OUTSIDE,
+    UNKNOWN_LOCATION,
+    CarriedFlow,
+    Violation,
+    flows_carrying,
+    run_audit,
+)
+from art28.residency.models import Attestation
+
+# What each reason means, for people (pages, PDF); the codes themselves are the stable API (S1).
+REASON_LABELS = {
+    STORED_OUTSIDE: _("Stored outside the allowed countries"),
+    FLOW_OUTSIDE: _("Sent outside the allowed countries"),
+    UNKNOWN_LOCATION: _("Location unknown"),
+}
+# The country filter's value for violations whose country is unknown (ISO codes are two letters).
+UNKNOWN_COUNTRY = "unknown"
 
 
 def residency_summary() -> dict[str, Any]:
@@ -14,3 +43,132 @@ def residency_summary() -> dict[str, Any]:
         "by_reason": dict(Counter(v.reason for v in violations)),
         "customers": len({v.customer for v in violations}),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementRow:
+    asset_ref: str
+    kind: str
+    site: str | None
+    country: str | None
+    data_categories: list[str]
+    subjects: int
+    records: int
+
+
+@dataclass
+class OrganisationResidency:
+    """Where one organisation's data is: its placements, their sites, the flows carrying it, violations."""
+
+    organisation: Organisation
+    placements: list[PlacementRow] = field(default_factory=list)
+    sites: list[Site] = field(default_factory=list)
+    flows: list[CarriedFlow] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def countries(self) -> list[str]:
+        """Every country where the data is stored or sent (unknown locations are not a country)."""
+        stored = {p.country for p in self.placements if p.country}
+        sent = {f.country for f in self.flows if f.country}
+        return sorted(stored | sent)
+
+    @property
+    def compliant(self) -> bool:
+        return not self.violations
+
+
+def placements_for_organisation(organisation: Organisation) -> QuerySet[Placement]:
+    return (
+        Placement.objects.filter(customer=organisation)
+        .select_related("asset", "asset__location")
+        .order_by("asset__ref")
+    )
+
+
+def organisation_residency(organisation: Organisation) -> OrganisationResidency:
+    """Everything the portal and an attestation say about one organisation (three queries + the audit)."""
+    placements = [
+        PlacementRow(
+            asset_ref=p.asset.ref,
+            kind=p.asset.kind,
+            site=p.asset.location.code if p.asset.location else None,
+            country=(p.asset.location.country or None) if p.asset.location else None,
+            data_categories=p.category_list,
+            subjects=p.subjects,
+            records=p.records,
+        )
+        for p in placements_for_organisation(organisation)
+    ]
+    flows = flows_carrying(organisation.pk)
+    site_codes = {p.site for p in placements if p.site} | {f.destination_site for f in flows if f.destination_site}
+    site_codes |= {f.from_site for f in flows if f.from_site}
+    return OrganisationResidency(
+        organisation=organisation,
+        placements=placements,
+        sites=list(Site.objects.filter(code__in=site_codes).order_by("country", "code")),
+        flows=flows,
+        violations=run_audit(organisation_id=organisation.pk),
+    )
+
+
+def attestations_for_organisation(organisation: Organisation) -> QuerySet[Attestation]:
+    return Attestation.objects.filter(organisation=organisation).order_by("-as_of")
+
+
+def attestation_for_organisation(organisation: Organisation, public_id: UUID | str) -> Attestation:
+    """One of the organisation's attestations; 404 for anyone else's (never reveals it exists)."""
+    try:
+        return Attestation.objects.get(organisation=organisation, public_id=public_id)
+    except (Attestation.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404("No such attestation") from exc
+
+
+def filter_violations(
+    violations: list[Violation], *, reason: str = "", customer: str = "", country: str = ""
+) -> list[Violation]:
+    """The violations matching every filter given (empty = any). ``customer`` is a ref, case-insensitive;
+    ``country`` an ISO code or ``"unknown"`` for violations whose country is unknown."""
+    customer = customer.strip().casefold()
+    country = country.strip().upper()
+    wanted_country = None if country == UNKNOWN_COUNTRY.upper() else country
+    return [
+        v
+        for v in violations
+        if (not reason or v.reason == reason)
+        and (not customer or v.customer.casefold() == customer)
+        and (not country or v.country == wanted_country)
+    ]
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    """The audit at a glance: totals, and counts by reason and by offending country (None = unknown)."""
+
+    total: int
+    customers: int
+    by_reason: dict[str, int]
+    by_country: list[tuple[str | None, int]]
+
+
+def audit_summary(violations: list[Violation]) -> AuditSummary:
+    by_country = Counter(v.country for v in violations)
+    return AuditSummary(
+        total=len(violations),
+        customers=len({v.customer for v in violations}),
+        by_reason={reason: sum(1 for v in violations if v.reason == reason) for reason in REASON_LABELS},
+        # Most violations first; unknown last among equals so real countries lead.
+        by_country=sorted(by_country.items(), key=lambda item: (-item[1], item[0] is None, item[0] or "")),
+    )
+
+
+def organisation_by_ref(ref: str) -> Organisation | None:
+    return Organisation.objects.filter(ref=ref).first()
+
+
+def datacenter_list() -> list[Site]:
+    """Every site of the inventory, for the public trust center: where customer data can live (S1, S10).
+
+    By country then code; sites whose country is unknown come last, not first."""
+    sites = Site.objects.only("code", "name", "city", "country", "operator")
+    return sorted(sites, key=lambda site: (not site.country, site.country, site.code))

@@ -1,12 +1,101 @@
-"""Staff pages: the residency audit."""
+"""Staff pages: the residency audit (S1), the same findings as `art28 residency-audit`."""
 
-from django.http import HttpRequest, HttpResponse
+from __future__ import annotations
+
+from typing import cast
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from art28.core.auth import staff_required
-from art28.residency.engine import run_audit
+from art28.core.countries import country_name
+from art28.residency.charts import BarChart, bar_chart
+from art28.residency.engine import Violation, run_audit
+from art28.residency.reports import violations_json_chunks
+from art28.residency.selectors import (
+    REASON_LABELS,
+    UNKNOWN_COUNTRY,
+    AuditSummary,
+    audit_summary,
+    filter_violations,
+)
+
+PAGE_SIZE = 100
+
+
+class AuditFilterForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        required=False,
+        choices=[("", _("Any reason")), *REASON_LABELS.items()],
+    )
+    customer = forms.CharField(label=_("Customer reference"), required=False, max_length=64)
+    country = forms.CharField(
+        label=_("Country"),
+        required=False,
+        max_length=7,
+        help_text=_("ISO code (DE), or “unknown”"),
+        widget=forms.TextInput(attrs={"size": 8, "placeholder": "DE"}),
+    )
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    form = AuditFilterForm(request.GET)
+    form.is_valid()  # an invalid field (an unknown reason) filters nothing; the form shows its error
+    return {name: value for name, value in form.cleaned_data.items() if value}
+
+
+def _json_download(violations: list[Violation]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(violations_json_chunks(violations), content_type="application/json")
+    stamp = timezone.localtime().strftime("%Y%m%dT%H%M")
+    response["Content-Disposition"] = f'attachment; filename="residency-audit-{stamp}.json"'
+    return response
+
+
+def _charts(summary: AuditSummary) -> list[BarChart]:
+    by_reason = [(code, summary.by_reason.get(code, 0), "?" + urlencode({"reason": code})) for code in REASON_LABELS]
+    by_country = [
+        (
+            f"{code} {country_name(code)}" if code else gettext("unknown"),
+            count,
+            "?" + urlencode({"country": code or UNKNOWN_COUNTRY}),
+        )
+        for code, count in summary.by_country[:12]
+    ]
+    return [
+        bar_chart(gettext("Violations by reason"), by_reason),
+        bar_chart(gettext("Violations by country"), by_country),
+    ]
 
 
 @staff_required
 def audit_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "residency/audit.html", {"violations": run_audit()})
+    """The whole audit summarised (tiles, charts) and the filtered findings, 100 per page."""
+    violations = run_audit()
+    filters = _filters(request)
+    shown = filter_violations(violations, **filters)
+    if request.GET.get("format") == "json":
+        # A streaming response is not an HttpResponse subclass; staff_required only passes it through.
+        return cast(HttpResponse, _json_download(shown))
+    summary = audit_summary(violations)
+    page_obj = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "residency/audit.html",
+        {
+            "summary": summary,
+            "reason_tiles": [(code, label, summary.by_reason[code]) for code, label in REASON_LABELS.items()],
+            "charts": _charts(summary) if summary.total else [],
+            "form": AuditFilterForm(request.GET),
+            "filtered": bool(filters),
+            "shown_count": len(shown),
+            "page_obj": page_obj,
+            "rows": [(v, REASON_LABELS.get(v.reason, v.reason)) for v in page_obj.object_list],
+        },
+    )

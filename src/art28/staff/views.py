@@ -5,13 +5,16 @@ from django.shortcuts import render
 
 from art28.core.auth import staff_required
 from art28.inventory.selectors import inventory_counts
+from art28.portal.findings import REASON_TITLES
 from art28.residency.selectors import residency_summary
 
 
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    residency = residency_summary()
+    by_reason = [(str(REASON_TITLES.get(reason, reason)), count) for reason, count in residency["by_reason"].items()]
     return render(
         request,
         "staff/dashboard.html",
-        {"counts": inventory_counts(), "residency": residency_summary()},
+        {"counts": inventory_counts(), "residency": residency, "by_reason": sorted(by_reason)},
     )

@@ -1,0 +1,132 @@
+"""`make bench`: each benchmark runs a baseline in the same run and prints the ratio against it.
+
+    python -m bench [--scale 1.0] [--db sqlite,postgresql] [--only import,audit]
+
+Import: art28's importer vs a plain executemany (SQLite) / COPY (PostgreSQL) of the same rows.
+Audit: the residency engine vs one hand-written SQL statement over the same tables.
+Results go to stdout and to bench/out/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.data import Shape, write_inventory
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def fresh_database(vendor: str, name: str) -> str:
+    if vendor == "sqlite":
+        path = OUT / f"{name}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+def run_worker(mode: str, data: Path, database_url: str) -> dict[str, Any]:
+    env = os.environ | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "ART28_DEBUG": "0"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.worker", mode, str(data)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"bench worker {mode} failed:\n{proc.stdout}\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def dataset(scale: float) -> Path:
+    shape = Shape(customers=int(10_000 * scale), assets=int(200_000 * scale), placements=int(1_000_000 * scale))
+    folder = OUT / f"data-{shape.customers}-{shape.assets}-{shape.placements}"
+    marker = folder / "complete.json"
+    if not marker.exists():
+        started = time.perf_counter()
+        print(f"generating {shape} into {folder} …", flush=True)
+        counts = write_inventory(folder, shape)
+        marker.write_text(json.dumps(counts))
+        print(f"  {counts} in {time.perf_counter() - started:.1f}s", flush=True)
+    return folder
+
+
+def bench_database(vendor: str, data: Path, only: set[str]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    print(f"\n== {vendor} ==", flush=True)
+    if "import" in only or "audit" in only:
+        url = fresh_database(vendor, "art28_bench_art28")
+        art28 = run_worker("import-art28", data, url)
+        result["import_art28"] = art28
+    if "import" in only:
+        baseline = run_worker("import-baseline", data, fresh_database(vendor, "art28_bench_baseline"))
+        result["import_baseline"] = baseline
+        ratio = art28["seconds"] / baseline["seconds"]
+        result["import_ratio"] = ratio
+        print(
+            f"import   art28 {art28['seconds']:7.1f}s  baseline {baseline['seconds']:7.1f}s  "
+            f"ratio {ratio:4.2f}x (goal ≤ 3x)  peak RSS art28 {art28['peak_rss_mb']:.0f} MB (goal < 500 MB), "
+            f"baseline {baseline['peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
+    if "audit" in only:
+        audit = run_worker("audit", data, url)
+        result["audit"] = audit
+        ratio = audit["engine_seconds"] / audit["baseline_seconds"]
+        result["audit_ratio"] = ratio
+        goal = "goal ≤ 1.5x and < 2 s" if vendor == "sqlite" else "goal ≤ 1.5x"
+        print(
+            f"audit    engine {audit['engine_seconds']:6.2f}s  hand-written SQL {audit['baseline_seconds']:6.2f}s  "
+            f"ratio {ratio:4.2f}x ({goal})  violations {audit['violations']}  same result: {audit['same_result']}",
+            flush=True,
+        )
+    return result
+
+
+def postgres_available() -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(PG_ADMIN, connect_timeout=3).close()
+        return True
+    except Exception:
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M placements, 200k assets, 10k customers")
+    parser.add_argument("--db", default="sqlite,postgresql")
+    parser.add_argument("--only", default="import,audit")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    data = dataset(args.scale)
+    only = set(args.only.split(","))
+    results: dict[str, Any] = {"scale": args.scale, "data": json.loads((data / "complete.json").read_text())}
+    for vendor in args.db.split(","):
+        if vendor == "postgresql" and not postgres_available():
+            print("\n== postgresql == not reachable on 127.0.0.1:5432; skipped", flush=True)
+            continue
+        results[vendor] = bench_database(vendor, data, only)
+    (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    print(f"\nresults written to {OUT / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()

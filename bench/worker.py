@@ -1,0 +1,176 @@
+"""One measurement in a fresh process, so that peak memory is the measurement's own.
+
+    python -m bench.worker import-baseline|import-art28|audit DATA_DIR
+
+Prints one JSON line. DATABASE_URL selects the (already empty) database.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "art28.settings")
+os.environ.setdefault("ART28_LOG_LEVEL", "ERROR")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+BATCH = 5000
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rows(path: Path) -> Any:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        yield from reader
+
+
+def _write(cursor: Any, table: str, columns: list[str], data: Any) -> None:
+    """executemany in batches (SQLite) or COPY (PostgreSQL): the plainest fast bulk load."""
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in data:
+                copy.write_row(row)
+        return
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('%s' for _ in columns)})"
+    batch: list[Any] = []
+    for row in data:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            cursor.executemany(sql, batch)
+            batch.clear()
+    if batch:
+        cursor.executemany(sql, batch)
+
+
+def import_baseline(folder: Path) -> dict[str, Any]:
+    """The same rows into the same tables with ids assigned in Python: no validation, no merge."""
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        site_ids = {r[0]: i for i, r in enumerate(rows(folder / "sites.csv"), start=1)}
+        _write(
+            cursor,
+            "inventory_site",
+            ["id", "code", "name", "city", "country", "country_source", "country_source_detail", "operator"],
+            ((site_ids[r[0]], r[0], r[1], r[2], r[3], "declared", "", r[4]) for r in rows(folder / "sites.csv")),
+        )
+        org_ids: dict[str, int] = {}
+        now = "2026-01-01T00:00:00+00:00"
+
+        def orgs() -> Any:
+            for i, r in enumerate(rows(folder / "customers.csv"), start=1):
+                org_ids[r[0]] = i
+                yield (i, r[0], r[1], r[2], r[3] or "en", r[4], "", r[5], now, now)
+
+        _write(
+            cursor,
+            "core_organisation",
+            [
+                "id",
+                "ref",
+                "name",
+                "country",
+                "language",
+                "privacy_email",
+                "security_email",
+                "allowed_countries",
+                "created_at",
+                "updated_at",
+            ],
+            orgs(),
+        )
+        service_ids: dict[str, int] = {}
+        asset_ids: dict[str, int] = {}
+
+        def assets() -> Any:
+            for i, r in enumerate(rows(folder / "assets.csv"), start=1):
+                asset_ids[r[0]] = i
+                if r[4] and r[4] not in service_ids:
+                    service_ids[r[4]] = len(service_ids) + 1
+                yield (i, r[0], r[1], site_ids.get(r[2]), asset_ids.get(r[3]), service_ids.get(r[4]))
+
+        # Foreign keys are deferred to COMMIT (Django creates them so), so services can follow assets.
+        _write(cursor, "inventory_asset", ["id", "ref", "kind", "site_id", "parent_id", "service_id"], assets())
+        _write(cursor, "inventory_service", ["id", "name", "description"], ((i, n, "") for n, i in service_ids.items()))
+        _write(
+            cursor,
+            "inventory_placement",
+            ["customer_id", "asset_id", "data_categories", "subjects", "records"],
+            ((org_ids[r[0]], asset_ids[r[1]], r[2], int(r[3]), int(r[4])) for r in rows(folder / "placements.csv")),
+        )
+        _write(
+            cursor,
+            "inventory_flow",
+            ["asset_id", "kind", "to_asset_id", "to_site_id", "to_country"],
+            (
+                (asset_ids[r[0]], r[1], asset_ids.get(r[2]), site_ids.get(r[3]), r[4])
+                for r in rows(folder / "flows.csv")
+            ),
+        )
+    return {"seconds": time.perf_counter() - started, "peak_rss_mb": peak_rss_mb()}
+
+
+def import_art28(folder: Path) -> dict[str, Any]:
+    from art28.core.audit import SystemActor
+    from art28.inventory.importers import import_inventory
+
+    started = time.perf_counter()
+    report = import_inventory(folder, format="csv", actor=SystemActor("bench"))
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "peak_rss_mb": peak_rss_mb(), "counts": report.counts}
+
+
+def audit(folder: Path, repeat: int = 3) -> dict[str, Any]:
+    from art28.residency.engine import run_audit
+    from bench.audit_sql import baseline_params, baseline_sql
+
+    def best(fn: Any) -> tuple[float, Any]:
+        times, result = [], None
+        for _ in range(repeat):
+            started = time.perf_counter()
+            result = fn()
+            times.append(time.perf_counter() - started)
+        return min(times), result
+
+    def baseline() -> list[tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(baseline_sql(), baseline_params())
+            return cursor.fetchall()
+
+    engine_seconds, violations = best(run_audit)
+    baseline_seconds, baseline_rows = best(baseline)
+    engine_keys = {(v.customer, v.asset, v.reason, v.destination) for v in violations}
+    baseline_keys = {(r[0], r[1], r[5], r[6]) for r in baseline_rows}
+    return {
+        "engine_seconds": engine_seconds,
+        "baseline_seconds": baseline_seconds,
+        "violations": len(violations),
+        "same_result": engine_keys == baseline_keys and len(violations) == len(baseline_rows),
+    }
+
+
+def main() -> None:
+    mode, folder = sys.argv[1], Path(sys.argv[2])
+    if mode in {"import-baseline", "import-art28"}:
+        call_command("migrate", verbosity=0)
+    result = {"import-baseline": import_baseline, "import-art28": import_art28, "audit": audit}[mode](folder)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""`art28 load-demo`: a fictional Swiss provider with ~2,000 customers and ~50,000 placements."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from art28.core.audit import SystemActor
+from art28.core.models import Organisation, User
+from art28.core.roles import Role
+from art28.core.services import user_create
+from art28.demo.generator import DemoShape, write_demo_inventory
+from art28.inventory.importers import import_inventory
+from art28.residency.engine import FLOW_OUTSIDE, run_audit
+
+DEMO_PASSWORD = "art28-demo-password"  # noqa: S105 - printed for the local demo on purpose
+STAFF = [
+    ("admin@example-hosting.ch", Role.ADMIN, "Ada Admin"),
+    ("dpo@example-hosting.ch", Role.DPO, "Daniel DPO"),
+    ("security@example-hosting.ch", Role.SECURITY, "Sara Security"),
+    ("ops@example-hosting.ch", Role.OPERATIONS, "Oscar Operations"),
+    ("auditor@example-hosting.ch", Role.AUDITOR, "Aurelia Auditor"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo provider (sites in Geneva, Zurich and a Frankfurt colocation), customers and users."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if organisations already exist.")
+        parser.add_argument("--print-logins", action="store_true", help="Only print the demo logins.")
+        parser.add_argument("--customers", type=int, default=DemoShape.customers)
+
+    def handle(self, *args: Any, if_empty: bool, print_logins: bool, customers: int, **options: Any) -> None:
+        if print_logins:
+            self._print_logins()
+            return
+        if if_empty and Organisation.objects.exists():
+            self.stdout.write("demo data already loaded (organisations exist); nothing to do")
+            return
+        actor = SystemActor("load-demo")
+        with tempfile.TemporaryDirectory() as folder:
+            counts = write_demo_inventory(Path(folder), DemoShape(customers=customers))
+            self.stdout.write(f"generated {counts}")
+            report = import_inventory(Path(folder), format="csv", actor=actor)
+        for entity, figures in report.counts.items():
+            self.stdout.write(f"  {entity}: {figures}")
+        self._create_users(actor)
+        self._print_logins()
+
+    def _create_users(self, actor: SystemActor) -> None:
+        affected = sorted({v.customer for v in run_audit() if v.reason == FLOW_OUTSIDE})
+        clean = Organisation.objects.exclude(ref__in=affected).order_by("ref").first()
+        with transaction.atomic():
+            for email, role, name in STAFF:
+                if not User.objects.filter(email=email).exists():
+                    user_create(actor=actor, email=email, role=role, password=DEMO_PASSWORD, name=name)
+            customer_users = []
+            if affected:
+                org = Organisation.objects.get(ref=affected[0])
+                customer_users += [
+                    ("customer@example.org", Role.CUSTOMER_ADMIN, org),
+                    ("viewer@example.org", Role.CUSTOMER_VIEWER, org),
+                ]
+            if clean is not None:
+                customer_users.append(("compliant@example.org", Role.CUSTOMER_ADMIN, clean))
+            for email, role, org in customer_users:
+                if not User.objects.filter(email=email).exists():
+                    user_create(actor=actor, email=email, role=role, password=DEMO_PASSWORD, organisation=org)
+
+    def _print_logins(self) -> None:
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+        for user in User.objects.filter(email__in=[s[0] for s in STAFF]).order_by("email"):
+            self.stdout.write(f"  staff     {user.email:34} {user.get_role_display()}")
+        for user in User.objects.filter(organisation__isnull=False).select_related("organisation").order_by("email"):
+            assert user.organisation is not None
+            self.stdout.write(
+                f"  customer  {user.email:34} {user.get_role_display()} of {user.organisation.name} "
+                f"({user.organisation.ref})"
+            )
+        self.stdout.write("")

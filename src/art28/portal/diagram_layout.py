@@ -1,0 +1,146 @@
+"""Geometry of the residency diagram: where boxes sit and how arrows run between them.
+
+Arrows never cross a box: between neighbouring columns an arrow is a curve through the gap; between
+boxes of one column it bends out on the left; any longer or backward arrow drops into its own lane
+below the columns, runs along it and climbs back up to its target. Each arrow gets its own port on
+the side of a box, so arrows leaving one box do not start on top of each other.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+GUTTER = 100  # left of the first column: arrows between boxes of one column
+MARGIN = 20
+TOP = 44  # room for the "allowed countries" line
+COL_W = 210
+COL_GAP = 110
+HEADER_H = 46
+NODE_W = COL_W - 20
+NODE_H = 62
+NODE_GAP = 18
+LANE_H = 18
+CHAR_W = 6.4  # average glyph width at 12px, to shorten labels that would overflow a box
+
+
+@dataclass
+class Node:
+    key: str
+    lines: list[str]
+    tooltip: str
+    column: int = 0
+    x: float = 0
+    y: float = 0
+
+    @property
+    def cy(self) -> float:
+        return self.y + NODE_H / 2
+
+
+@dataclass
+class Column:
+    country: str  # "" for an unknown country
+    allowed: bool
+    nodes: list[Node] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    kind: str
+    leaves_policy: bool
+    count: int
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str  # SVG path data
+    label_x: float
+    label_y: float
+    label_anchor: str
+
+
+def column_left(index: int) -> float:
+    return GUTTER + index * (COL_W + COL_GAP)
+
+
+def column_right(index: int) -> float:
+    return column_left(index) + COL_W
+
+
+def place(columns: list[Column]) -> float:
+    """Give every box its position; returns the height of the columns."""
+    for index, column in enumerate(columns):
+        for row, node in enumerate(column.nodes):
+            node.column = index
+            node.x = column_left(index) + (COL_W - NODE_W) / 2
+            node.y = TOP + HEADER_H + 14 + row * (NODE_H + NODE_GAP)
+    rows = max((len(c.nodes) for c in columns), default=0)
+    return HEADER_H + 14 + rows * (NODE_H + NODE_GAP)
+
+
+def _kind(source: Node, target: Node) -> str:
+    if source is target:
+        return "self"
+    if source.column == target.column:
+        return "same-column"
+    return "neighbour" if target.column == source.column + 1 else "lane"
+
+
+def _ports(edges: list[Edge], by_key: dict[str, Node]) -> dict[tuple[int, str], float]:
+    """The y of each arrow's start ("out") and end ("in"), spread along the side of its box."""
+    sides: dict[tuple[str, str], list[tuple[float, int, str]]] = defaultdict(list)
+    for index, edge in enumerate(edges):
+        source, target = by_key[edge.source], by_key[edge.target]
+        kind = _kind(source, target)
+        if kind in ("self", "same-column"):
+            sides[(source.key, "left")].append((target.cy - 0.5, index, "out"))
+            sides[(target.key, "left")].append((source.cy + 0.5, index, "in"))
+        elif kind == "neighbour":
+            sides[(source.key, "right")].append((target.cy, index, "out"))
+            sides[(target.key, "left")].append((source.cy, index, "in"))
+        else:  # lanes leave from the bottom of the side, since they run below the columns
+            forward = target.column > source.column
+            sides[(source.key, "right" if forward else "left")].append((1e9 + index, index, "out"))
+            sides[(target.key, "left" if forward else "right")].append((1e9 + index, index, "in"))
+    ports: dict[tuple[int, str], float] = {}
+    for (key, _side), entries in sides.items():
+        node = by_key[key]
+        for position, (_order, index, end) in enumerate(sorted(entries)):
+            ports[(index, end)] = node.y + NODE_H * (position + 1) / (len(entries) + 1)
+    return ports
+
+
+def route(edges: list[Edge], by_key: dict[str, Node], lanes_top: float) -> tuple[list[Route], int]:
+    """A route for each edge (same order) and the number of lanes used below the columns."""
+    ports = _ports(edges, by_key)
+    routes: list[Route] = []
+    lanes = 0
+    for index, edge in enumerate(edges):
+        source, target = by_key[edge.source], by_key[edge.target]
+        y1, y2 = ports[(index, "out")], ports[(index, "in")]
+        kind = _kind(source, target)
+        if kind in ("self", "same-column"):
+            bend = source.x - (40 if kind == "self" else 60) - (index % 3) * 10
+            path = f"M{source.x:.0f},{y1:.0f} C{bend:.0f},{y1:.0f} {bend:.0f},{y2:.0f} {target.x:.0f},{y2:.0f}"
+            routes.append(Route(path, bend + 8, (y1 + y2) / 2 + 4, "middle"))
+        elif kind == "neighbour":
+            x1, x2 = source.x + NODE_W, target.x
+            mid = (x1 + x2) / 2
+            path = f"M{x1:.0f},{y1:.0f} C{mid:.0f},{y1:.0f} {mid:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
+            routes.append(Route(path, mid, (y1 + y2) / 2 - 4, "middle"))
+        else:
+            lane_y = lanes_top + lanes * LANE_H
+            step = 8 + (lanes % 6) * 9
+            if target.column > source.column:
+                x1, x2 = source.x + NODE_W, target.x
+                down_x, up_x = column_right(source.column) + step, column_left(target.column) - step
+            else:
+                x1, x2 = source.x, target.x + NODE_W
+                down_x, up_x = column_left(source.column) - step, column_right(target.column) + step
+            path = f"M{x1:.0f},{y1:.0f} H{down_x:.0f} V{lane_y:.0f} H{up_x:.0f} V{y2:.0f} H{x2:.0f}"
+            routes.append(Route(path, (down_x + up_x) / 2, lane_y - 4, "middle"))
+            lanes += 1
+    return routes, lanes

@@ -1,0 +1,1 @@
+from tests.residency.fixtures import inventory, world  # noqa: F401  (the residency example inventory)
