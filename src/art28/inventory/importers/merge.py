@@ -1,0 +1,258 @@
+"""The set-based merge of checked staging tables into the inventory (S1).
+
+In dependency order: sites → customers → services → assets → placements → flows. Each entity is
+an UPDATE … FROM for rows whose fields differ (compared with IS DISTINCT FROM) and an INSERT …
+SELECT for new rows; created/updated come from row counts, unchanged is what is left. The import is
+additive: rows that the input does not mention are left as they are. The same SQL runs on SQLite
+(3.39+: UPDATE FROM, IS DISTINCT FROM) and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection
+
+from art28.inventory.engine import refresh_locations
+from art28.inventory.importers.problems import ImportReport
+from art28.inventory.importers.staging import Staging, analyse, table
+
+
+def _new_rows_only(target: str) -> str:
+    """The clause that skips rows the table already has (by its unique key); none on an empty table.
+
+    Not NOT EXISTS on the table being filled: PostgreSQL may plan that as a scan per row of a table
+    that grows as it inserts (hours for 1M rows). "WHERE TRUE" keeps SQLite from reading ON
+    CONFLICT as a join's ON.
+    """
+    return "WHERE TRUE ON CONFLICT DO NOTHING" if _has_rows(target) else ""
+
+
+def _has_rows(target: str) -> bool:
+    return bool(_scalar(f"SELECT COUNT(*) FROM (SELECT 1 FROM {target} LIMIT 1) AS any_row"))
+
+
+def _execute(sql: str, params: tuple[Any, ...] = ()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or None)
+        return max(cursor.rowcount, 0)
+
+
+def _scalar(sql: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return int(cursor.fetchone()[0])
+
+
+def _upsert(
+    *,
+    target: str,
+    source: str,
+    match: str,
+    assignments: list[tuple[str, str]],
+    insert: list[tuple[str, str]],
+    touch: tuple[tuple[str, str], ...] = (),
+    update_params: tuple[Any, ...] = (),
+    insert_params: tuple[Any, ...] = (),
+) -> tuple[int, int]:
+    """UPDATE the matching rows whose assigned values differ, then INSERT the rest: (created, updated).
+
+    On an empty table (a first import) there is nothing to update or to skip.
+
+    ``assignments`` are (column, expression over s and t); ``touch`` columns (e.g. updated_at) are set
+    on changed rows but not compared.
+    """
+    updated, new_only = 0, _new_rows_only(target)
+    if new_only:
+        sets = ", ".join(f"{column} = {expression}" for column, expression in [*assignments, *touch])
+        differs = " OR ".join(f"t.{column} IS DISTINCT FROM {expression}" for column, expression in assignments)
+        updated = _execute(
+            f"UPDATE {target} AS t SET {sets} FROM {source} WHERE {match} AND ({differs})", update_params
+        )
+    columns = ", ".join(column for column, _ in insert)
+    values = ", ".join(expression for _, expression in insert)
+    created = _execute(
+        f"INSERT INTO {target} ({columns}) SELECT {values} FROM {source} {new_only}",
+        insert_params,
+    )
+    return created, updated
+
+
+def _count(report: ImportReport, entity: str, staged: int, created: int, updated: int) -> None:
+    report.counts[entity] = {"created": created, "updated": updated, "unchanged": staged - created - updated}
+
+
+def merge_all(staging: Staging, report: ImportReport, now: dt.datetime) -> None:
+    counts = staging.counts
+    if counts["sites"]:
+        _count(report, "sites", counts["sites"], *_merge_sites())
+    if counts["customers"]:
+        _count(report, "customers", counts["customers"], *_merge_customers(now))
+    if counts["assets"]:
+        report.services_created = _merge_services()
+        _count(report, "assets", counts["assets"], *_merge_assets())
+        refresh_locations()
+        analyse("inventory_asset")  # placements and flows look the new assets up
+    if counts["placements"]:
+        _count(report, "placements", counts["placements"], *_merge_placements())
+    if counts["flows"]:
+        created = _merge_flows()
+        _count(report, "flows", counts["flows"], created, 0)
+
+
+def _merge_sites() -> tuple[int, int]:
+    return _upsert(
+        target="inventory_site",
+        source=f"{table('sites')} s",
+        match="t.code = s.code",
+        assignments=[
+            ("name", "s.name"),
+            ("city", "COALESCE(s.city, t.city)"),
+            ("country", "s.country"),
+            ("country_source", "s.country_source"),
+            ("country_source_detail", "s.country_source_detail"),
+            ("operator", "COALESCE(s.operator, t.operator)"),
+        ],
+        insert=[
+            ("code", "s.code"),
+            ("name", "s.name"),
+            ("city", "COALESCE(s.city, '')"),
+            ("country", "s.country"),
+            ("country_source", "s.country_source"),
+            ("country_source_detail", "s.country_source_detail"),
+            ("operator", "COALESCE(s.operator, '')"),
+        ],
+    )
+
+
+def _merge_customers(now: dt.datetime) -> tuple[int, int]:
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    return _upsert(
+        target="core_organisation",
+        source=f"{table('customers')} s",
+        match="t.ref = s.ref",
+        assignments=[
+            ("name", "s.name"),
+            ("country", "COALESCE(s.country, t.country)"),
+            ("language", "COALESCE(s.language, t.language)"),
+            ("privacy_email", "COALESCE(s.privacy_email, t.privacy_email)"),
+            ("allowed_countries", "COALESCE(s.allowed_countries, t.allowed_countries)"),
+        ],
+        touch=(("updated_at", "%s"),),
+        update_params=(stamp,),
+        # security_email is not part of the import: new customers start without one.
+        insert=[
+            ("ref", "s.ref"),
+            ("name", "s.name"),
+            ("country", "COALESCE(s.country, '')"),
+            ("language", "COALESCE(s.language, 'en')"),
+            ("privacy_email", "COALESCE(s.privacy_email, '')"),
+            ("security_email", "''"),
+            ("allowed_countries", "COALESCE(s.allowed_countries, '')"),
+            ("created_at", "%s"),
+            ("updated_at", "%s"),
+        ],
+        insert_params=(stamp, stamp),
+    )
+
+
+def _merge_services() -> int:
+    """Services are named by the assets that serve them; create the ones not known yet."""
+    return _execute(
+        f"INSERT INTO inventory_service (name, description) "
+        f"SELECT named.service, '' FROM (SELECT DISTINCT service FROM {table('assets')} WHERE service <> '') named "
+        f"{_new_rows_only('inventory_service')}"
+    )
+
+
+# The asset row as the input wants it: a NULL staged site or service keeps the existing one.
+_ASSET_SOURCE = f"""{table("assets")} s
+LEFT JOIN inventory_site st ON st.code = s.site
+LEFT JOIN inventory_service sv ON sv.name = s.service
+LEFT JOIN inventory_asset p ON p.ref = s.parent"""
+
+
+def _merge_assets() -> tuple[int, int]:
+    """New assets are inserted without parents first, so that a child may come before its parent."""
+    new_only = _new_rows_only("inventory_asset")
+    updated = (
+        0
+        if not new_only
+        else _scalar(
+            f"""
+        SELECT COUNT(*) FROM {table("assets")} s
+        JOIN inventory_asset t ON t.ref = s.ref
+        LEFT JOIN inventory_site ts ON ts.id = t.site_id
+        LEFT JOIN inventory_service tv ON tv.id = t.service_id
+        LEFT JOIN inventory_asset tp ON tp.id = t.parent_id
+        WHERE t.kind IS DISTINCT FROM s.kind
+           OR COALESCE(ts.code, '') IS DISTINCT FROM COALESCE(s.site, ts.code, '')
+           OR COALESCE(tv.name, '') IS DISTINCT FROM COALESCE(s.service, tv.name, '')
+           OR COALESCE(tp.ref, '') IS DISTINCT FROM COALESCE(s.parent, tp.ref, '')
+        """
+        )
+    )
+    created = _execute(
+        f"""
+        INSERT INTO inventory_asset (ref, kind, site_id, service_id)
+        SELECT s.ref, s.kind, st.id, sv.id
+        FROM {table("assets")} s
+        LEFT JOIN inventory_site st ON st.code = s.site
+        LEFT JOIN inventory_service sv ON sv.name = s.service
+        {new_only}
+        """
+    )
+    assignments = [
+        ("kind", "s.kind"),
+        ("site_id", "CASE WHEN s.site IS NULL THEN t.site_id ELSE st.id END"),
+        ("service_id", "CASE WHEN s.service IS NULL THEN t.service_id ELSE sv.id END"),
+        ("parent_id", "CASE WHEN s.parent IS NULL THEN t.parent_id ELSE p.id END"),
+    ]
+    _execute(
+        f"UPDATE inventory_asset AS t SET {', '.join(f'{c} = {e}' for c, e in assignments)} "
+        f"FROM {_ASSET_SOURCE} WHERE t.ref = s.ref AND ("
+        + " OR ".join(f"t.{c} IS DISTINCT FROM {e}" for c, e in assignments)
+        + ")"
+    )
+    return created, updated
+
+
+def _merge_placements() -> tuple[int, int]:
+    """Matched by (customer, asset). NULL staged figures (NetBox) never overwrite existing ones."""
+    source = (
+        f"{table('placements')} s JOIN core_organisation o ON o.ref = s.customer "
+        f"JOIN inventory_asset a ON a.ref = s.asset"
+    )
+    return _upsert(
+        target="inventory_placement",
+        source=source,
+        match="t.customer_id = o.id AND t.asset_id = a.id",
+        assignments=[
+            ("data_categories", "COALESCE(s.data_categories, t.data_categories)"),
+            ("subjects", "COALESCE(s.subjects, t.subjects)"),
+            ("records", "COALESCE(s.records, t.records)"),
+        ],
+        insert=[
+            ("customer_id", "o.id"),
+            ("asset_id", "a.id"),
+            ("data_categories", "COALESCE(s.data_categories, '')"),
+            ("subjects", "COALESCE(s.subjects, 0)"),
+            ("records", "COALESCE(s.records, 0)"),
+        ],
+    )
+
+
+def _merge_flows() -> int:
+    """A flow is all key (asset, kind, destination): it is created or unchanged, never updated."""
+    return _execute(
+        f"""
+        INSERT INTO inventory_flow (asset_id, kind, to_asset_id, to_site_id, to_country)
+        SELECT a.id, s.kind, ta.id, ts.id, s.to_country
+        FROM {table("flows")} s
+        JOIN inventory_asset a ON a.ref = s.asset
+        LEFT JOIN inventory_asset ta ON ta.ref = s.to_asset
+        LEFT JOIN inventory_site ts ON ts.code = s.to_site
+        {_new_rows_only("inventory_flow")}
+        """
+    )
