@@ -16,8 +16,10 @@ whatever the legal basis of the transfer (PRODUCT.md, "Transfers").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -48,63 +50,144 @@ class Violation:
 _ALLOWED = "(';' || COALESCE(NULLIF(o.allowed_countries, ''), %(default_allowed)s) || ';')"
 _NOT_ALLOWED = "{allowed} NOT LIKE ('%%;' || {country} || ';%%')"
 
+# Countries that at least one customer's policy forbids. Policies are few (most customers use the
+# default), so this is cheap, and it lets both statements skip the bulk of the inventory that sits
+# where everyone allows it: their cost follows the findings, not the number of placements.
+_FOREIGN_COUNTRIES = f"""
+policy(allowed) AS MATERIALIZED (SELECT DISTINCT {_ALLOWED} FROM core_organisation o),
+place_country(country) AS MATERIALIZED (
+    SELECT country FROM inventory_site WHERE country <> ''
+    UNION
+    SELECT to_country FROM inventory_flow WHERE to_country <> ''
+),
+foreign_country(country) AS MATERIALIZED (
+    SELECT pc.country FROM place_country pc
+    WHERE EXISTS (SELECT 1 FROM policy WHERE {_NOT_ALLOWED.format(allowed="policy.allowed", country="pc.country")})
+)"""
+
+# Placements at a site that is foreign to someone or of unknown country, then those on assets
+# with no site anywhere up their tree.
 _STORED = f"""
+WITH {_FOREIGN_COUNTRIES},
+suspect_site(id) AS MATERIALIZED (
+    SELECT id FROM inventory_site WHERE country = '' OR country IN (SELECT country FROM foreign_country)
+)
 SELECT o.ref, a.ref, s.code, NULLIF(s.country, ''), {_ALLOWED},
-       CASE WHEN s.country IS NULL OR s.country = '' THEN '{UNKNOWN_LOCATION}' ELSE '{STORED_OUTSIDE}' END,
-       NULL
-FROM inventory_placement p
+       CASE WHEN s.country = '' THEN '{UNKNOWN_LOCATION}' ELSE '{STORED_OUTSIDE}' END, NULL
+FROM suspect_site
+{{by_index:inventory_asset a:a.location_id = suspect_site.id}}
+{{by_index:inventory_placement p:p.asset_id = a.id}}
+JOIN inventory_site s ON s.id = a.location_id
 JOIN core_organisation o ON o.id = p.customer_id
-JOIN inventory_asset a ON a.id = p.asset_id
-LEFT JOIN inventory_site s ON s.id = a.location_id
-WHERE (s.country IS NULL OR s.country = '' OR {_NOT_ALLOWED.format(allowed=_ALLOWED, country="s.country")})
+WHERE (s.country = '' OR {_NOT_ALLOWED.format(allowed=_ALLOWED, country="s.country")})
+  {{customer_filter}}
+UNION ALL
+SELECT o.ref, a.ref, NULL, NULL, {_ALLOWED}, '{UNKNOWN_LOCATION}', NULL
+FROM inventory_asset a
+JOIN inventory_placement p ON p.asset_id = a.id
+JOIN core_organisation o ON o.id = p.customer_id
+WHERE a.location_id IS NULL
   {{customer_filter}}
 """
 
-# cover: the assets whose data each flow carries (its asset and every descendant).
-# reach: for every asset holding data ("origin"), the flows that carry that data, following flows
-#        that land on another asset onwards through the flows covering that asset. UNION (not ALL)
-#        keeps the recursion finite even when flows form a loop.
-# dest:  each flow's destination label (as in flows.csv) and country ('' when unknown).
+# The flow findings, in steps that keep the work proportional to what can be a finding:
+# dest:       each flow going somewhere foreign to some customer, or of unknown country, with its
+#             destination label (as in flows.csv) and country ('' when unknown).
+# landing_up: each asset a flow lands on, with itself and its ancestors (their flows carry it on).
+# relevant:   flows whose data can end up at such a destination: those, and flows landing where a
+#             relevant flow carries the data on.
+# cover:      the assets whose data each relevant flow carries (its asset and every descendant).
+# reach:      for each asset holding data ("origin"), the relevant flows carrying it, following data
+#             that lands on an asset onwards. UNION (not ALL) keeps loops of flows finite.
+# suspect:    origins whose data reaches a suspect destination. Materialised so that PostgreSQL, which
+#             cannot estimate recursive results, joins the placements to this small set by index.
+_DESTINATION_COUNTRY = """CASE WHEN f.to_asset_id IS NOT NULL THEN COALESCE(tl.country, '')
+                WHEN f.to_site_id IS NOT NULL THEN ts.country
+                ELSE f.to_country END"""
+_SUSPECT_DESTINATION = (
+    f"({_DESTINATION_COUNTRY} = '' OR {_DESTINATION_COUNTRY} IN (SELECT country FROM foreign_country))"
+)
+
 _FLOWS = f"""
-WITH RECURSIVE
+WITH RECURSIVE {_FOREIGN_COUNTRIES},
+dest(flow_id, label, country) AS MATERIALIZED (
+    SELECT f.id,
+           CASE WHEN f.to_asset_id IS NOT NULL THEN ta.ref
+                WHEN f.to_site_id IS NOT NULL THEN ts.code
+                ELSE f.to_country END,
+           {_DESTINATION_COUNTRY}
+    FROM inventory_flow f
+    LEFT JOIN inventory_asset ta ON ta.id = f.to_asset_id
+    LEFT JOIN inventory_site tl ON tl.id = ta.location_id
+    LEFT JOIN inventory_site ts ON ts.id = f.to_site_id
+    WHERE {_SUSPECT_DESTINATION}
+),
+landing_up(landing_id, asset_id) AS (
+    SELECT DISTINCT to_asset_id, to_asset_id FROM inventory_flow WHERE to_asset_id IS NOT NULL
+    UNION
+    SELECT landing_up.landing_id, a.parent_id
+    FROM landing_up JOIN inventory_asset a ON a.id = landing_up.asset_id
+    WHERE a.parent_id IS NOT NULL
+),
+relevant(flow_id) AS (
+    SELECT flow_id FROM dest
+    UNION
+    SELECT g.id
+    FROM relevant
+    JOIN inventory_flow f ON f.id = relevant.flow_id
+    JOIN landing_up ON landing_up.asset_id = f.asset_id
+    JOIN inventory_flow g ON g.to_asset_id = landing_up.landing_id
+),
 cover(flow_id, asset_id) AS (
-    SELECT id, asset_id FROM inventory_flow
+    SELECT id, asset_id FROM inventory_flow WHERE id IN (SELECT flow_id FROM relevant)
     UNION
     SELECT cover.flow_id, child.id FROM cover JOIN inventory_asset child ON child.parent_id = cover.asset_id
 ),
 reach(origin_id, flow_id) AS (
-    SELECT asset_id, flow_id FROM cover
+    SELECT asset_id, flow_id FROM cover {{origin_filter}}
     UNION
     SELECT reach.origin_id, onward.flow_id
     FROM reach
     JOIN inventory_flow f ON f.id = reach.flow_id
     JOIN cover onward ON onward.asset_id = f.to_asset_id
 ),
-dest(flow_id, label, country) AS (
-    SELECT f.id,
-           CASE WHEN f.to_asset_id IS NOT NULL THEN ta.ref
-                WHEN f.to_site_id IS NOT NULL THEN ts.code
-                ELSE f.to_country END,
-           CASE WHEN f.to_asset_id IS NOT NULL THEN COALESCE(tl.country, '')
-                WHEN f.to_site_id IS NOT NULL THEN ts.country
-                ELSE f.to_country END
-    FROM inventory_flow f
-    LEFT JOIN inventory_asset ta ON ta.id = f.to_asset_id
-    LEFT JOIN inventory_site tl ON tl.id = ta.location_id
-    LEFT JOIN inventory_site ts ON ts.id = f.to_site_id
+suspect(origin_id, label, country) AS MATERIALIZED (
+    SELECT DISTINCT reach.origin_id, dest.label, dest.country
+    FROM dest JOIN reach ON reach.flow_id = dest.flow_id
 )
-SELECT DISTINCT o.ref, a.ref, s.code, NULLIF(dest.country, ''), {_ALLOWED},
-       CASE WHEN dest.country = '' THEN '{UNKNOWN_LOCATION}' ELSE '{FLOW_OUTSIDE}' END,
-       dest.label
-FROM reach
-JOIN dest ON dest.flow_id = reach.flow_id
-JOIN inventory_placement p ON p.asset_id = reach.origin_id
+SELECT DISTINCT o.ref, a.ref, s.code, NULLIF(suspect.country, ''), {_ALLOWED},
+       CASE WHEN suspect.country = '' THEN '{UNKNOWN_LOCATION}' ELSE '{FLOW_OUTSIDE}' END,
+       suspect.label
+FROM suspect
+{{by_index:inventory_placement p:p.asset_id = suspect.origin_id}}
 JOIN core_organisation o ON o.id = p.customer_id
 JOIN inventory_asset a ON a.id = p.asset_id
 LEFT JOIN inventory_site s ON s.id = a.location_id
-WHERE (dest.country = '' OR {_NOT_ALLOWED.format(allowed=_ALLOWED, country="dest.country")})
+WHERE (suspect.country = '' OR {_NOT_ALLOWED.format(allowed=_ALLOWED, country="suspect.country")})
   {{customer_filter}}
 """
+
+
+_BY_INDEX = re.compile(r"\{by_index:(?P<table>\w+) (?P<alias>\w+):(?P<condition>[^}]+)\}")
+
+
+@cache
+def _for_vendor(template: str, vendor: str) -> str:
+    """Write each ``{by_index:table alias:condition}`` so that the join is driven from the small,
+    already-filtered side through the table's index, whatever the planner guesses.
+
+    Neither database can estimate the size of a recursive or materialised CTE. SQLite keeps the
+    written order of a CROSS JOIN; PostgreSQL keeps a LATERAL subquery (OFFSET 0 stops it being
+    pulled up), and otherwise prefers scanning and hashing a million placements.
+    """
+
+    def join(match: re.Match[str]) -> str:
+        table, alias, condition = match["table"], match["alias"], match["condition"]
+        if vendor == "postgresql":
+            return f"CROSS JOIN LATERAL (SELECT * FROM {table} {alias} WHERE {condition} OFFSET 0) {alias}"
+        return f"CROSS JOIN {table} {alias} ON {condition}"
+
+    return _BY_INDEX.sub(join, template)
 
 
 def _rows(sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
@@ -116,23 +199,33 @@ def _rows(sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
 
 def iter_violations(*, organisation_id: int | None = None) -> Iterator[Violation]:
     """Every violation, stored and unknown placements first, then flows; unordered within each."""
+    for customer, asset, site, country, allowed, reason, destination in iter_raw_rows(organisation_id=organisation_id):
+        yield Violation(
+            customer=customer,
+            asset=asset,
+            site=site,
+            country=country,
+            allowed=[code for code in allowed.split(";") if code],
+            reason=reason,
+            destination=destination,
+        )
+
+
+def iter_raw_rows(*, organisation_id: int | None = None) -> Iterator[tuple[Any, ...]]:
+    """The audit's rows as the database returns them (the allowed list still as ';CH;LI;')."""
     params: dict[str, Any] = {"default_allowed": ";".join(settings.ART28_ALLOWED_COUNTRIES)}
-    customer_filter = ""
+    customer_filter = origin_filter = ""
     if organisation_id is not None:
         customer_filter = "AND o.id = %(organisation_id)s"
+        # Only follow the organisation's own data: a portal page must not pay for the whole audit.
+        origin_filter = (
+            "WHERE asset_id IN (SELECT asset_id FROM inventory_placement WHERE customer_id = %(organisation_id)s)"
+        )
         params["organisation_id"] = organisation_id
     for template in (_STORED, _FLOWS):
-        sql = template.replace("{customer_filter}", customer_filter)
-        for customer, asset, site, country, allowed, reason, destination in _rows(sql, params):
-            yield Violation(
-                customer=customer,
-                asset=asset,
-                site=site,
-                country=country,
-                allowed=[code for code in allowed.split(";") if code],
-                reason=reason,
-                destination=destination,
-            )
+        sql = _for_vendor(template, connection.vendor)
+        sql = sql.replace("{customer_filter}", customer_filter).replace("{origin_filter}", origin_filter)
+        yield from _rows(sql, params)
 
 
 def sort_key(violation: Violation) -> tuple[str, str, str, str]:
