@@ -7,6 +7,8 @@ See docs/residency-audit.md.
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -40,11 +42,15 @@ class Command(BaseCommand):
                 raise CommandError(f"no customer with reference {customer!r}", returncode=USAGE_ERROR)
             organisation_id = organisation.pk
         violations = filter_violations(run_audit(organisation_id=organisation_id), reason=reason)
-        if json:
-            for chunk in violations_json_chunks(violations):
-                self.stdout.write(chunk, ending="")
-        else:
-            self._print_table(violations)
+        try:
+            if json:
+                for chunk in violations_json_chunks(violations):
+                    self.stdout.write(chunk, ending="")
+            else:
+                self._print_table(violations)
+        except BrokenPipeError:
+            # `art28 residency-audit --json | head`: the reader has seen enough; the verdict stands.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         if violations:
             raise SystemExit(1)
 
