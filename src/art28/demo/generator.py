@@ -24,7 +24,7 @@ SITES = [
     ("FRA1", "Frankfurt colocation cage", "Frankfurt am Main", "DE", "Mainhattan Colocation GmbH"),
 ]
 CH_SITES = ["GVA1", "GVA2", "ZRH1"]
-# The misconfigured flow: ZRH1's second backup set replicates to the Frankfurt cage.
+# The misconfigured flow: ZRH1's second backup set is itself backed up to the Frankfurt cage.
 MISCONFIGURED_SOURCE = "BK-ZRH1-02"
 MISCONFIGURED_TARGET = "BK-FRA1-01"
 
@@ -203,4 +203,4 @@ def _flows(flows, shape: DemoShape, counts) -> None:
     add("GVA1-SC1", "replication", to_site="GVA2")
     add("GVA2-SC1", "replication", to_site="GVA1")
     # The misconfiguration the residency audit must find: Zurich backups copied to Frankfurt.
-    add(MISCONFIGURED_SOURCE, "replication", to_asset=MISCONFIGURED_TARGET)
+    add(MISCONFIGURED_SOURCE, "backup", to_asset=MISCONFIGURED_TARGET)

@@ -1,0 +1,53 @@
+"""`art28 load-demo`: the fictional Swiss provider, loaded through the real importer."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from art28.core.audit import verify_chain
+from art28.core.models import Organisation, User
+from art28.core.roles import STAFF_ROLES, Role
+from art28.inventory.models import Site
+from art28.residency.engine import FLOW_OUTSIDE, run_audit
+
+pytestmark = pytest.mark.django_db
+
+
+def _load(*args: str) -> str:
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_provider_has_swiss_sites_a_frankfurt_colocation_and_the_misconfigured_backup():
+    output = _load("--customers", "80")
+
+    sites = {site.code: site for site in Site.objects.all()}
+    assert {code for code, site in sites.items() if site.country == "CH"} == {"GVA1", "GVA2", "ZRH1"}
+    assert sites["FRA1"].country == "DE" and sites["FRA1"].operator  # a colocation company's cage
+    assert Organisation.objects.count() == 80
+    assert {o.language for o in Organisation.objects.all()} >= {"fr", "de", "it"}
+
+    # The residency audit finds the Zurich backup set copied to Frankfurt, for customers whose data
+    # is on the two misrouted Geneva racks; the demo customer user belongs to one of them.
+    flow_findings = [v for v in run_audit() if v.reason == FLOW_OUTSIDE]
+    assert flow_findings and {v.destination for v in flow_findings} == {"BK-FRA1-01"}
+    assert {v.country for v in flow_findings} == {"DE"}
+    demo_customer = User.objects.get(email="customer@example.org")
+    assert demo_customer.organisation.ref in {v.customer for v in flow_findings}
+
+    assert {u.role for u in User.objects.filter(organisation__isnull=True)} == set(STAFF_ROLES)
+    assert User.objects.filter(role=Role.CUSTOMER_VIEWER).exists()
+    assert "art28-demo-password" in output and "customer@example.org" in output
+    assert verify_chain().ok
+
+
+def test_loading_again_with_if_empty_changes_nothing():
+    _load("--customers", "20")
+    counts = (Organisation.objects.count(), User.objects.count())
+
+    output = _load("--if-empty")
+
+    assert "already loaded" in output
+    assert (Organisation.objects.count(), User.objects.count()) == counts
