@@ -44,7 +44,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "art28.core",
     "art28.inventory",
+    "art28.notify",
     "art28.residency",
+    "art28.breaches",
     "art28.staff",
     "art28.portal",
     "art28.demo",
@@ -212,5 +214,12 @@ ART28_ALLOWED_COUNTRIES = [c.upper() for c in env.list("ART28_ALLOWED_COUNTRIES"
 ART28_SIGNING_KEY_FILE = Path(env.str("ART28_SIGNING_KEY_FILE", default=str(DATA_DIR / "signing-key.pem")))
 # NetBox has no country field: an optional site custom field that holds the ISO 3166-1 alpha-2 code.
 ART28_NETBOX_COUNTRY_FIELD = env.str("ART28_NETBOX_COUNTRY_FIELD", default="")
+# The domain of Message-IDs and webhook-ids (``<delivery-uuid>@domain``).
+ART28_MAIL_DOMAIN = env.str("ART28_MAIL_DOMAIN", default="art28.localhost")
+# The provider's own promise for a first breach notice, in hours after awareness: a contractual
+# commitment shown as such, never as the law (GDPR Art. 33(2): "without undue delay").
+ART28_BREACH_NOTICE_HOURS = env.int("ART28_BREACH_NOTICE_HOURS", default=24)
+# Public base URL, for links in e-mails (acknowledgement links, the portal).
+ART28_BASE_URL = env.str("ART28_BASE_URL", default="http://127.0.0.1:8000")
 # Rows per batch when importing; bounds memory on 1M-row inputs.
 ART28_IMPORT_BATCH = env.int("ART28_IMPORT_BATCH", default=5000)

@@ -1,0 +1,126 @@
+"""The outbox: what art28 tells customers, and the proof of each delivery and acknowledgement.
+
+A ``Message`` is one thing said to one organisation (a breach notice phase, a sub-processor change …).
+It is delivered on each channel by one ``Delivery`` row, created in the same transaction as the
+decision to send; the task worker sends, retries with backoff and records every ``DeliveryAttempt``.
+Each delivery has a deterministic external id (the e-mail Message-ID, the webhook-id), so a retry
+is recognisable as the same message, never a second one.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from art28.core.models import Language, Organisation, User
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    PORTAL = "portal", _("portal inbox")
+    WEBHOOK = "webhook", _("webhook")
+
+
+class Message(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="messages")
+    topic = models.CharField(max_length=60, help_text="e.g. breach.notice")
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.EN)
+    # Machine-readable content for webhooks and the API.
+    payload = models.JSONField(default=dict, blank=True)
+    # What the message is about, e.g. ("breaches.notice", 12): lets a domain app find its messages.
+    source_type = models.CharField(max_length=60, blank=True)
+    source_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    requires_ack = models.BooleanField(default=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    acknowledged_via = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"], name="message_inbox_idx"),
+            models.Index(fields=["source_type", "source_id"], name="message_source_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} → {self.organisation_id}: {self.subject}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed; will retry")
+    DEAD = "dead", _("gave up")
+
+
+class Delivery(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    # E-mail: the addresses, comma-separated; webhook: the endpoint URL; portal: empty.
+    recipient = models.CharField(max_length=600, blank=True)
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # A worker holds a delivery until this time while sending it; a crashed worker's hold expires.
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "channel"], name="delivery_one_per_message_and_channel")
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_due_idx",
+                condition=Q(status__in=["pending", "failed"]),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} delivery of message {self.message_id} ({self.status})"
+
+    @property
+    def external_id(self) -> str:
+        """The same on every attempt: the e-mail Message-ID (without <>) and the webhook-id."""
+        return f"{self.public_id}@{settings.ART28_MAIL_DOMAIN}"
+
+
+class DeliveryAttempt(models.Model):
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    ok = models.BooleanField()
+    detail = models.TextField(blank=True, help_text="SMTP reply, HTTP status or the error")
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self) -> str:
+        return f"attempt on delivery {self.delivery_id}: {'ok' if self.ok else 'failed'}"
+
+
+class WebhookEndpoint(models.Model):
+    """Where an organisation wants machine-readable notices, signed per the Standard Webhooks scheme."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="webhook")
+    url = models.URLField(max_length=500)
+    # "whsec_" + base64 of 32 random bytes, as Standard Webhooks defines it.
+    secret = models.CharField(max_length=100)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"webhook of {self.organisation_id}: {self.url}"
