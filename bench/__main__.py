@@ -1,9 +1,11 @@
 """`make bench`: each benchmark runs a baseline in the same run and prints the ratio against it.
 
-    python -m bench [--scale 1.0] [--db sqlite,postgresql] [--only import,audit]
+    python -m bench [--scale 1.0] [--db sqlite,postgresql] [--only import,audit,notify,impact]
 
 Import: art28's importer vs a plain executemany (SQLite) / COPY (PostgreSQL) of the same rows.
 Audit: the residency engine vs one hand-written SQL statement over the same tables.
+Notify: a breach notice fanned out to 10,000 customers by the outbox worker vs a plain smtplib loop.
+Impact: breach impact of a scope touching ~10% of the placements vs one hand-written SQL query.
 Results go to stdout and to bench/out/results.json.
 """
 
@@ -23,6 +25,7 @@ from bench.data import Shape, write_inventory
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+NOTIFY_COUNT = 10_000
 
 
 def fresh_database(vendor: str, name: str) -> str:
@@ -51,6 +54,33 @@ def run_worker(mode: str, data: Path, database_url: str) -> dict[str, Any]:
     )
     if proc.returncode != 0:
         raise SystemExit(f"bench worker {mode} failed:\n{proc.stdout}\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run_notify(database_url: str, count: int) -> dict[str, Any]:
+    """bench/notify_bench.py in a fresh process (it starts its own SMTP server process)."""
+    env = os.environ | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "ART28_DEBUG": "0"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.notify_bench", str(count)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"notify bench failed:\n{proc.stdout}\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run_impact(database_url: str) -> dict[str, Any]:
+    """bench/impact_bench.py in a fresh process, on a database the importer filled."""
+    env = os.environ | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "ART28_DEBUG": "0"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.impact_bench"], capture_output=True, text=True, env=env, cwd=ROOT, check=False
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"impact bench failed:\n{proc.stdout}\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -98,6 +128,30 @@ def bench_database(vendor: str, data: Path, only: set[str]) -> dict[str, Any]:
             f"findings in Python)",
             flush=True,
         )
+    if "impact" in only:
+        # A fresh database of its own (art28_bench_impact_main on PostgreSQL), filled by the importer.
+        name = "art28_bench_impact" if vendor == "sqlite" else "art28_bench_impact_main"
+        impact_url = fresh_database(vendor, name)
+        run_worker("import-art28", data, impact_url)
+        result["impact"] = run_impact(impact_url)
+        for scenario, figures in result["impact"].items():
+            print(
+                f"impact   {scenario:<10} engine {figures['engine_seconds']:5.2f}s  hand-written SQL "
+                f"{figures['baseline_seconds']:5.2f}s  ratio {figures['ratio']:4.2f}x (goal ≤ 1.5x, < 1 s on "
+                f"PostgreSQL)  {figures['affected_placements']:,} of {figures['placements']:,} placements, "
+                f"{figures['customers']:,} customers  same result: {figures['same_result']}",
+                flush=True,
+            )
+    if "notify" in only:
+        notify = run_notify(fresh_database(vendor, "art28_bench_notify"), NOTIFY_COUNT)
+        result["notify"] = notify
+        print(
+            f"notify   worker {notify['worker_per_second']:6.0f} msg/s  "
+            f"smtplib loop {notify['baseline_per_second']:6.0f} msg/s  ratio {notify['ratio']:4.2f} (goal ≥ 0.5)\n"
+            f"         {notify['worker']['recorded']:,} deliveries sent, {notify['worker']['attempt_rows']:,} attempts "
+            f"recorded; messages_create for {notify['count']:,} customers {notify['messages_create_seconds']:.2f}s",
+            flush=True,
+        )
     return result
 
 
@@ -115,12 +169,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M placements, 200k assets, 10k customers")
     parser.add_argument("--db", default="sqlite,postgresql")
-    parser.add_argument("--only", default="import,audit")
+    parser.add_argument("--only", default="import,audit,notify,impact")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    data = dataset(args.scale)
     only = set(args.only.split(","))
-    results: dict[str, Any] = {"scale": args.scale, "data": json.loads((data / "complete.json").read_text())}
+    # The inventory data set is only for the sections that import it (generating it takes minutes).
+    data = dataset(args.scale) if only & {"import", "audit", "impact"} else OUT
+    results: dict[str, Any] = {"scale": args.scale, "only": sorted(only)}
+    if (data / "complete.json").exists():
+        results["data"] = json.loads((data / "complete.json").read_text())
     for vendor in args.db.split(","):
         if vendor == "postgresql" and not postgres_available():
             print("\n== postgresql == not reachable on 127.0.0.1:5432; skipped", flush=True)

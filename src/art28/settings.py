@@ -223,3 +223,11 @@ ART28_BREACH_NOTICE_HOURS = env.int("ART28_BREACH_NOTICE_HOURS", default=24)
 ART28_BASE_URL = env.str("ART28_BASE_URL", default="http://127.0.0.1:8000")
 # Rows per batch when importing; bounds memory on 1M-row inputs.
 ART28_IMPORT_BATCH = env.int("ART28_IMPORT_BATCH", default=5000)
+# The outbox (notify/): a delivery that keeps failing is retried with backoff (30 s, 2 min, 10 min,
+# 1 h, then every 6 h) and given up ("dead", shown to staff) after this many attempts.
+ART28_DELIVERY_MAX_ATTEMPTS = env.int("ART28_DELIVERY_MAX_ATTEMPTS", default=12)
+# How long a worker holds the deliveries it claimed; a crashed worker's deliveries are taken over
+# after this. Must exceed the longest send (SMTP/webhook timeouts are 10 s) by a wide margin.
+ART28_DELIVERY_LEASE_SECONDS = env.float("ART28_DELIVERY_LEASE_SECONDS", default=300.0)
+# Webhook endpoints must be public https URLs; this also allows http://127.0.0.1 / localhost (tests, demos).
+ART28_WEBHOOK_ALLOW_LOOPBACK = env.bool("ART28_WEBHOOK_ALLOW_LOOPBACK", default=DEBUG)

@@ -105,8 +105,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 name="user_customer_roles_have_one_organisation",
                 condition=(
-                    Q(role__in=[r.value for r in CUSTOMER_ROLES], organisation__isnull=False)
-                    | Q(role__in=[r.value for r in STAFF_ROLES], organisation__isnull=True)
+                    Q(role__in=sorted(r.value for r in CUSTOMER_ROLES), organisation__isnull=False)
+                    | Q(role__in=sorted(r.value for r in STAFF_ROLES), organisation__isnull=True)
                 ),
                 violation_error_message=_("Customer users belong to exactly one organisation; staff belong to none."),
             )

@@ -86,11 +86,17 @@ class Delivery(models.Model):
                 fields=["next_attempt_at"],
                 name="delivery_due_idx",
                 condition=Q(status__in=["pending", "failed"]),
-            )
+            ),
+            # The staff outbox page and `art28 outbox-status` count and list by status and channel.
+            models.Index(fields=["status", "channel"], name="delivery_status_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.channel} delivery of message {self.message_id} ({self.status})"
+
+    @property
+    def recipients_display(self) -> str:
+        return ", ".join(a for a in self.recipient.split(",") if a) if self.channel == Channel.EMAIL else self.recipient
 
     @property
     def external_id(self) -> str:
@@ -121,6 +127,31 @@ class WebhookEndpoint(models.Model):
     secret = models.CharField(max_length=100)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # After a rotation the old secret also signs (a second ``v1,`` signature) until this time, so the
+    # receiver can switch its verifier without rejecting events in between (Standard Webhooks, rotation).
+    previous_secret = models.CharField(max_length=100, blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"webhook of {self.organisation_id}: {self.url}"
+
+    @property
+    def secret_hint(self) -> str:
+        """Enough of the secret to tell two apart, never enough to use it."""
+        return self.secret[:10] + "…"
+
+
+class OutboxWake(models.Model):
+    """One row: when a ``drain_outbox`` task is already scheduled for the next retry.
+
+    Every drain that ends with deliveries waiting for a retry wants a wake-up at the earliest
+    ``next_attempt_at``; this row lets only the first one enqueue it, so that a hundred drains in a
+    row (one per ``messages_create``) do not become a hundred scheduled tasks forever.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    wake_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"outbox wake-up at {self.wake_at}"

@@ -1,17 +1,28 @@
 """Writes on the outbox. Domain apps call ``messages_create`` inside their own transaction (the one
-that records the decision to send); the deliveries are then sent by the task worker after commit."""
+that records the decision to send); the deliveries are then sent by the task worker after commit.
+
+The acknowledgement writes are the provider's evidence that a controller received a breach notice
+(GDPR Art. 33(2), nFADP Art. 24(3)): each is kept once, with its time and channel, in the audit trail.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from art28.core.models import Organisation
-from art28.notify.models import Channel, Delivery, Message, WebhookEndpoint
+from art28.core.audit import Actor, SystemActor, audit_record
+from art28.core.models import Organisation, User
+from art28.notify.models import Channel, Delivery, DeliveryStatus, Message, WebhookEndpoint
+from art28.notify.webhooks import secret_generate, validate_endpoint_url
+
+# A rotated-out webhook secret keeps signing (as a second signature) this long.
+ROTATION_OVERLAP = dt.timedelta(hours=24)
 
 
 @dataclass
@@ -23,6 +34,9 @@ class Draft:
     body_text: str
     language: str = "en"
     payload: dict[str, Any] = field(default_factory=dict)
+
+
+WEBHOOK_LOOKUP_CHUNK = 10_000
 
 
 def _email_recipients(organisation: Organisation) -> str:
@@ -51,16 +65,7 @@ def messages_create(
         raise RuntimeError("messages_create must run inside the transaction that decides to send")
     wanted = set(channels)
     drafts = list(drafts)
-    webhooks = (
-        {
-            w.organisation_id: w.url
-            for w in WebhookEndpoint.objects.filter(
-                organisation__in=[d.organisation for d in drafts], active=True
-            ).only("organisation_id", "url")
-        }
-        if Channel.WEBHOOK in wanted
-        else {}
-    )
+    webhooks = _webhook_urls([d.organisation.pk for d in drafts]) if Channel.WEBHOOK in wanted else {}
     messages = Message.objects.bulk_create(
         [
             Message(
@@ -98,7 +103,192 @@ def messages_create(
     return len(deliveries)
 
 
+def _webhook_urls(organisation_ids: list[int]) -> dict[int, str]:
+    """The active endpoints of these organisations, looked up in chunks (SQLite caps a query's
+    parameters at 32,766, and a fan-out may reach 100,000 customers)."""
+    urls: dict[int, str] = {}
+    for start in range(0, len(organisation_ids), WEBHOOK_LOOKUP_CHUNK):
+        chunk = organisation_ids[start : start + WEBHOOK_LOOKUP_CHUNK]
+        endpoints = WebhookEndpoint.objects.filter(organisation_id__in=chunk, active=True)
+        urls.update(endpoints.values_list("organisation_id", "url"))
+    return urls
+
+
 def _wake_worker() -> None:
     from art28.notify.tasks import drain_outbox
 
     drain_outbox.enqueue()
+
+
+def _check_own(actor: Actor, organisation_id: int) -> None:
+    """Defence in depth behind the selectors: a customer user acts only on its own organisation."""
+    if isinstance(actor, User) and actor.is_customer and actor.organisation_id != organisation_id:
+        raise PermissionError("a customer user can only act on its own organisation's messages")
+
+
+def message_acknowledge(*, message: Message, actor: Actor, via: str) -> bool:
+    """Record that the organisation acknowledged receipt; the first acknowledgement is kept.
+
+    Returns True if this call acknowledged, False if the message had been acknowledged before.
+    The conditional UPDATE makes two simultaneous clicks (portal and mail link) record one time.
+    """
+    _check_own(actor, message.organisation_id)
+    now = timezone.now()
+    by = actor if isinstance(actor, User) else None
+    with transaction.atomic():
+        updated = Message.objects.filter(pk=message.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=now, acknowledged_by=by, acknowledged_via=via
+        )
+        if updated:
+            audit_record(
+                actor=actor,
+                action="notify.message.acknowledge",
+                obj=message,
+                organisation_id=message.organisation_id,
+                after={"acknowledged_at": now, "acknowledged_via": via, "topic": message.topic},
+            )
+    message.refresh_from_db(fields=["acknowledged_at", "acknowledged_by", "acknowledged_via"])
+    return bool(updated)
+
+
+def message_mark_read(*, message: Message, actor: Actor) -> bool:
+    """Record the first time the message was opened in the portal (evidence it reached someone)."""
+    _check_own(actor, message.organisation_id)
+    if message.read_at is not None:
+        return False
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=now)
+        if updated:
+            audit_record(
+                actor=actor,
+                action="notify.message.read",
+                obj=message,
+                organisation_id=message.organisation_id,
+                after={"read_at": now},
+            )
+    message.read_at = message.read_at or now
+    return bool(updated)
+
+
+def delivery_retry_now(*, actor: Actor, delivery: Delivery) -> Delivery:
+    """Staff: make a failed or given-up delivery due now (one more attempt) and wake the worker."""
+    with transaction.atomic():
+        locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        if locked.status not in (DeliveryStatus.FAILED, DeliveryStatus.DEAD):
+            raise ValueError(f"only failed or given-up deliveries can be retried (this one is {locked.status})")
+        before = {"status": locked.status, "next_attempt_at": locked.next_attempt_at}
+        locked.status = DeliveryStatus.FAILED if locked.status == DeliveryStatus.DEAD else locked.status
+        locked.next_attempt_at = timezone.now()
+        locked.locked_until = None
+        locked.save(update_fields=["status", "next_attempt_at", "locked_until"])
+        audit_record(
+            actor=actor,
+            action="notify.delivery.retry_now",
+            obj=locked,
+            organisation_id=locked.message.organisation_id,
+            before=before,
+            after={"status": locked.status, "next_attempt_at": locked.next_attempt_at},
+        )
+        transaction.on_commit(_wake_worker)
+    return locked
+
+
+def webhook_endpoint_save(*, actor: Actor, organisation: Organisation, url: str) -> tuple[WebhookEndpoint, str | None]:
+    """Create the organisation's endpoint (returns its new secret, to show once) or change its URL
+    (returns None: the secret stays). Raises ValidationError for a URL art28 will not post to."""
+    _check_own(actor, organisation.pk)
+    url = url.strip()
+    validate_endpoint_url(url)
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.select_for_update().filter(organisation=organisation).first()
+        if endpoint is None:
+            secret = secret_generate()
+            endpoint = WebhookEndpoint.objects.create(organisation=organisation, url=url, secret=secret)
+            audit_record(
+                actor=actor,
+                action="notify.webhook.create",
+                obj=endpoint,
+                organisation_id=organisation.pk,
+                after={"url": url, "secret": endpoint.secret_hint},
+            )
+            return endpoint, secret
+        before = {"url": endpoint.url, "active": endpoint.active}
+        endpoint.url, endpoint.active = url, True
+        endpoint.save(update_fields=["url", "active", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="notify.webhook.update",
+            obj=endpoint,
+            organisation_id=organisation.pk,
+            before=before,
+            after={"url": url, "active": True},
+        )
+    return endpoint, None
+
+
+def webhook_secret_rotate(*, actor: Actor, endpoint: WebhookEndpoint) -> str:
+    """A new secret (returned, to show once); the old one co-signs for 24 h so nothing is rejected."""
+    _check_own(actor, endpoint.organisation_id)
+    with transaction.atomic():
+        locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        old_hint = locked.secret_hint
+        locked.previous_secret, locked.previous_secret_until = locked.secret, timezone.now() + ROTATION_OVERLAP
+        locked.secret = secret_generate()
+        locked.save(update_fields=["secret", "previous_secret", "previous_secret_until", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="notify.webhook.rotate_secret",
+            obj=locked,
+            organisation_id=locked.organisation_id,
+            before={"secret": old_hint},
+            after={"secret": locked.secret_hint, "previous_secret_until": locked.previous_secret_until},
+        )
+    return locked.secret
+
+
+def webhook_endpoint_delete(*, actor: Actor, endpoint: WebhookEndpoint) -> None:
+    """Remove the endpoint; webhook deliveries not yet sent are given up (the portal still has them)."""
+    _check_own(actor, endpoint.organisation_id)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="notify.webhook.delete",
+            obj=endpoint,
+            organisation_id=endpoint.organisation_id,
+            before={"url": endpoint.url, "secret": endpoint.secret_hint},
+        )
+        endpoint.delete()
+
+
+def webhook_test_send(*, actor: Actor, organisation: Organisation) -> Message:
+    """Send a signed ``webhook.test`` event to the organisation's endpoint (webhook channel only)."""
+    _check_own(actor, organisation.pk)
+    with transaction.atomic():
+        messages_create(
+            topic="webhook.test",
+            drafts=[
+                Draft(
+                    organisation=organisation,
+                    subject=f"Test event from {settings.ART28_PROVIDER_NAME}",
+                    body_text="A test of your webhook endpoint. It requires no action.",
+                    payload={"test": True},
+                )
+            ],
+            source_type="notify.webhook_test",
+            channels=(Channel.WEBHOOK,),
+        )
+        message = Message.objects.filter(organisation=organisation, topic="webhook.test").latest("pk")
+        audit_record(
+            actor=actor,
+            action="notify.webhook.test",
+            obj=message,
+            organisation_id=organisation.pk,
+            after={"topic": message.topic},
+        )
+    return message
+
+
+def ack_link_actor(organisation: Organisation) -> SystemActor:
+    """Who acknowledged through a mail link: whoever held the mail; the organisation is what is known."""
+    return SystemActor(f"ack-link:{organisation.ref}")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from art28.portal import views
+from art28.portal import inbox, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,4 +9,8 @@ urlpatterns = [
     path("attestations/issue", views.issue_attestation, name="attestation_issue"),
     path("attestations/<uuid:public_id>.json", views.attestation_json, name="attestation_json"),
     path("attestations/<uuid:public_id>.pdf", views.attestation_pdf, name="attestation_pdf"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/<uuid:public_id>/", inbox.inbox_detail, name="inbox_message"),
+    path("inbox/<uuid:public_id>/acknowledge", inbox.inbox_acknowledge, name="inbox_acknowledge"),
+    path("webhook/", inbox.webhook, name="webhook"),
 ]

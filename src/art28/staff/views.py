@@ -1,8 +1,10 @@
 """The provider's back-office dashboard: one glance at every commitment's state."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from art28.breaches.selectors import overdue_incidents
 from art28.core.auth import staff_required
 from art28.inventory.selectors import inventory_counts
 from art28.portal.findings import REASON_TITLES
@@ -16,5 +18,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "staff/dashboard.html",
-        {"counts": inventory_counts(), "residency": residency, "by_reason": sorted(by_reason)},
+        {
+            "counts": inventory_counts(),
+            "residency": residency,
+            "by_reason": sorted(by_reason),
+            "overdue_breaches": overdue_incidents(),
+            "breach_notice_hours": settings.ART28_BREACH_NOTICE_HOURS,
+        },
     )

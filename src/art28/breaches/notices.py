@@ -1,0 +1,151 @@
+"""Composing breach notices: the processor → controller notice of GDPR Art. 33(2) / nFADP Art. 24(3).
+
+Content (GDPR Art. 33(3), DSV Art. 15(1)): the nature of the breach; the categories and approximate
+numbers of data subjects and of records (the customer's own, from the frozen impact); the time and
+duration (a Swiss requirement: DSV Art. 15(1)(b)); the likely consequences; the measures taken or
+proposed; the contact point (the DPO). Information may follow in phases (Art. 33(4), DSV Art. 15(2)):
+first notice, updates, final report.
+
+A notice's text exists once per language (EN, FR, DE, IT), rendered from a Django template through the
+translation catalogues with ``translation.override``; a person may edit it before sending. The
+customer's own facts are placeholders (``{subjects}`` …) filled in for each customer when it is sent,
+so that one edited text serves thousands of customers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.utils import formats, translation
+
+from art28.breaches.models import AffectedCustomer, Incident, Nature, Notice
+from art28.core.audit import jsonable
+from art28.core.models import Language, Organisation
+
+PLACEHOLDERS = ("customer_name", "customer_ref", "subjects", "records", "data_categories", "assets")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+LANGUAGES = tuple(code for code, _label in Language.choices)
+SUBJECT_MAX = 300
+
+
+def notice_context(incident: Incident, *, kind: str, sequence: int) -> dict[str, Any]:
+    """What the notice template needs (everything but the customer's own facts)."""
+    return {
+        "incident": incident,
+        "kind": kind,
+        "sequence": sequence,
+        "natures": [Nature(code).label for code in incident.natures],
+        "provider_name": settings.ART28_PROVIDER_NAME,
+        "dpo_name": settings.ART28_DPO_NAME,
+        "dpo_email": settings.ART28_DPO_EMAIL,
+        "commitment_hours": settings.ART28_BREACH_NOTICE_HOURS,
+        "time_zone": settings.TIME_ZONE,
+    }
+
+
+def render_default(incident: Incident, *, kind: str, sequence: int, language: str) -> dict[str, str]:
+    """The default subject and body in ``language``, with the per-customer placeholders left in."""
+    context = notice_context(incident, kind=kind, sequence=sequence)
+    with translation.override(language):
+        subject = render_to_string("breaches/notice/subject.txt", context)
+        body = render_to_string("breaches/notice/body.txt", context)
+    return {"subject": " ".join(subject.split())[:SUBJECT_MAX], "body": _tidy(body)}
+
+
+def _tidy(text: str) -> str:
+    """Template whitespace out: no trailing spaces, at most one blank line in a row."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    return sorted({name for name in _PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+
+
+def clean_texts(texts: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Check edited texts: known languages, a subject and a body each, only known placeholders."""
+    cleaned: dict[str, dict[str, str]] = {}
+    errors: list[str] = []
+    known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+    for language, text in texts.items():
+        if language not in LANGUAGES:
+            errors.append(f"unknown language {language!r} (one of {', '.join(LANGUAGES)})")
+            continue
+        subject = " ".join(str((text or {}).get("subject", "")).split())
+        body = str((text or {}).get("body", "")).replace("\r\n", "\n")
+        if not subject or not body.strip():
+            errors.append(f"{language}: a notice needs a subject and a body")
+        if len(subject) > SUBJECT_MAX:
+            errors.append(f"{language}: the subject is longer than {SUBJECT_MAX} characters")
+        if unknown := unknown_placeholders(subject + body):
+            names = ", ".join("{" + name + "}" for name in unknown)
+            errors.append(f"{language}: unknown placeholder {names}; the known ones are {known}")
+        cleaned[language] = {"subject": subject, "body": body}
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def customer_values(row: AffectedCustomer, organisation: Organisation, language: str) -> dict[str, str]:
+    """The customer's own facts as text in their language (numbers grouped the local way)."""
+    with translation.override(language):
+        return {
+            "customer_name": organisation.name,
+            "customer_ref": organisation.ref,
+            "subjects": formats.number_format(row.subjects, force_grouping=True),
+            "records": formats.number_format(row.records, force_grouping=True),
+            "data_categories": "; ".join(row.category_list) or "—",
+            "assets": ", ".join(row.asset_list) or "—",
+        }
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """Replace the known placeholders (only those: a brace elsewhere stays as written)."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def needed_languages(languages: Iterable[str]) -> list[str]:
+    """The notice languages for customers speaking ``languages``, in a stable order (English by default)."""
+    found = {code or "en" for code in languages}
+    return [code for code in LANGUAGES if code in found] or ["en"]
+
+
+def complete_texts(notice: Notice, incident: Incident, languages: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The notice's texts, with the default added for each needed language nobody wrote yet."""
+    texts = dict(notice.texts)
+    for language in languages:
+        if language not in texts:
+            texts[language] = render_default(incident, kind=notice.kind, sequence=notice.sequence, language=language)
+    return texts
+
+
+def payload(incident: Incident, notice: Notice, row: AffectedCustomer) -> dict[str, Any]:
+    """The machine-readable notice (webhooks, API): the same facts as the text, for one customer."""
+    return jsonable(
+        {
+            "type": "art28/breach-notice",
+            "incident": incident.ref,
+            "notice": {"kind": notice.kind, "sequence": notice.sequence},
+            "nature": incident.natures,
+            "started_at": incident.started_at,
+            "ended_at": incident.ended_at,
+            "aware_at": incident.aware_at,
+            "impact": {
+                "assets": row.asset_list,
+                "data_categories": row.category_list,
+                "subjects": row.subjects,
+                "records": row.records,
+            },
+            "contact": {"name": settings.ART28_DPO_NAME, "email": settings.ART28_DPO_EMAIL},
+            "provider_commitment_hours": settings.ART28_BREACH_NOTICE_HOURS,
+        }
+    )

@@ -1,0 +1,62 @@
+"""The provider's outbox page (staff) and the acknowledgement link of the notices (anyone holding the mail)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from art28.core.auth import role_required, staff_required
+from art28.core.roles import STAFF_WRITERS
+from art28.notify.selectors import delivery_by_public_id, failing_deliveries, message_for_ack_token, outbox_counts
+from art28.notify.services import ack_link_actor, delivery_retry_now, message_acknowledge
+
+
+@staff_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    counts = outbox_counts()
+    return render(
+        request,
+        "notify/outbox.html",
+        {
+            "counts": counts,
+            "failing": failing_deliveries(),
+            "can_retry": getattr(request.user, "role", None) in STAFF_WRITERS,
+        },
+    )
+
+
+@role_required(*STAFF_WRITERS)
+@require_POST
+def retry(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    delivery = delivery_by_public_id(public_id)
+    try:
+        delivery_retry_now(actor=request.user, delivery=delivery)  # type: ignore[arg-type]
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Delivery to %(org)s queued for another attempt now.") % {"org": delivery.message.organisation.name},
+        )
+    return redirect("outbox:index")
+
+
+@require_http_methods(["GET", "POST"])
+def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
+    """GET only shows the question: mail scanners and link previews fetch links without a person
+    reading them, so only the POST of the button records the acknowledgement (GDPR Art. 33(2))."""
+    message = message_for_ack_token(token)
+    if request.method == "POST":
+        message_acknowledge(message=message, actor=ack_link_actor(message.organisation), via="link")
+        return redirect(request.path)
+    response = render(request, "notify/ack.html", {"message": message})
+    # The token is the credential: keep it out of caches, search engines and Referer headers.
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
