@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 ART28 := $(BIN)/art28
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench browser clean lock
+.PHONY: demo test lint bench browser clean lock messages
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,18 @@ bench: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.13 -o requirements.lock
+
+# Translations (fr, de, it) live in src/art28/locale/; both the .po and the compiled .mo files are
+# committed, so that a machine without gettext still runs translated. After changing any marked
+# string, run `make messages`: it re-extracts the strings from src/art28 only (no third-party code,
+# no migrations) and recompiles. New strings arrive with an empty msgstr and changed ones are marked
+# fuzzy: translators then fill in every new msgstr (and clear the fuzzy flags), and run
+# `make messages` again. tests/i18n fails while any string is untranslated, fuzzy or not compiled.
+LANGUAGES := fr de it
+messages: $(STAMP)
+	cd src/art28 && ART28_DATA_DIR=$(CURDIR)/var ../../$(ART28) makemessages $(LANGUAGES:%=-l %) \
+		--ignore "*/migrations/*" --no-obsolete
+	cd src/art28 && ART28_DATA_DIR=$(CURDIR)/var ../../$(ART28) compilemessages $(LANGUAGES:%=-l %)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

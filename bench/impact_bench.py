@@ -41,11 +41,31 @@ WITH RECURSIVE tree(id) AS (
     UNION
     SELECT a.id FROM inventory_asset a JOIN tree ON a.parent_id = tree.id
 ),
-affected(id) AS (
+direct(id) AS (
     SELECT id FROM tree
     UNION
     SELECT a.id FROM inventory_asset a JOIN inventory_site s ON s.id = a.location_id WHERE s.code IN ({sites})
-)
+),
+landing_up(landing_id, asset_id) AS (
+    SELECT DISTINCT to_asset_id, to_asset_id FROM inventory_flow WHERE to_asset_id IS NOT NULL
+    UNION
+    SELECT l.landing_id, a.parent_id FROM landing_up l JOIN inventory_asset a ON a.id = l.asset_id
+    WHERE a.parent_id IS NOT NULL
+),
+into_scope(flow_id) AS (
+    SELECT f.id FROM inventory_flow f JOIN direct ON direct.id = f.to_asset_id
+    UNION
+    SELECT f.id FROM inventory_flow f JOIN inventory_site s ON s.id = f.to_site_id WHERE s.code IN ({sites_again})
+    UNION
+    SELECT g.id FROM into_scope i JOIN inventory_flow f ON f.id = i.flow_id
+    JOIN landing_up l ON l.asset_id = f.asset_id JOIN inventory_flow g ON g.to_asset_id = l.landing_id
+),
+copied(id) AS (
+    SELECT f.asset_id FROM inventory_flow f JOIN into_scope i ON i.flow_id = f.id
+    UNION
+    SELECT a.id FROM inventory_asset a JOIN copied ON a.parent_id = copied.id
+),
+affected(id) AS (SELECT id FROM direct UNION SELECT id FROM copied)
 SELECT o.ref, {concat}(a.ref, {newline}), {concat}(DISTINCT p.data_categories{distinct_separator}),
        SUM(p.subjects), SUM(p.records)
 FROM affected
@@ -69,6 +89,7 @@ def baseline_sql(scope: dict[str, list[str]]) -> tuple[str, list[str]]:
         assets=placeholders(scope["assets"]),
         services=placeholders(scope["services"]),
         sites=placeholders(scope["sites"]),
+        sites_again=placeholders(scope["sites"]),
         concat="string_agg" if postgres else "group_concat",
         newline="chr(10)" if postgres else "char(10)",
         # SQLite's DISTINCT aggregate takes one argument (',' joins); the bench data has no ',' in categories.

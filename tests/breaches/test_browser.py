@@ -51,7 +51,7 @@ def test_a_responder_declares_decides_and_notifies_in_the_browser(live_server, i
             page.get_by_role("button", name="Decide to notify the affected customers").click()
             page.get_by_role("button", name="Compose a notice").click()
             page.wait_for_url("**/notices/1/")
-            assert page.get_by_label("Text (Français)").input_value().startswith("Dear {customer_name},")
+            assert page.get_by_label("Text (Français)").input_value().startswith("{customer_name}\n\nMadame, Monsieur,")
             if SCREENSHOTS:
                 page.screenshot(path=f"{SCREENSHOTS}/notice-draft.png", full_page=True)
             page.get_by_label("Text (Deutsch)").fill("Guten Tag {customer_name}: {subjects} Personen.")

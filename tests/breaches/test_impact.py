@@ -129,3 +129,50 @@ def test_an_incident_impact_reads_its_scope_in_the_same_query(breach_world, djan
         ("ACME", ["gva-db-1", "gva-vol-1", "zrh-bucket-1"]),
         ("GAMMA", ["zrh-bucket-2"]),
     ]
+
+
+# --- copies: data that flows carry into the scope ------------------------------------------------
+
+
+def test_a_breach_of_a_backup_store_touches_every_customer_backed_up_there(breach_world):
+    """A backup flow from gva-host-1 carries ACME's volume and database (below the host) to the backup set:
+    a breach of the backup set is a breach of that data (GDPR Art. 33(2): the processor notifies the
+    controller of every breach of *its* data, wherever the copy is)."""
+    inv = breach_world.inventory
+    inv.asset("zrh-backup-1", "backup_set", site="ZRH1")
+    inv.flow("gva-host-1", kind="backup", to_asset="zrh-backup-1")
+    inv.refresh()
+
+    result = impact(assets=["zrh-backup-1"])
+
+    assert [(c["customer"], c["assets"], c["subjects"], c["records"]) for c in result["customers"]] == [
+        ("ACME", ["gva-db-1", "gva-vol-1"], 1300, 5300)
+    ]
+
+
+def test_copies_travel_on_with_the_flows_of_the_asset_they_land_on(breach_world):
+    """gva-vm-2 is backed up to a Zurich backup set, which is itself copied to Frankfurt: a breach of the
+    Frankfurt site touches BETA's gva-vm-2 as well as the placements stored there."""
+    inv = breach_world.inventory
+    inv.asset("zrh-backup-1", "backup_set", site="ZRH1")
+    inv.asset("fra-backup-1", "backup_set", site="FRA1")
+    inv.flow("gva-host-2", kind="backup", to_asset="zrh-backup-1")
+    inv.flow("zrh-backup-1", kind="replication", to_asset="fra-backup-1")
+    inv.refresh()
+
+    result = impact(sites=["FRA1"])
+
+    assert {c["customer"]: c["assets"] for c in result["customers"]} == {
+        "BETA": ["fra-vm-1", "gva-vm-2"],
+        "DELTA": ["fra-vm-1"],
+    }
+    assert result["totals"] == {"customers": 2, "subjects": 58, "records": 69}
+
+
+def test_a_flow_out_of_the_scope_does_not_widen_it(breach_world):
+    """Data leaving a scoped asset was already in scope; the destination's other data is not touched."""
+    inv = breach_world.inventory
+    inv.flow("gva-host-1", kind="backup", to_asset="zrh-cluster-1")
+    inv.refresh()
+
+    assert [c["customer"] for c in impact(assets=["gva-host-1"])["customers"]] == ["ACME"]

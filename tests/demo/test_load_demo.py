@@ -9,6 +9,7 @@ from art28.core.audit import verify_chain
 from art28.core.models import Organisation, User
 from art28.core.roles import STAFF_ROLES, Role
 from art28.inventory.models import Site
+from art28.notify.models import Message
 from art28.residency.engine import FLOW_OUTSIDE, run_audit
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,19 @@ def test_the_demo_provider_has_swiss_sites_a_frankfurt_colocation_and_the_miscon
     assert User.objects.filter(role=Role.CUSTOMER_VIEWER).exists()
     assert "art28-demo-password" in output and "customer@example.org" in output
     assert verify_chain().ok
+
+    # A breach at the Frankfurt cage was declared and notified: the demo customer, whose backups were
+    # copied there, has the first notice in its portal inbox, waiting for acknowledgement.
+    notice = Message.objects.get(organisation=demo_customer.organisation, topic="breach.notice")
+    assert notice.requires_ack and notice.acknowledged_at is None
+    assert "INC-" in notice.subject
+    assert not Message.objects.filter(organisation__ref__in=clean_refs(flow_findings)).exists()
+
+
+def clean_refs(flow_findings) -> set[str]:
+    """Customers with no data copied to Frankfurt and none stored there."""
+    touched = {v.customer for v in flow_findings}
+    return set(Organisation.objects.exclude(ref__in=touched).values_list("ref", flat=True))
 
 
 def test_loading_again_with_if_empty_changes_nothing():

@@ -4,7 +4,11 @@ A placement is affected when its asset is
 
 * a scoped asset or below one (the asset tree, followed down with a recursive CTE),
 * located at a scoped site (``Asset.location``: its own site, else its nearest ancestor's), or
-* an asset of a scoped service, or below one (a volume inside a VM of that service is inside it too).
+* an asset of a scoped service, or below one (a volume inside a VM of that service is inside it too), or
+* an asset whose data a flow carries into the scope (a backup or replica of it lies on a scoped asset or
+  at a scoped site): a flow from an asset carries the data of that asset and everything below it, and
+  data a flow brings to another asset travels on with that asset's (and its ancestors') flows, as in the
+  residency audit. A breach of a backup store touches every customer whose data is backed up there.
 
 Each affected asset is collected once (UNION), and a placement belongs to exactly one asset, so a
 placement matched in several ways (its host is scoped *and* its site is) is counted once. Per customer:
@@ -43,9 +47,39 @@ hit(id, ref) AS MATERIALIZED (
     UNION
     SELECT a.id, a.ref FROM inventory_asset a WHERE a.location_id IN ({ids:sites})
 ),
+landing_up(landing_id, asset_id) AS (
+    SELECT DISTINCT to_asset_id, to_asset_id FROM inventory_flow WHERE to_asset_id IS NOT NULL
+    UNION
+    SELECT landing_up.landing_id, a.parent_id
+    FROM landing_up JOIN inventory_asset a ON a.id = landing_up.asset_id
+    WHERE a.parent_id IS NOT NULL
+),
+into_scope(flow_id) AS (
+    SELECT f.id FROM hit JOIN inventory_flow f ON f.to_asset_id = hit.id
+    UNION
+    SELECT f.id FROM inventory_flow f WHERE f.to_site_id IN ({ids:sites})
+    UNION
+    SELECT g.id
+    FROM into_scope
+    JOIN inventory_flow f ON f.id = into_scope.flow_id
+    JOIN landing_up ON landing_up.asset_id = f.asset_id
+    JOIN inventory_flow g ON g.to_asset_id = landing_up.landing_id
+),
+copied(id, ref) AS (
+    SELECT a.id, a.ref FROM inventory_asset a
+    WHERE a.id IN (SELECT f.asset_id FROM inventory_flow f WHERE f.id IN (SELECT flow_id FROM into_scope))
+    UNION
+    SELECT child.id, child.ref
+    FROM copied {by_index:inventory_asset child:child.parent_id = copied.id}
+),
+affected(id, ref) AS MATERIALIZED (
+    SELECT id, ref FROM hit
+    UNION
+    SELECT id, ref FROM copied
+),
 placed(customer_id, asset_ref, data_categories, subjects, records) AS MATERIALIZED (
-    SELECT p.customer_id, hit.ref, p.data_categories, p.subjects, p.records
-    FROM hit {by_index:inventory_placement p:p.asset_id = hit.id}
+    SELECT p.customer_id, affected.ref, p.data_categories, p.subjects, p.records
+    FROM affected {by_index:inventory_placement p:p.asset_id = affected.id}
 ),
 per_customer(customer_id, assets, subjects, records) AS (
     SELECT customer_id, {concat:asset_ref}, SUM(subjects), SUM(records) FROM placed GROUP BY customer_id

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from art28.core.audit import SystemActor
 from art28.core.models import Organisation, User
@@ -50,7 +52,45 @@ class Command(BaseCommand):
         for entity, figures in report.counts.items():
             self.stdout.write(f"  {entity}: {figures}")
         self._create_users(actor)
+        self._declare_demo_incident(actor)
         self._print_logins()
+
+    def _declare_demo_incident(self, actor: SystemActor) -> None:
+        """A breach at the Frankfurt cage, notified: the demo customer finds the notice in its inbox."""
+        from decimal import Decimal
+
+        from art28.breaches.decisions import incident_decide_notify
+        from art28.breaches.sending import notice_create, notice_send
+        from art28.breaches.services import incident_declare, severity_assess
+        from art28.breaches.severity import SeverityInput
+
+        now = timezone.now()
+        incident = incident_declare(
+            actor=actor,
+            title="Unauthorised access to the Frankfurt colocation cage",
+            description=(
+                "The colocation operator reported that a contractor's badge opened our cage in Frankfurt. "
+                "The cage holds a backup set that Zurich backups were copied to by mistake."
+            ),
+            aware_at=now - timedelta(hours=5),
+            started_at=now - timedelta(hours=30),
+            ended_at=now - timedelta(hours=29),
+            natures=["confidentiality"],
+            sites=["FRA1"],
+            consequences="Backup copies may have been read; we have no sign that they were copied.",
+            measures="Badge revoked, disks of the backup set wiped and the copy to Frankfurt stopped.",
+        )
+        severity_assess(
+            actor=actor,
+            incident=incident,
+            values=SeverityInput(
+                dpc_base=1, ease_of_identification=Decimal("0.75"), cb_confidentiality=Decimal("0.25")
+            ),
+            notes="Encrypted at rest, but the key custody is being checked.",
+        )
+        incident_decide_notify(actor=actor, incident=incident, reason="Customer data copied to the cage.")
+        notice_send(actor=actor, notice=notice_create(actor=actor, incident=incident, kind="initial"))
+        self.stdout.write(f"declared and notified demo incident {incident.ref}")
 
     def _create_users(self, actor: SystemActor) -> None:
         affected = sorted({v.customer for v in run_audit() if v.reason == FLOW_OUTSIDE})

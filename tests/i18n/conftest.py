@@ -1,0 +1,4 @@
+"""The i18n tests reuse the breach tests' inventory (tests/breaches/fixtures.py)."""
+
+from tests.breaches.fixtures import breach_world  # noqa: F401
+from tests.residency.fixtures import inventory  # noqa: F401
