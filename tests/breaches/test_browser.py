@@ -1,5 +1,6 @@
 """A responder, in a real Chromium and without JavaScript-only controls: declares an incident, decides,
-composes the first notice, reads it, confirms and sends it; only the affected customers receive it (S3)."""
+composes the first notice, reads it, confirms and sends it; only the affected customers receive it (S3);
+a French customer reads it in French in the portal and acknowledges receipt."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import sync_playwright
 
+from art28.core.roles import Role
 from art28.notify.models import Message
 from tests.breaches.fixtures import build_breach_world, hours_ago
 from tests.browser.test_customer_portal import CHROMIUM, CHROMIUM_ARGS
@@ -25,8 +27,11 @@ def local(value) -> str:
 @pytest.mark.browser
 @pytest.mark.xdist_group("browser")
 @pytest.mark.django_db(transaction=True)
-def test_a_responder_declares_decides_and_notifies_in_the_browser(live_server, inventory, make_org, security_user):
+def test_a_responder_declares_decides_and_notifies_in_the_browser(
+    live_server, inventory, make_org, make_user, security_user
+):
     world = build_breach_world(inventory, make_org)
+    acme_admin = make_user("dpo@acme.example", Role.CUSTOMER_ADMIN, world.acme)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -68,8 +73,22 @@ def test_a_responder_declares_decides_and_notifies_in_the_browser(live_server, i
             page.goto(f"{live_server.url}/staff/breaches/declare/")
             if SCREENSHOTS:
                 page.screenshot(path=f"{SCREENSHOTS}/breach-declare.png", full_page=True)
+
+            # The French customer's administrator reads the notice in French and acknowledges it.
+            customer = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-CH").new_page()
+            customer.goto(f"{live_server.url}/portal/inbox/")
+            customer.locator("input[name=login]").fill(acme_admin.email)
+            customer.locator("input[name=password]").fill(PASSWORD)
+            customer.locator("button[type=submit]").click()
+            customer.wait_for_url(f"{live_server.url}/portal/inbox/")
+            customer.get_by_role("link", name="violation").first.click()
+            assert "Madame, Monsieur," in customer.content()
+            customer.get_by_role("button", name="Accuser réception").click()
+            assert customer.get_by_role("status").count() == 1
         finally:
             browser.close()
     assert set(Message.objects.values_list("organisation__ref", flat=True)) == {"ACME", "BETA"}
     assert not Message.objects.filter(organisation__in=[world.gamma, world.delta]).exists()
     assert Message.objects.get(organisation=world.beta).body_text == "Guten Tag Beta AG: 50 Personen."
+    acknowledged = Message.objects.get(organisation=world.acme)
+    assert acknowledged.acknowledged_at is not None and acknowledged.acknowledged_by == acme_admin
