@@ -28,6 +28,7 @@ from typing import Any
 
 from django.db import connection
 
+from art28.inventory.engine import LANDING_UP_CTE, drive_joins_by_index
 from art28.inventory.models import Asset, Service, Site
 
 # {ids:name} is a set of ids: a JSON array parameter (SQLite) or an array (PostgreSQL), or, for an
@@ -47,13 +48,7 @@ hit(id, ref) AS MATERIALIZED (
     UNION
     SELECT a.id, a.ref FROM inventory_asset a WHERE a.location_id IN ({ids:sites})
 ),
-landing_up(landing_id, asset_id) AS (
-    SELECT DISTINCT to_asset_id, to_asset_id FROM inventory_flow WHERE to_asset_id IS NOT NULL
-    UNION
-    SELECT landing_up.landing_id, a.parent_id
-    FROM landing_up JOIN inventory_asset a ON a.id = landing_up.asset_id
-    WHERE a.parent_id IS NOT NULL
-),
+{landing_up},
 into_scope(flow_id) AS (
     SELECT f.id FROM hit JOIN inventory_flow f ON f.to_asset_id = hit.id
     UNION
@@ -100,7 +95,6 @@ _INCIDENT_SCOPE = {
     "sites": "SELECT site_id FROM breaches_incident_sites WHERE incident_id = %(incident_id)s",
     "services": "SELECT service_id FROM breaches_incident_services WHERE incident_id = %(incident_id)s",
 }
-_BY_INDEX = re.compile(r"\{by_index:(?P<table>\w+) (?P<alias>\w+):(?P<condition>[^}]+)\}")
 _IDS = re.compile(r"\{ids:(?P<name>\w+)\}")
 _CONCAT = re.compile(r"\{concat:(?P<expr>[\w.]+)\}")
 
@@ -113,12 +107,6 @@ def impact_sql(vendor: str, *, for_incident: bool) -> str:
     index (SQLite keeps a CROSS JOIN's order; PostgreSQL keeps a LATERAL subquery with OFFSET 0), as in
     residency/engine.py: neither database can estimate the size of a recursive CTE.
     """
-
-    def by_index(match: re.Match[str]) -> str:
-        table, alias, condition = match["table"], match["alias"], match["condition"]
-        if vendor == "postgresql":
-            return f"CROSS JOIN LATERAL (SELECT * FROM {table} {alias} WHERE {condition} OFFSET 0) {alias}"
-        return f"CROSS JOIN {table} {alias} ON {condition}"
 
     def ids(match: re.Match[str]) -> str:
         name = match["name"]
@@ -133,7 +121,7 @@ def impact_sql(vendor: str, *, for_incident: bool) -> str:
             return f"string_agg({match['expr']}, chr(10))"
         return f"group_concat({match['expr']}, char(10))"
 
-    sql = _BY_INDEX.sub(by_index, _IMPACT)
+    sql = drive_joins_by_index(_IMPACT.replace("{landing_up}", LANDING_UP_CTE), vendor)
     return _CONCAT.sub(concat, _IDS.sub(ids, sql))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from django.db import connection
@@ -66,3 +67,34 @@ def find_cycles(parent_of: Mapping[str, str | None], start: Iterable[str] | None
         for visited in path:
             state[visited] = 2
     return cycles
+
+
+# Each asset a flow lands on, with itself and each of its ancestors: the flows of those carry on the
+# data that landed there. A CTE for the residency audit and the breach impact (both follow copies).
+LANDING_UP_CTE = """landing_up(landing_id, asset_id) AS (
+    SELECT DISTINCT to_asset_id, to_asset_id FROM inventory_flow WHERE to_asset_id IS NOT NULL
+    UNION
+    SELECT landing_up.landing_id, a.parent_id
+    FROM landing_up JOIN inventory_asset a ON a.id = landing_up.asset_id
+    WHERE a.parent_id IS NOT NULL
+)"""
+
+_BY_INDEX = re.compile(r"\{by_index:(?P<table>\w+) (?P<alias>\w+):(?P<condition>[^}]+)\}")
+
+
+def drive_joins_by_index(template: str, vendor: str) -> str:
+    """Write each ``{by_index:table alias:condition}`` so that the join is driven from the small,
+    already-filtered side through the table's index, whatever the planner guesses.
+
+    Neither database can estimate the size of a recursive or materialised CTE. SQLite keeps the
+    written order of a CROSS JOIN; PostgreSQL keeps a LATERAL subquery (OFFSET 0 stops it being
+    pulled up), and otherwise prefers scanning and hashing a million placements.
+    """
+
+    def join(match: re.Match[str]) -> str:
+        table, alias, condition = match["table"], match["alias"], match["condition"]
+        if vendor == "postgresql":
+            return f"CROSS JOIN LATERAL (SELECT * FROM {table} {alias} WHERE {condition} OFFSET 0) {alias}"
+        return f"CROSS JOIN {table} {alias} ON {condition}"
+
+    return _BY_INDEX.sub(join, template)

@@ -16,7 +16,6 @@ whatever the legal basis of the transfer (PRODUCT.md, "Transfers").
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -24,6 +23,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+
+from art28.inventory.engine import LANDING_UP_CTE, drive_joins_by_index
 
 STORED_OUTSIDE = "stored-outside"
 FLOW_OUTSIDE = "flow-outside"
@@ -122,13 +123,7 @@ dest(flow_id, label, country) AS MATERIALIZED (
     LEFT JOIN inventory_site ts ON ts.id = f.to_site_id
     WHERE {_SUSPECT_DESTINATION}
 ),
-landing_up(landing_id, asset_id) AS (
-    SELECT DISTINCT to_asset_id, to_asset_id FROM inventory_flow WHERE to_asset_id IS NOT NULL
-    UNION
-    SELECT landing_up.landing_id, a.parent_id
-    FROM landing_up JOIN inventory_asset a ON a.id = landing_up.asset_id
-    WHERE a.parent_id IS NOT NULL
-),
+{LANDING_UP_CTE},
 relevant(flow_id) AS (
     SELECT flow_id FROM dest
     UNION
@@ -168,26 +163,9 @@ WHERE (suspect.country = '' OR {_NOT_ALLOWED.format(allowed=_ALLOWED, country="s
 """
 
 
-_BY_INDEX = re.compile(r"\{by_index:(?P<table>\w+) (?P<alias>\w+):(?P<condition>[^}]+)\}")
-
-
 @cache
 def _for_vendor(template: str, vendor: str) -> str:
-    """Write each ``{by_index:table alias:condition}`` so that the join is driven from the small,
-    already-filtered side through the table's index, whatever the planner guesses.
-
-    Neither database can estimate the size of a recursive or materialised CTE. SQLite keeps the
-    written order of a CROSS JOIN; PostgreSQL keeps a LATERAL subquery (OFFSET 0 stops it being
-    pulled up), and otherwise prefers scanning and hashing a million placements.
-    """
-
-    def join(match: re.Match[str]) -> str:
-        table, alias, condition = match["table"], match["alias"], match["condition"]
-        if vendor == "postgresql":
-            return f"CROSS JOIN LATERAL (SELECT * FROM {table} {alias} WHERE {condition} OFFSET 0) {alias}"
-        return f"CROSS JOIN {table} {alias} ON {condition}"
-
-    return _BY_INDEX.sub(join, template)
+    return drive_joins_by_index(template, vendor)
 
 
 def _rows(sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
