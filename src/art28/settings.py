@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "art28.notify",
     "art28.residency",
     "art28.breaches",
+    "art28.subprocessors",
     "art28.staff",
     "art28.portal",
     "art28.demo",

@@ -1,0 +1,186 @@
+"""Sub-processors (S4): the register, each customer's authorisation, announced changes and objections.
+
+GDPR Art. 28(2): a processor engages another processor only with the controller's specific or general
+written authorisation; under a general one it informs the controller of intended additions or
+replacements, giving the controller the opportunity to object. Art. 28(4): the same obligations flow
+down the chain. nFADP Art. 9(3) and DSV Art. 7: the same prior authorisation in Swiss law.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from art28.core.models import Organisation, User
+from art28.inventory.models import Service, Site
+
+
+class SubProcessor(models.Model):
+    """A company the provider engages to process customer personal data (or its own sub-processor)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    address = models.TextField(_("address"))
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    # Private: never on the public trust center or its feeds.
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    purpose = models.TextField(_("purpose"))
+    services = models.ManyToManyField(Service, related_name="subprocessors", blank=True)
+    # Sorted, ';'-separated, like Placement.data_categories and Organisation.allowed_countries.
+    data_categories = models.CharField(_("data categories"), max_length=500, blank=True)
+    countries = models.CharField(_("countries of processing"), max_length=300, help_text="ISO 3166-1 alpha-2, ';'")
+    transfer_safeguard = models.TextField(
+        _("transfer safeguard"), blank=True, help_text=_("e.g. adequacy decision, SCC with the Swiss addendum")
+    )
+    # The chain (Art. 28(4)): the sub-processor that engages this one; empty = engaged by the provider.
+    engaged_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="sub_processors"
+    )
+    # Colocation companies operating the provider's sites are sub-processors too.
+    sites = models.ManyToManyField(Site, related_name="operators", blank=True)
+    # In use from / until (set when a change becomes effective); the register at a past date reads these.
+    in_use_from = models.DateField(null=True, blank=True)
+    in_use_until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["legal_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="subprocessor_not_engaged_by_itself",
+                condition=~Q(engaged_by=models.F("pk")),
+                violation_error_message=_("A sub-processor cannot engage itself."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    @property
+    def country_list(self) -> list[str]:
+        return self.countries.split(";") if self.countries else []
+
+
+class Authorisation(models.TextChoices):
+    SPECIFIC = "specific", _("specific: each sub-processor needs the customer's consent")
+    GENERAL = "general", _("general: changes are announced and the customer may object")
+
+
+class Contract(models.Model):
+    """A customer's data processing agreement terms that govern sub-processor changes (Art. 28(2))."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="contract")
+    authorisation = models.CharField(max_length=10, choices=Authorisation.choices, default=Authorisation.GENERAL)
+    notice_days = models.PositiveSmallIntegerField(_("notice period (days)"), default=30)
+    signed_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="contract_notice_days_at_most_a_year",
+                condition=Q(notice_days__lte=365),
+                violation_error_message=_("A notice period is at most 365 days."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.authorisation}, {self.notice_days} days"
+
+
+class ChangeKind(models.TextChoices):
+    ADDITION = "addition", _("addition")
+    REPLACEMENT = "replacement", _("replacement")
+    REMOVAL = "removal", _("removal")
+
+
+class ChangeStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ANNOUNCED = "announced", _("announced")
+    EFFECTIVE = "effective", _("effective")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class Change(models.Model):
+    """An intended addition, replacement or removal of a sub-processor, announced ahead of time."""
+
+    kind = models.CharField(max_length=12, choices=ChangeKind.choices)
+    # Addition: the new one; removal: the one removed; replacement: the new one (``replaces`` the old).
+    subprocessor = models.ForeignKey(SubProcessor, on_delete=models.PROTECT, related_name="changes")
+    replaces = models.ForeignKey(
+        SubProcessor, on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by_changes"
+    )
+    services = models.ManyToManyField(Service, related_name="subprocessor_changes")
+    summary = models.TextField(_("what changes and why"))
+    status = models.CharField(max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.DRAFT)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    announced_at = models.DateTimeField(null=True, blank=True)
+    # No earlier than announcement + the longest notice period among the customers concerned.
+    effective_on = models.DateField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="change_replacement_names_what_it_replaces",
+                condition=Q(kind="replacement", replaces__isnull=False)
+                | (~Q(kind="replacement") & Q(replaces__isnull=True)),
+                violation_error_message=_("A replacement names the sub-processor it replaces; other changes do not."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.subprocessor_id} ({self.status})"
+
+
+class ConsentStatus(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("not needed (general authorisation)")
+    PENDING = "pending", _("waiting for the customer's consent")
+    GIVEN = "given", _("consent given")
+    REFUSED = "refused", _("consent refused")
+
+
+class Resolution(models.TextChoices):
+    NONE = "", _("open")
+    WITHDRAWN = "withdrawn", _("change withdrawn")
+    OLD_ARRANGEMENT = "old_arrangement", _("customer kept on the old arrangement")
+    TERMINATION = "termination", _("customer chose to terminate")
+    OBJECTION_WITHDRAWN = "objection_withdrawn", _("customer withdrew the objection")
+
+
+class ChangeRecipient(models.Model):
+    """One customer concerned by a change: what they were told, their consent or objection, and the outcome.
+
+    The change applies to this customer from ``effective_on`` only if: under general authorisation, no
+    objection stands (or it was resolved by the customer withdrawing it); under specific authorisation,
+    the customer consented. Otherwise it does not apply until staff resolve it.
+    """
+
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="recipients")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="subprocessor_changes")
+    # Snapshots of the contract at announcement.
+    authorisation = models.CharField(max_length=10, choices=Authorisation.choices)
+    notice_days = models.PositiveSmallIntegerField()
+    consent = models.CharField(max_length=12, choices=ConsentStatus.choices, default=ConsentStatus.NOT_NEEDED)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    consent_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    objected_at = models.DateTimeField(null=True, blank=True)
+    objected_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    objection_reason = models.TextField(blank=True)
+    resolution = models.CharField(max_length=20, choices=Resolution.choices, default=Resolution.NONE, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["change", "organisation"], name="change_recipient_once_per_customer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.change_id} → {self.organisation_id}"
