@@ -1,11 +1,12 @@
 """`make bench`: each benchmark runs a baseline in the same run and prints the ratio against it.
 
-    python -m bench [--scale 1.0] [--db sqlite,postgresql] [--only import,audit,notify,impact]
+    python -m bench [--scale 1.0] [--db sqlite,postgresql] [--only import,audit,notify,impact,trust]
 
 Import: art28's importer vs a plain executemany (SQLite) / COPY (PostgreSQL) of the same rows.
 Audit: the residency engine vs one hand-written SQL statement over the same tables.
 Notify: a breach notice fanned out to 10,000 customers by the outbox worker vs a plain smtplib loop.
 Impact: breach impact of a scope touching ~10% of the placements vs one hand-written SQL query.
+Trust: /trust/ and /trust/subprocessors.json under 50 concurrent clients (wrk, gunicorn) vs a bare Django view.
 Results go to stdout and to bench/out/results.json.
 """
 
@@ -84,6 +85,17 @@ def run_impact(database_url: str) -> dict[str, Any]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def run_trust(database_url: str) -> dict[str, Any]:
+    """bench/trust_bench.py in a fresh process (it starts gunicorn and wrk itself)."""
+    env = os.environ | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "ART28_DEBUG": "0"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.trust_bench"], capture_output=True, text=True, env=env, cwd=ROOT, check=False
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"trust bench failed:\n{proc.stdout}\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def dataset(scale: float) -> Path:
     shape = Shape(customers=int(10_000 * scale), assets=int(200_000 * scale), placements=int(1_000_000 * scale))
     folder = OUT / f"data-{shape.customers}-{shape.assets}-{shape.placements}"
@@ -152,6 +164,24 @@ def bench_database(vendor: str, data: Path, only: set[str]) -> dict[str, Any]:
             f"recorded; messages_create for {notify['count']:,} customers {notify['messages_create_seconds']:.2f}s",
             flush=True,
         )
+    if "trust" in only:
+        trust = run_trust(fresh_database(vendor, "art28_bench_trust"))
+        result["trust"] = trust
+        bare = trust["bare"]
+        print(f"trust    {trust['server']}; {trust['load']}", flush=True)
+        print(
+            f"         {'bare view':<26} {bare['requests_per_second']:7.0f} req/s  p99 {bare['p99_ms']:6.1f} ms  "
+            f"(rounds: {', '.join(f'{r:.0f}' for r in bare['rounds_requests_per_second'])})",
+            flush=True,
+        )
+        for name, label in (("trust_page", "/trust/"), ("json", "/trust/subprocessors.json")):
+            figures = trust[name]
+            print(
+                f"         {label:<26} {figures['requests_per_second']:7.0f} req/s  p99 {figures['p99_ms']:6.1f} ms  "
+                f"ratio {figures['ratio_to_bare']:4.2f}x the bare view (goal ≥ 0.5x)"
+                + (f"  non-2xx {figures['non_2xx']}" if figures["non_2xx"] else ""),
+                flush=True,
+            )
     return result
 
 

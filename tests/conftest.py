@@ -101,3 +101,11 @@ def client_b(customer_b) -> Client:
 @pytest.fixture
 def staff_client(staff_user) -> Client:
     return logged_in(staff_user)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: the trust center caches whole pages between requests."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -111,6 +111,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache: local memory per process by default; ART28_CACHE_URL (e.g. redis://127.0.0.1:6379/1) shares
+# it between processes and machines, so that invalidating the trust center's pages reaches every worker.
+CACHES = {
+    "default": {"KEY_PREFIX": "art28"} | env.cache_url("ART28_CACHE_URL", default="locmemcache://art28"),
+}
+
 TASKS = {
     "default": {
         "BACKEND": env.str("ART28_TASK_BACKEND", default="django_tasks_db.DatabaseBackend"),
@@ -232,3 +238,17 @@ ART28_DELIVERY_MAX_ATTEMPTS = env.int("ART28_DELIVERY_MAX_ATTEMPTS", default=12)
 ART28_DELIVERY_LEASE_SECONDS = env.float("ART28_DELIVERY_LEASE_SECONDS", default=300.0)
 # Webhook endpoints must be public https URLs; this also allows http://127.0.0.1 / localhost (tests, demos).
 ART28_WEBHOOK_ALLOW_LOOPBACK = env.bool("ART28_WEBHOOK_ALLOW_LOOPBACK", default=DEBUG)
+# The public trust center (trust/): its pages and feeds are cached this long (and invalidated on every
+# register write; with a per-process cache other processes see a change after at most this delay), and
+# browsers and proxies may keep them for ART28_TRUST_MAX_AGE seconds.
+ART28_TRUST_CACHE_SECONDS = env.int("ART28_TRUST_CACHE_SECONDS", default=60)
+ART28_TRUST_MAX_AGE = env.int("ART28_TRUST_MAX_AGE", default=60)
+# security.txt (RFC 9116): where to report a vulnerability; empty = the DPO's address.
+ART28_SECURITY_CONTACT = env.str("ART28_SECURITY_CONTACT", default="")
+# The address of the mailto: List-Unsubscribe (RFC 2369) of subscriber mail; a person handles those
+# requests (`art28 subscriber-unsubscribe EMAIL`). Empty = the DPO's address.
+ART28_UNSUBSCRIBE_EMAIL = env.str("ART28_UNSUBSCRIBE_EMAIL", default="")
+# The public subscribe form accepts this many submissions per client IP address per hour.
+ART28_SUBSCRIBE_PER_IP_PER_HOUR = env.int("ART28_SUBSCRIBE_PER_IP_PER_HOUR", default=5)
+# Benchmarks only: serves /trust/_bare (a view doing nothing), the baseline of `python -m bench --only trust`.
+ART28_BENCH_VIEWS = env.bool("ART28_BENCH_VIEWS", default=False)

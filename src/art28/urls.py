@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from art28.api.urls import api
 from art28.core import views as core_views
+from art28.trust import views as trust_views
 
 admin.site.site_header = "art28 administration"
 admin.site.has_permission = core_views.admin_site_permission  # type: ignore[method-assign]
@@ -18,9 +19,12 @@ urlpatterns = [
     path("staff/inventory/", include("art28.inventory.urls")),
     path("staff/residency/", include("art28.residency.urls")),
     path("staff/breaches/", include("art28.breaches.urls")),
+    path("staff/subprocessors/", include("art28.subprocessors.urls")),
     path("staff/outbox/", include("art28.notify.urls")),
     path("notify/", include("art28.notify.ack_urls")),
     path("portal/", include("art28.portal.urls")),
-    path("trust/", include("art28.trust.urls")),
+    # The public trust center: /trust/… and /fr/trust/… (see art28/trust/urls.py).
+    path("", include("art28.trust.urls")),
+    path(".well-known/security.txt", trust_views.security_txt_view, name="security_txt"),
     path("api/v1/", api.urls),
 ]

@@ -4,13 +4,16 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from art28.core.audit import verify_chain
 from art28.core.models import Organisation, User
 from art28.core.roles import STAFF_ROLES, Role
 from art28.inventory.models import Site
 from art28.notify.models import Message
-from art28.residency.engine import FLOW_OUTSIDE, run_audit
+from art28.residency.engine import FLOW_OUTSIDE, SUBPROCESSOR_OUTSIDE, run_audit
+from art28.subprocessors.models import Change, ChangeStatus, SubProcessor
+from art28.subprocessors.selectors import open_objections
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +51,34 @@ def test_the_demo_provider_has_swiss_sites_a_frankfurt_colocation_and_the_miscon
     notice = Message.objects.get(organisation=demo_customer.organisation, topic="breach.notice")
     assert notice.requires_ack and notice.acknowledged_at is None
     assert "INC-" in notice.subject
-    assert not Message.objects.filter(organisation__ref__in=clean_refs(flow_findings)).exists()
+    breach_notices = Message.objects.filter(topic="breach.notice")
+    assert not breach_notices.filter(organisation__ref__in=clean_refs(flow_findings)).exists()
+
+
+def test_the_demo_has_sub_processors_a_chain_and_an_announced_change_with_an_objection():
+    """S4: the Frankfurt colocation operator runs FRA1; the US e-mail service (SCC) is a residency finding for
+    the Mail customers; a change is announced and the demo customer objected (GDPR Art. 28(2))."""
+    _load("--customers", "80")
+    colo = SubProcessor.objects.get(slug="mainhattan-colocation")
+    assert [s.code for s in colo.sites.all()] == ["FRA1"] and colo.country_list == ["DE"]
+    assert SubProcessor.objects.get(slug="alpine-cloud").engaged_by.slug == "helvetic-ticketdesk"
+    assert "SCC" in SubProcessor.objects.get(slug="inboxly").transfer_safeguard.replace(
+        "Standard contractual clauses", "SCC"
+    )
+
+    findings = [v for v in run_audit() if v.reason == SUBPROCESSOR_OUTSIDE]
+    assert findings and {(v.destination, v.country) for v in findings} == {("inboxly", "US")}
+
+    change = Change.objects.get(subprocessor__slug="loglake")
+    assert change.status == ChangeStatus.ANNOUNCED and change.effective_on > timezone.localdate()
+    demo_customer = User.objects.get(email="customer@example.org")
+    objection = change.recipients.get(organisation=demo_customer.organisation)
+    assert objection.objected_at and "Switzerland" in objection.objection_reason
+    assert [r.organisation_id for r in open_objections()] == [demo_customer.organisation_id]
+    told = Message.objects.filter(topic="subprocessor.change", source_id=change.pk)
+    assert told.count() == change.recipients.count() > 1
+    assert told.filter(organisation=demo_customer.organisation).count() == 1
+    assert verify_chain().ok
 
 
 def clean_refs(flow_findings) -> set[str]:

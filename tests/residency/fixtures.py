@@ -7,6 +7,8 @@
             zrh-cluster-1 (ZRH1) > zrh-vol-1                  orphan-vol-1 (no site, no parent)
             fra-host-1 (FRA1) > fra-vm-1 > fra-vol-1          unknown-host-1 (XXX1)
     flows   gva-host-1 → gva-backup-1 (backup);  gva-backup-1 → FRA1 (replication);  zrh-cluster-1 → FR (transfer)
+    service Web hosting: fra-vm-1 (and so fra-vol-1 below it)
+    sub-processors  helvetia-support (CH, Web hosting) engages postbote (US): the chain, Art. 28(4)
     data    ACME (default policy: CH)      on gva-vol-1, fra-vol-1
             BETA (default policy: CH)      on zrh-vol-1, orphan-vol-1
             GAMMA (own policy: CH;DE)      on fra-vm-1, unknown-host-1
@@ -14,13 +16,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
 
 from art28.core.models import Organisation
 from art28.inventory.engine import refresh_locations
-from art28.inventory.models import Asset, AssetKind, Flow, FlowKind, Placement, Site
+from art28.inventory.models import Asset, AssetKind, Flow, FlowKind, Placement, Service, Site
+from art28.subprocessors.models import SubProcessor
 
 
 @dataclass
@@ -117,7 +121,33 @@ def world(inventory, org_a, org_b, make_org) -> World:
     inv.place(gamma, "fra-vm-1")
     inv.place(gamma, "unknown-host-1")
     inv.refresh()
+    world_subprocessors(inv)
     return World(inventory=inv, acme=org_a, beta=org_b, gamma=gamma)
+
+
+def world_subprocessors(inv: InventoryBuilder) -> None:
+    """fra-vm-1 serves Web hosting, whose support desk (CH) passes tickets to a US mail service."""
+    web = Service.objects.create(name="Web hosting")
+    Asset.objects.filter(pk=inv.assets["fra-vm-1"].pk).update(service=web)
+    desk = SubProcessor.objects.create(
+        slug="helvetia-support",
+        legal_name="Helvetia Support AG",
+        address="Bahnhofstrasse 1, 8001 Zürich",
+        purpose="Support tickets",
+        countries="CH",
+        in_use_from=dt.date(2024, 1, 1),
+    )
+    desk.services.set([web])
+    SubProcessor.objects.create(
+        slug="postbote",
+        legal_name="Postbote Inc.",
+        address="1 Market Street, San Francisco, CA, USA",
+        purpose="Sending the support desk's e-mail",
+        countries="US",
+        transfer_safeguard="SCC with the Swiss addendum",
+        engaged_by=desk,
+        in_use_from=dt.date(2024, 1, 1),
+    )
 
 
 # The world's audit, exactly as `art28 residency-audit --json` prints it (sorted).
@@ -130,6 +160,15 @@ WORLD_AUDIT = [
         "allowed": ["CH"],
         "reason": "stored-outside",
         "destination": None,
+    },
+    {
+        "customer": "ACME",
+        "asset": "fra-vol-1",
+        "site": "FRA1",
+        "country": "US",
+        "allowed": ["CH"],
+        "reason": "subprocessor-outside",
+        "destination": "postbote",
     },
     {
         "customer": "ACME",
@@ -157,6 +196,15 @@ WORLD_AUDIT = [
         "allowed": ["CH"],
         "reason": "flow-outside",
         "destination": "FR",
+    },
+    {
+        "customer": "GAMMA",
+        "asset": "fra-vm-1",
+        "site": "FRA1",
+        "country": "US",
+        "allowed": ["CH", "DE"],
+        "reason": "subprocessor-outside",
+        "destination": "postbote",
     },
     {
         "customer": "GAMMA",

@@ -37,9 +37,14 @@ def test_staff_see_the_summary_the_charts_and_every_violation(staff_client, worl
     response = staff_client.get(URL)
     assert response.status_code == 200
     summary = response.context["summary"]
-    assert (summary.total, summary.customers) == (5, 3)
-    assert summary.by_reason == {"stored-outside": 1, "flow-outside": 2, "unknown-location": 2}
-    assert summary.by_country == [("DE", 2), (None, 2), ("FR", 1)]  # most first; unknown after a tie
+    assert (summary.total, summary.customers) == (7, 3)
+    assert summary.by_reason == {
+        "stored-outside": 1,
+        "flow-outside": 2,
+        "unknown-location": 2,
+        "subprocessor-outside": 2,
+    }
+    assert summary.by_country == [("DE", 2), ("US", 2), (None, 2), ("FR", 1)]  # most first; unknown after a tie
     html = response.content.decode()
     assert html.count("<svg") == 2
     assert "Violations by reason" in html and "Violations by country" in html
@@ -60,6 +65,7 @@ def test_bars_link_to_the_matching_filter(staff_client, world):
         ({"reason": "unknown-location"}, ["orphan-vol-1", "unknown-host-1"]),
         ({"customer": "beta"}, ["orphan-vol-1", "zrh-vol-1"]),
         ({"country": "de"}, ["fra-vol-1", "gva-vol-1"]),
+        ({"reason": "subprocessor-outside"}, ["fra-vol-1", "fra-vm-1"]),
         ({"country": "unknown"}, ["orphan-vol-1", "unknown-host-1"]),
         ({"reason": "flow-outside", "customer": "ACME"}, ["gva-vol-1"]),
     ],
@@ -67,13 +73,13 @@ def test_bars_link_to_the_matching_filter(staff_client, world):
 def test_filters(staff_client, world, query, expected_assets):
     response = staff_client.get(URL, query)
     assert rows(response) == expected_assets
-    assert response.context["summary"].total == 5  # the tiles and charts keep the whole picture
+    assert response.context["summary"].total == 7  # the tiles and charts keep the whole picture
 
 
 def test_an_unknown_reason_is_reported_and_filters_nothing(staff_client, world):
     response = staff_client.get(URL, {"reason": "teleported"})
     assert response.status_code == 200
-    assert len(rows(response)) == 5
+    assert len(rows(response)) == 7
     assert "not understood" in response.content.decode()
 
 

@@ -6,6 +6,7 @@ from art28 import __version__
 from art28.breaches.api import router as breaches_router
 from art28.core.auth import StaffMfaSessionAuth, TokenAuth
 from art28.residency.api import router as residency_router
+from art28.subprocessors.api import router as subprocessors_router
 
 api = NinjaAPI(
     title="art28 API",
@@ -18,3 +19,4 @@ api = NinjaAPI(
 # Each app's router, under its own prefix (DESIGN.md: one router per app, assembled here).
 api.add_router("/residency/", residency_router)
 api.add_router("/breaches/", breaches_router)
+api.add_router("/subprocessors/", subprocessors_router)

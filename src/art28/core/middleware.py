@@ -8,7 +8,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 # Pages a staff member without TOTP may still reach: enrolment, logout, static files, the public side.
-OPEN_PREFIXES = ("/accounts/", "/static/", "/trust/", "/.well-known/", "/i18n/", "/api/")
+OPEN_PREFIXES = (
+    "/accounts/",
+    "/static/",
+    "/trust/",
+    "/en/trust/",
+    "/fr/trust/",
+    "/de/trust/",
+    "/it/trust/",
+    "/.well-known/",
+    "/i18n/",
+    "/api/",
+)
 
 
 def staff_needs_mfa(user: object) -> bool:
@@ -25,6 +36,7 @@ class StaffMfaRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if staff_needs_mfa(request.user) and not request.path.startswith(OPEN_PREFIXES):
+        # The path first: the public pages must not load the session (that would add "Vary: Cookie").
+        if not request.path.startswith(OPEN_PREFIXES) and staff_needs_mfa(request.user):
             return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -2,6 +2,10 @@
 
 The Message-ID is the delivery's external id, so a message re-sent after a crash carries the same
 id as the first copy and a mail client or ticket system can tell it is the same notice.
+
+Mail to a public subscriber carries an unsubscribe link in its text and the List-Unsubscribe headers
+(RFC 2369) with one-click unsubscription (RFC 8058): a mail client POSTs
+``List-Unsubscribe=One-Click`` to the https URL and the subscriber is removed at once.
 """
 
 from __future__ import annotations
@@ -17,9 +21,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from art28.notify.models import Delivery, Message
+from art28.notify.models import Delivery, Message, Subscriber
 
 ACK_SALT = "art28.notify.ack"
+CONFIRM_SALT = "art28.notify.subscriber-confirm"
+# A confirmation link older than this is refused; subscribing again sends a fresh one.
+CONFIRM_LINK_MAX_AGE = 60 * 60 * 24 * 7
 # Breach documentation is kept at least two years (DSV Art. 15(4)); a link older than that has no use.
 ACK_LINK_MAX_AGE = 60 * 60 * 24 * 366 * 2
 
@@ -44,26 +51,67 @@ def _ack_path_template() -> str:
     return reverse("notify_ack:ack", kwargs={"token": "TOKEN"}).replace("TOKEN", "{token}")
 
 
+def _absolute(path: str) -> str:
+    return settings.ART28_BASE_URL.rstrip("/") + path
+
+
+def confirm_token(subscriber: Subscriber) -> str:
+    """The confirmation link's credential: the subscriber's token, signed with the time of sending."""
+    return signing.TimestampSigner(salt=CONFIRM_SALT).sign(subscriber.token)
+
+
+def confirm_token_value(signed: str) -> str:
+    """The subscriber token in a valid, recent confirmation token; raises signing.BadSignature otherwise."""
+    return signing.TimestampSigner(salt=CONFIRM_SALT).unsign(signed, max_age=CONFIRM_LINK_MAX_AGE)
+
+
+def confirm_url(subscriber: Subscriber) -> str:
+    kwargs = {"lang": subscriber.language, "token": confirm_token(subscriber)}
+    return _absolute(reverse("trust:subscribe_confirm", kwargs=kwargs))
+
+
+def unsubscribe_url(subscriber: Subscriber) -> str:
+    """The one-click unsubscribe URL (RFC 8058); it never expires."""
+    return _absolute(reverse("trust:unsubscribe", kwargs={"lang": subscriber.language, "token": subscriber.token}))
+
+
+def unsubscribe_mailto(subscriber: Subscriber) -> str:
+    address = settings.ART28_UNSUBSCRIBE_EMAIL or settings.ART28_DPO_EMAIL
+    return f"mailto:{address}?subject=unsubscribe%20{subscriber.token}"
+
+
 def email_for(delivery: Delivery) -> mail.EmailMessage:
     message = delivery.message
     body = message.body_text.rstrip("\n") + "\n"
+    headers = {
+        "Message-ID": f"<{delivery.external_id}>",
+        "X-Art28-Topic": message.topic,
+        "X-Art28-Message": str(message.public_id),
+        # RFC 3834: tells auto-responders (out-of-office …) not to answer.
+        "Auto-Submitted": "auto-generated",
+        "Content-Language": message.language,
+    }
     if message.requires_ack:
         with translation.override(message.language):
             body += "\n-- \n" + _("Please acknowledge receipt of this notice: %(url)s") % {"url": ack_url(message)}
             body += "\n"
+    if (subscriber := message.subscriber) is not None:
+        url = unsubscribe_url(subscriber)
+        with translation.override(message.language):
+            body += "\n-- \n" + _("To stop receiving these messages, unsubscribe in one click: %(url)s") % {"url": url}
+            body += "\n"
+        headers |= {
+            # RFC 2369 and RFC 8058: the mail client's own "unsubscribe" button, one POST, no page to visit.
+            "List-Unsubscribe": f"<{url}>, <{unsubscribe_mailto(subscriber)}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"<subprocessors.{settings.ART28_MAIL_DOMAIN}>",
+        }
     return mail.EmailMessage(
         subject=message.subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address for address in delivery.recipient.split(",") if address],
-        headers={
-            "Message-ID": f"<{delivery.external_id}>",
-            "X-Art28-Topic": message.topic,
-            "X-Art28-Message": str(message.public_id),
-            # RFC 3834: tells auto-responders (out-of-office …) not to answer.
-            "Auto-Submitted": "auto-generated",
-            "Content-Language": message.language,
-        },
+        headers=headers,
     )
 
 

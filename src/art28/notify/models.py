@@ -1,6 +1,7 @@
 """The outbox: what art28 tells customers, and the proof of each delivery and acknowledgement.
 
-A ``Message`` is one thing said to one organisation (a breach notice phase, a sub-processor change …).
+A ``Message`` is one thing said to one organisation (a breach notice phase, a sub-processor change …),
+or to one public ``Subscriber`` of the trust center (e-mail only).
 It is delivered on each channel by one ``Delivery`` row, created in the same transaction as the
 decision to send; the task worker sends, retries with backoff and records every ``DeliveryAttempt``.
 Each delivery has a deterministic external id (the e-mail Message-ID, the webhook-id), so a retry
@@ -14,6 +15,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from art28.core.models import Language, Organisation, User
@@ -25,9 +27,81 @@ class Channel(models.TextChoices):
     WEBHOOK = "webhook", _("webhook")
 
 
+class Subscriber(models.Model):
+    """Someone who subscribed on the public trust center to be told of changes (double opt-in).
+
+    Only a confirmed, not unsubscribed subscriber receives notices. ``token`` is the credential of the
+    unsubscribe link (and, signed with a timestamp, of the confirmation link); it never changes, so
+    every unsubscribe link ever mailed keeps working (RFC 8058).
+    """
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.EN)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    # ';'-separated topics, e.g. "subprocessor.change".
+    topics = models.CharField(max_length=200, default="subprocessor.change")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.CheckConstraint(
+                name="subscriber_email_lower_case",
+                condition=Q(email=Lower("email")),
+                violation_error_message=_("Subscriber addresses are stored in lower case."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+    @property
+    def topic_list(self) -> list[str]:
+        return [t for t in self.topics.split(";") if t]
+
+
+class ChannelPreference(models.Model):
+    """An organisation's choice of channels for one non-mandatory topic (e.g. ``subprocessor.change``).
+
+    No row = every channel. The portal inbox always receives (the record of what was said); mandatory
+    topics such as breach notices ignore preferences (GDPR Art. 33(2): the controller must be told).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="channel_preferences")
+    topic = models.CharField(max_length=60)
+    email = models.BooleanField(_("e-mail"), default=True)
+    webhook = models.BooleanField(_("webhook"), default=True)
+    portal = models.BooleanField(_("portal inbox"), default=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "topic"], name="channel_preference_once_per_topic"),
+            models.CheckConstraint(
+                name="channel_preference_portal_always_on",
+                condition=Q(portal=True),
+                violation_error_message=_("The portal inbox always receives."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.topic}: email={self.email} webhook={self.webhook}"
+
+
 class Message(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="messages")
+    # Exactly one of the two: a customer, or a public subscriber of the trust center.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="messages", null=True, blank=True
+    )
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="messages", null=True, blank=True)
     topic = models.CharField(max_length=60, help_text="e.g. breach.notice")
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
@@ -50,9 +124,24 @@ class Message(models.Model):
             models.Index(fields=["organisation", "-created_at"], name="message_inbox_idx"),
             models.Index(fields=["source_type", "source_id"], name="message_source_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                name="message_to_organisation_or_subscriber",
+                condition=Q(organisation__isnull=False, subscriber__isnull=True)
+                | Q(organisation__isnull=True, subscriber__isnull=False),
+                violation_error_message=_("A message goes to an organisation or to a subscriber, not both."),
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.topic} → {self.organisation_id}: {self.subject}"
+        return f"{self.topic} → {self.recipient_label}: {self.subject}"
+
+    @property
+    def recipient_label(self) -> str:
+        """Who the message is to, for staff pages: the customer's name and reference, or the address."""
+        if self.organisation is not None:
+            return f"{self.organisation.name} ({self.organisation.ref})"
+        return self.subscriber.email if self.subscriber is not None else ""
 
 
 class DeliveryStatus(models.TextChoices):

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from art28.core.models import Organisation
 from art28.notify.mail import ack_token_message_id
-from art28.notify.models import Channel, Delivery, DeliveryStatus, Message, WebhookEndpoint
+from art28.notify.models import Channel, ChannelPreference, Delivery, DeliveryStatus, Message, WebhookEndpoint
 
 # --- the customer's inbox -------------------------------------------------------------------------
 
@@ -59,7 +59,9 @@ def message_for_ack_token(token: str) -> Message:
     from django.core import signing
 
     try:
-        return Message.objects.select_related("organisation").get(public_id=UUID(hex=ack_token_message_id(token)))
+        return Message.objects.select_related("organisation").get(
+            public_id=UUID(hex=ack_token_message_id(token)), organisation__isnull=False
+        )
     except (signing.BadSignature, ValueError, Message.DoesNotExist) as exc:
         raise Http404("No such acknowledgement link") from exc
 
@@ -82,7 +84,7 @@ def outbox_counts() -> OutboxCounts:
         totals[row["status"]] = totals.get(row["status"], 0) + row["n"]
     oldest = (
         Delivery.objects.filter(status__in=(DeliveryStatus.PENDING, DeliveryStatus.FAILED))
-        .select_related("message__organisation")
+        .select_related("message__organisation", "message__subscriber")
         .order_by("created_at", "pk")
         .first()
     )
@@ -93,13 +95,22 @@ def failing_deliveries(limit: int = 200) -> QuerySet[Delivery]:
     """Deliveries that failed at least once and are not sent: waiting for a retry, or given up."""
     return (
         Delivery.objects.filter(status__in=(DeliveryStatus.FAILED, DeliveryStatus.DEAD))
-        .select_related("message__organisation")
+        .select_related("message__organisation", "message__subscriber")
         .order_by("status", "next_attempt_at", "pk")[:limit]
     )
 
 
 def delivery_by_public_id(public_id: UUID | str) -> Delivery:
     try:
-        return Delivery.objects.select_related("message__organisation").get(public_id=public_id)
+        return Delivery.objects.select_related("message__organisation", "message__subscriber").get(public_id=public_id)
     except (Delivery.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("No such delivery") from exc
+
+
+# --- channel preferences and public subscribers ----------------------------------------------------
+
+
+def channel_preferences_for(organisation: Organisation, topics: tuple[str, ...]) -> dict[str, ChannelPreference]:
+    """The organisation's choice for each topic; an unsaved all-channels row where it chose nothing."""
+    stored = {p.topic: p for p in ChannelPreference.objects.filter(organisation=organisation, topic__in=topics)}
+    return {topic: stored.get(topic) or ChannelPreference(organisation=organisation, topic=topic) for topic in topics}

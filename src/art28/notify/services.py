@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from art28.core.audit import Actor, SystemActor, audit_record
 from art28.core.models import Organisation, User
-from art28.notify.models import Channel, Delivery, DeliveryStatus, Message, WebhookEndpoint
+from art28.notify.models import Channel, ChannelPreference, Delivery, DeliveryStatus, Message, WebhookEndpoint
 from art28.notify.webhooks import secret_generate, validate_endpoint_url
 
 # A rotated-out webhook secret keeps signing (as a second signature) this long.
@@ -37,6 +37,12 @@ class Draft:
 
 
 WEBHOOK_LOOKUP_CHUNK = 10_000
+
+# Topics the law wants delivered on every channel, whatever the customer chose: the processor must tell
+# the controller of a breach (GDPR Art. 33(2), nFADP Art. 24(3)); channel preferences never apply.
+MANDATORY_TOPICS = frozenset({"breach.notice"})
+# A topic whose channels follow another's preference (the withdrawal of a change follows the change).
+PREFERENCE_TOPIC_OF = {"subprocessor.change-withdrawn": "subprocessor.change"}
 
 
 def _email_recipients(organisation: Organisation) -> str:
@@ -57,6 +63,8 @@ def messages_create(
 
     E-mail goes to the privacy and security contacts (one message, both addresses); the portal
     inbox always receives; a webhook only when the organisation configured an active endpoint.
+    For a topic outside ``MANDATORY_TOPICS`` an organisation's ``ChannelPreference`` may turn e-mail or
+    the webhook off (the portal inbox always receives).
     Set-based (bulk inserts), for fan-outs to thousands of customers. Must run inside the caller's
     transaction, which also writes the audit entry for the decision; the worker is woken after commit.
     Returns the number of deliveries created.
@@ -65,7 +73,9 @@ def messages_create(
         raise RuntimeError("messages_create must run inside the transaction that decides to send")
     wanted = set(channels)
     drafts = list(drafts)
-    webhooks = _webhook_urls([d.organisation.pk for d in drafts]) if Channel.WEBHOOK in wanted else {}
+    org_ids = [d.organisation.pk for d in drafts]
+    muted = _muted_channels(org_ids, topic)
+    webhooks = _webhook_urls(org_ids) if Channel.WEBHOOK in wanted else {}
     messages = Message.objects.bulk_create(
         [
             Message(
@@ -87,20 +97,38 @@ def messages_create(
     deliveries: list[Delivery] = []
     for message, draft in zip(messages, drafts, strict=True):
         org = draft.organisation
-        if Channel.EMAIL in wanted and (recipients := _email_recipients(org)):
+        off = muted.get(org.pk, frozenset())
+        if Channel.EMAIL in wanted and Channel.EMAIL not in off and (recipients := _email_recipients(org)):
             deliveries.append(
                 Delivery(message=message, channel=Channel.EMAIL, recipient=recipients, next_attempt_at=now)
             )
         if Channel.PORTAL in wanted:
             # The inbox is the message itself: delivered the moment it is committed.
             deliveries.append(Delivery(message=message, channel=Channel.PORTAL, status="sent", sent_at=now, attempts=1))
-        if org.pk in webhooks:
+        if org.pk in webhooks and Channel.WEBHOOK not in off:
             deliveries.append(
                 Delivery(message=message, channel=Channel.WEBHOOK, recipient=webhooks[org.pk], next_attempt_at=now)
             )
     Delivery.objects.bulk_create(deliveries, batch_size=2000)
     transaction.on_commit(_wake_worker)
     return len(deliveries)
+
+
+def _muted_channels(organisation_ids: list[int], topic: str) -> dict[int, frozenset[str]]:
+    """The channels each organisation turned off for ``topic`` (none for a mandatory topic)."""
+    if topic in MANDATORY_TOPICS:
+        return {}
+    muted: dict[int, frozenset[str]] = {}
+    for start in range(0, len(organisation_ids), WEBHOOK_LOOKUP_CHUNK):
+        chunk = organisation_ids[start : start + WEBHOOK_LOOKUP_CHUNK]
+        rows = ChannelPreference.objects.filter(
+            organisation_id__in=chunk, topic=PREFERENCE_TOPIC_OF.get(topic, topic)
+        ).values_list("organisation_id", "email", "webhook")
+        for org_id, email, webhook in rows:
+            off = {name for name, on in ((Channel.EMAIL, email), (Channel.WEBHOOK, webhook)) if not on}
+            if off:
+                muted[org_id] = frozenset(off)
+    return muted
 
 
 def _webhook_urls(organisation_ids: list[int]) -> dict[int, str]:
@@ -120,7 +148,7 @@ def _wake_worker() -> None:
     drain_outbox.enqueue()
 
 
-def _check_own(actor: Actor, organisation_id: int) -> None:
+def _check_own(actor: Actor, organisation_id: int | None) -> None:
     """Defence in depth behind the selectors: a customer user acts only on its own organisation."""
     if isinstance(actor, User) and actor.is_customer and actor.organisation_id != organisation_id:
         raise PermissionError("a customer user can only act on its own organisation's messages")

@@ -41,7 +41,7 @@ def retry(request: HttpRequest, public_id: UUID) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Delivery to %(org)s queued for another attempt now.") % {"org": delivery.message.organisation.name},
+            _("Delivery to %(org)s queued for another attempt now.") % {"org": delivery.message.recipient_label},
         )
     return redirect("outbox:index")
 
@@ -51,6 +51,7 @@ def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
     """GET only shows the question: mail scanners and link previews fetch links without a person
     reading them, so only the POST of the button records the acknowledgement (GDPR Art. 33(2))."""
     message = message_for_ack_token(token)
+    assert message.organisation is not None  # the selector returns organisation messages only
     if request.method == "POST":
         message_acknowledge(message=message, actor=ack_link_actor(message.organisation), via="link")
         return redirect(request.path)

@@ -60,7 +60,7 @@ def event_body(message: Message) -> str:
     data = dict(message.payload) | {
         "message_id": str(message.public_id),
         "subject": message.subject,
-        "organisation": message.organisation.ref,
+        "organisation": message.organisation.ref if message.organisation is not None else None,
         "language": message.language,
         "requires_ack": message.requires_ack,
         "url": settings.ART28_BASE_URL.rstrip("/")

@@ -93,9 +93,14 @@ def deliver_due(
 def _deliver(ids: Sequence[int], *, now: dt.datetime | None, stop: threading.Event | None) -> int:
     deadline = time.monotonic() + settings.ART28_DELIVERY_LEASE_SECONDS * LEASE_USABLE_SHARE
     deliveries = list(
-        Delivery.objects.filter(pk__in=ids).select_related("message__organisation").order_by("next_attempt_at", "pk")
+        Delivery.objects.filter(pk__in=ids)
+        .select_related("message__organisation", "message__subscriber")
+        .order_by("next_attempt_at", "pk")
     )
-    hook_orgs = {d.message.organisation_id for d in deliveries if d.channel == Channel.WEBHOOK}
+    # Webhooks are for organisations only; a public subscriber is reached by e-mail.
+    hook_orgs = {
+        d.message.organisation_id for d in deliveries if d.channel == Channel.WEBHOOK and d.message.organisation_id
+    }
     endpoints = (
         {w.organisation_id: w for w in WebhookEndpoint.objects.filter(organisation_id__in=hook_orgs, active=True)}
         if hook_orgs
@@ -119,11 +124,15 @@ def _attempt(
 ) -> bool:
     started = timezone.now()
     recipient, permanent = None, False
+    subscriber = delivery.message.subscriber if delivery.message.subscriber_id is not None else None
     try:
-        if delivery.channel == Channel.EMAIL:
+        if subscriber is not None and subscriber.unsubscribed_at is not None:
+            # Unsubscribed after this was queued: nothing more is sent to them (RFC 8058).
+            ok, detail, permanent = False, "not sent: the subscriber unsubscribed", True
+        elif delivery.channel == Channel.EMAIL:
             ok, detail = True, session.send(email_for(delivery))
         elif delivery.channel == Channel.WEBHOOK:
-            endpoint = endpoints.get(delivery.message.organisation_id)
+            endpoint = endpoints.get(delivery.message.organisation_id or 0)
             if endpoint is None:
                 # The customer removed its endpoint since: nothing to retry (the portal still has it).
                 ok, detail, permanent = False, "no active webhook endpoint any more", True

@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from art28.core.countries import country_name
-from art28.residency.engine import FLOW_OUTSIDE, STORED_OUTSIDE, UNKNOWN_LOCATION, Violation
+from art28.residency.engine import FLOW_OUTSIDE, STORED_OUTSIDE, SUBPROCESSOR_OUTSIDE, UNKNOWN_LOCATION, Violation
 
 REASON_TITLES = {
     STORED_OUTSIDE: gettext_lazy("Stored outside the allowed countries"),
     FLOW_OUTSIDE: gettext_lazy("Sent outside the allowed countries"),
     UNKNOWN_LOCATION: gettext_lazy("Location unknown"),
+    SUBPROCESSOR_OUTSIDE: gettext_lazy("Processed by a sub-processor outside the allowed countries"),
 }
 
 
@@ -45,6 +46,11 @@ def explain(violation: Violation) -> Finding:
     elif violation.reason == FLOW_OUTSIDE:
         text = _(
             "Your data on %(asset)s is copied or sent to %(destination)s in %(country)s. "
+            "Your policy allows only: %(allowed)s."
+        )
+    elif violation.reason == SUBPROCESSOR_OUTSIDE:
+        text = _(
+            "Your data on %(asset)s is processed by the sub-processor %(destination)s in %(country)s. "
             "Your policy allows only: %(allowed)s."
         )
     elif violation.destination:

@@ -1,6 +1,6 @@
 """The residency audit: every placement or flow of customer data outside the allowed countries (S1).
 
-Set-based: two SQL statements over the whole inventory, whatever its size.
+Set-based: three SQL statements over the whole inventory, whatever its size.
 
 * ``stored-outside``: a placement's asset is located (its own site, else its nearest ancestor's) in a
   country the customer does not allow.
@@ -9,6 +9,12 @@ Set-based: two SQL statements over the whole inventory, whatever its size.
 * ``flow-outside``: a flow carries the data to a country the customer does not allow. A flow from an
   asset carries the data of every placement on that asset or below it, and data that a flow brings to
   another asset travels on with that asset's own flows (and those of its ancestors).
+* ``subprocessor-outside``: a sub-processor in use processes the data of a service in a country the
+  customer does not allow. The customers of a service are those with placements on its assets or below
+  them; a sub-processor engaged by another works for its engagers' services too (GDPR Art. 28(4)). A
+  change that does not apply to a customer (an objection, a missing consent: Art. 28(2), DSV Art. 7)
+  keeps the new sub-processor away from that customer's data, and a customer moved to the new one by
+  a replacement no longer counts for the old one. ``destination`` is the sub-processor's slug.
 
 The promise is "never leaves Switzerland", so any place outside the allowed countries is flagged,
 whatever the legal basis of the transfer (PRODUCT.md, "Transfers").
@@ -23,13 +29,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from art28.inventory.engine import LANDING_UP_CTE, drive_joins_by_index
 
 STORED_OUTSIDE = "stored-outside"
 FLOW_OUTSIDE = "flow-outside"
 UNKNOWN_LOCATION = "unknown-location"
-REASONS = (STORED_OUTSIDE, FLOW_OUTSIDE, UNKNOWN_LOCATION)
+SUBPROCESSOR_OUTSIDE = "subprocessor-outside"
+REASONS = (STORED_OUTSIDE, FLOW_OUTSIDE, UNKNOWN_LOCATION, SUBPROCESSOR_OUTSIDE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +62,9 @@ _NOT_ALLOWED = "{allowed} NOT LIKE ('%%;' || {country} || ';%%')"
 # Countries that at least one customer's policy forbids. Policies are few (most customers use the
 # default), so this is cheap, and it lets both statements skip the bulk of the inventory that sits
 # where everyone allows it: their cost follows the findings, not the number of placements.
+_POLICY = f"policy(allowed) AS MATERIALIZED (SELECT DISTINCT {_ALLOWED} FROM core_organisation o)"
 _FOREIGN_COUNTRIES = f"""
-policy(allowed) AS MATERIALIZED (SELECT DISTINCT {_ALLOWED} FROM core_organisation o),
+{_POLICY},
 place_country(country) AS MATERIALIZED (
     SELECT country FROM inventory_site WHERE country <> ''
     UNION
@@ -163,6 +172,93 @@ WHERE (suspect.country = '' OR {_NOT_ALLOWED.format(allowed=_ALLOWED, country="s
 """
 
 
+# The sub-processor findings (third statement):
+# in_use:     sub-processors in use today whose engagers, up the chain, are all in use too.
+# lineage:    each of those with itself and every engager (Art. 28(4): it works for their services).
+# offending:  (sub-processor, country) for each of its countries that some customer's policy forbids;
+#             countries are stored as 'CH;DE;US', so the n-th is substr(countries, 3n + 1, 2).
+# cover:      the assets of the services those sub-processors work for, and every asset below them.
+# blocked:    (sub-processor, customer) pairs a change keeps apart: an effective addition or
+#             replacement that does not apply to the customer (mirror of subprocessors.rules.
+#             recipient_applies), and the old one of a replacement that does apply (the customer moved).
+_IN_USE = (
+    "{t}.in_use_from IS NOT NULL AND {t}.in_use_from <= %(today)s "
+    "AND ({t}.in_use_until IS NULL OR {t}.in_use_until > %(today)s)"
+)
+_APPLIES = """((r.authorisation = 'specific' AND r.consent = 'given')
+    OR (r.authorisation <> 'specific' AND (r.objected_at IS NULL OR r.resolution = 'objection_withdrawn')))"""
+_COUNTRY_N = "substr(sp.countries, 3 * n.i + 1, 2)"
+
+_SUBPROCESSORS = f"""
+WITH RECURSIVE {_POLICY},
+in_use(id) AS (
+    SELECT sp.id FROM subprocessors_subprocessor sp WHERE sp.engaged_by_id IS NULL AND {_IN_USE.format(t="sp")}
+    UNION ALL
+    SELECT sp.id FROM in_use JOIN subprocessors_subprocessor sp ON sp.engaged_by_id = in_use.id
+    WHERE {_IN_USE.format(t="sp")}
+),
+lineage(id, ancestor_id) AS (
+    SELECT id, id FROM in_use
+    UNION ALL
+    SELECT lineage.id, sp.engaged_by_id
+    FROM lineage JOIN subprocessors_subprocessor sp ON sp.id = lineage.ancestor_id
+    WHERE sp.engaged_by_id IS NOT NULL
+),
+n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 99),
+offending(sp_id, slug, country) AS MATERIALIZED (
+    SELECT sp.id, sp.slug, {_COUNTRY_N}
+    FROM in_use
+    JOIN subprocessors_subprocessor sp ON sp.id = in_use.id
+    JOIN n ON 3 * n.i < length(sp.countries)
+    WHERE EXISTS (SELECT 1 FROM policy WHERE {_NOT_ALLOWED.format(allowed="policy.allowed", country=_COUNTRY_N)})
+),
+served(sp_id, service_id) AS MATERIALIZED (
+    SELECT DISTINCT lineage.id, link.service_id
+    FROM lineage
+    JOIN subprocessors_subprocessor_services link ON link.subprocessor_id = lineage.ancestor_id
+    WHERE lineage.id IN (SELECT sp_id FROM offending)
+){{org_up}},
+cover(sp_id, asset_id) AS (
+    SELECT served.sp_id, a.id FROM served JOIN inventory_asset a ON a.service_id = served.service_id
+    {{cover_filter}}
+    UNION
+    SELECT cover.sp_id, a.id FROM cover JOIN inventory_asset a ON a.parent_id = cover.asset_id
+    {{cover_filter}}
+),
+blocked(sp_id, organisation_id) AS MATERIALIZED (
+    SELECT lineage.id, r.organisation_id
+    FROM subprocessors_change c
+    JOIN subprocessors_changerecipient r ON r.change_id = c.id
+    JOIN lineage ON lineage.ancestor_id = c.subprocessor_id
+    WHERE c.status = 'effective' AND c.kind IN ('addition', 'replacement') AND NOT {_APPLIES}
+    UNION
+    SELECT lineage.id, r.organisation_id
+    FROM subprocessors_change c
+    JOIN subprocessors_changerecipient r ON r.change_id = c.id
+    JOIN lineage ON lineage.ancestor_id = c.replaces_id
+    WHERE c.status = 'effective' AND c.kind = 'replacement' AND {_APPLIES}
+)
+SELECT DISTINCT o.ref, a.ref, s.code, offending.country, {_ALLOWED}, '{SUBPROCESSOR_OUTSIDE}', offending.slug
+FROM cover
+{{by_index:inventory_placement p:p.asset_id = cover.asset_id}}
+JOIN offending ON offending.sp_id = cover.sp_id
+JOIN core_organisation o ON o.id = p.customer_id
+JOIN inventory_asset a ON a.id = p.asset_id
+LEFT JOIN inventory_site s ON s.id = a.location_id
+WHERE {_NOT_ALLOWED.format(allowed=_ALLOWED, country="offending.country")}
+  AND NOT EXISTS (SELECT 1 FROM blocked WHERE blocked.sp_id = cover.sp_id AND blocked.organisation_id = o.id)
+  {{customer_filter}}
+"""
+# For one organisation: only the assets holding its data and their ancestors are worth covering.
+_ORG_UP = """,
+org_up(asset_id) AS (
+    SELECT asset_id FROM inventory_placement WHERE customer_id = %(organisation_id)s
+    UNION
+    SELECT a.parent_id FROM org_up JOIN inventory_asset a ON a.id = org_up.asset_id WHERE a.parent_id IS NOT NULL
+)"""
+_ORG_COVER_FILTER = "WHERE a.id IN (SELECT asset_id FROM org_up)"
+
+
 @cache
 def _for_vendor(template: str, vendor: str) -> str:
     return drive_joins_by_index(template, vendor)
@@ -176,7 +272,7 @@ def _rows(sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
 
 
 def iter_violations(*, organisation_id: int | None = None) -> Iterator[Violation]:
-    """Every violation, stored and unknown placements first, then flows; unordered within each."""
+    """Every violation: stored and unknown placements, then flows, then sub-processors; unordered within each."""
     for customer, asset, site, country, allowed, reason, destination in iter_raw_rows(organisation_id=organisation_id):
         yield Violation(
             customer=customer,
@@ -191,23 +287,29 @@ def iter_violations(*, organisation_id: int | None = None) -> Iterator[Violation
 
 def iter_raw_rows(*, organisation_id: int | None = None) -> Iterator[tuple[Any, ...]]:
     """The audit's rows as the database returns them (the allowed list still as ';CH;LI;')."""
-    params: dict[str, Any] = {"default_allowed": ";".join(settings.ART28_ALLOWED_COUNTRIES)}
-    customer_filter = origin_filter = ""
+    params: dict[str, Any] = {
+        "default_allowed": ";".join(settings.ART28_ALLOWED_COUNTRIES),
+        "today": timezone.localdate(),
+    }
+    customer_filter = origin_filter = org_up = cover_filter = ""
     if organisation_id is not None:
         customer_filter = "AND o.id = %(organisation_id)s"
         # Only follow the organisation's own data: a portal page must not pay for the whole audit.
         origin_filter = (
             "WHERE asset_id IN (SELECT asset_id FROM inventory_placement WHERE customer_id = %(organisation_id)s)"
         )
+        org_up, cover_filter = _ORG_UP, _ORG_COVER_FILTER
         params["organisation_id"] = organisation_id
-    for template in (_STORED, _FLOWS):
+    for template in (_STORED, _FLOWS, _SUBPROCESSORS):
         sql = _for_vendor(template, connection.vendor)
         sql = sql.replace("{customer_filter}", customer_filter).replace("{origin_filter}", origin_filter)
+        sql = sql.replace("{org_up}", org_up).replace("{cover_filter}", cover_filter)
         yield from _rows(sql, params)
 
 
-def sort_key(violation: Violation) -> tuple[str, str, str, str]:
-    return (violation.customer, violation.asset, violation.reason, violation.destination or "")
+def sort_key(violation: Violation) -> tuple[str, str, str, str, str]:
+    # The country last: a sub-processor processing in two forbidden countries gives two entries.
+    return (violation.customer, violation.asset, violation.reason, violation.destination or "", violation.country or "")
 
 
 def run_audit(*, organisation_id: int | None = None) -> list[Violation]:

@@ -17,6 +17,7 @@ from art28.inventory.models import Placement, Site
 from art28.residency.engine import (
     FLOW_OUTSIDE,
     STORED_OUTSIDE,
+    SUBPROCESSOR_OUTSIDE,
     UNKNOWN_LOCATION,
     CarriedFlow,
     Violation,
@@ -30,6 +31,7 @@ REASON_LABELS = {
     STORED_OUTSIDE: _("Stored outside the allowed countries"),
     FLOW_OUTSIDE: _("Sent outside the allowed countries"),
     UNKNOWN_LOCATION: _("Location unknown"),
+    SUBPROCESSOR_OUTSIDE: _("Processed by a sub-processor outside the allowed countries"),
 }
 # The country filter's value for violations whose country is unknown (ISO codes are two letters).
 UNKNOWN_COUNTRY = "unknown"

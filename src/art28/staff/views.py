@@ -9,12 +9,14 @@ from art28.core.auth import staff_required
 from art28.inventory.selectors import inventory_counts
 from art28.portal.findings import REASON_TITLES
 from art28.residency.selectors import residency_summary
+from art28.subprocessors.selectors import open_objections, upcoming_changes
 
 
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     residency = residency_summary()
     by_reason = [(str(REASON_TITLES.get(reason, reason)), count) for reason, count in residency["by_reason"].items()]
+    objections = open_objections()
     return render(
         request,
         "staff/dashboard.html",
@@ -24,5 +26,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "by_reason": sorted(by_reason),
             "overdue_breaches": overdue_incidents(),
             "breach_notice_hours": settings.ART28_BREACH_NOTICE_HOURS,
+            "open_objections": list(objections[:10]),
+            "open_objection_count": objections.count(),
+            "upcoming_changes": upcoming_changes(),
         },
     )

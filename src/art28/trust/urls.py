@@ -1,10 +1,39 @@
-from django.urls import path
+"""Mounted at the root (src/art28/urls.py): every trust center page at ``/trust/…`` (the browser's
+language) and at ``/<lang>/trust/…`` (fr, de, it, en: the URL's language). ``/.well-known/security.txt``
+is in the root URLconf."""
 
-from art28.trust import views
+from django.urls import include, path, register_converter
+
+from art28.trust import subscribe, views
+
+
+class LanguageConverter:
+    regex = "en|fr|de|it"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(LanguageConverter, "trustlang")
+
+pages = [
+    path("", views.index, name="index"),
+    path("subprocessors.json", views.subprocessors_json, name="subprocessors_json"),
+    path("subprocessors.atom", views.subprocessors_atom, name="subprocessors_atom"),
+    path("subscribe/", subscribe.subscribe, name="subscribe"),
+    path("subscribe/sent/", subscribe.subscribe_sent, name="subscribe_sent"),
+    path("subscribe/confirm/<str:token>/", subscribe.subscribe_confirm, name="subscribe_confirm"),
+    path("unsubscribe/<str:token>/", subscribe.unsubscribe, name="unsubscribe"),
+    path("attestation-key.pem", views.attestation_key_pem, name="attestation_key_pem"),
+    path("attestation-key.json", views.attestation_key_json, name="attestation_key_json"),
+]
 
 app_name = "trust"
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("attestation-key.pem", views.attestation_key_pem, name="attestation_key_pem"),
-    path("attestation-key.json", views.attestation_key_json, name="attestation_key_json"),
+    path("trust/_bare", views.bare, name="bare"),
+    path("trust/", include(pages)),
+    path("<trustlang:lang>/trust/", include(pages)),
 ]

@@ -53,6 +53,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {entity}: {figures}")
         self._create_users(actor)
         self._declare_demo_incident(actor)
+        from art28.demo.subprocessors import load_demo_subprocessors
+
+        self.stdout.write(load_demo_subprocessors(actor))
         self._print_logins()
 
     def _declare_demo_incident(self, actor: SystemActor) -> None:

@@ -25,7 +25,8 @@ class Command(BaseCommand):
                 "delivery": str(oldest.public_id),
                 "channel": oldest.channel,
                 "status": oldest.status,
-                "organisation": oldest.message.organisation.ref,
+                "organisation": oldest.message.organisation.ref if oldest.message.organisation is not None else None,
+                "subscriber": oldest.message.subscriber_id,
                 "created_at": oldest.created_at.isoformat(),
                 "age_seconds": round((timezone.now() - oldest.created_at).total_seconds()),
                 "attempts": oldest.attempts,
@@ -47,7 +48,8 @@ class Command(BaseCommand):
             self.stdout.write("nothing is waiting")
         else:
             self.stdout.write(
-                f"oldest waiting: {oldest_info['channel']} to {oldest_info['organisation']}, "
+                f"oldest waiting: {oldest_info['channel']} to "
+                f"{oldest_info['organisation'] or 'subscriber ' + str(oldest_info['subscriber'])}, "
                 f"{oldest_info['age_seconds']} s old, {oldest_info['attempts']} attempts"
                 + (f", last error: {oldest_info['last_error']}" if oldest_info["last_error"] else "")
             )

@@ -1,0 +1,120 @@
+"""The demo provider's sub-processors (S4): the Frankfurt colocation operator, a Swiss support desk
+(with its own Swiss hosting: the chain of GDPR Art. 28(4)), a US e-mail deliverability service under SCC,
+a few customers with their own terms, and one announced change that the demo customer objected to."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from art28.core.audit import SystemActor
+from art28.core.models import Organisation, User
+from art28.subprocessors.changes import change_announce, change_draft
+from art28.subprocessors.responses import change_object
+from art28.subprocessors.selectors import organisation_service_ids
+from art28.subprocessors.services import contract_set, subprocessor_create
+
+DEMO_CUSTOMER = "customer@example.org"
+REGISTER = [
+    {
+        "slug": "mainhattan-colocation",
+        "legal_name": "Mainhattan Colocation GmbH",
+        "address": "Hanauer Landstrasse 300, 60314 Frankfurt am Main, Germany",
+        "contact_name": "Jana Keller",
+        "contact_email": "privacy@mainhattan-colo.example",
+        "website": "https://mainhattan-colo.example",
+        "purpose": "Colocation of the FRA1 cage: power, cooling and physical access to the racks of backup copies.",
+        "data_categories": "backup copies",
+        "countries": "DE",
+        "sites": ["FRA1"],
+        "services": ["Backup"],
+        "in_use_from": dt.date(2023, 3, 1),
+    },
+    {
+        "slug": "helvetic-ticketdesk",
+        "legal_name": "Helvetic Ticketdesk AG",
+        "address": "Europaallee 41, 8004 Zürich, Switzerland",
+        "contact_name": "Marco Frei",
+        "contact_email": "dpo@ticketdesk.example",
+        "website": "https://ticketdesk.example",
+        "purpose": "Support tickets of web hosting customers, which may quote content of their sites.",
+        "data_categories": "contact details;support requests",
+        "countries": "CH",
+        "services": ["Web hosting"],
+        "in_use_from": dt.date(2022, 1, 1),
+    },
+    {
+        "slug": "alpine-cloud",
+        "legal_name": "Alpine Cloud AG",
+        "address": "Route de la Gare 5, 1950 Sion, Switzerland",
+        "purpose": "Hosting of the Helvetic Ticketdesk service.",
+        "countries": "CH",
+        "engaged_by": "helvetic-ticketdesk",
+        "in_use_from": dt.date(2022, 1, 1),
+    },
+    {
+        "slug": "inboxly",
+        "legal_name": "Inboxly Inc.",
+        "address": "500 Howard Street, San Francisco, CA 94105, USA",
+        "website": "https://inboxly.example",
+        "purpose": "Delivery of outgoing e-mail of the Mail service: reputation, bounces and complaints.",
+        "data_categories": "e-mail addresses;e-mail metadata",
+        "countries": "US",
+        "transfer_safeguard": "Standard contractual clauses (EU 2021/914) with the Swiss addendum",
+        "services": ["Mail"],
+        "in_use_from": dt.date(2024, 6, 1),
+    },
+    {
+        "slug": "loglake",
+        "legal_name": "Loglake Ltd",
+        "address": "1 Grand Canal Square, Dublin 2, Ireland",
+        "website": "https://loglake.example",
+        "purpose": "Central analysis of web server and VM logs to detect attacks faster.",
+        "data_categories": "logs;IP addresses",
+        "countries": "IE",
+    },
+]
+
+
+def load_demo_subprocessors(actor: SystemActor) -> str:
+    for entry in REGISTER:
+        subprocessor_create(actor=actor, **entry)  # type: ignore[arg-type]
+    customers = list(Organisation.objects.order_by("ref").values_list("pk", flat=True))
+    for index, pk in enumerate(customers[3::25]):
+        organisation = Organisation.objects.get(pk=pk)
+        specific = index % 2 == 0
+        contract_set(
+            actor=actor,
+            organisation=organisation,
+            authorisation="specific" if specific else "general",
+            notice_days=30 if specific else 60,
+            signed_on=dt.date(2024, 1, 15),
+        )
+    demo_user = User.objects.filter(email=DEMO_CUSTOMER).select_related("organisation").first()
+    services = {"Web hosting", "Cloud servers"}
+    if demo_user is not None and demo_user.organisation is not None:
+        from art28.inventory.models import Service
+
+        ids = organisation_service_ids(demo_user.organisation)
+        services |= set(Service.objects.filter(pk__in=ids).values_list("name", flat=True))
+    draft = change_draft(
+        actor=actor,
+        kind="addition",
+        subprocessor="loglake",
+        summary=(
+            "We intend to send the logs of our web hosting and cloud servers to Loglake, a log analysis service "
+            "in Ireland, to detect attacks on your sites and servers faster."
+        ),
+        services=sorted(services),
+    )
+    change = change_announce(actor=actor, change=draft)
+    if demo_user is not None and demo_user.organisation is not None:
+        change_object(
+            actor=demo_user,
+            change=change,
+            organisation=demo_user.organisation,
+            reason="We promise our own clients that their data stays in Switzerland; Ireland breaks that promise.",
+        )
+    return (
+        f"registered {len(REGISTER)} sub-processors; announced change #{change.pk} to "
+        f"{change.recipients.count()} customers, effective on {change.effective_on}"
+    )

@@ -1,0 +1,285 @@
+"""The sub-processor API (S4): the register, contracts and changes for staff; the changes announced to
+the caller's organisation, with its objection or consent, for customers (under ``/my/``).
+
+Every staff role reads; the DPO and administrators write (403 for others). Customers get 403 on the
+staff endpoints; on ``/my/`` they see only their own organisation's rows: another organisation's change
+answers 404, exactly like one that does not exist. A rule broken answers 422 with the service's message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Status
+from ninja.errors import HttpError
+
+from art28.core.models import Organisation, User
+from art28.core.selectors import organisation_for_user
+from art28.subprocessors import schemas as s
+from art28.subprocessors.changes import change_announce, change_discard, change_draft, change_update, change_withdraw
+from art28.subprocessors.responses import change_consent, change_object, change_resolve
+from art28.subprocessors.selectors import (
+    change_by_id,
+    changes_for_organisation,
+    changes_with_counts,
+    contract_terms,
+    public_register,
+    recipient_for_organisation,
+    recipients_of,
+    register_all,
+    subprocessor_by_slug,
+    subprocessors_for_organisation,
+)
+from art28.subprocessors.services import (
+    can_write,
+    contract_set,
+    subprocessor_create,
+    subprocessor_delete,
+    subprocessor_update,
+)
+
+router = Router(tags=["subprocessors"])
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+def _staff(request: HttpRequest, *, write: bool = False) -> User:
+    user = _user(request)
+    if not user.is_staff:
+        raise HttpError(403, "the register and its changes are managed by the provider's staff; customers use /my/")
+    if write and not can_write(user):
+        raise HttpError(403, "only the provider's DPO or an administrator changes sub-processors")
+    return user
+
+
+def _organisation(request: HttpRequest) -> Organisation:
+    try:
+        return organisation_for_user(_user(request))
+    except PermissionError as exc:
+        raise HttpError(403, "this endpoint is for customer users") from exc
+
+
+def _do(action: Any, **kwargs: Any) -> Any:
+    try:
+        return action(**kwargs)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            text = "; ".join(
+                f"{field}: {' '.join(msgs)}" if field != "__all__" else " ".join(msgs)
+                for field, msgs in exc.message_dict.items()
+            )
+        else:
+            text = " ".join(exc.messages)
+        raise HttpError(422, text) from exc
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+
+
+def _change(change_id: int) -> s.ChangeOut:
+    counted = changes_with_counts().filter(pk=change_id).first()
+    if counted is None:
+        raise HttpError(404, f"no change {change_id}")
+    return s.change_out(counted)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Customers (their own organisation only)
+
+
+@router.get("/my/subprocessors", response=list[s.SubProcessorOut], summary="Sub-processors working on my data")
+def my_subprocessors(request: HttpRequest) -> list[s.SubProcessorOut]:
+    return [s.subprocessor_out(sp) for sp in subprocessors_for_organisation(_organisation(request))]
+
+
+@router.get("/my/contract", response=s.ContractOut, summary="My authorisation and notice period")
+def my_contract(request: HttpRequest) -> s.ContractOut:
+    organisation = _organisation(request)
+    terms = contract_terms(organisation)
+    return s.ContractOut(
+        customer=organisation.ref,
+        authorisation=terms.authorisation,
+        notice_days=terms.notice_days,
+        signed_on=terms.signed_on,
+        default=not terms.stored,
+    )
+
+
+@router.get("/my/changes", response=list[s.MyChangeOut], summary="Changes announced to my organisation")
+def my_changes(request: HttpRequest) -> list[s.MyChangeOut]:
+    return [s.my_change_out(row) for row in changes_for_organisation(_organisation(request))]
+
+
+@router.get("/my/changes/{change_id}", response=s.MyChangeOut, summary="One change announced to me")
+def my_change(request: HttpRequest, change_id: int) -> s.MyChangeOut:
+    return s.my_change_out(recipient_for_organisation(_organisation(request), change_id))
+
+
+@router.post("/my/changes/{change_id}/object", response=s.MyChangeOut, summary="Object (general authorisation)")
+def my_object(request: HttpRequest, change_id: int, payload: s.ObjectIn) -> s.MyChangeOut:
+    """GDPR Art. 28(2): before the effective date, with a reason; customer administrators only."""
+    organisation = _organisation(request)
+    row = recipient_for_organisation(organisation, change_id)
+    _do(change_object, actor=_user(request), change=row.change, organisation=organisation, reason=payload.reason)
+    return s.my_change_out(recipient_for_organisation(organisation, change_id))
+
+
+@router.post("/my/changes/{change_id}/consent", response=s.MyChangeOut, summary="Consent or refuse (specific)")
+def my_consent(request: HttpRequest, change_id: int, payload: s.ConsentIn) -> s.MyChangeOut:
+    """DSV Art. 7 / GDPR Art. 28(2): under a specific authorisation the change applies only once consented."""
+    organisation = _organisation(request)
+    row = recipient_for_organisation(organisation, change_id)
+    _do(change_consent, actor=_user(request), change=row.change, organisation=organisation, consent=payload.consent)
+    return s.my_change_out(recipient_for_organisation(organisation, change_id))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Staff: changes and contracts (declared before /{slug} so that "changes" is not taken for a slug)
+
+
+@router.get("/changes", response=list[s.ChangeOut], summary="Changes, newest first, with their counts")
+def list_changes(request: HttpRequest, status: str = "") -> list[s.ChangeOut]:
+    _staff(request)
+    return [s.change_out(change) for change in changes_with_counts(status)]
+
+
+@router.post("/changes", response={201: s.ChangeOut}, summary="Draft a change")
+def draft(request: HttpRequest, payload: s.ChangeIn) -> Status[s.ChangeOut]:
+    user = _staff(request, write=True)
+    change = _do(change_draft, actor=user, **payload.dict())
+    return Status(201, _change(change.pk))
+
+
+@router.get("/changes/{change_id}", response=s.ChangeOut, summary="One change with its counts")
+def get_change(request: HttpRequest, change_id: int) -> s.ChangeOut:
+    _staff(request)
+    return _change(change_id)
+
+
+@router.patch("/changes/{change_id}", response=s.ChangeOut, summary="Edit a draft")
+def update_change(request: HttpRequest, change_id: int, payload: s.ChangePatch) -> s.ChangeOut:
+    user = _staff(request, write=True)
+    _do(change_update, actor=user, change=change_by_id(change_id), **payload.dict(exclude_unset=True))
+    return _change(change_id)
+
+
+@router.delete("/changes/{change_id}", response={204: None}, summary="Discard a draft")
+def discard(request: HttpRequest, change_id: int) -> Status[None]:
+    user = _staff(request, write=True)
+    _do(change_discard, actor=user, change=change_by_id(change_id))
+    return Status(204, None)
+
+
+@router.post("/changes/{change_id}/announce", response=s.ChangeOut, summary="Announce to the customers concerned")
+def announce(request: HttpRequest, change_id: int, payload: s.AnnounceIn) -> s.ChangeOut:
+    """Effective no earlier than today + the longest notice period among them (GDPR Art. 28(2))."""
+    user = _staff(request, write=True)
+    _do(change_announce, actor=user, change=change_by_id(change_id), effective_on=payload.effective_on)
+    return _change(change_id)
+
+
+@router.post("/changes/{change_id}/withdraw", response=s.ChangeOut, summary="Withdraw an announced change")
+def withdraw(request: HttpRequest, change_id: int, payload: s.WithdrawIn) -> s.ChangeOut:
+    user = _staff(request, write=True)
+    _do(change_withdraw, actor=user, change=change_by_id(change_id), reason=payload.reason)
+    return _change(change_id)
+
+
+@router.post("/changes/{change_id}/resolve", response=s.RecipientOut, summary="Resolve a customer's objection")
+def resolve(request: HttpRequest, change_id: int, payload: s.ResolveIn) -> s.RecipientOut:
+    user = _staff(request, write=True)
+    change = change_by_id(change_id)
+    organisation = get_object_or_404(Organisation, ref=payload.customer)
+    row = _do(
+        change_resolve,
+        actor=user,
+        change=change,
+        organisation=organisation,
+        resolution=payload.resolution,
+        note=payload.note,
+    )
+    row.organisation = organisation
+    return s.recipient_out(row, change.kind)
+
+
+@router.get("/changes/{change_id}/recipients", response=list[s.RecipientOut], summary="The customers told")
+def recipients(request: HttpRequest, change_id: int) -> list[s.RecipientOut]:
+    _staff(request)
+    change = change_by_id(change_id)
+    return [s.recipient_out(row, change.kind) for row in recipients_of(change)]
+
+
+@router.get("/contracts/{ref}", response=s.ContractOut, summary="A customer's authorisation and notice period")
+def get_contract(request: HttpRequest, ref: str) -> s.ContractOut:
+    _staff(request)
+    organisation = get_object_or_404(Organisation, ref=ref)
+    terms = contract_terms(organisation)
+    return s.ContractOut(
+        customer=ref,
+        authorisation=terms.authorisation,
+        notice_days=terms.notice_days,
+        signed_on=terms.signed_on,
+        default=not terms.stored,
+    )
+
+
+@router.put("/contracts/{ref}", response=s.ContractOut, summary="Set a customer's authorisation")
+def put_contract(request: HttpRequest, ref: str, payload: s.ContractIn) -> s.ContractOut:
+    user = _staff(request, write=True)
+    organisation = get_object_or_404(Organisation, ref=ref)
+    _do(contract_set, actor=user, organisation=organisation, **payload.dict())
+    return get_contract(request, ref)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Staff: the register
+
+
+@router.get("/", response=list[s.SubProcessorOut], summary="The register (staff)")
+def list_register(request: HttpRequest, at: dt.date | None = None) -> list[s.SubProcessorOut]:
+    """Every entry, or with ``at`` (YYYY-MM-DD) those in use on that date (the register at a past date)."""
+    _staff(request)
+    rows = public_register(at) if at else register_all()
+    return [s.subprocessor_out(sp, at) for sp in rows]
+
+
+def _service_arguments(data: dict[str, Any]) -> dict[str, Any]:
+    for name in ("countries", "data_categories"):
+        if isinstance(data.get(name), list):
+            data[name] = ";".join(data[name])
+    return data
+
+
+@router.post("/", response={201: s.SubProcessorOut}, summary="Register a sub-processor")
+def create(request: HttpRequest, payload: s.SubProcessorIn) -> Status[s.SubProcessorOut]:
+    user = _staff(request, write=True)
+    sp = _do(subprocessor_create, actor=user, **_service_arguments(payload.dict()))
+    return Status(201, s.subprocessor_out(subprocessor_by_slug(sp.slug)))
+
+
+@router.get("/{slug}", response=s.SubProcessorOut, summary="One entry")
+def get_one(request: HttpRequest, slug: str) -> s.SubProcessorOut:
+    _staff(request)
+    return s.subprocessor_out(subprocessor_by_slug(slug))
+
+
+@router.patch("/{slug}", response=s.SubProcessorOut, summary="Change an entry")
+def update(request: HttpRequest, slug: str, payload: s.SubProcessorPatch) -> s.SubProcessorOut:
+    user = _staff(request, write=True)
+    data = _service_arguments(payload.dict(exclude_unset=True))
+    sp = _do(subprocessor_update, actor=user, subprocessor=subprocessor_by_slug(slug), **data)
+    return s.subprocessor_out(subprocessor_by_slug(sp.slug))
+
+
+@router.delete("/{slug}", response={204: None}, summary="Remove an entry made by mistake")
+def delete(request: HttpRequest, slug: str) -> Status[None]:
+    user = _staff(request, write=True)
+    _do(subprocessor_delete, actor=user, subprocessor=subprocessor_by_slug(slug))
+    return Status(204, None)

@@ -1,0 +1,147 @@
+"""The texts of change notices: what the customers concerned are told when a change is announced or
+withdrawn (GDPR Art. 28(2), DSV Art. 7), rendered from Django templates in each customer's language.
+
+One text per (language, authorisation), with the customer's name left as ``{customer_name}`` and
+filled in per customer, so that a change announced to 100,000 customers renders eight texts, not
+100,000.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from art28.core.audit import jsonable
+from art28.core.countries import country_name
+from art28.core.models import Organisation
+from art28.notify.services import Draft
+from art28.subprocessors.models import Change, SubProcessor
+from art28.subprocessors.rules import needs_answer
+from art28.subprocessors.services import NO_SAFEGUARD_NEEDED
+
+TOPIC = "subprocessor.change"
+TOPIC_WITHDRAWN = "subprocessor.change-withdrawn"
+SOURCE_TYPE = "subprocessors.change"
+SUBJECT_MAX = 300
+EVENTS = {"announce": "announced", "withdraw": "withdrawn"}
+
+
+@functools.cache
+def _portal_path_template() -> str:
+    return reverse("portal:subprocessor_change", kwargs={"change_id": 999999999}).replace("999999999", "{id}")
+
+
+def portal_url(change: Change) -> str:
+    """Where the customer objects or consents (absolute, for e-mail)."""
+    return settings.ART28_BASE_URL.rstrip("/") + _portal_path_template().format(id=change.pk)
+
+
+def _tidy(text: str) -> str:
+    """Template whitespace out: no trailing spaces, at most one blank line in a row."""
+    out: list[str] = []
+    for line in (line.rstrip() for line in text.strip().splitlines()):
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _countries(sp: SubProcessor) -> str:
+    return ", ".join(f"{country_name(code)} ({code})" for code in sp.country_list)
+
+
+def _chain_names(sp: SubProcessor) -> list[str]:
+    names, current, seen = [], sp.engaged_by, {sp.pk}
+    while current is not None and current.pk not in seen:
+        names.append(current.legal_name)
+        seen.add(current.pk)
+        current = current.engaged_by
+    return names
+
+
+def _context(change: Change, services: list[str], authorisation: str) -> dict[str, Any]:
+    sp = change.subprocessor
+    return {
+        "change": change,
+        "kind": change.kind,
+        "sp": sp,
+        "replaces": change.replaces,
+        "countries": _countries(sp),
+        "safeguard_needed": any(c not in NO_SAFEGUARD_NEEDED for c in sp.country_list),
+        "categories": "; ".join(c for c in sp.data_categories.split(";") if c),
+        "engaged_by": _chain_names(sp),
+        "services": ", ".join(services),
+        "authorisation": authorisation,
+        "needs_answer": needs_answer(change.kind),
+        "portal_url": portal_url(change),
+        "provider_name": settings.ART28_PROVIDER_NAME,
+        "dpo_name": settings.ART28_DPO_NAME,
+        "dpo_email": settings.ART28_DPO_EMAIL,
+    }
+
+
+def render_texts(change: Change, *, which: str, language: str, authorisation: str) -> dict[str, str]:
+    """``which`` is ``announce`` or ``withdraw``; the subject and body with ``{customer_name}`` left in."""
+    services = [s.name for s in change.services.all()]
+    with translation.override(language):
+        context = _context(change, services, authorisation)
+        subject = render_to_string(f"subprocessors/notice/{which}_subject.txt", context)
+        body = render_to_string(f"subprocessors/notice/{which}_body.txt", context)
+    return {"subject": " ".join(subject.split())[:SUBJECT_MAX], "body": _tidy(body)}
+
+
+def payload(change: Change, authorisation: str, *, event: str) -> dict[str, Any]:
+    """The machine-readable notice (webhooks, API)."""
+    sp = change.subprocessor
+    return jsonable(
+        {
+            "type": f"art28/subprocessor-change-{event}",
+            "change": change.pk,
+            "kind": change.kind,
+            "subprocessor": {
+                "slug": sp.slug,
+                "legal_name": sp.legal_name,
+                "purpose": sp.purpose,
+                "countries": sp.country_list,
+                "transfer_safeguard": sp.transfer_safeguard,
+                "engaged_by": sp.engaged_by.slug if sp.engaged_by else None,
+            },
+            "replaces": change.replaces.slug if change.replaces else None,
+            "services": [s.name for s in change.services.all()],
+            "summary": change.summary,
+            "effective_on": change.effective_on,
+            "authorisation": authorisation,
+            "portal_url": portal_url(change),
+            "withdrawn_reason": change.withdrawn_reason or None,
+        }
+    )
+
+
+def drafts_for(change: Change, recipients: Iterable[tuple[Organisation, str]], *, which: str) -> list[Draft]:
+    """One outbox draft per customer, in its language, for its authorisation."""
+    texts: dict[tuple[str, str], dict[str, str]] = {}
+    payloads: dict[str, dict[str, Any]] = {}
+    drafts = []
+    for organisation, authorisation in recipients:
+        language = organisation.language or "en"
+        key = (language, authorisation)
+        if key not in texts:
+            texts[key] = render_texts(change, which=which, language=language, authorisation=authorisation)
+        if authorisation not in payloads:
+            payloads[authorisation] = payload(change, authorisation, event=EVENTS[which])
+        text = texts[key]
+        drafts.append(
+            Draft(
+                organisation=organisation,
+                subject=text["subject"].replace("{customer_name}", organisation.name),
+                body_text=text["body"].replace("{customer_name}", organisation.name),
+                language=language,
+                payload=payloads[authorisation],
+            )
+        )
+    return drafts

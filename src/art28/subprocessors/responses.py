@@ -1,0 +1,199 @@
+"""The customers' answers to an announced change, and how staff resolve an objection.
+
+GDPR Art. 28(2): under a general authorisation the controller may object to an addition or a
+replacement; the objection blocks the change for that customer until it is resolved (PRODUCT.md,
+"The law"). Under a specific authorisation (Art. 28(2), DSV Art. 7) the change applies to a customer
+only once it consented. A removal brings nobody's data anywhere new: there is nothing to object to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from art28.core.audit import Actor, audit_record
+from art28.core.models import Organisation, User
+from art28.core.roles import Role
+from art28.subprocessors.changes import change_withdraw
+from art28.subprocessors.effective import retire_replaced_if_unused
+from art28.subprocessors.models import (
+    Authorisation,
+    Change,
+    ChangeRecipient,
+    ChangeStatus,
+    ConsentStatus,
+    Resolution,
+)
+from art28.subprocessors.rules import before_effective_date, has_open_objection, needs_answer
+from art28.subprocessors.services import actor_user, can_write, ensure_writer
+
+
+def _check_may_answer(actor: Actor, organisation: Organisation) -> None:
+    """A customer's administrator answers for its own organisation; the DPO or an administrator may
+    record an answer received another way (a letter); nobody else."""
+    if isinstance(actor, User) and actor.is_customer:
+        if actor.organisation_id != organisation.pk:
+            raise PermissionDenied("A customer user answers only for its own organisation.")
+        if actor.role != Role.CUSTOMER_ADMIN:
+            raise PermissionDenied("Only your organisation's administrators can object or consent.")
+    elif not can_write(actor):
+        raise PermissionDenied("Only the provider's DPO or an administrator records a customer's answer.")
+
+
+def _locked_row(change: Change, organisation: Organisation) -> ChangeRecipient:
+    row = (
+        ChangeRecipient.objects.select_for_update(of=("self",))
+        .select_related("change", "change__subprocessor", "change__replaces")
+        .filter(change_id=change.pk, organisation=organisation)
+        .first()
+    )
+    if row is None:
+        raise ValidationError("This change was not announced to your organisation.")
+    return row
+
+
+def _row_state(row: ChangeRecipient) -> dict[str, Any]:
+    return {
+        "consent": row.consent,
+        "objected_at": row.objected_at,
+        "objection_reason": row.objection_reason,
+        "resolution": row.resolution,
+        "resolution_note": row.resolution_note,
+    }
+
+
+def _check_answerable(row: ChangeRecipient) -> None:
+    change = row.change
+    if change.status == ChangeStatus.WITHDRAWN:
+        raise ValidationError("This change was withdrawn; there is nothing to answer.")
+    if not needs_answer(change.kind):
+        raise ValidationError(
+            "A removal brings your data nowhere new: GDPR Art. 28(2) gives the right to object to additions "
+            "and replacements of sub-processors, and no consent is needed."
+        )
+    if row.resolution:
+        raise ValidationError(
+            f"This was settled with the provider on {timezone.localdate(row.resolved_at):%Y-%m-%d} "
+            f"({Resolution(row.resolution).label}); contact the provider's DPO ({settings.ART28_DPO_EMAIL}) "
+            "to change it."
+        )
+
+
+def change_object(*, actor: Actor, change: Change, organisation: Organisation, reason: str) -> ChangeRecipient:
+    """Record the customer's objection, with its reason, before the effective date (Art. 28(2))."""
+    _check_may_answer(actor, organisation)
+    with transaction.atomic():
+        row = _locked_row(change, organisation)
+        _check_answerable(row)
+        if row.authorisation == Authorisation.SPECIFIC:
+            raise ValidationError(
+                "Under your specific authorisation the change needs your consent: refuse your consent instead."
+            )
+        if not before_effective_date(row.change):
+            raise ValidationError(
+                f"This change took effect on {row.change.effective_on}; objections had to be made before that "
+                f"date. Please contact the provider's DPO ({settings.ART28_DPO_EMAIL})."
+            )
+        if row.objected_at is not None:
+            raise ValidationError(
+                f"Your organisation objected on {timezone.localdate(row.objected_at):%Y-%m-%d} already."
+            )
+        if not reason.strip():
+            raise ValidationError({"reason": "Give the reason for your objection: the provider must address it."})
+        before = _row_state(row)
+        row.objected_at, row.objected_by, row.objection_reason = timezone.now(), actor_user(actor), reason.strip()
+        row.save(update_fields=["objected_at", "objected_by", "objection_reason"])
+        audit_record(
+            actor=actor,
+            action="subprocessor.change.object",
+            obj=row.change,
+            object_repr=f"objection of {organisation.ref} to {row.change}",
+            organisation_id=organisation.pk,
+            before=before,
+            after=_row_state(row),
+        )
+    return row
+
+
+def change_consent(*, actor: Actor, change: Change, organisation: Organisation, consent: bool) -> ChangeRecipient:
+    """Record the customer's consent or refusal (specific authorisation, DSV Art. 7). Before the effective
+    date the customer may change its mind; after it, a refusal (or no answer) can still become consent,
+    from which day on the change applies, but consent given cannot be taken back here."""
+    _check_may_answer(actor, organisation)
+    with transaction.atomic():
+        row = _locked_row(change, organisation)
+        _check_answerable(row)
+        if row.authorisation != Authorisation.SPECIFIC:
+            raise ValidationError(
+                "Under your general authorisation no consent is needed; you may object before the effective date."
+            )
+        wanted = ConsentStatus.GIVEN if consent else ConsentStatus.REFUSED
+        if row.consent == wanted:
+            return row
+        if row.consent == ConsentStatus.GIVEN and not before_effective_date(row.change):
+            raise ValidationError(
+                f"Your consent applies since {row.change.effective_on}; to end it, contact the provider's DPO "
+                f"({settings.ART28_DPO_EMAIL})."
+            )
+        before = _row_state(row)
+        row.consent, row.consent_at, row.consent_by = wanted, timezone.now(), actor_user(actor)
+        row.save(update_fields=["consent", "consent_at", "consent_by"])
+        audit_record(
+            actor=actor,
+            action="subprocessor.change.consent",
+            obj=row.change,
+            object_repr=f"consent of {organisation.ref} to {row.change}",
+            organisation_id=organisation.pk,
+            before=before,
+            after=_row_state(row),
+        )
+        retire_replaced_if_unused(actor=actor, change=row.change)
+    return row
+
+
+def change_resolve(
+    *, actor: Actor, change: Change, organisation: Organisation, resolution: str, note: str
+) -> ChangeRecipient:
+    """Staff resolve one open objection (or refused consent):
+
+    - ``withdrawn``: the whole change is withdrawn (every customer is told; only before it is effective);
+    - ``old_arrangement``: the customer stays on the old arrangement: the change does not apply to it;
+    - ``termination``: the customer chose to terminate; the change does not apply to it meanwhile;
+    - ``objection_withdrawn``: the customer withdrew its objection (or now consents): the change applies.
+    """
+    ensure_writer(actor)
+    if resolution not in Resolution.values or resolution == Resolution.NONE:
+        choices = ", ".join(v for v in Resolution.values if v)
+        raise ValidationError({"resolution": f"unknown resolution {resolution!r}; use one of {choices}"})
+    if not note.strip():
+        raise ValidationError({"note": "Write down how it was resolved (what was agreed, with whom)."})
+    with transaction.atomic():
+        row = _locked_row(change, organisation)
+        if not has_open_objection(row):
+            raise ValidationError(f"{organisation.ref} has no open objection to this change.")
+        before = _row_state(row)
+        if resolution == Resolution.WITHDRAWN:
+            change_withdraw(actor=actor, change=row.change, reason=note)
+            row.refresh_from_db()
+        else:
+            row.resolution, row.resolved_at, row.resolved_by = resolution, timezone.now(), actor_user(actor)
+            row.resolution_note = note.strip()
+            if resolution == Resolution.OBJECTION_WITHDRAWN and row.authorisation == Authorisation.SPECIFIC:
+                row.consent, row.consent_at, row.consent_by = ConsentStatus.GIVEN, row.resolved_at, actor_user(actor)
+            row.save()
+        audit_record(
+            actor=actor,
+            action="subprocessor.change.resolve",
+            obj=row.change,
+            object_repr=f"objection of {organisation.ref} to {row.change}: {resolution}",
+            organisation_id=organisation.pk,
+            before=before,
+            after=_row_state(row),
+        )
+        row.change.refresh_from_db()
+        retire_replaced_if_unused(actor=actor, change=row.change)
+    return row

@@ -1,0 +1,242 @@
+"""The sub-processor API's request and response shapes (subprocessors/api.py) and how rows become them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Schema
+
+from art28.subprocessors.models import Change, ChangeRecipient, SubProcessor
+from art28.subprocessors.rules import in_use_on, recipient_applies, recipient_state, today
+from art28.subprocessors.selectors import chain_of, effective_services
+
+
+class SubProcessorIn(Schema):
+    slug: str
+    legal_name: str
+    address: str
+    purpose: str
+    countries: list[str]
+    contact_name: str = ""
+    contact_email: str = ""
+    website: str = ""
+    data_categories: list[str] = []
+    transfer_safeguard: str = ""
+    engaged_by: str | None = None
+    services: list[str] = []
+    sites: list[str] = []
+    in_use_from: dt.date | None = None
+    in_use_until: dt.date | None = None
+
+
+class SubProcessorPatch(Schema):
+    """Only the fields given change; ``engaged_by: null`` makes it engaged by the provider itself."""
+
+    slug: str | None = None
+    legal_name: str | None = None
+    address: str | None = None
+    purpose: str | None = None
+    countries: list[str] | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    website: str | None = None
+    data_categories: list[str] | None = None
+    transfer_safeguard: str | None = None
+    engaged_by: str | None = None
+    services: list[str] | None = None
+    sites: list[str] | None = None
+    in_use_from: dt.date | None = None
+    in_use_until: dt.date | None = None
+
+
+class SubProcessorOut(Schema):
+    slug: str
+    legal_name: str
+    address: str
+    contact_name: str
+    contact_email: str
+    website: str
+    purpose: str
+    data_categories: list[str]
+    countries: list[str]
+    transfer_safeguard: str
+    engaged_by: str | None
+    chain: list[str]
+    services: list[str]
+    own_services: list[str]
+    sites: list[str]
+    in_use_from: dt.date | None
+    in_use_until: dt.date | None
+    in_use: bool
+
+
+def subprocessor_out(sp: SubProcessor, at: dt.date | None = None) -> SubProcessorOut:
+    return SubProcessorOut(
+        slug=sp.slug,
+        legal_name=sp.legal_name,
+        address=sp.address,
+        contact_name=sp.contact_name,
+        contact_email=sp.contact_email,
+        website=sp.website,
+        purpose=sp.purpose,
+        data_categories=[c for c in sp.data_categories.split(";") if c],
+        countries=sp.country_list,
+        transfer_safeguard=sp.transfer_safeguard,
+        engaged_by=sp.engaged_by.slug if sp.engaged_by else None,
+        chain=[link.slug for link in chain_of(sp)[1:]],
+        services=[s.name for s in effective_services(sp)],
+        own_services=sorted(s.name for s in sp.services.all()),
+        sites=sorted(s.code for s in sp.sites.all()),
+        in_use_from=sp.in_use_from,
+        in_use_until=sp.in_use_until,
+        in_use=in_use_on(sp, at or today()),
+    )
+
+
+class ChangeIn(Schema):
+    kind: Literal["addition", "replacement", "removal"]
+    subprocessor: str
+    summary: str
+    replaces: str | None = None
+    services: list[str] | None = None
+
+
+class ChangePatch(Schema):
+    summary: str | None = None
+    replaces: str | None = None
+    services: list[str] | None = None
+
+
+class AnnounceIn(Schema):
+    effective_on: dt.date | None = None
+
+
+class WithdrawIn(Schema):
+    reason: str
+
+
+class ResolveIn(Schema):
+    customer: str
+    resolution: Literal["withdrawn", "old_arrangement", "termination", "objection_withdrawn"]
+    note: str
+
+
+class ChangeOut(Schema):
+    id: int
+    kind: str
+    status: str
+    subprocessor: str
+    replaces: str | None
+    services: list[str]
+    summary: str
+    announced_at: dt.datetime | None
+    effective_on: dt.date | None
+    withdrawn_at: dt.datetime | None
+    withdrawn_reason: str
+    recipients: int | None = None
+    objections: int | None = None
+    open_objections: int | None = None
+    consents_given: int | None = None
+    consents_pending: int | None = None
+
+
+def change_out(change: Change) -> ChangeOut:
+    return ChangeOut(
+        id=change.pk,
+        kind=change.kind,
+        status=change.status,
+        subprocessor=change.subprocessor.slug,
+        replaces=change.replaces.slug if change.replaces else None,
+        services=[s.name for s in change.services.all()],
+        summary=change.summary,
+        announced_at=change.announced_at,
+        effective_on=change.effective_on,
+        withdrawn_at=change.withdrawn_at,
+        withdrawn_reason=change.withdrawn_reason,
+        recipients=getattr(change, "recipient_count", None),
+        objections=getattr(change, "objection_count", None),
+        open_objections=getattr(change, "open_objection_count", None),
+        consents_given=getattr(change, "consent_given_count", None),
+        consents_pending=getattr(change, "consent_pending_count", None),
+    )
+
+
+class RecipientOut(Schema):
+    customer: str
+    authorisation: str
+    notice_days: int
+    state: str
+    applies: bool
+    consent: str
+    objected_at: dt.datetime | None
+    objection_reason: str
+    resolution: str
+    resolved_at: dt.datetime | None
+    resolution_note: str
+
+
+def recipient_out(row: ChangeRecipient, kind: str) -> RecipientOut:
+    return RecipientOut(
+        customer=row.organisation.ref,
+        authorisation=row.authorisation,
+        notice_days=row.notice_days,
+        state=recipient_state(row, kind),
+        applies=recipient_applies(row, kind),
+        consent=row.consent,
+        objected_at=row.objected_at,
+        objection_reason=row.objection_reason,
+        resolution=row.resolution,
+        resolved_at=row.resolved_at,
+        resolution_note=row.resolution_note,
+    )
+
+
+class MyChangeOut(Schema):
+    """A change as announced to the caller's organisation, with its own answer."""
+
+    change: ChangeOut
+    authorisation: str
+    notice_days: int
+    state: str
+    applies: bool
+    consent: str
+    objected_at: dt.datetime | None
+    objection_reason: str
+    resolution: str
+
+
+def my_change_out(row: ChangeRecipient) -> MyChangeOut:
+    return MyChangeOut(
+        change=change_out(row.change),
+        authorisation=row.authorisation,
+        notice_days=row.notice_days,
+        state=recipient_state(row, row.change.kind),
+        applies=recipient_applies(row, row.change.kind),
+        consent=row.consent,
+        objected_at=row.objected_at,
+        objection_reason=row.objection_reason,
+        resolution=row.resolution,
+    )
+
+
+class ObjectIn(Schema):
+    reason: str
+
+
+class ConsentIn(Schema):
+    consent: bool
+
+
+class ContractIn(Schema):
+    authorisation: Literal["specific", "general"]
+    notice_days: int
+    signed_on: dt.date | None = None
+
+
+class ContractOut(Schema):
+    customer: str
+    authorisation: str
+    notice_days: int
+    signed_on: dt.date | None
+    default: bool

@@ -1,0 +1,289 @@
+"""Reads on the sub-processor register, contracts and changes, for pages, the API, the CLI and the
+trust center (``public_register``, ``upcoming_changes``, ``announced_changes`` are its contract).
+
+Customer-facing selectors take the organisation and cannot return another organisation's rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from art28.core.models import AuditEntry, Organisation
+from art28.inventory.models import Service
+from art28.subprocessors.models import (
+    Authorisation,
+    Change,
+    ChangeKind,
+    ChangeRecipient,
+    ChangeStatus,
+    ConsentStatus,
+    Contract,
+    Resolution,
+    SubProcessor,
+)
+from art28.subprocessors.rules import (
+    DEFAULT_AUTHORISATION,
+    DEFAULT_NOTICE_DAYS,
+    in_use_on,
+    needs_answer,
+    recipient_applies,
+    today,
+)
+
+# ----------------------------------------------------------------------------------------------------
+# The register
+
+
+def _in_use_ids(at: dt.date) -> set[int]:
+    """Sub-processors in use on ``at``: in use themselves, and every engager up the chain in use too
+    (Art. 28(4): a sub-processor's own sub-processor works only while it does)."""
+    rows = {sp.pk: sp for sp in SubProcessor.objects.only("pk", "engaged_by_id", "in_use_from", "in_use_until")}
+    memo: dict[int, bool] = {}
+
+    def used(pk: int, seen: frozenset[int] = frozenset()) -> bool:
+        if pk not in memo:
+            sp = rows[pk]
+            parent = sp.engaged_by_id
+            memo[pk] = in_use_on(sp, at) and (parent is None or (parent not in seen and used(parent, seen | {pk})))
+        return memo[pk]
+
+    return {pk for pk in rows if used(pk)}
+
+
+def _with_chain(subprocessors: list[SubProcessor]) -> list[SubProcessor]:
+    """Attach each one's ``engaged_by`` from the list itself (the chain is within it): no more queries."""
+    by_pk = {sp.pk: sp for sp in subprocessors}
+    for sp in subprocessors:
+        if sp.engaged_by_id in by_pk:
+            sp.engaged_by = by_pk[sp.engaged_by_id]
+    return subprocessors
+
+
+def _register_queryset() -> QuerySet[SubProcessor]:
+    return SubProcessor.objects.prefetch_related(
+        Prefetch("services", queryset=Service.objects.order_by("name")), "sites"
+    ).order_by("legal_name")
+
+
+def public_register(at: dt.date | None = None) -> list[SubProcessor]:
+    """The sub-processors in use on ``at`` (default today), by legal name, with their services and sites
+    prefetched and ``engaged_by`` loaded along the whole chain (four queries, whatever the size)."""
+    ids = _in_use_ids(at or today())
+    return _with_chain(list(_register_queryset().filter(pk__in=ids)))
+
+
+def register_all() -> list[SubProcessor]:
+    """Every sub-processor ever registered (staff), including those not (or no longer) in use."""
+    return _with_chain(list(_register_queryset()))
+
+
+def subprocessor_by_slug(slug: str) -> SubProcessor:
+    sp = _register_queryset().filter(slug=slug).first()
+    if sp is None:
+        raise Http404(f"no sub-processor {slug!r}")
+    return sp
+
+
+def chain_of(subprocessor: SubProcessor) -> list[SubProcessor]:
+    """The sub-processor and its engagers up to the one the provider engages directly (Art. 28(4))."""
+    chain, seen = [subprocessor], {subprocessor.pk}
+    while chain[-1].engaged_by_id is not None and chain[-1].engaged_by_id not in seen:
+        parent = chain[-1].engaged_by
+        assert parent is not None
+        chain.append(parent)
+        seen.add(parent.pk)
+    return chain
+
+
+def effective_services(subprocessor: SubProcessor) -> list[Service]:
+    """The services it works for: its own and those of every engager up the chain (Art. 28(4))."""
+    found: dict[int, Service] = {}
+    for link in chain_of(subprocessor):
+        for service in link.services.all():
+            found.setdefault(service.pk, service)
+    return sorted(found.values(), key=lambda s: s.name)
+
+
+def audit_history(obj: Model | None, limit: int = 50) -> list[AuditEntry]:
+    """The audit trail of one register entry, change or contract, newest first."""
+    if obj is None or obj.pk is None:
+        return []
+    entries = AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+    return list(entries.order_by("-seq")[:limit])
+
+
+def changes_naming(subprocessor: SubProcessor) -> QuerySet[Change]:
+    """Changes that add, remove or replace it, or in which it is replaced; newest first."""
+    return (
+        Change.objects.filter(Q(subprocessor=subprocessor) | Q(replaces=subprocessor))
+        .select_related("subprocessor", "replaces")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def engaged_subprocessors(subprocessor: SubProcessor) -> QuerySet[SubProcessor]:
+    return SubProcessor.objects.filter(engaged_by=subprocessor).order_by("legal_name")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Changes
+
+
+def _change_queryset() -> QuerySet[Change]:
+    return Change.objects.select_related("subprocessor", "replaces", "created_by").prefetch_related(
+        Prefetch("services", queryset=Service.objects.order_by("name"))
+    )
+
+
+def upcoming_changes() -> list[Change]:
+    """Announced changes not yet effective (nor withdrawn), soonest first."""
+    return list(_change_queryset().filter(status=ChangeStatus.ANNOUNCED).order_by("effective_on", "pk"))
+
+
+def announced_changes() -> list[Change]:
+    """Every change ever announced, effective and withdrawn ones included, newest first (the feed)."""
+    return list(_change_queryset().filter(announced_at__isnull=False).order_by("-announced_at", "-pk"))
+
+
+def _open_objection_q(prefix: str = "") -> Q:
+    objected = Q(**{f"{prefix}objected_at__isnull": False}) | Q(**{f"{prefix}consent": ConsentStatus.REFUSED})
+    return objected & Q(**{f"{prefix}resolution": Resolution.NONE})
+
+
+def changes_with_counts(status: str = "") -> QuerySet[Change]:
+    """Changes for the staff list, newest first, with recipients, objections and consents counted."""
+    rows = _change_queryset().annotate(
+        recipient_count=Count("recipients", distinct=True),
+        objection_count=Count("recipients", filter=Q(recipients__objected_at__isnull=False), distinct=True),
+        open_objection_count=Count("recipients", filter=_open_objection_q("recipients__"), distinct=True),
+        consent_given_count=Count("recipients", filter=Q(recipients__consent=ConsentStatus.GIVEN), distinct=True),
+        consent_pending_count=Count("recipients", filter=Q(recipients__consent=ConsentStatus.PENDING), distinct=True),
+    )
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("-created_at", "-pk")
+
+
+def change_by_id(change_id: int) -> Change:
+    change = _change_queryset().filter(pk=change_id).first()
+    if change is None:
+        raise Http404(f"no change {change_id}")
+    return change
+
+
+def recipients_of(change: Change) -> QuerySet[ChangeRecipient]:
+    return (
+        ChangeRecipient.objects.filter(change=change)
+        .select_related("organisation", "objected_by", "consent_by", "resolved_by")
+        .order_by("organisation__ref")
+    )
+
+
+def open_objections() -> QuerySet[ChangeRecipient]:
+    """Objections and refused consents waiting for staff (the dashboard), oldest first."""
+    return (
+        ChangeRecipient.objects.filter(_open_objection_q())
+        .exclude(change__status=ChangeStatus.WITHDRAWN)
+        .select_related("change", "change__subprocessor", "organisation")
+        .order_by("objected_at", "consent_at", "pk")
+    )
+
+
+# ----------------------------------------------------------------------------------------------------
+# One customer
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    """A customer's terms; ``stored`` is False for the default (no Contract row: general, 30 days)."""
+
+    authorisation: str
+    notice_days: int
+    signed_on: dt.date | None
+    stored: bool
+
+    @property
+    def authorisation_label(self) -> str:
+        return str(Authorisation(self.authorisation).label)
+
+
+def contract_terms(organisation: Organisation) -> ContractTerms:
+    contract = Contract.objects.filter(organisation=organisation).first()
+    if contract is None:
+        return ContractTerms(DEFAULT_AUTHORISATION, DEFAULT_NOTICE_DAYS, None, stored=False)
+    return ContractTerms(contract.authorisation, contract.notice_days, contract.signed_on, stored=True)
+
+
+# The services whose assets hold the organisation's data: its placements' assets and their ancestors.
+_ORGANISATION_SERVICES = """
+WITH RECURSIVE up(asset_id) AS (
+    SELECT asset_id FROM inventory_placement WHERE customer_id = %s
+    UNION
+    SELECT a.parent_id FROM up JOIN inventory_asset a ON a.id = up.asset_id WHERE a.parent_id IS NOT NULL
+)
+SELECT DISTINCT a.service_id FROM up JOIN inventory_asset a ON a.id = up.asset_id WHERE a.service_id IS NOT NULL
+"""
+
+
+def organisation_service_ids(organisation: Organisation) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(_ORGANISATION_SERVICES, [organisation.pk])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _not_applying_for(organisation: Organisation) -> tuple[set[int], set[int]]:
+    """(new sub-processors an effective change does not apply to for this organisation,
+    old ones it still keeps because a replacement does not apply to it, or left because it does)."""
+    blocked: set[int] = set()
+    moved_away: set[int] = set()
+    rows = ChangeRecipient.objects.filter(
+        organisation=organisation, change__status=ChangeStatus.EFFECTIVE
+    ).select_related("change")
+    for row in rows:
+        change = row.change
+        if not needs_answer(change.kind):
+            continue
+        if not recipient_applies(row, change.kind):
+            blocked.add(change.subprocessor_id)
+        elif change.kind == ChangeKind.REPLACEMENT and change.replaces_id is not None:
+            moved_away.add(change.replaces_id)
+    return blocked, moved_away
+
+
+def subprocessors_for_organisation(organisation: Organisation, at: dt.date | None = None) -> list[SubProcessor]:
+    """The sub-processors in use that work for this customer's services (through its placements), less
+    those a change does not apply to for it (objection, missing consent) and those it moved away from.
+    The same rule as the residency audit's ``subprocessor-outside``."""
+    services = organisation_service_ids(organisation)
+    blocked, moved_away = _not_applying_for(organisation)
+    found = []
+    for sp in public_register(at):
+        chain = {link.pk for link in chain_of(sp)}
+        if chain & (blocked | moved_away):
+            continue
+        if {s.pk for link in chain_of(sp) for s in link.services.all()} & services:
+            found.append(sp)
+    return found
+
+
+def changes_for_organisation(organisation: Organisation) -> QuerySet[ChangeRecipient]:
+    """The changes announced to this customer (its recipient rows), newest first."""
+    return (
+        ChangeRecipient.objects.filter(organisation=organisation, change__announced_at__isnull=False)
+        .select_related("change", "change__subprocessor", "change__replaces")
+        .prefetch_related(Prefetch("change__services", queryset=Service.objects.order_by("name")))
+        .order_by("-change__announced_at", "-change_id")
+    )
+
+
+def recipient_for_organisation(organisation: Organisation, change_id: int) -> ChangeRecipient:
+    """This customer's row of a change; another organisation's change (or none) is a 404, alike."""
+    row = changes_for_organisation(organisation).filter(change_id=change_id).first()
+    if row is None:
+        raise Http404("no such change for your organisation")
+    return row

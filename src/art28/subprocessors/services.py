@@ -1,0 +1,322 @@
+"""Writes on the register and the contracts; each in one transaction with its audit entry.
+
+Only the provider's DPO and administrators change the register, the contracts and changes (other staff
+read); scripts act as a SystemActor. Changes are written in subprocessors/changes.py, customers'
+objections and consents and their resolution in subprocessors/responses.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from art28.core.audit import Actor, SystemActor, audit_record
+from art28.core.countries import parse_country_list
+from art28.core.models import Organisation, User
+from art28.core.roles import Role
+from art28.inventory.models import Service, Site
+from art28.subprocessors.models import Authorisation, Contract, SubProcessor
+from art28.subprocessors.rules import DEFAULT_AUTHORISATION, DEFAULT_NOTICE_DAYS
+
+SUBPROCESSOR_WRITERS = frozenset({Role.ADMIN, Role.DPO})
+TEXT_FIELDS = (
+    "slug",
+    "legal_name",
+    "address",
+    "contact_name",
+    "contact_email",
+    "website",
+    "purpose",
+    "data_categories",
+    "countries",
+    "transfer_safeguard",
+)
+FIELDS = (*TEXT_FIELDS, "in_use_from", "in_use_until")
+# Switzerland and the EEA: adequate for each other (nFADP Art. 16(1) with Annex 1 DPO; the Commission's
+# decision on Switzerland). Processing anywhere else needs a stated safeguard (nFADP Art. 16(2), GDPR
+# Art. 44-46): an adequacy decision, SCC with the Swiss addendum, binding corporate rules …
+NO_SAFEGUARD_NEEDED = frozenset(
+    [
+        "CH",
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IS",
+        "IT",
+        "LI",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "NO",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
+)
+MAX_NOTICE_DAYS = 365
+# Path segments of the staff pages (/staff/subprocessors/<slug>/): no sub-processor may be called so.
+RESERVED_SLUGS = frozenset({"new", "changes", "contracts", "at"})
+
+
+def can_write(actor: Actor) -> bool:
+    return isinstance(actor, SystemActor) or actor.role in SUBPROCESSOR_WRITERS
+
+
+def ensure_writer(actor: Actor) -> None:
+    if not can_write(actor):
+        raise PermissionDenied("Only the provider's DPO or an administrator changes sub-processors and contracts.")
+
+
+def actor_user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def snapshot(sp: SubProcessor) -> dict[str, Any]:
+    """What the audit trail keeps of a sub-processor: its fields, chain, services and sites."""
+    data: dict[str, Any] = {name: getattr(sp, name) for name in FIELDS}
+    data["engaged_by"] = sp.engaged_by.slug if sp.engaged_by_id and sp.engaged_by else None
+    if sp.pk:
+        data["services"] = sorted(sp.services.values_list("name", flat=True))
+        data["sites"] = sorted(sp.sites.values_list("code", flat=True))
+    return data
+
+
+def _normalise(sp: SubProcessor) -> None:
+    errors: dict[str, str] = {}
+    for name in TEXT_FIELDS:
+        setattr(sp, name, str(getattr(sp, name) or "").strip())
+    sp.slug = sp.slug.lower()
+    if sp.slug in RESERVED_SLUGS:
+        errors["slug"] = f"{sp.slug!r} is reserved for a page; choose another short name."
+    try:
+        sp.countries = ";".join(parse_country_list(sp.countries.replace(",", ";")))
+    except ValueError as exc:
+        errors["countries"] = str(exc)
+    else:
+        if not sp.countries:
+            errors["countries"] = "Name at least one country where it processes data (ISO 3166-1 alpha-2, e.g. DE)."
+        elif (outside := [c for c in sp.country_list if c not in NO_SAFEGUARD_NEEDED]) and not sp.transfer_safeguard:
+            errors["transfer_safeguard"] = (
+                f"Processing in {', '.join(outside)} (outside Switzerland and the EEA) needs a transfer "
+                "safeguard (nFADP Art. 16, GDPR Art. 44-46): e.g. an adequacy decision, or SCC with the "
+                "Swiss addendum."
+            )
+    categories = {c.strip() for c in sp.data_categories.replace(",", ";").split(";") if c.strip()}
+    sp.data_categories = ";".join(sorted(categories))
+    if sp.in_use_from and sp.in_use_until and sp.in_use_until <= sp.in_use_from:
+        errors["in_use_until"] = "It cannot stop being in use before (or on the day) it starts."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_chain(sp: SubProcessor, engaged_by: SubProcessor | None) -> None:
+    """Art. 28(4): the chain goes up to the provider; it must never come back to where it started."""
+    if engaged_by is None:
+        return
+    path = [sp.slug]
+    current: SubProcessor | None = engaged_by
+    while current is not None:
+        path.append(current.slug)
+        if sp.pk is not None and current.pk == sp.pk:
+            raise ValidationError(
+                {
+                    "engaged_by": f"The chain of sub-processors would loop: {' → '.join(path)}. A sub-processor "
+                    "cannot be engaged, directly or through others, by itself."
+                }
+            )
+        if len(path) > 50:
+            raise ValidationError({"engaged_by": "The chain of sub-processors is longer than 50; it loops already."})
+        current = current.engaged_by
+
+
+def _resolve_engaged_by(value: SubProcessor | str | None) -> SubProcessor | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, SubProcessor):
+        return value
+    found = SubProcessor.objects.filter(slug=value).first()
+    if found is None:
+        raise ValidationError({"engaged_by": f"no sub-processor {value!r}"})
+    return found
+
+
+def resolve_services(names: Iterable[str | Service]) -> list[Service]:
+    wanted = [n.name if isinstance(n, Service) else str(n).strip() for n in names]
+    found = {s.name: s for s in Service.objects.filter(name__in=wanted)}
+    if missing := sorted(set(wanted) - set(found)):
+        raise ValidationError({"services": f"unknown service: {', '.join(missing)}"})
+    return [found[n] for n in dict.fromkeys(wanted)]
+
+
+def _resolve_sites(codes: Iterable[str | Site]) -> list[Site]:
+    wanted = [c.code if isinstance(c, Site) else str(c).strip() for c in codes]
+    found = {s.code: s for s in Site.objects.filter(code__in=wanted)}
+    if missing := sorted(set(wanted) - set(found)):
+        raise ValidationError({"sites": f"unknown site: {', '.join(missing)}"})
+    return [found[c] for c in dict.fromkeys(wanted)]
+
+
+def _validate(sp: SubProcessor) -> None:
+    _normalise(sp)
+    sp.full_clean(exclude=["engaged_by"], validate_constraints=False)
+
+
+def subprocessor_create(
+    *,
+    actor: Actor,
+    slug: str,
+    legal_name: str,
+    address: str,
+    purpose: str,
+    countries: str | Iterable[str],
+    engaged_by: SubProcessor | str | None = None,
+    services: Iterable[str | Service] = (),
+    sites: Iterable[str | Site] = (),
+    **fields: Any,
+) -> SubProcessor:
+    """Register a sub-processor. ``in_use_from`` empty: not in use until a change makes it effective."""
+    ensure_writer(actor)
+    if unknown := set(fields) - set(FIELDS):
+        raise ValueError(f"unknown sub-processor field {', '.join(sorted(unknown))}")
+    if not isinstance(countries, str):
+        countries = ";".join(countries)
+    with transaction.atomic():
+        parent = _resolve_engaged_by(engaged_by)
+        sp = SubProcessor(
+            slug=slug, legal_name=legal_name, address=address, purpose=purpose, countries=countries, **fields
+        )
+        sp.engaged_by = parent
+        _validate(sp)
+        _check_chain(sp, parent)
+        service_rows, site_rows = resolve_services(services), _resolve_sites(sites)
+        sp.save()
+        sp.services.set(service_rows)
+        sp.sites.set(site_rows)
+        audit_record(actor=actor, action="subprocessor.create", obj=sp, after=snapshot(sp))
+    return sp
+
+
+def subprocessor_update(
+    *,
+    actor: Actor,
+    subprocessor: SubProcessor,
+    services: Iterable[str | Service] | None = None,
+    sites: Iterable[str | Site] | None = None,
+    **changes: Any,
+) -> SubProcessor:
+    """Change fields, the chain (``engaged_by``: a slug, an instance, or None), services or sites.
+    The audit entry keeps what changed, before and after."""
+    ensure_writer(actor)
+    if unknown := set(changes) - {*FIELDS, "engaged_by"}:
+        raise ValueError(f"unknown sub-processor field {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        sp = SubProcessor.objects.select_for_update(of=("self",)).select_related("engaged_by").get(pk=subprocessor.pk)
+        before = snapshot(sp)
+        if "engaged_by" in changes:
+            parent = _resolve_engaged_by(changes.pop("engaged_by"))
+            _check_chain(sp, parent)
+            sp.engaged_by = parent
+        for name, value in changes.items():
+            setattr(sp, name, value if name.startswith("in_use") else ("" if value is None else value))
+        if isinstance(sp.countries, (list, tuple)):
+            sp.countries = ";".join(sp.countries)
+        _validate(sp)
+        sp.save()
+        if services is not None:
+            sp.services.set(resolve_services(services))
+        if sites is not None:
+            sp.sites.set(_resolve_sites(sites))
+        after = snapshot(sp)
+        if after != before:
+            audit_record(
+                actor=actor,
+                action="subprocessor.update",
+                obj=sp,
+                before={k: v for k, v in before.items() if after.get(k) != v},
+                after={k: v for k, v in after.items() if before.get(k) != v},
+            )
+    return sp
+
+
+def subprocessor_delete(*, actor: Actor, subprocessor: SubProcessor) -> None:
+    """Remove an entry made by mistake: only one never in use, with no change and no sub-processor of
+    its own. One that was ever in use stays in the register (its history is the register at past dates)."""
+    ensure_writer(actor)
+    with transaction.atomic():
+        sp = SubProcessor.objects.select_for_update().get(pk=subprocessor.pk)
+        if sp.in_use_from is not None:
+            raise ValidationError("It was in use: it stays in the register. Announce its removal instead.")
+        if sp.changes.exists() or sp.replaced_by_changes.exists():
+            raise ValidationError("A change names it: it stays in the register with that change.")
+        if sp.sub_processors.exists():
+            raise ValidationError("It engages other sub-processors; move or delete those first.")
+        audit_record(actor=actor, action="subprocessor.delete", obj=sp, before=snapshot(sp))
+        sp.delete()
+
+
+def contract_set(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    authorisation: str,
+    notice_days: int,
+    signed_on: dt.date | None = None,
+) -> Contract:
+    """Record a customer's authorisation (specific or general, Art. 28(2), DSV Art. 7) and notice period.
+    Changes already announced keep the terms they were announced under (the recipient's snapshot)."""
+    ensure_writer(actor)
+    errors: dict[str, str] = {}
+    if authorisation not in Authorisation.values:
+        errors["authorisation"] = f"unknown authorisation {authorisation!r}; use {' or '.join(Authorisation.values)}"
+    if not isinstance(notice_days, int) or not 1 <= notice_days <= MAX_NOTICE_DAYS:
+        errors["notice_days"] = f"A notice period is between 1 and {MAX_NOTICE_DAYS} days."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().filter(organisation=organisation).first()
+        before = (
+            {
+                "authorisation": contract.authorisation,
+                "notice_days": contract.notice_days,
+                "signed_on": contract.signed_on,
+            }
+            if contract
+            else {"authorisation": DEFAULT_AUTHORISATION, "notice_days": DEFAULT_NOTICE_DAYS, "signed_on": None}
+        )
+        after = {"authorisation": authorisation, "notice_days": notice_days, "signed_on": signed_on}
+        if contract is None:
+            contract = Contract(organisation=organisation)
+        if after != before or contract.pk is None:
+            contract.authorisation, contract.notice_days, contract.signed_on = authorisation, notice_days, signed_on
+            contract.save()
+            audit_record(
+                actor=actor,
+                action="subprocessor.contract.set",
+                obj=contract,
+                object_repr=f"contract of {organisation.ref}",
+                organisation_id=organisation.pk,
+                before=before,
+                after=after,
+            )
+    return contract

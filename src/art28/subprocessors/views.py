@@ -1,0 +1,215 @@
+"""Staff pages of the register and the contracts (S4). Changes are in change_views.py.
+
+Every staff role reads; the DPO and administrators write; customers never see these pages (403).
+No JavaScript: each action is a small form posting to its own URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from art28.core.auth import role_required
+from art28.core.countries import country_name
+from art28.core.models import Organisation, User
+from art28.core.roles import STAFF_ROLES
+from art28.inventory.models import Service
+from art28.subprocessors import forms as f
+from art28.subprocessors.models import Contract, SubProcessor
+from art28.subprocessors.rules import in_use_on, today
+from art28.subprocessors.selectors import (
+    audit_history,
+    chain_of,
+    changes_naming,
+    contract_terms,
+    effective_services,
+    engaged_subprocessors,
+    public_register,
+    register_all,
+    subprocessor_by_slug,
+    upcoming_changes,
+)
+from art28.subprocessors.services import (
+    SUBPROCESSOR_WRITERS,
+    can_write,
+    contract_set,
+    subprocessor_create,
+    subprocessor_update,
+)
+
+staff_reader = role_required(*STAFF_ROLES)
+writer = role_required(*SUBPROCESSOR_WRITERS)
+CONTRACTS_PER_PAGE = 100
+
+
+def user_of(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    sp: SubProcessor
+    chain: list[SubProcessor]
+    services: list[Service]
+    countries: list[tuple[str, str]]
+    in_use: bool
+
+
+def _rows(subprocessors: list[SubProcessor], on: object) -> list[RegisterRow]:
+    day = on if on else today()
+    return [
+        RegisterRow(
+            sp=sp,
+            chain=chain_of(sp)[1:],
+            services=effective_services(sp),
+            countries=[(code, country_name(code)) for code in sp.country_list],
+            in_use=in_use_on(sp, day),  # type: ignore[arg-type]
+        )
+        for sp in subprocessors
+    ]
+
+
+@staff_reader
+def register(request: HttpRequest) -> HttpResponse:
+    """The register: everything ever registered, or (``?at=YYYY-MM-DD``) those in use on that date."""
+    form = f.RegisterAtForm(request.GET or None)
+    at = form.cleaned_data.get("at") if form.is_valid() else None
+    subprocessors = public_register(at) if at else register_all()
+    return render(
+        request,
+        "subprocessors/register.html",
+        {
+            "form": form,
+            "at": at,
+            "rows": _rows(subprocessors, at),
+            "upcoming": upcoming_changes(),
+            "can_write": can_write(user_of(request)),
+        },
+    )
+
+
+@staff_reader
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    sp = subprocessor_by_slug(slug)
+    return _detail(request, sp, form=None)
+
+
+def _initial(sp: SubProcessor) -> dict[str, object]:
+    return {
+        **{name: getattr(sp, name) for name in f.SubProcessorForm.base_fields if hasattr(sp, name)},
+        "engaged_by": sp.engaged_by.slug if sp.engaged_by else None,
+        "services": [s.name for s in sp.services.all()],
+        "sites": [s.code for s in sp.sites.all()],
+    }
+
+
+def _detail(request: HttpRequest, sp: SubProcessor, form: f.SubProcessorForm | None) -> HttpResponse:
+    writable = can_write(user_of(request))
+    chain = chain_of(sp)
+    return render(
+        request,
+        "subprocessors/detail.html",
+        {
+            "sp": sp,
+            "chain": chain[1:],
+            "services": effective_services(sp),
+            "countries": [(code, country_name(code)) for code in sp.country_list],
+            "in_use": in_use_on(sp, today()),
+            "engaged": engaged_subprocessors(sp),
+            "changes": changes_naming(sp),
+            "history": audit_history(sp),
+            "can_write": writable,
+            "form": form or (f.SubProcessorForm(initial=_initial(sp)) if writable else None),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@writer
+def create(request: HttpRequest) -> HttpResponse:
+    form = f.SubProcessorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sp = subprocessor_create(actor=user_of(request), **form.service_arguments())
+        except ValidationError as exc:
+            f.add_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s is in the register.") % {"name": sp.legal_name})
+            return redirect("subprocessors:detail", slug=sp.slug)
+    return render(request, "subprocessors/create.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@writer
+@require_POST
+def edit(request: HttpRequest, slug: str) -> HttpResponse:
+    sp = subprocessor_by_slug(slug)
+    form = f.SubProcessorForm(request.POST)
+    if form.is_valid():
+        try:
+            sp = subprocessor_update(actor=user_of(request), subprocessor=sp, **form.service_arguments())
+        except ValidationError as exc:
+            f.add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("subprocessors:detail", slug=sp.slug)
+    messages.error(request, _("Nothing was changed: please correct the errors below."))
+    return _detail(request, sp, form=form)
+
+
+@staff_reader
+def contracts(request: HttpRequest) -> HttpResponse:
+    """The customers' contracts that differ from the default (general authorisation, 30 days)."""
+    if ref := request.GET.get("ref", "").strip():
+        return redirect("subprocessors:contract", ref=get_object_or_404(Organisation, ref=ref).ref)
+    rows = Contract.objects.select_related("organisation").order_by("organisation__ref")
+    query = request.GET.get("q", "").strip()
+    if query:
+        rows = rows.filter(organisation__ref__icontains=query)
+    page = Paginator(rows, CONTRACTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "subprocessors/contracts.html",
+        {"page": page, "query": query, "can_write": can_write(user_of(request))},
+    )
+
+
+@staff_reader
+def contract(request: HttpRequest, ref: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, ref=ref)
+    terms = contract_terms(organisation)
+    writable = can_write(user_of(request))
+    form = f.ContractForm(
+        request.POST if request.method == "POST" else None,
+        initial={"authorisation": terms.authorisation, "notice_days": terms.notice_days, "signed_on": terms.signed_on},
+    )
+    if request.method == "POST":
+        if not writable:
+            raise PermissionDenied(_("Only the provider's DPO or an administrator changes contracts."))
+        if form.is_valid():
+            try:
+                contract_set(actor=user_of(request), organisation=organisation, **form.cleaned_data)
+            except ValidationError as exc:
+                f.add_errors(form, exc)
+            else:
+                messages.success(request, _("The contract of %(ref)s was saved.") % {"ref": organisation.ref})
+                return redirect("subprocessors:contract", ref=organisation.ref)
+    return render(
+        request,
+        "subprocessors/contract.html",
+        {
+            "organisation": organisation,
+            "terms": terms,
+            "form": form,
+            "can_write": writable,
+            "history": audit_history(Contract.objects.filter(organisation=organisation).first()),
+        },
+        status=400 if form.errors else 200,
+    )

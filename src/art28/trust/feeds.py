@@ -1,0 +1,123 @@
+"""The Atom feed of sub-processor changes (RFC 4287) and security.txt (RFC 9116), as bytes.
+
+Atom ids are tag: URIs (RFC 4151) that never change: the feed's names the provider's host; an entry's
+names the day its change was announced and the change's number, so a reader never sees an entry twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from art28.subprocessors.models import Change, ChangeKind, ChangeStatus
+from art28.trust.register import trust_url
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
+# The year in the feed's tag: URI; fixed, since an Atom id must never change (RFC 4287 4.2.6).
+TAG_YEAR = "2025"
+# RFC 9116 2.5.5: Expires "less than a year into the future" is recommended.
+SECURITY_TXT_LIFETIME = dt.timedelta(days=180)
+
+
+def _authority() -> str:
+    return urlsplit(settings.ART28_BASE_URL).hostname or settings.ART28_MAIL_DOMAIN
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def change_title(change: Change) -> str:
+    names = {"new": change.subprocessor.legal_name, "old": change.replaces.legal_name if change.replaces else ""}
+    if change.kind == ChangeKind.ADDITION:
+        title = _("New sub-processor: %(new)s") % names
+    elif change.kind == ChangeKind.REPLACEMENT:
+        title = _("%(old)s replaced by %(new)s") % names
+    else:
+        title = _("Sub-processor removed: %(new)s") % names
+    if change.status == ChangeStatus.WITHDRAWN:
+        title = _("Withdrawn: %(title)s") % {"title": title}
+    return title
+
+
+def change_text(change: Change) -> str:
+    lines = [change.summary.strip()]
+    if change.effective_on:
+        lines.append(_("Effective on %(date)s.") % {"date": change.effective_on.isoformat()})
+    services = [service.name for service in change.services.all()]
+    if services:
+        lines.append(_("Services concerned: %(services)s.") % {"services": ", ".join(services)})
+    if change.status == ChangeStatus.WITHDRAWN and change.withdrawn_reason:
+        lines.append(_("Withdrawn: %(reason)s") % {"reason": change.withdrawn_reason})
+    return "\n\n".join(line for line in lines if line)
+
+
+def _entry_updated(change: Change) -> dt.datetime:
+    assert change.announced_at is not None
+    return max(filter(None, [change.announced_at, change.withdrawn_at]))
+
+
+def atom_feed(changes: list[Change], *, self_url: str) -> bytes:
+    """One entry per announced change, newest first."""
+    ET.register_namespace("", ATOM_NS)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    language = get_language() or "en"
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": language})
+    sub(feed, "id", f"tag:{_authority()},{TAG_YEAR}:art28/subprocessors")
+    sub(feed, "title", _("%(provider)s: sub-processor changes") % {"provider": settings.ART28_PROVIDER_NAME})
+    announced = [c for c in changes if c.announced_at is not None]
+    updated = max((_entry_updated(c) for c in announced), default=None)
+    sub(feed, "updated", _iso(updated or dt.datetime(int(TAG_YEAR), 1, 1, tzinfo=dt.UTC)))
+    sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    sub(feed, "link", rel="alternate", type="text/html", href=trust_url("#changes"))
+    author = sub(feed, "author")
+    sub(author, "name", settings.ART28_PROVIDER_NAME)
+    sub(author, "email", settings.ART28_DPO_EMAIL)
+    sub(feed, "generator", "art28")
+    for change in announced:
+        assert change.announced_at is not None
+        entry = sub(feed, "entry")
+        day = timezone.localtime(change.announced_at).date().isoformat()
+        sub(entry, "id", f"tag:{_authority()},{day}:art28/subprocessor-change/{change.pk}")
+        sub(entry, "title", change_title(change))
+        sub(entry, "published", _iso(change.announced_at))
+        sub(entry, "updated", _iso(_entry_updated(change)))
+        sub(entry, "link", rel="alternate", type="text/html", href=trust_url(f"#change-{change.pk}"))
+        sub(entry, "category", term=change.kind)
+        text = change_text(change)
+        sub(entry, "summary", text.split("\n\n")[0], type="text")
+        sub(entry, "content", text, type="text")
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def security_contact() -> str:
+    address = settings.ART28_SECURITY_CONTACT or settings.ART28_DPO_EMAIL
+    return address if ":" in address else f"mailto:{address}"
+
+
+def security_txt(*, now: dt.datetime | None = None) -> str:
+    """RFC 9116: Contact and Expires are required; Expires is recomputed on every request."""
+    expires = (now or timezone.now()) + SECURITY_TXT_LIFETIME
+    base = settings.ART28_BASE_URL.rstrip("/")
+    fields = [
+        ("Contact", security_contact()),
+        ("Expires", _iso(expires.replace(microsecond=0))),
+        ("Preferred-Languages", "en, fr, de, it"),
+        ("Policy", trust_url("#security")),
+        ("Canonical", f"{base}/.well-known/security.txt"),
+    ]
+    lines = [f"# {settings.ART28_PROVIDER_NAME}: how to report a security vulnerability (RFC 9116)."]
+    return "\n".join(lines + [f"{name}: {value}" for name, value in fields]) + "\n"

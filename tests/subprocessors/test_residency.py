@@ -1,0 +1,131 @@
+"""Residency reason ``subprocessor-outside`` (S1 and S4): a sub-processor in use processing outside a
+customer's allowed countries breaks the "never leaves" promise for the customers of its services
+(PRODUCT.md, "Transfers"), through the chain (GDPR Art. 28(4)), unless a change does not apply to that
+customer (objection, missing consent: Art. 28(2), DSV Art. 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from art28.residency.engine import SUBPROCESSOR_OUTSIDE, run_audit
+from art28.subprocessors.changes import changes_apply_due
+from art28.subprocessors.responses import change_consent, change_object, change_resolve
+from art28.subprocessors.services import contract_set, subprocessor_update
+from tests.conftest import TEST_ACTOR
+from tests.subprocessors.fixtures import MAIL, SINCE, announced_addition, new_subprocessor, past_effective_date
+
+pytestmark = pytest.mark.django_db
+
+
+def findings(**kwargs) -> list[tuple[str, str, str | None, str | None, str | None]]:
+    return [
+        (v.customer, v.asset, v.site, v.country, v.destination)
+        for v in run_audit(**kwargs)
+        if v.reason == SUBPROCESSOR_OUTSIDE
+    ]
+
+
+def make_effective(change):
+    past_effective_date(change, days=0)
+    changes_apply_due()
+
+
+def test_a_sub_processor_in_switzerland_is_no_finding(sp_world):
+    assert findings() == []
+
+
+def test_a_sub_processor_in_use_abroad_is_a_finding_for_each_customer_placement_of_its_services(sp_world):
+    """One entry per (customer, placement asset, destination); the site is the asset's location."""
+    new_subprocessor("postbote", services=[MAIL], in_use_from=SINCE)
+    # GAMMA allows the US: no finding for it. BETA's mailstore is at GVA1.
+    assert findings() == [("BETA", "mail-1", "GVA1", "US", "postbote")]
+
+
+def test_each_forbidden_country_gives_its_own_entry(sp_world):
+    new_subprocessor("twoplaces", countries="DE;IN;US", services=[MAIL], in_use_from=SINCE)
+    assert findings() == [
+        ("BETA", "mail-1", "GVA1", "DE", "twoplaces"),
+        ("BETA", "mail-1", "GVA1", "IN", "twoplaces"),
+        ("BETA", "mail-1", "GVA1", "US", "twoplaces"),
+        ("GAMMA", "mail-1", "GVA1", "DE", "twoplaces"),
+        ("GAMMA", "mail-1", "GVA1", "IN", "twoplaces"),
+    ]
+
+
+def test_a_chained_sub_processor_counts_for_its_top_level_engagers_services(sp_world):
+    """Art. 28(4): the helpdesk (CH, Web hosting) engages a US mailer: ACME's volume (below the Web VM)
+    and BETA's VM are processed in the US."""
+    new_subprocessor("mailer", engaged_by="helpdesk", in_use_from=SINCE)
+    new_subprocessor("mailer-backend", countries="IN", engaged_by="mailer", in_use_from=SINCE)
+    assert findings() == [
+        ("ACME", "web-vol-1", "GVA1", "US", "mailer"),
+        ("ACME", "web-vol-1", "GVA1", "IN", "mailer-backend"),
+        ("BETA", "web-vm-1", "GVA1", "US", "mailer"),
+        ("BETA", "web-vm-1", "GVA1", "IN", "mailer-backend"),
+    ]
+
+
+def test_only_sub_processors_in_use_today_count_and_their_engagers_too(sp_world):
+    future = timezone.localdate() + dt.timedelta(days=10)
+    mailer = new_subprocessor("mailer", engaged_by="helpdesk", in_use_from=future)
+    assert findings() == []
+    subprocessor_update(actor=TEST_ACTOR, subprocessor=mailer, in_use_from=SINCE)
+    assert len(findings()) == 2
+    subprocessor_update(actor=TEST_ACTOR, subprocessor=sp_world.helpdesk, in_use_until=timezone.localdate())
+    assert findings() == []  # its engager is no longer in use: neither is it
+
+
+def test_an_announced_addition_counts_only_once_effective(sp_world):
+    change = announced_addition([MAIL])
+    assert findings() == []
+    make_effective(change)
+    assert findings() == [("BETA", "mail-1", "GVA1", "US", "mailjet-us")]
+
+
+def test_an_objection_keeps_the_new_sub_processor_off_that_customers_data(sp_world, beta_admin):
+    change = announced_addition([MAIL])
+    change_object(actor=beta_admin, change=change, organisation=sp_world.beta, reason="No US.")
+    make_effective(change)
+    assert findings() == []
+    change_resolve(
+        actor=TEST_ACTOR, change=change, organisation=sp_world.beta, resolution="objection_withdrawn", note="ok"
+    )
+    assert findings() == [("BETA", "mail-1", "GVA1", "US", "mailjet-us")]
+
+
+def test_specific_authorisation_the_reason_appears_only_with_consent(sp_world, beta_admin):
+    """DSV Art. 7: without consent the change does not apply to BETA, so BETA's data is not in the US."""
+    contract_set(actor=TEST_ACTOR, organisation=sp_world.beta, authorisation="specific", notice_days=30)
+    change = announced_addition([MAIL])
+    make_effective(change)
+    assert findings() == []
+    change_consent(actor=beta_admin, change=change, organisation=sp_world.beta, consent=True)
+    assert findings() == [("BETA", "mail-1", "GVA1", "US", "mailjet-us")]
+
+
+def test_a_blocked_engager_blocks_its_chain_for_that_customer(sp_world, beta_admin):
+    change = announced_addition([MAIL], countries="CH", slug="swissmail")
+    change_object(actor=beta_admin, change=change, organisation=sp_world.beta, reason="No.")
+    make_effective(change)
+    new_subprocessor("relay", engaged_by="swissmail", in_use_from=SINCE)
+    # GAMMA allows the US; BETA is not on swissmail, so not on its relay either.
+    assert findings() == []
+
+
+def test_the_audit_for_one_customer_is_the_full_audit_filtered(sp_world):
+    new_subprocessor("mailer", engaged_by="helpdesk", in_use_from=SINCE)
+    new_subprocessor("twoplaces", countries="DE;US", services=[MAIL], in_use_from=SINCE)
+    for org in sp_world.organisations:
+        assert findings(organisation_id=org.pk) == [f for f in findings() if f[0] == org.ref]
+
+
+def test_the_portal_list_and_the_audit_agree(sp_world):
+    from art28.subprocessors.selectors import subprocessors_for_organisation
+
+    new_subprocessor("mailer", engaged_by="helpdesk", in_use_from=SINCE)
+    assert {sp.slug for sp in subprocessors_for_organisation(sp_world.acme)} == {"helpdesk", "mailer"}
+    assert {f[4] for f in findings() if f[0] == "ACME"} == {"mailer"}
+    assert [sp.slug for sp in subprocessors_for_organisation(sp_world.delta)] == []
