@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "art28.residency",
     "art28.breaches",
     "art28.subprocessors",
+    "art28.records",
+    "art28.legal",
     "art28.staff",
     "art28.portal",
     "art28.demo",
