@@ -118,10 +118,12 @@ def test_the_english_notice_reads_as_complete_sentences(sp_world):
 
     change = announced_addition([WEB, MAIL])
     text = render_texts(change, which="announce", language="en", authorisation="general")
-    assert text["subject"].startswith("Example Hosting SA: new sub-processor Deliverability Inc. from ")
+    assert text["subject"].startswith("Example Hosting SA: new sub-processor Deliverability Inc. as of ")
     body = text["body"]
     assert body.startswith("Dear {customer_name},\n")
-    assert "We intend to engage a new sub-processor: Deliverability Inc." in body
+    # The legal name ends with a full stop: no sentence ends right after it ("Inc..").
+    assert "We intend to engage Deliverability Inc. as a new sub-processor." in body and ".." not in body
+    assert body.rstrip().endswith("Yours sincerely,\nExample Hosting SA")
     assert "Countries where it processes personal data: United States (US)" in body
     assert "Under your general authorisation, you may object to this change, giving your reason, before " in body
     specific = render_texts(change, which="announce", language="en", authorisation="specific")["body"]

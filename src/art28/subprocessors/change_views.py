@@ -12,7 +12,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from art28.core.models import Organisation, User
@@ -159,10 +161,12 @@ def _edit(user: User, change: Change, data: dict[str, Any], _kw: dict[str, Any])
 
 def _announce(user: User, change: Change, data: dict[str, Any], _kw: dict[str, Any]) -> str:
     announced = change_announce(actor=user, change=change, effective_on=data["effective_on"])
-    return _("Announced to %(count)s customers; effective on %(date)s.") % {
-        "count": announced.recipients.count(),
-        "date": announced.effective_on,
-    }
+    count = announced.recipients.count()
+    return ngettext(
+        "Announced to %(count)s customer; effective on %(date)s.",
+        "Announced to %(count)s customers; effective on %(date)s.",
+        count,
+    ) % {"count": count, "date": date_format(announced.effective_on)}
 
 
 def _withdraw(user: User, change: Change, data: dict[str, Any], _kw: dict[str, Any]) -> str:

@@ -124,7 +124,7 @@ class AnnounceForm(forms.Form):
         label=_("Effective date"),
         required=False,
         widget=DateInput,
-        help_text=_("Empty: the earliest the law allows (today + the longest notice period among the customers)."),
+        help_text=_("Empty: the earliest allowed, today plus the longest notice period among the customers concerned."),
     )
 
 

@@ -192,7 +192,7 @@ def contract(request: HttpRequest, ref: str) -> HttpResponse:
     )
     if request.method == "POST":
         if not writable:
-            raise PermissionDenied(_("Only the provider's DPO or an administrator changes contracts."))
+            raise PermissionDenied(_("Only the provider's DPO or an administrator can change contracts."))
         if form.is_valid():
             try:
                 contract_set(actor=user_of(request), organisation=organisation, **form.cleaned_data)
