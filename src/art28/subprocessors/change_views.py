@@ -162,6 +162,7 @@ def _edit(user: User, change: Change, data: dict[str, Any], _kw: dict[str, Any])
 def _announce(user: User, change: Change, data: dict[str, Any], _kw: dict[str, Any]) -> str:
     announced = change_announce(actor=user, change=change, effective_on=data["effective_on"])
     count = announced.recipients.count()
+    assert announced.effective_on is not None  # set by change_announce
     return ngettext(
         "Announced to %(count)s customer; effective on %(date)s.",
         "Announced to %(count)s customers; effective on %(date)s.",

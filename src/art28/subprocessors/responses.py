@@ -47,7 +47,7 @@ def _check_may_answer(actor: Actor, organisation: Organisation) -> None:
 def _locked_row(change: Change, organisation: Organisation) -> ChangeRecipient:
     row = (
         ChangeRecipient.objects.select_for_update(of=("self",))
-        .select_related("change", "change__subprocessor", "change__replaces")
+        .select_related("change", "change__subprocessor", "change__replaces", "organisation")
         .filter(change_id=change.pk, organisation=organisation)
         .first()
     )
@@ -83,6 +83,19 @@ def _check_answerable(row: ChangeRecipient) -> None:
         )
 
 
+def _audit_answer(actor: Actor, row: ChangeRecipient, before: dict[str, Any], *, action: str, what: str) -> None:
+    """The audit entry of a customer's answer: on the change, in the customer's organisation."""
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=row.change,
+        object_repr=f"{what} of {row.organisation.ref} to {row.change}",
+        organisation_id=row.organisation_id,
+        before=before,
+        after=_row_state(row),
+    )
+
+
 def change_object(*, actor: Actor, change: Change, organisation: Organisation, reason: str) -> ChangeRecipient:
     """Record the customer's objection, with its reason, before the effective date (Art. 28(2))."""
     _check_may_answer(actor, organisation)
@@ -107,15 +120,7 @@ def change_object(*, actor: Actor, change: Change, organisation: Organisation, r
         before = _row_state(row)
         row.objected_at, row.objected_by, row.objection_reason = timezone.now(), actor_user(actor), reason.strip()
         row.save(update_fields=["objected_at", "objected_by", "objection_reason"])
-        audit_record(
-            actor=actor,
-            action="subprocessor.change.object",
-            obj=row.change,
-            object_repr=f"objection of {organisation.ref} to {row.change}",
-            organisation_id=organisation.pk,
-            before=before,
-            after=_row_state(row),
-        )
+        _audit_answer(actor, row, before, action="subprocessor.change.object", what="objection")
     return row
 
 
@@ -142,15 +147,7 @@ def change_consent(*, actor: Actor, change: Change, organisation: Organisation, 
         before = _row_state(row)
         row.consent, row.consent_at, row.consent_by = wanted, timezone.now(), actor_user(actor)
         row.save(update_fields=["consent", "consent_at", "consent_by"])
-        audit_record(
-            actor=actor,
-            action="subprocessor.change.consent",
-            obj=row.change,
-            object_repr=f"consent of {organisation.ref} to {row.change}",
-            organisation_id=organisation.pk,
-            before=before,
-            after=_row_state(row),
-        )
+        _audit_answer(actor, row, before, action="subprocessor.change.consent", what="consent")
         retire_replaced_if_unused(actor=actor, change=row.change)
     return row
 
