@@ -1,12 +1,13 @@
 """`make bench`: each benchmark runs a baseline in the same run and prints the ratio against it.
 
-    python -m bench [--scale 1.0] [--db sqlite,postgresql] [--only import,audit,notify,impact,trust]
+    python -m bench [--scale 1.0] [--db sqlite,postgresql] [--only import,audit,notify,impact,trust,records]
 
 Import: art28's importer vs a plain executemany (SQLite) / COPY (PostgreSQL) of the same rows.
 Audit: the residency engine vs one hand-written SQL statement over the same tables.
 Notify: a breach notice fanned out to 10,000 customers by the outbox worker vs a plain smtplib loop.
 Impact: breach impact of a scope touching ~10% of the placements vs one hand-written SQL query.
 Trust: /trust/ and /trust/subprocessors.json under 50 concurrent clients (wrk, gunicorn) vs a bare Django view.
+Records: every controller's Art. 30(2) record as CSV vs one hand-written statement for its heaviest part.
 Results go to stdout and to bench/out/results.json.
 """
 
@@ -96,6 +97,17 @@ def run_trust(database_url: str) -> dict[str, Any]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def run_records(database_url: str) -> dict[str, Any]:
+    """bench/records_bench.py in a fresh process, on a database the importer filled."""
+    env = os.environ | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "ART28_DEBUG": "0"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.records_bench"], capture_output=True, text=True, env=env, cwd=ROOT, check=False
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"records bench failed:\n{proc.stdout}\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def dataset(scale: float) -> Path:
     shape = Shape(customers=int(10_000 * scale), assets=int(200_000 * scale), placements=int(1_000_000 * scale))
     folder = OUT / f"data-{shape.customers}-{shape.assets}-{shape.placements}"
@@ -154,6 +166,18 @@ def bench_database(vendor: str, data: Path, only: set[str]) -> dict[str, Any]:
                 f"{figures['customers']:,} customers  same result: {figures['same_result']}",
                 flush=True,
             )
+    if "records" in only:
+        name = "art28_bench_records" if vendor == "sqlite" else "art28_bench_records_main"
+        records_url = fresh_database(vendor, name)
+        run_worker("import-art28", data, records_url)
+        records = result["records"] = run_records(records_url)
+        print(
+            f"records  all {records['controllers']:,} controllers as CSV {records['engine_seconds']:5.2f}s  "
+            f"hand-written SQL (services and categories only) {records['baseline_seconds']:5.2f}s  "
+            f"ratio {records['ratio']:4.2f}x (goal ≤ 3x)  {records['csv_bytes'] / 1e6:.1f} MB  "
+            f"same services and categories: {records['same_services_and_categories']}",
+            flush=True,
+        )
     if "notify" in only:
         notify = run_notify(fresh_database(vendor, "art28_bench_notify"), NOTIFY_COUNT)
         result["notify"] = notify
@@ -199,12 +223,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M placements, 200k assets, 10k customers")
     parser.add_argument("--db", default="sqlite,postgresql")
-    parser.add_argument("--only", default="import,audit,notify,impact")
+    parser.add_argument("--only", default="import,audit,notify,impact,trust,records")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     only = set(args.only.split(","))
     # The inventory data set is only for the sections that import it (generating it takes minutes).
-    data = dataset(args.scale) if only & {"import", "audit", "impact"} else OUT
+    data = dataset(args.scale) if only & {"import", "audit", "impact", "records"} else OUT
     results: dict[str, Any] = {"scale": args.scale, "only": sorted(only)}
     if (data / "complete.json").exists():
         results["data"] = json.loads((data / "complete.json").read_text())

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "art28.subprocessors",
     "art28.records",
     "art28.legal",
+    "art28.dpo",
     "art28.staff",
     "art28.portal",
     "art28.demo",
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "art28.core.context_processors.art28",
+                "art28.legal.context_processors.cookie_banner",
             ],
         },
     },
@@ -217,6 +219,10 @@ ART28_PROVIDER_ADDRESS = env.str("ART28_PROVIDER_ADDRESS", default="Rue du Lac 1
 ART28_PROVIDER_COUNTRY = env.str("ART28_PROVIDER_COUNTRY", default="CH")
 ART28_DPO_NAME = env.str("ART28_DPO_NAME", default="")
 ART28_DPO_EMAIL = env.str("ART28_DPO_EMAIL", default="dpo@localhost")
+# The provider's own service level for DPO questions, complaints and security reports (no legal deadline).
+ART28_DPO_REPLY_DAYS = env.int("ART28_DPO_REPLY_DAYS", default=30)
+# Contact-form submissions accepted per client IP and hour (trust center, DPO desk).
+ART28_DPO_CONTACT_PER_IP_PER_HOUR = env.int("ART28_DPO_CONTACT_PER_IP_PER_HOUR", default=5)
 # Countries where customer data may be stored or sent when a customer has no policy of its own (S1).
 ART28_ALLOWED_COUNTRIES = [c.upper() for c in env.list("ART28_ALLOWED_COUNTRIES", default=["CH"])]
 # Ed25519 private key (PEM) that signs residency attestations; `art28 signing-key-create` makes one.
@@ -245,6 +251,9 @@ ART28_WEBHOOK_ALLOW_LOOPBACK = env.bool("ART28_WEBHOOK_ALLOW_LOOPBACK", default=
 # browsers and proxies may keep them for ART28_TRUST_MAX_AGE seconds.
 ART28_TRUST_CACHE_SECONDS = env.int("ART28_TRUST_CACHE_SECONDS", default=60)
 ART28_TRUST_MAX_AGE = env.int("ART28_TRUST_MAX_AGE", default=60)
+# Legal documents (legal/): a new version of a document customers accepted (terms, DPA) takes effect at
+# least this many days after it is published, and those customers are told (GDPR Art. 28(3),(9)).
+ART28_LEGAL_NOTICE_DAYS = env.int("ART28_LEGAL_NOTICE_DAYS", default=30)
 # security.txt (RFC 9116): where to report a vulnerability; empty = the DPO's address.
 ART28_SECURITY_CONTACT = env.str("ART28_SECURITY_CONTACT", default="")
 # The address of the mailto: List-Unsubscribe (RFC 2369) of subscriber mail; a person handles those

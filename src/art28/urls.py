@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from art28.api.urls import api
 from art28.core import views as core_views
+from art28.legal import dpa as legal_dpa
 from art28.trust import views as trust_views
 
 admin.site.site_header = "art28 administration"
@@ -20,6 +21,10 @@ urlpatterns = [
     path("staff/residency/", include("art28.residency.urls")),
     path("staff/breaches/", include("art28.breaches.urls")),
     path("staff/subprocessors/", include("art28.subprocessors.urls")),
+    path("staff/records/<path:ref>/dpa.pdf", legal_dpa.staff_dpa_pdf, name="staff_records_dpa"),
+    path("staff/records/", include("art28.records.urls")),
+    path("staff/dpo/", include("art28.dpo.urls")),
+    path("staff/legal/", include("art28.legal.urls")),
     path("staff/outbox/", include("art28.notify.urls")),
     path("notify/", include("art28.notify.ack_urls")),
     path("portal/", include("art28.portal.urls")),

@@ -5,6 +5,9 @@ from ninja import NinjaAPI
 from art28 import __version__
 from art28.breaches.api import router as breaches_router
 from art28.core.auth import StaffMfaSessionAuth, TokenAuth
+from art28.dpo.api import router as dpo_router
+from art28.legal.api import router as legal_router
+from art28.records.api import router as records_router
 from art28.residency.api import router as residency_router
 from art28.subprocessors.api import router as subprocessors_router
 
@@ -20,3 +23,6 @@ api = NinjaAPI(
 api.add_router("/residency/", residency_router)
 api.add_router("/breaches/", breaches_router)
 api.add_router("/subprocessors/", subprocessors_router)
+api.add_router("/records/", records_router)
+api.add_router("/legal/", legal_router)
+api.add_router("/dpo/", dpo_router)

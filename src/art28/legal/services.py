@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from art28.core.audit import Actor, audit_record
+from art28.core.audit import Actor, SystemActor, audit_record
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
-from art28.legal.models import Acceptance, AcceptanceMethod, DocumentVersion, VersionStatus
+from art28.legal.models import Acceptance, AcceptanceMethod, Document, DocumentVersion, VersionStatus
 
 
 def document_accept(
@@ -59,3 +64,181 @@ def document_accept(
             },
         )
     return acceptance
+
+
+# --- Documents and versions (S8): drafted by the DPO or an administrator, published with an effective date.
+
+LEGAL_WRITERS = frozenset({Role.ADMIN, Role.DPO})
+
+
+def can_write(actor: Actor) -> bool:
+    return isinstance(actor, SystemActor) or actor.role in LEGAL_WRITERS
+
+
+def ensure_writer(actor: Actor) -> None:
+    if not can_write(actor):
+        raise PermissionDenied("Only the provider's DPO or an administrator writes legal documents.")
+
+
+def _actor_user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def version_snapshot(version: DocumentVersion) -> dict[str, Any]:
+    return {
+        "document": version.document.slug,
+        "number": version.number,
+        "status": version.status,
+        "effective_on": version.effective_on,
+        "change_summary": version.change_summary,
+        "body_sha256": hashlib.sha256(version.body.encode()).hexdigest(),
+    }
+
+
+def document_create(
+    *, actor: Actor, slug: str, kind: str, title: str, requires_acceptance: bool = False, position: int = 0
+) -> Document:
+    """A new legal document (one per kind), without any version yet."""
+    ensure_writer(actor)
+    document = Document(
+        slug=slug, kind=kind, title=title.strip(), requires_acceptance=requires_acceptance, position=position
+    )
+    document.full_clean()
+    with transaction.atomic():
+        document.save()
+        audit_record(
+            actor=actor,
+            action="legal.document.create",
+            obj=document,
+            after={"slug": slug, "kind": kind, "title": document.title, "requires_acceptance": requires_acceptance},
+        )
+    return document
+
+
+def _check_text(body: str) -> None:
+    if not body.strip():
+        raise ValidationError({"body": "The text is empty: write the document in Markdown."})
+
+
+def version_draft(*, actor: Actor, document: Document, body: str, change_summary: str = "") -> DocumentVersion:
+    """A new draft, numbered after the last version. One draft per document at a time, so that two
+    people do not write two competing next versions."""
+    ensure_writer(actor)
+    _check_text(body)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.versions.filter(status=VersionStatus.DRAFT).exists():
+            raise ValidationError("This document already has a draft: edit it, publish it or discard it.")
+        last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        version = DocumentVersion.objects.create(
+            document=document,
+            number=last + 1,
+            body=body,
+            change_summary=change_summary.strip(),
+            created_by=_actor_user(actor),
+        )
+        audit_record(actor=actor, action="legal.version.draft", obj=version, after=version_snapshot(version))
+    return version
+
+
+def _locked_draft(version: DocumentVersion) -> DocumentVersion:
+    version = DocumentVersion.objects.select_for_update(of=("self",)).select_related("document").get(pk=version.pk)
+    if version.status != VersionStatus.DRAFT:
+        # Customers accepted (or may accept) exactly that text: it never changes (GDPR Art. 28(9)).
+        raise ValidationError("A published version never changes: draft a new version instead.")
+    return version
+
+
+def version_update(*, actor: Actor, version: DocumentVersion, body: str, change_summary: str = "") -> DocumentVersion:
+    """Change a draft's text and summary (only drafts change)."""
+    ensure_writer(actor)
+    _check_text(body)
+    with transaction.atomic():
+        version = _locked_draft(version)
+        before = version_snapshot(version)
+        version.body, version.change_summary = body, change_summary.strip()
+        version.save(update_fields=["body", "change_summary"])
+        audit_record(
+            actor=actor, action="legal.version.update", obj=version, before=before, after=version_snapshot(version)
+        )
+    return version
+
+
+def version_discard(*, actor: Actor, version: DocumentVersion) -> None:
+    """Delete a draft (a published version is never deleted)."""
+    ensure_writer(actor)
+    with transaction.atomic():
+        version = _locked_draft(version)
+        before = version_snapshot(version)
+        label, pk = str(version), version.pk
+        version.delete()
+        audit_record(
+            actor=actor,
+            action="legal.version.discard",
+            object_type="legal.documentversion",
+            object_id=pk,
+            object_repr=label,
+            before=before,
+        )
+
+
+def notice_days() -> int:
+    return int(getattr(settings, "ART28_LEGAL_NOTICE_DAYS", 30))
+
+
+def version_publish(*, actor: Actor, version: DocumentVersion, effective_on: dt.date) -> DocumentVersion:
+    """Publish a draft, in force from ``effective_on``; from then on it never changes.
+
+    A new version of a document that customers accept, when some customer accepted an earlier version,
+    takes effect no sooner than ``ART28_LEGAL_NOTICE_DAYS`` days from today, and exactly those customers
+    are told through the outbox, once each, in their language: a change of the contract of GDPR
+    Art. 28(3),(9) is announced before it binds them. Other documents (policies that inform, and
+    documents nobody accepted yet) may take effect the same day.
+    """
+    from art28.legal import notices, signals
+
+    ensure_writer(actor)
+    today = timezone.localdate()
+    with transaction.atomic():
+        version = _locked_draft(version)
+        document = version.document
+        errors = _publication_errors(version, effective_on, today)
+        accepting = notices.accepting_organisations(document) if document.requires_acceptance else []
+        if accepting and effective_on < today + dt.timedelta(days=notice_days()):
+            errors.append(
+                f"Customers accepted an earlier version: the new one can take effect on "
+                f"{today + dt.timedelta(days=notice_days())} at the earliest ({notice_days()} days' notice)."
+            )
+        if errors:
+            raise ValidationError({"effective_on": errors})
+        before = version_snapshot(version)
+        version.status = VersionStatus.PUBLISHED
+        version.effective_on = effective_on
+        version.published_at = timezone.now()
+        version.published_by = _actor_user(actor)
+        version.save(update_fields=["status", "effective_on", "published_at", "published_by"])
+        told = notices.notify_accepting(version, accepting)
+        audit_record(
+            actor=actor,
+            action="legal.version.publish",
+            obj=version,
+            before=before,
+            after=version_snapshot(version) | {"customers_told": told},
+        )
+        signals.version_published.send(sender=DocumentVersion, version=version)
+    return version
+
+
+def _publication_errors(version: DocumentVersion, effective_on: dt.date, today: dt.date) -> list[str]:
+    errors = []
+    if effective_on < today:
+        errors.append("A version cannot take effect in the past.")
+    latest = (
+        version.document.versions.filter(status=VersionStatus.PUBLISHED).order_by("-effective_on", "-number").first()
+    )
+    if latest is not None and effective_on < latest.effective_on:  # type: ignore[operator]
+        errors.append(
+            f"Version {latest.number} takes effect on {latest.effective_on}: a later version cannot take effect "
+            "before it."
+        )
+    return errors

@@ -102,6 +102,8 @@ class Message(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="messages", null=True, blank=True
     )
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="messages", null=True, blank=True)
+    # Or a bare address: a person who wrote to the DPO (the dpo app's requests), e-mail only.
+    to_address = models.EmailField(null=True, blank=True)
     topic = models.CharField(max_length=60, help_text="e.g. breach.notice")
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
@@ -126,10 +128,13 @@ class Message(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                name="message_to_organisation_or_subscriber",
-                condition=Q(organisation__isnull=False, subscriber__isnull=True)
-                | Q(organisation__isnull=True, subscriber__isnull=False),
-                violation_error_message=_("A message goes to an organisation or to a subscriber, not both."),
+                name="message_to_exactly_one_recipient",
+                condition=Q(organisation__isnull=False, subscriber__isnull=True, to_address__isnull=True)
+                | Q(organisation__isnull=True, subscriber__isnull=False, to_address__isnull=True)
+                | Q(organisation__isnull=True, subscriber__isnull=True, to_address__isnull=False),
+                violation_error_message=_(
+                    "A message goes to exactly one recipient: an organisation, a subscriber or an address."
+                ),
             )
         ]
 
@@ -141,7 +146,9 @@ class Message(models.Model):
         """Who the message is to, for staff pages: the customer's name and reference, or the address."""
         if self.organisation is not None:
             return f"{self.organisation.name} ({self.organisation.ref})"
-        return self.subscriber.email if self.subscriber is not None else ""
+        if self.subscriber is not None:
+            return self.subscriber.email
+        return self.to_address or ""
 
 
 class DeliveryStatus(models.TextChoices):

@@ -114,6 +114,35 @@ def messages_create(
     return len(deliveries)
 
 
+def message_to_address_create(
+    *,
+    topic: str,
+    address: str,
+    subject: str,
+    body_text: str,
+    language: str = "en",
+    source_type: str = "",
+    source_id: int | None = None,
+) -> Message:
+    """Write one e-mail message to a bare address (someone who is neither a customer nor a subscriber,
+    e.g. a person who wrote to the DPO) and its delivery. Same rules as ``messages_create``: inside the
+    caller's transaction, sent by the worker after commit."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("message_to_address_create must run inside the transaction that decides to send")
+    message = Message.objects.create(
+        to_address=address,
+        topic=topic,
+        subject=subject,
+        body_text=body_text,
+        language=language,
+        source_type=source_type,
+        source_id=source_id,
+    )
+    Delivery.objects.create(message=message, channel=Channel.EMAIL, recipient=address, next_attempt_at=timezone.now())
+    transaction.on_commit(_wake_worker)
+    return message
+
+
 def _muted_channels(organisation_ids: list[int], topic: str) -> dict[int, frozenset[str]]:
     """The channels each organisation turned off for ``topic`` (none for a mandatory topic)."""
     if topic in MANDATORY_TOPICS:

@@ -1,6 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from art28.portal import inbox, notifications, subprocessors, views
+from art28.portal import documents, inbox, notifications, requests, subprocessors, views
+from art28.portal import dpa as dpa_pages
+from art28.portal import records as records_pages
 
 app_name = "portal"
 urlpatterns = [
@@ -18,4 +20,15 @@ urlpatterns = [
     path("subprocessors/changes/<int:change_id>/", subprocessors.change_page, name="subprocessor_change"),
     path("subprocessors/changes/<int:change_id>/object", subprocessors.object_view, name="subprocessor_object"),
     path("subprocessors/changes/<int:change_id>/consent", subprocessors.consent_view, name="subprocessor_consent"),
+    path("records/", records_pages.records_page, name="records"),
+    re_path(r"^records/record\.(?P<fmt>csv|json|pdf)$", records_pages.record_export, name="record_export"),
+    path("responsibilities/", records_pages.responsibilities_page, name="responsibilities"),
+    path("dpa/", dpa_pages.dpa_page, name="dpa"),
+    path("dpa/dpa.pdf", dpa_pages.dpa_pdf, name="dpa_pdf"),
+    path("dpa/countersign", dpa_pages.dpa_countersign_view, name="dpa_countersign"),
+    path("requests/", requests.requests_page, name="requests"),
+    path("requests/<uuid:public_id>/", requests.request_page, name="request"),
+    path("requests/<uuid:public_id>/answer", requests.answer_view, name="request_answer"),
+    path("documents/", documents.documents, name="documents"),
+    path("documents/<slug:slug>/v<int:number>/accept", documents.accept, name="document_accept"),
 ]

@@ -6,8 +6,11 @@ from django.shortcuts import render
 
 from art28.breaches.selectors import overdue_incidents
 from art28.core.auth import staff_required
+from art28.dpo.roles import DPO_READERS
+from art28.dpo.selectors import deadline_watch
 from art28.inventory.selectors import inventory_counts
 from art28.portal.findings import REASON_TITLES
+from art28.records.selectors import overdue_measures
 from art28.residency.selectors import residency_summary
 from art28.subprocessors.selectors import open_objections, upcoming_changes
 
@@ -17,6 +20,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     residency = residency_summary()
     by_reason = [(str(REASON_TITLES.get(reason, reason)), count) for reason, count in residency["by_reason"].items()]
     objections = open_objections()
+    measures_overdue = overdue_measures().select_related("owner")
+    # Requests hold personal data: only the DPO desk's readers see them (art28/dpo/roles.py).
+    dpo_reader = getattr(request.user, "role", "") in DPO_READERS
+    dpo_overdue, dpo_approaching = deadline_watch() if dpo_reader else ([], [])
     return render(
         request,
         "staff/dashboard.html",
@@ -29,5 +36,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "open_objections": list(objections[:10]),
             "open_objection_count": objections.count(),
             "upcoming_changes": upcoming_changes(),
+            "overdue_measures": list(measures_overdue[:10]),
+            "overdue_measure_count": measures_overdue.count(),
+            "dpo_reader": dpo_reader,
+            "dpo_overdue": dpo_overdue,
+            "dpo_approaching": dpo_approaching,
         },
     )

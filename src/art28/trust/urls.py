@@ -4,7 +4,7 @@ is in the root URLconf."""
 
 from django.urls import include, path, register_converter
 
-from art28.trust import subscribe, views
+from art28.trust import contact, policies, subscribe, views
 
 
 class LanguageConverter:
@@ -27,8 +27,16 @@ pages = [
     path("subscribe/sent/", subscribe.subscribe_sent, name="subscribe_sent"),
     path("subscribe/confirm/<str:token>/", subscribe.subscribe_confirm, name="subscribe_confirm"),
     path("unsubscribe/<str:token>/", subscribe.unsubscribe, name="unsubscribe"),
+    path("contact/", contact.contact, name="contact"),
+    path("contact/sent/", contact.contact_sent, name="contact_sent"),
     path("attestation-key.pem", views.attestation_key_pem, name="attestation_key_pem"),
     path("attestation-key.json", views.attestation_key_json, name="attestation_key_json"),
+    path("policies/", policies.policy_list, name="policies"),
+    path("policies/<slug:slug>/", policies.policy, name="policy"),
+    path("policies/<slug:slug>/v<int:number>/", policies.policy_version, name="policy_version"),
+    path("policies/<slug:slug>/history/", policies.policy_history, name="policy_history"),
+    path("policies/<slug:slug>/diff/", policies.policy_diff, name="policy_diff"),
+    path("cookies/consent/", policies.cookie_consent, name="cookie_consent"),
 ]
 
 app_name = "trust"

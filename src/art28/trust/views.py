@@ -26,6 +26,9 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 from art28.core.models import Language
+from art28.dpo.profile import dpo_profile
+from art28.legal.cookies import banner_state
+from art28.legal.selectors import public_documents
 from art28.residency.selectors import datacenter_list
 from art28.residency.signing import FORMAT, SigningKeyMissing, key_id, provider_public_key, public_key_pem
 from art28.trust.cache import cached_response
@@ -33,7 +36,6 @@ from art28.trust.feeds import ATOM_CONTENT_TYPE, atom_feed, change_title, securi
 from art28.trust.register import Register, announced_changes, countries_named, current_register, subprocessors_document
 
 ALGORITHM = "Ed25519"
-POLICIES = ("confidentiality", "gdpr", "cookies", "terms", "dpa")
 
 
 def page_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -102,11 +104,12 @@ def _index_context(register: Register) -> dict[str, Any]:
             {"site": site, "country": countries_named(site.country), "operator": operated_by.get(site.pk)}
             for site in sites
         ],
-        "dpo_name": settings.ART28_DPO_NAME,
-        "dpo_email": settings.ART28_DPO_EMAIL,
+        "profile": (profile := dpo_profile()),
+        "dpo_name": profile.name,
+        "dpo_email": profile.email,
         "security_contact": security_contact().removeprefix("mailto:"),
         "security_href": security_contact(),
-        "policies": POLICIES,
+        "policies": public_documents(),
         "key_id": key_id(key) if key else None,
         "algorithm": ALGORITHM,
         "languages": settings.LANGUAGES,
@@ -115,11 +118,14 @@ def _index_context(register: Register) -> dict[str, Any]:
 
 @page_language
 def index(request: HttpRequest, *, language: str, from_url: bool) -> HttpResponse:
+    state = banner_state(request)  # the cookie consent banner, when there is one to show
+
     def build() -> tuple[bytes, str]:
-        html = render_to_string("trust/index.html", _index_context(current_register()))
+        context = _index_context(current_register()) | {"cookie_banner": state == "banner"}
+        html = render_to_string("trust/index.html", context)
         return html.encode(), "text/html; charset=utf-8"
 
-    return cached_response(request, page="index", language=language, build=build, vary=not from_url)
+    return cached_response(request, page=f"index:{state}", language=language, build=build, vary=not from_url)
 
 
 def subprocessors_json(request: HttpRequest, lang: str | None = None) -> HttpResponse:

@@ -53,9 +53,15 @@ class Command(BaseCommand):
             self.stdout.write(f"  {entity}: {figures}")
         self._create_users(actor)
         self._declare_demo_incident(actor)
+        from art28.demo.dpo import load_demo_dpo
+        from art28.demo.legal import load_demo_legal
+        from art28.demo.records import load_demo_records
         from art28.demo.subprocessors import load_demo_subprocessors
 
         self.stdout.write(load_demo_subprocessors(actor))
+        self.stdout.write(load_demo_legal(actor))
+        self.stdout.write(load_demo_records(actor))
+        self.stdout.write(load_demo_dpo(actor))
         self._print_logins()
 
     def _declare_demo_incident(self, actor: SystemActor) -> None:

@@ -1,0 +1,223 @@
+"""Staff pages of the DPO desk (S11): the request list with its deadline clock, a request's page with
+its actions, and the DPO profile. Who sees what: art28/dpo/roles.py (requests hold personal data).
+No JavaScript: each action is a small form posting to its own URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from art28.core.auth import role_required
+from art28.core.models import Language, Organisation, User
+from art28.dpo.models import Kind, Outcome, Request, Status
+from art28.dpo.profile import dpo_profile, profile_update
+from art28.dpo.roles import DPO_READERS, DPO_WRITERS
+from art28.dpo.selectors import RequestFilters, request_by_reference, request_events, requests_for_staff
+from art28.dpo.services import (
+    deadline_of,
+    request_assign,
+    request_close,
+    request_extend,
+    request_forward,
+    request_note,
+    request_reply,
+)
+
+reader = role_required(*DPO_READERS)
+writer = role_required(*DPO_WRITERS)
+PER_PAGE = 200
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        messages.error(request, f"{field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors))
+
+
+@reader
+def request_list(request: HttpRequest) -> HttpResponse:
+    assignee = request.GET.get("assignee", "")
+    filters = RequestFilters(
+        status=request.GET.get("status", "open"),
+        kind=request.GET.get("kind", "") if request.GET.get("kind", "") in Kind.values else "",
+        assignee_id=int(assignee) if assignee.isdigit() else None,
+    )
+    today = timezone.localdate()
+    rows = list(requests_for_staff(filters, today=today)[:PER_PAGE])
+    for row in rows:
+        row.days_left = (row.effective_due - today).days  # type: ignore[attr-defined]
+        row.days_late = -row.days_left  # type: ignore[attr-defined]
+    return render(
+        request,
+        "dpo/request_list.html",
+        {
+            "rows": rows,
+            "filters": filters,
+            "kinds": Kind.choices,
+            "statuses": [
+                ("open", _("open or forwarded")),
+                ("overdue", _("overdue")),
+                (Status.FORWARDED.value, Status.FORWARDED.label),
+                (Status.CLOSED.value, Status.CLOSED.label),
+                ("", _("all")),
+            ],
+            "assignees": User.objects.filter(role__in=sorted(DPO_WRITERS), is_active=True).order_by("email"),
+            "per_page": PER_PAGE,
+        },
+    )
+
+
+def _get(reference: str) -> Request:
+    try:
+        return request_by_reference(reference)
+    except Request.DoesNotExist as exc:
+        raise Http404("No such request.") from exc
+
+
+@reader
+def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    dpo_request = _get(reference)
+    deadline = deadline_of(dpo_request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "dpo/request_detail.html",
+        {
+            "r": dpo_request,
+            "deadline": deadline,
+            "days_left": (days_left := (dpo_request.effective_due_on - today).days),
+            "days_late": -days_left,
+            "can_extend": dpo_request.is_open
+            and dpo_request.extended_due_on is None
+            and deadline.extension_window_ends is not None
+            and today <= deadline.extension_window_ends,
+            "events": request_events(dpo_request),
+            "can_write": _user(request).role in DPO_WRITERS,
+            "assignees": User.objects.filter(role__in=sorted(DPO_WRITERS), is_active=True).order_by("email"),
+            "outcomes": Outcome.choices,
+        },
+    )
+
+
+def _act(request: HttpRequest, reference: str, action, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    dpo_request = _get(reference)
+    try:
+        action(dpo_request)
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    else:
+        messages.success(request, success)
+    return redirect(dpo_request)
+
+
+@writer
+@require_POST
+def assign_view(request: HttpRequest, reference: str) -> HttpResponse:
+    raw = request.POST.get("assignee", "")
+    assignee = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    return _act(
+        request,
+        reference,
+        lambda r: request_assign(actor=_user(request), request=r, assignee=assignee),
+        _("Assignment saved."),
+    )
+
+
+@writer
+@require_POST
+def note_view(request: HttpRequest, reference: str) -> HttpResponse:
+    text = request.POST.get("text", "")
+    return _act(request, reference, lambda r: request_note(actor=_user(request), request=r, text=text), _("Note kept."))
+
+
+@writer
+@require_POST
+def reply_view(request: HttpRequest, reference: str) -> HttpResponse:
+    text = request.POST.get("text", "")
+    return _act(
+        request, reference, lambda r: request_reply(actor=_user(request), request=r, text=text), _("Reply sent.")
+    )
+
+
+@writer
+@require_POST
+def extend_view(request: HttpRequest, reference: str) -> HttpResponse:
+    reasons, raw = request.POST.get("reasons", ""), request.POST.get("new_due_on", "")
+    try:
+        new_due_on = dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        messages.error(request, _("new_due_on: enter a date as YYYY-MM-DD."))
+        return redirect(_get(reference))
+    return _act(
+        request,
+        reference,
+        lambda r: request_extend(actor=_user(request), request=r, reasons=reasons, new_due_on=new_due_on),
+        _("Deadline extended; the requester is told why."),
+    )
+
+
+@writer
+@require_POST
+def forward_view(request: HttpRequest, reference: str) -> HttpResponse:
+    ref = request.POST.get("organisation", "").strip()
+    organisation = Organisation.objects.filter(ref=ref).first() if ref else None
+    if organisation is None:
+        messages.error(request, _("organisation: no customer with the reference “%(ref)s”.") % {"ref": ref})
+        return redirect(_get(reference))
+    return _act(
+        request,
+        reference,
+        lambda r: request_forward(actor=_user(request), request=r, organisation=organisation),
+        _("Forwarded to the controller; the requester is told."),
+    )
+
+
+@writer
+@require_POST
+def close_view(request: HttpRequest, reference: str) -> HttpResponse:
+    outcome, note = request.POST.get("outcome", ""), request.POST.get("note", "")
+    return _act(
+        request,
+        reference,
+        lambda r: request_close(actor=_user(request), request=r, outcome=outcome, note=note),
+        _("Request closed."),
+    )
+
+
+@reader
+def profile_view(request: HttpRequest) -> HttpResponse:
+    profile = dpo_profile()
+    can_write = _user(request).role in DPO_WRITERS
+    if request.method == "POST":
+        if not can_write:
+            return HttpResponse(status=403)
+        try:
+            profile = profile_update(
+                actor=_user(request),
+                name=request.POST.get("name", ""),
+                email=request.POST.get("email", ""),
+                phone=request.POST.get("phone", ""),
+                postal_address=request.POST.get("postal_address", ""),
+                introduction=request.POST.get("introduction", ""),
+                languages=request.POST.getlist("languages"),
+            )
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("Profile saved; the trust center shows it now."))
+            return redirect("dpo:profile")
+    return render(
+        request, "dpo/profile.html", {"profile": profile, "languages": Language.choices, "can_write": can_write}
+    )

@@ -1,0 +1,157 @@
+"""The legal documents API (S8), under /api/v1/legal/.
+
+Anyone authenticated reads the published documents, their versions (Markdown and HTML) and diffs; drafts
+only staff. The DPO and administrators draft and publish. Customers list and give their own organisation's
+acceptances under ``/my/`` (administrators accept; GDPR Art. 28(9)). A rule broken answers 422.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from art28.core.models import Organisation, User
+from art28.core.selectors import organisation_for_user
+from art28.legal import schemas as s
+from art28.legal.diff import diff_lines, diff_stats
+from art28.legal.markdown import render_markdown
+from art28.legal.models import DocumentKind, DocumentVersion
+from art28.legal.selectors import (
+    acceptances_for_organisation,
+    document_by_slug,
+    public_documents,
+    published,
+    published_version,
+)
+from art28.legal.services import can_write, document_accept, version_draft, version_publish, version_update
+
+router = Router(tags=["legal"])
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+def _staff(request: HttpRequest, *, write: bool = False) -> User:
+    user = _user(request)
+    if not user.is_staff:
+        raise HttpError(403, "legal documents are written by the provider's staff")
+    if write and not can_write(user):
+        raise HttpError(403, "only the provider's DPO or an administrator writes legal documents")
+    return user
+
+
+def _organisation(request: HttpRequest) -> Organisation:
+    try:
+        return organisation_for_user(_user(request))
+    except PermissionError as exc:
+        raise HttpError(403, "this endpoint is for customer users") from exc
+
+
+def _do(action: Any, **kwargs: Any) -> Any:
+    try:
+        return action(**kwargs)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            text = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+        else:
+            text = " ".join(exc.messages)
+        raise HttpError(422, text) from exc
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+
+
+def _version(request: HttpRequest, slug: str, number: int) -> DocumentVersion:
+    """A published version for anyone; a draft only for staff (404 otherwise, as if it did not exist)."""
+    document = document_by_slug(slug)
+    if _user(request).is_staff:
+        version = document.versions.filter(number=number).first()
+        if version is None:
+            raise Http404(f"{slug} has no version {number}")
+        return version
+    return published_version(document, number)
+
+
+@router.get("/documents", response=list[s.DocumentOut], summary="Published documents and their version in force")
+def list_documents(request: HttpRequest) -> list[s.DocumentOut]:
+    return [s.document_out(row.document, row.in_force, row.upcoming) for row in public_documents()]
+
+
+@router.get("/documents/{slug}/versions", response=list[s.VersionOut], summary="A document's versions")
+def list_versions(request: HttpRequest, slug: str) -> list[s.VersionOut]:
+    """Published versions, newest first; staff also see the draft."""
+    document = document_by_slug(slug)
+    versions = document.versions.order_by("-number") if _user(request).is_staff else published(document)
+    return [s.version_out(v) for v in versions.select_related("document")]
+
+
+@router.get("/documents/{slug}/versions/{number}", response=s.VersionTextOut, summary="A version's text")
+def get_version(request: HttpRequest, slug: str, number: int) -> s.VersionTextOut:
+    version = _version(request, slug, number)
+    return s.VersionTextOut(
+        **s.version_out(version).dict(), markdown=version.body, html=str(render_markdown(version.body))
+    )
+
+
+class DiffQuery(Schema):
+    from_version: int = Field(alias="from")
+    to_version: int = Field(alias="to")
+
+
+@router.get("/documents/{slug}/diff", response=s.DiffOut, summary="Diff of two published versions")
+def diff(request: HttpRequest, slug: str, query: Query[DiffQuery]) -> s.DiffOut:
+    document = document_by_slug(slug)
+    old = published_version(document, query.from_version)
+    new = published_version(document, query.to_version)
+    lines = diff_lines(old.body, new.body)
+    return s.DiffOut(
+        document=slug,
+        from_version=old.number,
+        to_version=new.number,
+        stats=diff_stats(lines),
+        lines=[s.DiffLineOut(**line.as_json()) for line in lines],  # type: ignore[arg-type]
+    )
+
+
+@router.post("/documents/{slug}/versions", response={201: s.VersionOut}, summary="Draft the next version")
+def draft(request: HttpRequest, slug: str, payload: s.VersionIn) -> Status[s.VersionOut]:
+    user = _staff(request, write=True)
+    version = _do(version_draft, actor=user, document=document_by_slug(slug), **payload.dict())
+    return Status(201, s.version_out(version))
+
+
+@router.patch("/documents/{slug}/versions/{number}", response=s.VersionOut, summary="Edit a draft")
+def update(request: HttpRequest, slug: str, number: int, payload: s.VersionIn) -> s.VersionOut:
+    user = _staff(request, write=True)
+    return s.version_out(_do(version_update, actor=user, version=_version(request, slug, number), **payload.dict()))
+
+
+@router.post("/documents/{slug}/versions/{number}/publish", response=s.VersionOut, summary="Publish a draft")
+def publish(request: HttpRequest, slug: str, number: int, payload: s.PublishIn) -> s.VersionOut:
+    """Notice of ART28_LEGAL_NOTICE_DAYS to the customers who accepted an earlier version (GDPR Art. 28(9))."""
+    user = _staff(request, write=True)
+    version = _version(request, slug, number)
+    return s.version_out(_do(version_publish, actor=user, version=version, effective_on=payload.effective_on))
+
+
+@router.get("/my/acceptances", response=list[s.AcceptanceOut], summary="My organisation's acceptances")
+def my_acceptances(request: HttpRequest) -> list[s.AcceptanceOut]:
+    return [s.acceptance_out(a) for a in acceptances_for_organisation(_organisation(request))]
+
+
+@router.post("/my/acceptances", response={201: s.AcceptanceOut}, summary="Accept a published version")
+def my_accept(request: HttpRequest, payload: s.AcceptIn) -> Status[s.AcceptanceOut]:
+    """Customer administrators only; the DPA is countersigned on its own page, not here."""
+    organisation = _organisation(request)
+    document = document_by_slug(payload.document)
+    if document.kind == DocumentKind.DPA:
+        raise HttpError(422, "the DPA is accepted by countersigning it, not here")
+    version = published_version(document, payload.version)
+    acceptance = _do(document_accept, actor=_user(request), organisation=organisation, version=version)
+    return Status(201, s.acceptance_out(acceptance))

@@ -1,0 +1,146 @@
+"""The customer's data processing agreement (S8, GDPR Art. 28(3) and (9), nFADP Art. 9), generated: the
+DPA template in force (the published version of the ``dpa`` document with the latest effective date not
+after today) rendered with the customer's name and contact, its services, the sub-processors working on
+its data (with countries and safeguards, objections respected), the TOMs (Art. 32(1)(a)-(d)) and the
+responsibility matrix of its services.
+
+Countersignature (Art. 28(9): in writing, electronic form allowed): the customer's administrator sees the
+SHA-256 of the exact PDF bytes and echoes it back; the PDF is generated again and accepted only if its
+hash is the same (nothing changed meanwhile). The PDF bytes are deterministic for the same inputs (no
+generation time in the text, fixed metadata), so the hash can be recomputed later from the same data.
+
+Reads the legal models, calls ``legal.services.document_accept`` and ``legal.markdown.render_markdown``;
+the records side comes from the records and subprocessors selectors (records never imports legal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
+
+from art28.core.audit import Actor
+from art28.core.auth import role_required
+from art28.core.countries import country_name
+from art28.core.models import Organisation
+from art28.core.roles import STAFF_ROLES
+from art28.legal.markdown import render_markdown
+from art28.legal.models import Acceptance, AcceptanceMethod, DocumentKind, DocumentVersion, VersionStatus
+from art28.legal.services import document_accept
+from art28.records.generation import ControllerRecord, controller_record
+from art28.records.selectors import group_by_area, matrix_for_services, measures_for_services
+
+SHA256_LENGTH = 64
+
+
+def version_in_force(kind: str, on: dt.date | None = None) -> DocumentVersion | None:
+    """The published version of the document of ``kind`` with the latest effective date not after ``on``."""
+    day = on or timezone.localdate()
+    return (
+        DocumentVersion.objects.filter(document__kind=kind, status=VersionStatus.PUBLISHED, effective_on__lte=day)
+        .select_related("document")
+        .order_by("-effective_on", "-number")
+        .first()
+    )
+
+
+def dpa_version_in_force(on: dt.date | None = None) -> DocumentVersion | None:
+    return version_in_force(DocumentKind.DPA, on)
+
+
+@dataclass(frozen=True)
+class GeneratedDpa:
+    organisation: Organisation
+    version: DocumentVersion
+    html: str  # the document's body, for the portal's preview
+    pdf: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+    @property
+    def filename(self) -> str:
+        return f"dpa-{self.organisation.ref}-v{self.version.number}"
+
+
+def dpa_context(organisation: Organisation, version: DocumentVersion, record: ControllerRecord) -> dict[str, Any]:
+    """What the DPA is made of; nothing in it depends on the time of generation (a stable hash)."""
+    return {
+        "organisation": organisation,
+        "version": version,
+        "body": render_markdown(version.body),
+        "record": record,
+        "subprocessors": [(sp, [(code, country_name(code)) for code in sp.countries]) for sp in record.subprocessors],
+        "measure_areas": [row for row in group_by_area(measures_for_services(record.service_ids)) if row[2]],
+        "toms_version": version_in_force(DocumentKind.TOMS, version.effective_on),
+        "matrix": matrix_for_services(record.service_ids),
+    }
+
+
+def dpa_for(organisation: Organisation, *, on: dt.date | None = None) -> GeneratedDpa | None:
+    """The customer's DPA as HTML and PDF, in its language; None without a published DPA template."""
+    from weasyprint import HTML  # heavy import, only when a DPA is wanted
+
+    version = dpa_version_in_force(on)
+    if version is None:
+        return None
+    context = dpa_context(organisation, version, controller_record(organisation))
+    with translation.override(organisation.language or "en"):
+        body = render_to_string("legal/dpa_body.html", context)
+        document = render_to_string("legal/dpa_document.html", context | {"document_body": body})
+    return GeneratedDpa(organisation, version, body, HTML(string=document).write_pdf())
+
+
+def dpa_acceptance(organisation: Organisation, version: DocumentVersion) -> Acceptance | None:
+    return Acceptance.objects.filter(organisation=organisation, version=version).select_related("version").first()
+
+
+def dpa_countersign(*, actor: Actor, organisation: Organisation, echoed_sha256: str) -> Acceptance:
+    """Countersign the customer's DPA (Art. 28(9)): only if the PDF generated now is the one whose hash
+    the signer saw; otherwise the document changed meanwhile and nothing is recorded."""
+    echoed = (echoed_sha256 or "").strip().lower()
+    if len(echoed) != SHA256_LENGTH or any(c not in "0123456789abcdef" for c in echoed):
+        raise ValidationError({"sha256": "Echo the 64-hex-digit SHA-256 shown with the DPA."})
+    dpa = dpa_for(organisation)
+    if dpa is None:
+        raise ValidationError("No DPA is published yet: there is nothing to countersign.")
+    if dpa.sha256 != echoed:
+        raise ValidationError(
+            {"sha256": "The DPA changed since you opened it (its SHA-256 differs): review the new one and sign again."}
+        )
+    return document_accept(
+        actor=actor,
+        organisation=organisation,
+        version=dpa.version,
+        method=AcceptanceMethod.COUNTERSIGN,
+        evidence_sha256=dpa.sha256,
+    )
+
+
+# ----------------------------------------------------------------------------------------------------
+# Staff download (/staff/records/<ref>/dpa.pdf, wired in art28/urls.py next to the records pages)
+
+
+@role_required(*STAFF_ROLES)
+def staff_dpa_pdf(request: HttpRequest, ref: str) -> HttpResponse:
+    from django.contrib import messages
+    from django.utils.translation import gettext as _
+
+    organisation = get_object_or_404(Organisation, ref=ref)
+    dpa = dpa_for(organisation)
+    if dpa is None:
+        messages.error(request, _("No DPA template is published yet: there is no DPA to generate."))
+        return redirect("records:controller", ref=organisation.ref)
+    response = HttpResponse(dpa.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, f"{dpa.filename}.pdf")
+    response["X-Content-SHA256"] = dpa.sha256
+    return response

@@ -1,0 +1,48 @@
+"""Forms of the staff legal pages; the rules themselves are in the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from art28.legal.models import CookieCategory, DocumentKind
+
+
+def add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class DocumentForm(forms.Form):
+    slug = forms.SlugField(label=_("Short name (slug)"), max_length=80, help_text=_("Its public address."))
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    requires_acceptance = forms.BooleanField(label=_("Customers accept it"), required=False)
+    position = forms.IntegerField(label=_("Position in lists"), min_value=0, initial=0)
+
+
+class VersionForm(forms.Form):
+    body = forms.CharField(label=_("Text (Markdown)"), widget=forms.Textarea(attrs={"rows": 24, "cols": 100}))
+    change_summary = forms.CharField(
+        label=_("What changed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Published with the version and sent to the customers who accepted an earlier one."),
+    )
+
+
+class PublishForm(forms.Form):
+    effective_on = forms.DateField(label=_("Effective on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CookieForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
+    duration = forms.CharField(label=_("Duration"), max_length=100)
+    category = forms.ChoiceField(label=_("Category"), choices=CookieCategory.choices)
+    set_by = forms.CharField(label=_("Set by"), max_length=100, required=False)

@@ -1,0 +1,212 @@
+"""Staff pages /staff/legal/ (S8): documents, versions (preview, edit, publish, discard) and the
+acceptance report. Every staff role reads; the DPO and administrators write; customers get 403.
+Cookies and consent records are in cookie_views.py.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from art28.core.auth import role_required
+from art28.core.models import User
+from art28.core.roles import STAFF_ROLES
+from art28.legal import forms as f
+from art28.legal.markdown import render_markdown
+from art28.legal.models import Document, DocumentVersion, VersionStatus
+from art28.legal.selectors import (
+    acceptances_of_document,
+    all_documents,
+    document_by_slug,
+    organisations_not_accepting,
+    version_in_force,
+)
+from art28.legal.services import (
+    LEGAL_WRITERS,
+    can_write,
+    document_create,
+    notice_days,
+    version_discard,
+    version_draft,
+    version_publish,
+    version_update,
+)
+
+staff_reader = role_required(*STAFF_ROLES)
+writer = role_required(*LEGAL_WRITERS)
+NOT_ACCEPTED_SHOWN = 200
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+@staff_reader
+def document_list(request: HttpRequest) -> HttpResponse:
+    rows = [
+        (d, version_in_force(d), [v for v in d.versions.all() if v.status == VersionStatus.DRAFT])
+        for d in all_documents()
+    ]
+    return render(request, "legal/documents.html", {"rows": rows, "can_write": can_write(_user(request))})
+
+
+@writer
+def document_new(request: HttpRequest) -> HttpResponse:
+    form = f.DocumentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = document_create(actor=_user(request), **form.cleaned_data)
+        except ValidationError as exc:
+            f.add_errors(form, exc)
+        else:
+            messages.success(request, _("%(title)s was created: write its first version.") % {"title": document.title})
+            return redirect("legal:document", slug=document.slug)
+    return render(request, "legal/document_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _version(document: Document, number: int) -> DocumentVersion:
+    return get_object_or_404(DocumentVersion, document=document, number=number)
+
+
+@staff_reader
+def document_page(request: HttpRequest, slug: str) -> HttpResponse:
+    document = document_by_slug(slug)
+    versions = list(document.versions.select_related("published_by", "created_by"))
+    draft = next((v for v in versions if v.status == VersionStatus.DRAFT), None)
+    latest = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
+    return render(
+        request,
+        "legal/document.html",
+        {
+            "document": document,
+            "versions": versions,
+            "in_force": version_in_force(document),
+            "draft": draft,
+            "can_write": can_write(_user(request)),
+            "new_form": f.VersionForm(initial={"body": latest.body if latest else ""}) if not draft else None,
+        },
+    )
+
+
+@writer
+@require_POST
+def version_new(request: HttpRequest, slug: str) -> HttpResponse:
+    document = document_by_slug(slug)
+    form = f.VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            version = version_draft(actor=_user(request), document=document, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Draft version %(number)s saved.") % {"number": version.number})
+            return redirect("legal:version", slug=slug, number=version.number)
+    else:
+        messages.error(request, _("Nothing was saved: the text is required."))
+    return redirect("legal:document", slug=slug)
+
+
+def _version_page(
+    request: HttpRequest,
+    version: DocumentVersion,
+    *,
+    edit_form: f.VersionForm | None = None,
+    publish_form: f.PublishForm | None = None,
+) -> HttpResponse:
+    writable = can_write(_user(request)) and version.status == VersionStatus.DRAFT
+    earliest = timezone.localdate()
+    return render(
+        request,
+        "legal/version.html",
+        {
+            "document": version.document,
+            "version": version,
+            "html": render_markdown(version.body),
+            "can_write": writable,
+            "edit_form": edit_form
+            or (
+                f.VersionForm(initial={"body": version.body, "change_summary": version.change_summary})
+                if writable
+                else None
+            ),
+            "publish_form": publish_form or (f.PublishForm(initial={"effective_on": earliest}) if writable else None),
+            "notice_days": notice_days(),
+        },
+        status=400 if (edit_form and edit_form.errors) or (publish_form and publish_form.errors) else 200,
+    )
+
+
+@staff_reader
+def version_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    return _version_page(request, _version(document_by_slug(slug), number))
+
+
+@writer
+@require_POST
+def version_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    version = _version(document_by_slug(slug), number)
+    form = f.VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            version_update(actor=_user(request), version=version, **form.cleaned_data)
+        except ValidationError as exc:
+            f.add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("legal:version", slug=slug, number=number)
+    return _version_page(request, version, edit_form=form)
+
+
+@writer
+@require_POST
+def version_publish_view(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    version = _version(document_by_slug(slug), number)
+    form = f.PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            version_publish(actor=_user(request), version=version, effective_on=form.cleaned_data["effective_on"])
+        except ValidationError as exc:
+            f.add_errors(form, exc)
+        else:
+            messages.success(request, _("Version %(number)s is published.") % {"number": number})
+            return redirect("legal:version", slug=slug, number=number)
+    return _version_page(request, version, publish_form=form)
+
+
+@writer
+@require_POST
+def version_discard_view(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    version = _version(document_by_slug(slug), number)
+    try:
+        version_discard(actor=_user(request), version=version)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("legal:version", slug=slug, number=number)
+    messages.success(request, _("The draft was discarded."))
+    return redirect("legal:document", slug=slug)
+
+
+@staff_reader
+def acceptance_report(request: HttpRequest, slug: str) -> HttpResponse:
+    """Which customers accepted which version, who and when; which have not accepted the version in force."""
+    document = document_by_slug(slug)
+    in_force = version_in_force(document)
+    missing = organisations_not_accepting(in_force) if in_force else None
+    return render(
+        request,
+        "legal/acceptances.html",
+        {
+            "document": document,
+            "in_force": in_force,
+            "acceptances": acceptances_of_document(document),
+            "missing": list(missing[:NOT_ACCEPTED_SHOWN]) if missing is not None else [],
+            "missing_count": missing.count() if missing is not None else 0,
+        },
+    )

@@ -1,0 +1,268 @@
+"""The processor's record of processing for each controller, GENERATED from the inventory, the services,
+the sub-processor register and the TOMs, never typed (GDPR Art. 30(2), nFADP Art. 12, PRODUCT.md S12).
+
+Art. 30(2) asks for: (a) the processor's and each controller's name and contact details, and the DPO;
+(b) the categories of processing carried out on behalf of each controller; (c) transfers to a third
+country with their safeguards (Art. 46(1)); (d) where possible, a general description of the Art. 32(1)
+measures. nFADP Art. 12(3) asks the same of a Swiss processor.
+
+Set-based: ``iter_records()`` runs a fixed handful of queries (services through the asset tree, data
+categories, sites, the sub-processor register, the objections, the measures) and then streams one record
+per controller, so 10,000 controllers cost the same number of queries as one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from art28.core.models import Organisation
+from art28.inventory.models import Placement, Service
+from art28.records.models import MeasureArea, TechnicalMeasure
+from art28.subprocessors.models import ChangeKind, ChangeRecipient, ChangeStatus, SubProcessor
+from art28.subprocessors.rules import needs_answer, recipient_applies
+from art28.subprocessors.selectors import chain_of, public_register
+from art28.subprocessors.services import NO_SAFEGUARD_NEEDED
+
+
+@dataclass(frozen=True, slots=True)
+class Processor:
+    """Art. 30(2)(a): the processor and its data protection officer (Art. 37)."""
+
+    name: str
+    address: str
+    dpo_name: str
+    dpo_email: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubProcessorEntry:
+    name: str
+    purpose: str
+    countries: list[str]
+    safeguard: str
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """Art. 30(2)(c): the controller's data in a country outside Switzerland and the EEA."""
+
+    kind: str  # "site": the provider's own site abroad; "subprocessor": a sub-processor processing there
+    name: str
+    countries: list[str]
+    safeguard: str
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureEntry:
+    area: str
+    ref: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ControllerRecord:
+    """One controller's Art. 30(2) record, as pages, exports and the DPA show it."""
+
+    ref: str
+    name: str
+    country: str
+    contact: str
+    processor: Processor
+    services: list[str]
+    data_categories: list[str]
+    subprocessors: list[SubProcessorEntry]
+    transfers: list[Transfer]
+    measures: list[MeasureEntry]
+    generated_on: dt.date
+    service_ids: list[int] = field(default_factory=list, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("service_ids")
+        data["generated_on"] = self.generated_on.isoformat()
+        return data
+
+    def measures_by_area(self) -> list[tuple[str, list[MeasureEntry]]]:
+        return [
+            (str(label), [m for m in self.measures if m.area == code])
+            for code, label in MeasureArea.choices
+            if any(m.area == code for m in self.measures)
+        ]
+
+
+def processor() -> Processor:
+    return Processor(
+        name=settings.ART28_PROVIDER_NAME,
+        address=settings.ART28_PROVIDER_ADDRESS,
+        dpo_name=settings.ART28_DPO_NAME,
+        dpo_email=settings.ART28_DPO_EMAIL,
+    )
+
+
+def outside_ch_eea(countries: list[str]) -> list[str]:
+    """Countries needing a safeguard (nFADP Art. 16, GDPR Art. 44-46): neither Switzerland nor the EEA."""
+    return [code for code in countries if code and code not in NO_SAFEGUARD_NEEDED]
+
+
+# Each customer's services: the services of the assets holding its data and of their ancestors (the
+# same rule as subprocessors.selectors.organisation_service_ids, for every customer in one statement).
+_SERVICES_OF_CUSTOMERS = """
+WITH RECURSIVE up(customer_id, asset_id) AS (
+    SELECT customer_id, asset_id FROM inventory_placement {where}
+    UNION
+    SELECT up.customer_id, a.parent_id FROM up JOIN inventory_asset a ON a.id = up.asset_id
+    WHERE a.parent_id IS NOT NULL
+)
+SELECT DISTINCT up.customer_id, a.service_id FROM up JOIN inventory_asset a ON a.id = up.asset_id
+WHERE a.service_id IS NOT NULL
+"""
+
+
+def _services_by_customer(organisation_id: int | None) -> dict[int, set[int]]:
+    where, params = ("WHERE customer_id = %s", [organisation_id]) if organisation_id else ("", [])
+    found: dict[int, set[int]] = defaultdict(set)
+    with connection.cursor() as cursor:
+        cursor.execute(_SERVICES_OF_CUSTOMERS.format(where=where), params)
+        while batch := cursor.fetchmany(5000):
+            for customer_id, service_id in batch:
+                found[customer_id].add(service_id)
+    return found
+
+
+def _placements(organisation_id: int | None) -> Any:
+    rows = Placement.objects.all()
+    return rows.filter(customer_id=organisation_id) if organisation_id else rows
+
+
+def _categories_by_customer(organisation_id: int | None) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = defaultdict(set)
+    rows = _placements(organisation_id).exclude(data_categories="").values_list("customer_id", "data_categories")
+    for customer_id, categories in rows.distinct().iterator(chunk_size=5000):
+        found[customer_id].update(categories.split(";"))
+    return found
+
+
+def _sites_abroad_by_customer(organisation_id: int | None) -> dict[int, set[tuple[str, str]]]:
+    """(site code, country) of the sites outside CH/EEA where each customer's data is stored."""
+    found: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    rows = (
+        _placements(organisation_id)
+        .filter(asset__location__isnull=False)
+        .exclude(asset__location__country="")
+        .exclude(asset__location__country__in=NO_SAFEGUARD_NEEDED)
+        .values_list("customer_id", "asset__location__code", "asset__location__country")
+        .distinct()
+    )
+    for customer_id, code, country in rows.iterator(chunk_size=5000):
+        found[customer_id].add((code, country))
+    return found
+
+
+def _kept_away_by_customer(organisation_id: int | None) -> dict[int, set[int]]:
+    """Sub-processors a change keeps away from each customer: an effective addition or replacement that
+    does not apply to it (objection, missing consent: GDPR Art. 28(2), DSV Art. 7), and the old one of a
+    replacement that does (it moved). The bulk mirror of subprocessors.selectors._not_applying_for."""
+    found: dict[int, set[int]] = defaultdict(set)
+    rows = ChangeRecipient.objects.filter(
+        change__status=ChangeStatus.EFFECTIVE, change__kind__in=(ChangeKind.ADDITION, ChangeKind.REPLACEMENT)
+    ).select_related("change")
+    if organisation_id:
+        rows = rows.filter(organisation_id=organisation_id)
+    for row in rows.iterator(chunk_size=5000):
+        change = row.change
+        if not needs_answer(change.kind):
+            continue
+        if not recipient_applies(row, change.kind):
+            found[row.organisation_id].add(change.subprocessor_id)
+        elif change.kind == ChangeKind.REPLACEMENT and change.replaces_id is not None:
+            found[row.organisation_id].add(change.replaces_id)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _RegisterEntry:
+    sp: SubProcessor
+    chain_ids: frozenset[int]
+    service_ids: frozenset[int]
+
+
+def _register(at: dt.date) -> list[_RegisterEntry]:
+    """The sub-processors in use (the portal's register), each with its chain and the services it works
+    for through that chain (GDPR Art. 28(4)); a few queries, whatever the number of customers."""
+    entries = []
+    for sp in public_register(at):
+        chain = chain_of(sp)
+        services = frozenset(s.pk for link in chain for s in link.services.all())
+        entries.append(_RegisterEntry(sp, frozenset(link.pk for link in chain), services))
+    return entries
+
+
+def _active_measures() -> list[tuple[TechnicalMeasure, frozenset[int]]]:
+    measures = TechnicalMeasure.objects.filter(active=True).prefetch_related("services").order_by("area", "title")
+    return [(m, frozenset(s.pk for s in m.services.all())) for m in measures]
+
+
+def iter_records(*, organisation: Organisation | None = None, search: str = "") -> Iterator[ControllerRecord]:
+    """Every controller's record (or one's), by reference; a fixed number of queries in total."""
+    organisation_id = organisation.pk if organisation else None
+    on = timezone.localdate()
+    services = _services_by_customer(organisation_id)
+    categories = _categories_by_customer(organisation_id)
+    sites_abroad = _sites_abroad_by_customer(organisation_id)
+    kept_away = _kept_away_by_customer(organisation_id)
+    register = _register(on)
+    measures = _active_measures()
+    service_names = dict(Service.objects.values_list("pk", "name"))
+    the_processor = processor()
+    organisations = Organisation.objects.order_by("ref")
+    if organisation_id:
+        organisations = organisations.filter(pk=organisation_id)
+    if search:
+        organisations = organisations.filter(Q(ref__icontains=search) | Q(name__icontains=search))
+    fields = ("pk", "ref", "name", "country", "privacy_email")
+    for org in organisations.only(*fields).iterator(chunk_size=2000):
+        mine = services.get(org.pk, set())
+        away = kept_away.get(org.pk, set())
+        working = [e.sp for e in register if e.service_ids & mine and not e.chain_ids & away]
+        transfers = [
+            Transfer(kind="site", name=code, countries=[country], safeguard="")
+            for code, country in sorted(sites_abroad.get(org.pk, ()))
+        ] + [
+            Transfer(kind="subprocessor", name=sp.legal_name, countries=abroad, safeguard=sp.transfer_safeguard)
+            for sp in working
+            if (abroad := outside_ch_eea(sp.country_list))
+        ]
+        yield ControllerRecord(
+            ref=org.ref,
+            name=org.name,
+            country=org.country,
+            contact=org.privacy_email,
+            processor=the_processor,
+            services=sorted(service_names[pk] for pk in mine),
+            data_categories=sorted(categories.get(org.pk, ())),
+            subprocessors=[
+                SubProcessorEntry(sp.legal_name, sp.purpose, sp.country_list, sp.transfer_safeguard) for sp in working
+            ],
+            transfers=transfers,
+            measures=[
+                MeasureEntry(m.area, m.ref, m.title)
+                for m, applies_to in measures
+                if not applies_to or applies_to & mine
+            ],
+            generated_on=on,
+            service_ids=sorted(mine),
+        )
+
+
+def controller_record(organisation: Organisation) -> ControllerRecord:
+    """One controller's record: the same engine, restricted to it."""
+    return next(iter_records(organisation=organisation))

@@ -1,0 +1,214 @@
+"""Staff pages of the TOMs catalogue (GDPR Art. 32(1)(a)-(d)) and the responsibility matrix (S9).
+
+Every staff role reads; the DPO and administrators write; security may also record a review.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from art28.core.auth import role_required
+from art28.records import forms as f
+from art28.records.models import TechnicalMeasure
+from art28.records.selectors import (
+    audit_history,
+    group_by_area,
+    measure_by_ref,
+    measures_all,
+    responsibilities_all,
+    responsibility_by_id,
+)
+from art28.records.services import (
+    MEASURE_REVIEWERS,
+    RECORDS_WRITERS,
+    can_review,
+    can_write,
+    measure_create,
+    measure_retire,
+    measure_review,
+    measure_update,
+    responsibility_create,
+    responsibility_delete,
+    responsibility_update,
+)
+from art28.records.views import staff_reader, user_of
+
+writer = role_required(*RECORDS_WRITERS)
+reviewer = role_required(*MEASURE_REVIEWERS)
+
+
+@staff_reader
+def measure_list(request: HttpRequest) -> HttpResponse:
+    show_retired = request.GET.get("retired") == "on"
+    measures = measures_all(include_retired=show_retired)
+    user = user_of(request)
+    return render(
+        request,
+        "records/measures.html",
+        {
+            "areas": group_by_area(measures),
+            "today": timezone.localdate(),
+            "overdue": sum(1 for m in measures if m.active and m.next_review_on < timezone.localdate()),
+            "show_retired": show_retired,
+            "can_write": can_write(user),
+        },
+    )
+
+
+def _measure_values(form: f.MeasureForm) -> dict[str, object]:
+    return {name: form.cleaned_data[name] for name in f.MeasureForm.base_fields}
+
+
+@writer
+def measure_new(request: HttpRequest) -> HttpResponse:
+    form = f.MeasureForm(request.POST or None, initial={"review_every_days": 365, "owner": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure = measure_create(actor=user_of(request), **_measure_values(form))  # type: ignore[arg-type]
+        except ValidationError as exc:
+            f.add_errors(form, exc)
+        else:
+            messages.success(request, _("Measure “%(title)s” added.") % {"title": measure.title})
+            return redirect("records:measure", ref=measure.ref)
+    return render(request, "records/measure_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _measure_page(request: HttpRequest, measure: TechnicalMeasure, form: f.MeasureForm | None = None) -> HttpResponse:
+    user = user_of(request)
+    writable = can_write(user)
+    if form is None and writable:
+        initial = {name: getattr(measure, name) for name in f.MeasureForm.base_fields if name != "services"}
+        form = f.MeasureForm(initial=initial | {"services": list(measure.services.all())})
+    return render(
+        request,
+        "records/measure.html",
+        {
+            "measure": measure,
+            "overdue": measure.active and measure.next_review_on < timezone.localdate(),
+            "form": form,
+            "review_form": f.ReviewForm(),
+            "retire_form": f.RetireForm(),
+            "can_write": writable,
+            "can_review": can_review(user),
+            "history": audit_history(measure),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@staff_reader
+def measure_page(request: HttpRequest, ref: str) -> HttpResponse:
+    measure = measure_by_ref(ref)
+    if request.method != "POST":
+        return _measure_page(request, measure)
+    if not can_write(user_of(request)):
+        raise PermissionDenied("Only the provider's DPO or an administrator changes a measure.")
+    form = f.MeasureForm(request.POST)
+    if form.is_valid():
+        values = _measure_values(form)
+        try:
+            measure = measure_update(actor=user_of(request), measure=measure, **values)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            f.add_errors(form, exc)
+        else:
+            messages.success(request, _("Measure saved."))
+            return redirect("records:measure", ref=measure.ref)
+    return _measure_page(request, measure, form)
+
+
+@reviewer
+@require_POST
+def measure_review_view(request: HttpRequest, ref: str) -> HttpResponse:
+    measure = measure_by_ref(ref)
+    form = f.ReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        measure = measure_review(actor=user_of(request), measure=measure, note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Review recorded; next review on %(day)s.") % {"day": measure.next_review_on})
+    return redirect("records:measure", ref=measure.ref)
+
+
+@writer
+@require_POST
+def measure_retire_view(request: HttpRequest, ref: str) -> HttpResponse:
+    measure = measure_by_ref(ref)
+    form = f.RetireForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        measure_retire(actor=user_of(request), measure=measure, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Measure retired: it no longer appears in the records and the DPA."))
+    return redirect("records:measure", ref=measure.ref)
+
+
+# ----------------------------------------------------------------------------------------------------
+# The responsibility matrix
+
+
+def _matrix_page(request: HttpRequest, form: f.ResponsibilityForm | None = None) -> HttpResponse:
+    writable = can_write(user_of(request))
+    return render(
+        request,
+        "records/matrix.html",
+        {
+            "lines": responsibilities_all(),
+            "can_write": writable,
+            "form": form or (f.ResponsibilityForm() if writable else None),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@staff_reader
+def matrix(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _matrix_page(request)
+    if not can_write(user_of(request)):
+        raise PermissionDenied("Only the provider's DPO or an administrator changes the matrix.")
+    form = f.ResponsibilityForm(request.POST)
+    if form.is_valid():
+        try:
+            responsibility_create(actor=user_of(request), **form.cleaned_data)
+        except ValidationError as exc:
+            f.add_errors(form, exc)
+        else:
+            messages.success(request, _("Line added to the matrix."))
+            return redirect("records:matrix")
+    return _matrix_page(request, form)
+
+
+@writer
+def responsibility_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    line = responsibility_by_id(pk)
+    initial = {name: getattr(line, name) for name in f.ResponsibilityForm.base_fields}
+    form = f.ResponsibilityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            responsibility_update(actor=user_of(request), line=line, **form.cleaned_data)
+        except ValidationError as exc:
+            f.add_errors(form, exc)
+        else:
+            messages.success(request, _("Line saved."))
+            return redirect("records:matrix")
+    status = 400 if form.errors else 200
+    return render(request, "records/responsibility_form.html", {"form": form, "line": line}, status=status)
+
+
+@writer
+@require_POST
+def responsibility_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    responsibility_delete(actor=user_of(request), line=responsibility_by_id(pk))
+    messages.success(request, _("Line removed from the matrix."))
+    return redirect("records:matrix")

@@ -1,0 +1,249 @@
+"""The public policy pages (S8, S10, S13): every published legal document, its version in force, any
+version by number, the history and a readable diff of two versions; the cookie consent page.
+
+Cached whole like the trust index (trust/cache.py), invalidated when a version is published or the cookie
+inventory changes. Drafts are never public: an unknown or unpublished version is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from art28.legal import signals
+from art28.legal.cookies import (
+    CONSENT_COOKIE,
+    CONSENT_COOKIE_MAX_AGE,
+    Banner,
+    banner_for,
+    banner_state,
+    consent_of,
+    consent_record,
+    optional_categories,
+)
+from art28.legal.diff import diff_lines, diff_stats, with_context
+from art28.legal.markdown import render_markdown
+from art28.legal.models import Cookie, CookieCategory, DocumentKind
+from art28.legal.selectors import (
+    document_by_slug,
+    public_documents,
+    published,
+    published_version,
+    upcoming_versions,
+    version_in_force,
+)
+from art28.trust.cache import cached_response, invalidate_on_commit
+from art28.trust.views import page_context, page_language
+
+
+def connect() -> None:
+    """Publishing a version or changing the cookies makes the cached trust pages stale."""
+    signals.version_published.connect(_invalidate, dispatch_uid="trust-policies-published")
+    signals.cookies_changed.connect(_invalidate, dispatch_uid="trust-policies-cookies")
+
+
+def _invalidate(**kwargs: Any) -> None:
+    invalidate_on_commit()
+
+
+def _cached(
+    request: HttpRequest, *, page: str, language: str, from_url: bool, template: str, context: Callable[[], dict]
+) -> HttpResponse:
+    """A cached policy page; the consent banner (when there is one to show) is part of the cache key."""
+    state = banner_state(request)
+
+    def build() -> tuple[bytes, str]:
+        html = render_to_string(template, context() | {"cookie_banner": state == "banner"})
+        return html.encode(), "text/html; charset=utf-8"
+
+    response = cached_response(request, page=f"{page}:{state}", language=language, build=build, vary=not from_url)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+@page_language
+def policy_list(request: HttpRequest, *, language: str, from_url: bool) -> HttpResponse:
+    def context() -> dict[str, Any]:
+        return page_context("trust:policies") | {"rows": public_documents(), "today": timezone.localdate()}
+
+    return _cached(
+        request, page="policies", language=language, from_url=from_url, template="trust/policies.html", context=context
+    )
+
+
+def _version_context(slug: str, number: int | None) -> dict[str, Any]:
+    document = document_by_slug(slug)
+    in_force = version_in_force(document)
+    version = published_version(document, number) if number is not None else in_force
+    upcoming = upcoming_versions(document)
+    if version is None and upcoming:
+        version = upcoming[0]  # nothing in force yet: show the first upcoming version, marked as such
+    if version is None:
+        raise Http404(_("This document has no published version yet."))
+    kwargs = {"slug": slug} | ({"number": str(number)} if number is not None else {})
+    context = page_context("trust:policy_version" if number is not None else "trust:policy", **kwargs) | {
+        "document": document,
+        "version": version,
+        "in_force": in_force,
+        "upcoming": upcoming,
+        "is_upcoming": version.effective_on > timezone.localdate(),  # type: ignore[operator]
+        "html": render_markdown(version.body),
+        "previous": published(document).filter(number__lt=version.number).first(),
+    }
+    if document.kind == DocumentKind.COOKIES:
+        context["cookies"] = list(Cookie.objects.all())
+    return context
+
+
+@page_language
+def policy(request: HttpRequest, slug: str, *, language: str, from_url: bool) -> HttpResponse:
+    return _cached(
+        request,
+        page=f"policy:{slug}",
+        language=language,
+        from_url=from_url,
+        template="trust/policy.html",
+        context=lambda: _version_context(slug, None),
+    )
+
+
+@page_language
+def policy_version(request: HttpRequest, slug: str, number: int, *, language: str, from_url: bool) -> HttpResponse:
+    return _cached(
+        request,
+        page=f"policy:{slug}:v{number}",
+        language=language,
+        from_url=from_url,
+        template="trust/policy.html",
+        context=lambda: _version_context(slug, number),
+    )
+
+
+@page_language
+def policy_history(request: HttpRequest, slug: str, *, language: str, from_url: bool) -> HttpResponse:
+    def context() -> dict[str, Any]:
+        document = document_by_slug(slug)
+        in_force = version_in_force(document)
+        return page_context("trust:policy_history", slug=slug) | {
+            "document": document,
+            "versions": list(published(document)),
+            "in_force": in_force,
+            "today": timezone.localdate(),
+        }
+
+    return _cached(
+        request,
+        page=f"history:{slug}",
+        language=language,
+        from_url=from_url,
+        template="trust/policy_history.html",
+        context=context,
+    )
+
+
+def _version_numbers(request: HttpRequest) -> tuple[int, int] | str:
+    """``from`` and ``to`` as numbers, or the message saying what is wrong with them."""
+    raw_from, raw_to = request.GET.get("from", ""), request.GET.get("to", "")
+    if not raw_from.isdigit() or not raw_to.isdigit():
+        return _("Name two versions by number: ?from=1&to=2 (the 'from' and 'to' parameters).")
+    if int(raw_from) == int(raw_to):
+        return _("'from' and 'to' name the same version: choose two different versions.")
+    return int(raw_from), int(raw_to)
+
+
+@page_language
+def policy_diff(request: HttpRequest, slug: str, *, language: str, from_url: bool) -> HttpResponse:
+    numbers = _version_numbers(request)
+    if isinstance(numbers, str):
+        return HttpResponseBadRequest(
+            render_to_string("trust/policy_error.html", page_context() | {"message": numbers}).encode()
+        )
+    old_number, new_number = numbers
+    full = request.GET.get("full") == "1"  # the whole text, not only the changes and their context
+
+    def context() -> dict[str, Any]:
+        document = document_by_slug(slug)
+        old, new = published_version(document, old_number), published_version(document, new_number)
+        lines = diff_lines(old.body, new.body)
+        return page_context("trust:policy_diff", slug=slug) | {
+            "document": document,
+            "old": old,
+            "new": new,
+            "lines": lines if full else with_context(lines),
+            "full": full,
+            "stats": diff_stats(lines),
+            "versions": list(published(document)),
+        }
+
+    return _cached(
+        request,
+        page=f"diff:{slug}:{old_number}:{new_number}:{int(full)}",
+        language=language,
+        from_url=from_url,
+        template="trust/policy_diff.html",
+        context=context,
+    )
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/trust/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return "/trust/"
+    return target
+
+
+@page_language
+def cookie_consent(request: HttpRequest, *, language: str, from_url: bool) -> HttpResponse:
+    """The consent form (not cached: it carries a CSRF token) and its POST, which records the choice
+    (GDPR Art. 7(1)) and remembers it in the consent cookie (ePrivacy Art. 5(3), TCA Art. 45c)."""
+    if request.method == "POST":
+        banner = banner_for(request) or _asked_anyway(request)
+        if banner is None:
+            messages.info(request, _("Every cookie of this site is strictly necessary: there is nothing to choose."))
+            return redirect(_next_url(request))
+        accept_all = request.POST.get("choice") == "all"
+        choices = {value: accept_all or request.POST.get(f"category-{value}") == "on" for value, _ in banner.categories}
+        if request.POST.get("choice") == "none":
+            choices = dict.fromkeys(choices, False)
+        user = request.user if request.user.is_authenticated else None
+        try:
+            record = consent_record(choices=choices, user=user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            return HttpResponseBadRequest(" ".join(exc.messages))
+        response = redirect(_next_url(request))
+        response.set_cookie(
+            CONSENT_COOKIE,
+            str(record.consent_id),
+            max_age=CONSENT_COOKIE_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+    banner = banner_for(request) or _asked_anyway(request)
+    return render(
+        request,
+        "trust/cookie_consent.html",
+        page_context("trust:cookie_consent")
+        | {"banner": banner, "consent": consent_of(request), "next": _next_url(request)},
+    )
+
+
+def _asked_anyway(request: HttpRequest) -> Banner | None:
+    """A visitor who already chose may change their mind: the same categories, not "asked again"."""
+    categories = optional_categories()
+    if not categories:
+        return None
+    labels = dict(CookieCategory.choices)
+    return Banner(categories=[(c, str(labels[c])) for c in categories], asked_again=False)

@@ -1,0 +1,58 @@
+"""The DPO desk's fixtures: staff of each role, a way to file a request as the public form does, and the
+real SMTP peer of the outbox tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from art28.core.roles import Role
+from art28.core.services import api_token_create
+from art28.dpo.models import Request
+from art28.dpo.services import request_submit
+from tests.conftest import TEST_ACTOR, logged_in
+from tests.notify.conftest import SmtpServer, smtp_down, smtp_server  # noqa: F401 (fixtures)
+
+
+@pytest.fixture
+def dpo_user(make_user):
+    return make_user("dpo@provider.example", Role.DPO)
+
+
+@pytest.fixture
+def dpo_client(dpo_user) -> Client:
+    return logged_in(dpo_user)
+
+
+@pytest.fixture
+def security_user(make_user):
+    return make_user("sec@provider.example", Role.SECURITY)
+
+
+def token_client(user) -> Client:
+    _, secret = api_token_create(actor=TEST_ACTOR, user=user, name="test")
+    return Client(headers={"Authorization": f"Bearer {secret}"})
+
+
+@pytest.fixture
+def submit(db) -> Callable[..., Request]:
+    """File a request as the contact form does; ``days_ago`` moves its receipt into the past."""
+
+    def make(*, days_ago: int = 0, **fields) -> Request:
+        values = {
+            "kind": "access",
+            "name": "Petra Muster",
+            "email": "petra@example.net",
+            "country": "CH",
+            "language": "de",
+            "message": "Welche Daten haben Sie über mich?",
+            "concerns": "shop.acme.example",
+        } | fields
+        received_at = timezone.now() - dt.timedelta(days=days_ago)
+        return request_submit(received_at=received_at, **values)
+
+    return make

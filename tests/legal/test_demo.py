@@ -1,0 +1,32 @@
+"""The demo's legal documents (S8, S13): six documents, a visible diff, terms v2 announced 30 days ahead to
+the customers who accepted v1, and art28's cookies in the inventory."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from art28.core.roles import Role
+from art28.demo.legal import load_demo_legal
+from art28.legal.models import Acceptance, Cookie, Document
+from art28.legal.selectors import version_in_force
+from art28.notify.models import Message
+from tests.conftest import TEST_ACTOR
+from tests.legal.conftest import today
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_publishes_six_documents_and_announces_terms_v2(make_org, make_user, client: Client):
+    make_user("customer@example.org", Role.CUSTOMER_ADMIN, make_org("DEMO1", name="Demo One", language="de"))
+    load_demo_legal(TEST_ACTOR)
+    assert Document.objects.count() == 6
+    terms = Document.objects.get(slug="terms")
+    assert version_in_force(terms).number == 1
+    assert terms.versions.get(number=2).effective_on == today() + dt.timedelta(days=30)
+    assert Acceptance.objects.filter(organisation__ref="DEMO1", version__number=1).exists()
+    assert Message.objects.filter(topic="legal.document-version", organisation__ref="DEMO1").count() == 1
+    assert Cookie.objects.count() == 5
+    diff = client.get("/en/trust/policies/data-protection/diff/?from=1&to=2").content.decode()
+    assert "<del>5</del><ins>2</ins>" in diff
+    assert load_demo_legal(TEST_ACTOR).startswith("legal documents: 0 published")  # a second run adds nothing
