@@ -155,3 +155,18 @@ def test_security_txt_falls_back_to_the_dpo(client: Client, settings):
     settings.ART28_DPO_EMAIL = "dpo@example-hosting.ch"
     fields = security_fields(client.get("/.well-known/security.txt").content.decode())
     assert fields["Contact"] == "mailto:dpo@example-hosting.ch"
+
+
+def test_security_txt_follows_the_dpo_profile_the_trust_center_shows(client: Client, settings):
+    """The DPO edits the profile; security.txt and the page's vulnerability section follow it."""
+    from tests.conftest import TEST_ACTOR
+
+    from art28.dpo.profile import profile_update
+
+    settings.ART28_SECURITY_CONTACT = ""
+    settings.ART28_DPO_EMAIL = "dpo@localhost"
+    profile_update(actor=TEST_ACTOR, name="Daniel DPO", email="privacy@example-hosting.ch")
+    fields = security_fields(client.get("/.well-known/security.txt").content.decode())
+    assert fields["Contact"] == "mailto:privacy@example-hosting.ch"
+    page = client.get("/en/trust/").content.decode()
+    assert "dpo@localhost" not in page

@@ -104,7 +104,10 @@ def atom_feed(changes: list[Change], *, self_url: str) -> bytes:
 
 
 def security_contact() -> str:
-    address = settings.ART28_SECURITY_CONTACT or settings.ART28_DPO_EMAIL
+    """``ART28_SECURITY_CONTACT``, else the DPO's address as the DPO profile shows it everywhere else."""
+    from art28.dpo.profile import dpo_profile
+
+    address = settings.ART28_SECURITY_CONTACT or dpo_profile().email
     return address if ":" in address else f"mailto:{address}"
 
 
