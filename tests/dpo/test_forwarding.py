@@ -125,7 +125,7 @@ def test_the_portal_list_costs_the_same_queries_for_many_requests(
 def test_forwarding_to_an_unknown_customer_names_the_field_and_changes_nothing(dpo_client, submit):
     request = submit()
     response = dpo_client.post(f"/staff/dpo/{request.reference}/forward", {"organisation": "NOPE"}, follow=True)
-    assert "organisation: no customer with the reference “NOPE”." in response.content.decode()
+    assert "No customer has the reference “NOPE”." in response.content.decode()
     request.refresh_from_db()
     assert request.forwarded_at is None and request.status == "open"
     assert not Message.objects.filter(topic="dpo.request.forwarded").exists()

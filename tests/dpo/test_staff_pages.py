@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from art28.core.models import AuditEntry
 from art28.core.roles import Role
@@ -110,7 +110,10 @@ def test_gdpr_art_12_3_extension_within_the_first_month_tells_the_requester_the_
     assert b"Deadline extended" in response.content
     request.refresh_from_db()
     assert request.extended_due_on is not None and request.extended_due_on > request.due_on
-    told = Message.objects.filter(to_address=request.requester_email, subject__contains="More time").get()
+    with translation.override("de"):  # the requester wrote in German: the mail is in German
+        more_time = translation.gettext("More time is needed to answer your request")
+    assert more_time != "More time is needed to answer your request"
+    told = Message.objects.filter(to_address=request.requester_email, subject__contains=more_time).get()
     assert "Backups on tape must be searched." in told.body_text
     assert AuditEntry.objects.filter(action="dpo.request.extend").count() == 1
 

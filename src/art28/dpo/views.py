@@ -158,7 +158,7 @@ def extend_view(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         new_due_on = dt.date.fromisoformat(raw) if raw else None
     except ValueError:
-        messages.error(request, _("new_due_on: enter a date as YYYY-MM-DD."))
+        messages.error(request, _("Enter the new deadline as a date, YYYY-MM-DD."))
         return redirect(_get(reference))
     return _act(
         request,
@@ -174,7 +174,7 @@ def forward_view(request: HttpRequest, reference: str) -> HttpResponse:
     ref = request.POST.get("organisation", "").strip()
     organisation = Organisation.objects.filter(ref=ref).first() if ref else None
     if organisation is None:
-        messages.error(request, _("organisation: no customer with the reference “%(ref)s”.") % {"ref": ref})
+        messages.error(request, _("No customer has the reference “%(ref)s”.") % {"ref": ref})
         return redirect(_get(reference))
     return _act(
         request,
