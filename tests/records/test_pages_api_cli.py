@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -68,7 +69,7 @@ def test_staff_controller_list_search_record_page_and_exports(records_world, aud
     all_csv = b"".join(client.get("/staff/records/all.csv").streaming_content).decode()
     assert len(list(csv.DictReader(io.StringIO(all_csv)))) == 4
     refused = client.get("/staff/records/all.pdf")
-    assert refused.status_code == 400 and "use CSV or JSON" in refused.content.decode()
+    assert refused.status_code == 400 and "art28 records-export --format pdf" in refused.content.decode()
     assert client.get("/staff/records/NOPE/").status_code == 404
 
 
@@ -97,7 +98,7 @@ def test_art30_1_own_record_is_edited_by_the_dpo_only_audited_and_exported(recor
     assert "Customer accounts" in reader.get("/staff/records/own/record.csv").content.decode()
 
 
-def test_cli_exports_all_one_and_own_and_refuses_a_pdf_of_all(records_world, tmp_path, capsys):
+def test_cli_exports_all_one_and_own_and_every_pdf_in_a_zip(records_world, tmp_path, capsys):
     out = tmp_path / "all.json"
     call_command("records_export", "--format", "json", "--output", str(out))
     assert len(json.loads(out.read_text())["controllers"]) == 4
@@ -106,8 +107,13 @@ def test_cli_exports_all_one_and_own_and_refuses_a_pdf_of_all(records_world, tmp
     assert pdf.read_bytes().startswith(b"%PDF-")
     call_command("records_export", "--customer", "BETA", "--format", "csv")
     assert "BETA" in capsys.readouterr().out
-    with pytest.raises(CommandError, match="use CSV or JSON"):
-        call_command("records_export", "--format", "pdf", "--output", str(tmp_path / "x.pdf"))
+    archive = tmp_path / "records.zip"
+    call_command("records_export", "--format", "pdf", "--output", str(archive))
+    with zipfile.ZipFile(archive) as opened:
+        assert sorted(opened.namelist()) == ["ACME.pdf", "BETA.pdf", "DELTA.pdf", "GAMMA.pdf"]
+        assert opened.read("ACME.pdf").startswith(b"%PDF-")
+    with pytest.raises(CommandError, match="add --output FILE"):
+        call_command("records_export", "--format", "pdf")
     with pytest.raises(CommandError, match="--customer: no customer"):
         call_command("records_export", "--customer", "NOPE")
     call_command("records_export", "--own", "--format", "json")

@@ -21,8 +21,9 @@ from art28.records.services import ACTIVITY_FIELDS
 FORMATS = ("csv", "json", "pdf")
 BULK_FORMATS = ("csv", "json")
 PDF_OF_ALL_REFUSED = (
-    "A PDF of every controller's record is not produced: use CSV or JSON for all controllers, "
-    "or the PDF of one controller."
+    "A PDF of every controller's record takes minutes, too long for a web request: run "
+    "`art28 records-export --format pdf --output records.zip` (one PDF per controller in a ZIP), "
+    "or use CSV or JSON for all controllers, or the PDF of one controller."
 )
 CONTROLLER_COLUMNS = (
     "customer_ref",

@@ -1,13 +1,15 @@
 """`art28 records-export [--customer REF] [--format csv|json|pdf] [--output FILE] [--own]`.
 
 The records of processing: every controller's (GDPR Art. 30(2), nFADP Art. 12; CSV or JSON, streamed,
-with a progress bar on stderr), one controller's (also PDF), or with ``--own`` the provider's own record
-(Art. 30(1)). Without ``--output`` text goes to stdout; a PDF needs ``--output``.
+or PDF as a ZIP of one PDF per controller in its language; a progress bar on stderr), one controller's,
+or with ``--own`` the provider's own record (Art. 30(1)). Without ``--output`` text goes to stdout; a PDF
+or a ZIP needs ``--output``.
 """
 
 from __future__ import annotations
 
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,7 +51,9 @@ class Command(BaseCommand):
             self._write(output, self._one(record, format, organisation.language))
             return
         if format == "pdf":
-            raise CommandError(exports.PDF_OF_ALL_REFUSED + " Example: --format csv, or --customer REF --format pdf.")
+            assert output is not None
+            self._pdf_zip(Path(output))
+            return
         self._write(output, self._all(format))
 
     def _own(self, fmt: str) -> Iterator[str | bytes]:
@@ -69,9 +73,8 @@ class Command(BaseCommand):
         else:
             yield exports.controller_pdf(record, language=language)
 
-    def _all(self, fmt: str) -> Iterator[str]:
-        total = Organisation.objects.count()
-        progress = Progress(
+    def _progress(self) -> Progress:
+        return Progress(
             TextColumn("controllers"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -79,6 +82,28 @@ class Command(BaseCommand):
             console=Console(file=sys.stderr),
             transient=True,
         )
+
+    def _pdf_zip(self, path: Path) -> None:
+        """Every controller's record as its own PDF, in the controller's language, in one ZIP: a PDF of
+        thousands of records would be one huge document nobody reads; one file per controller is what
+        goes to each controller or to an authority."""
+        languages = dict(Organisation.objects.values_list("ref", "language"))
+        progress = self._progress()
+        try:
+            with progress, zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+                task = progress.add_task("export", total=len(languages))
+                for record in iter_records():
+                    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in record.ref)
+                    pdf = exports.controller_pdf(record, language=languages.get(record.ref, "en"))
+                    archive.writestr(f"{name}.pdf", pdf)
+                    progress.advance(task)
+        except OSError as exc:
+            raise CommandError(f"--output: cannot write {path}: {exc.strerror}") from exc
+        self.stderr.write(f"Written {len(languages)} PDFs to {path}.")
+
+    def _all(self, fmt: str) -> Iterator[str]:
+        total = Organisation.objects.count()
+        progress = self._progress()
 
         def counted() -> Iterator[ControllerRecord]:
             for record in iter_records():
