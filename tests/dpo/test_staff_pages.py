@@ -3,7 +3,9 @@ security, auditor; not operations), the deadline clock, the actions and the dash
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone, translation
@@ -166,3 +168,20 @@ def test_the_request_page_costs_the_same_queries_for_a_long_timeline(
         page = dpo_client.get(f"/staff/dpo/{request.reference}/").content.decode()
     assert "note 9" in page and "reply 9" in page
     assert page.count("e-mail: waiting to be sent") == 11  # the acknowledgement and ten replies
+
+
+def test_the_register_downloads_as_csv_with_the_filters_and_without_the_requesters_identity(
+    dpo_client, submit, client_a
+):
+    late = submit(days_ago=40, email="late@example.net", message="Bitte alles löschen.")
+    submit(kind="question", email="asker@example.net")
+    response = dpo_client.get("/staff/dpo/requests.csv?status=overdue")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["reference"] for row in rows] == [late.reference]
+    assert rows[0]["due_on"] == late.due_on.isoformat() and rows[0]["status"] == "open"
+    everything = dpo_client.get("/staff/dpo/requests.csv?status=").content.decode()
+    assert everything.count("DPO-") == 2
+    for private in ("late@example.net", "asker@example.net", "Petra Muster", "Bitte alles löschen."):
+        assert private not in everything
+    assert client_a.get("/staff/dpo/requests.csv").status_code == 403

@@ -6,6 +6,7 @@ app_name = "dpo"
 urlpatterns = [
     path("", views.request_list, name="requests"),
     path("profile/", views.profile_view, name="profile"),
+    path("requests.csv", views.request_list_csv, name="requests_csv"),
     path("<str:reference>/", views.request_detail, name="request"),
     path("<str:reference>/assign", views.assign_view, name="assign"),
     path("<str:reference>/note", views.note_view, name="note"),
