@@ -5,15 +5,12 @@ forwarded to their organisation and their answer; another organisation's request
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
+from art28.core.api import api_organisation, api_user, call_service
 from art28.core.models import Organisation, User
-from art28.core.selectors import organisation_for_user
 from art28.dpo import schemas as s
 from art28.dpo.models import Request
 from art28.dpo.roles import DPO_READERS, DPO_WRITERS
@@ -38,10 +35,7 @@ from art28.dpo.services import (
 router = Router(tags=["dpo"])
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
+_user = api_user
 
 
 def _staff(request: HttpRequest, *, write: bool = False) -> User:
@@ -51,21 +45,10 @@ def _staff(request: HttpRequest, *, write: bool = False) -> User:
     return user
 
 
-def _organisation(request: HttpRequest) -> Organisation:
-    try:
-        return organisation_for_user(_user(request))
-    except PermissionError as exc:
-        raise HttpError(403, "this endpoint is for customer users") from exc
+_organisation = api_organisation
 
 
-def _do(action: Any, **kwargs: Any) -> Any:
-    try:
-        return action(**kwargs)
-    except ValidationError as exc:
-        text = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
-        raise HttpError(422, text) from exc
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+_do = call_service
 
 
 def _get(reference: str) -> Request:

@@ -7,15 +7,12 @@ acceptances under ``/my/`` (administrators accept; GDPR Art. 28(9)). A rule brok
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from art28.core.models import Organisation, User
-from art28.core.selectors import organisation_for_user
+from art28.core.api import api_organisation, api_user, call_service
+from art28.core.models import User
 from art28.legal import schemas as s
 from art28.legal.diff import diff_lines, diff_stats
 from art28.legal.markdown import render_markdown
@@ -32,10 +29,7 @@ from art28.legal.services import can_write, document_accept, version_draft, vers
 router = Router(tags=["legal"])
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
+_user = api_user
 
 
 def _staff(request: HttpRequest, *, write: bool = False) -> User:
@@ -47,24 +41,10 @@ def _staff(request: HttpRequest, *, write: bool = False) -> User:
     return user
 
 
-def _organisation(request: HttpRequest) -> Organisation:
-    try:
-        return organisation_for_user(_user(request))
-    except PermissionError as exc:
-        raise HttpError(403, "this endpoint is for customer users") from exc
+_organisation = api_organisation
 
 
-def _do(action: Any, **kwargs: Any) -> Any:
-    try:
-        return action(**kwargs)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            text = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
-        else:
-            text = " ".join(exc.messages)
-        raise HttpError(422, text) from exc
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+_do = call_service
 
 
 def _version(request: HttpRequest, slug: str, number: int) -> DocumentVersion:

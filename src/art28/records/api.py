@@ -17,6 +17,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from art28.core.api import api_user
 from art28.core.models import Organisation, User
 from art28.core.selectors import organisation_for_user
 from art28.records import exports
@@ -51,10 +52,7 @@ class ResponsibilityOut(Schema):
     position: int
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
+_user = api_user
 
 
 def _staff(request: HttpRequest) -> User:

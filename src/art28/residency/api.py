@@ -16,7 +16,8 @@ from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from art28.core.models import Organisation, User
+from art28.core.api import api_user
+from art28.core.models import Organisation
 from art28.core.roles import Role
 from art28.core.selectors import organisation_for_user
 from art28.residency.engine import REASONS, Violation, run_audit
@@ -77,10 +78,7 @@ class AttestationOut(Schema):
     pdf_url: str
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
+_user = api_user
 
 
 def _staff_only(request: HttpRequest) -> None:

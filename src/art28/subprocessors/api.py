@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.errors import HttpError
 
+from art28.core.api import api_organisation, api_user, call_service
 from art28.core.models import Organisation, User
-from art28.core.selectors import organisation_for_user
 from art28.subprocessors import schemas as s
 from art28.subprocessors.changes import change_announce, change_discard, change_draft, change_update, change_withdraw
 from art28.subprocessors.responses import change_consent, change_object, change_resolve
@@ -45,10 +44,7 @@ from art28.subprocessors.services import (
 router = Router(tags=["subprocessors"])
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
+_user = api_user
 
 
 def _staff(request: HttpRequest, *, write: bool = False) -> User:
@@ -60,27 +56,10 @@ def _staff(request: HttpRequest, *, write: bool = False) -> User:
     return user
 
 
-def _organisation(request: HttpRequest) -> Organisation:
-    try:
-        return organisation_for_user(_user(request))
-    except PermissionError as exc:
-        raise HttpError(403, "this endpoint is for customer users") from exc
+_organisation = api_organisation
 
 
-def _do(action: Any, **kwargs: Any) -> Any:
-    try:
-        return action(**kwargs)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            text = "; ".join(
-                f"{field}: {' '.join(msgs)}" if field != "__all__" else " ".join(msgs)
-                for field, msgs in exc.message_dict.items()
-            )
-        else:
-            text = " ".join(exc.messages)
-        raise HttpError(422, text) from exc
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+_do = call_service
 
 
 def _change(change_id: int) -> s.ChangeOut:
