@@ -128,3 +128,41 @@ def test_staff_dpa_download_without_a_template_explains_and_goes_back(records_wo
     response = logged_in(auditor).get("/staff/records/ACME/dpa.pdf", follow=True)
     assert response.redirect_chain[-1][0] == "/staff/records/ACME/"
     assert "No DPA template is published yet" in response.content.decode()
+
+
+def _token_client(user):
+    from django.test import Client
+
+    from art28.core.services import api_token_create
+
+    _, secret = api_token_create(actor=user, user=user, name="dpa")
+    return Client(headers={"Authorization": f"Bearer {secret}"})
+
+
+def test_art28_9_the_dpa_by_api_download_and_countersign(records_world, dpa_template, acme_admin, acme_viewer):
+    admin = _token_client(acme_admin)
+    response = admin.get("/api/v1/legal/my/dpa")
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
+    sha256 = hashlib.sha256(response.content).hexdigest()
+    assert response["X-Content-SHA256"] == sha256
+    viewer = _token_client(acme_viewer)
+    assert viewer.get("/api/v1/legal/my/dpa").status_code == 200
+    refused = viewer.post("/api/v1/legal/my/dpa/countersign", {"sha256": sha256}, content_type="application/json")
+    assert refused.status_code == 403 and not Acceptance.objects.exists()
+    stale = admin.post("/api/v1/legal/my/dpa/countersign", {"sha256": "0" * 64}, content_type="application/json")
+    assert stale.status_code == 422 and "sha256: The DPA changed" in stale.json()["detail"]
+    signed = admin.post("/api/v1/legal/my/dpa/countersign", {"sha256": sha256}, content_type="application/json")
+    assert signed.status_code == 201
+    acceptance = Acceptance.objects.get()
+    assert acceptance.organisation == records_world.acme and acceptance.evidence_sha256 == sha256
+
+
+def test_the_dpa_api_is_scoped_staff_read_any_and_customers_only_their_own(
+    records_world, dpa_template, acme_admin, dpo_client
+):
+    customer = _token_client(acme_admin)
+    assert customer.get("/api/v1/legal/dpa/BETA").status_code == 403
+    staff = dpo_client.get("/api/v1/legal/dpa/BETA")
+    assert staff.status_code == 200 and staff.content.startswith(b"%PDF-")
+    assert dpo_client.get("/api/v1/legal/dpa/NOPE").status_code == 404
+    assert dpo_client.get("/api/v1/legal/my/dpa").status_code == 403

@@ -7,14 +7,16 @@ acceptances under ``/my/`` (administrators accept; GDPR Art. 28(9)). A rule brok
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from art28.core.api import api_organisation, api_user, call_service
-from art28.core.models import User
+from art28.core.models import Organisation, User
 from art28.legal import schemas as s
 from art28.legal.diff import diff_lines, diff_stats
+from art28.legal.dpa import GeneratedDpa, dpa_countersign, dpa_for
 from art28.legal.markdown import render_markdown
 from art28.legal.models import DocumentKind, DocumentVersion
 from art28.legal.selectors import (
@@ -135,3 +137,43 @@ def my_accept(request: HttpRequest, payload: s.AcceptIn) -> Status[s.AcceptanceO
     version = published_version(document, payload.version)
     acceptance = _do(document_accept, actor=_user(request), organisation=organisation, version=version)
     return Status(201, s.acceptance_out(acceptance))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The customer's DPA (GDPR Art. 28(3), (9)): the same PDF as the portal, and its countersignature.
+
+
+def _dpa_response(dpa: GeneratedDpa | None) -> HttpResponse:
+    if dpa is None:
+        raise HttpError(404, "no DPA template is published yet: there is no DPA to generate")
+    response = HttpResponse(dpa.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, f"{dpa.filename}.pdf")
+    response["X-Content-SHA256"] = dpa.sha256
+    return response
+
+
+@router.get("/my/dpa", summary="My organisation's DPA as PDF (its SHA-256 in X-Content-SHA256)")
+def my_dpa(request: HttpRequest) -> HttpResponse:
+    return _dpa_response(dpa_for(_organisation(request)))
+
+
+class CountersignIn(Schema):
+    sha256: str = Field(description="The SHA-256 of the PDF you reviewed (X-Content-SHA256 of GET /my/dpa)")
+
+
+@router.post("/my/dpa/countersign", response={201: s.AcceptanceOut}, summary="Countersign my DPA (admins)")
+def my_dpa_countersign(request: HttpRequest, payload: CountersignIn) -> Status[s.AcceptanceOut]:
+    """Refused (422) when the DPA generated now is not the one whose hash you send: it changed meanwhile."""
+    user = _user(request)
+    organisation = _organisation(request)
+    acceptance = _do(dpa_countersign, actor=user, organisation=organisation, echoed_sha256=payload.sha256)
+    return Status(201, s.acceptance_out(acceptance))
+
+
+@router.get("/dpa/{path:ref}", summary="A customer's DPA as PDF (staff)")
+def customer_dpa(request: HttpRequest, ref: str) -> HttpResponse:
+    _staff(request)
+    organisation = Organisation.objects.filter(ref=ref).first()
+    if organisation is None:
+        raise HttpError(404, f"no customer {ref}")
+    return _dpa_response(dpa_for(organisation))
