@@ -138,3 +138,19 @@ def test_retiring_a_measure_is_audited_and_removes_it_from_records(records_world
     from art28.records.generation import controller_record
 
     assert "tom-a-encryption" not in {m.ref for m in controller_record(records_world.acme).measures}
+
+
+def test_the_catalogue_and_the_matrix_download_as_csv_for_auditors(records_world, auditor, acme_admin):
+    import csv
+    import io
+
+    reader = logged_in(auditor)
+    rows = {
+        r["title"]: r for r in csv.DictReader(io.StringIO(reader.get("/staff/records/measures.csv").content.decode()))
+    }
+    assert rows["Yearly intrusion test"]["review_overdue"] == "yes"
+    assert rows["Old restore drill"]["state"] == "retired"
+    assert {r["area_art_32_1"] for r in rows.values()} <= {"a", "b", "c", "d"}
+    matrix = list(csv.DictReader(io.StringIO(reader.get("/staff/records/responsibilities.csv").content.decode())))
+    assert matrix and {"service", "topic", "customer", "provider"} == set(matrix[0])
+    assert logged_in(acme_admin).get("/staff/records/measures.csv").status_code == 403

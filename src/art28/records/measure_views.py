@@ -5,6 +5,8 @@ Every staff role reads; the DPO and administrators write; security may also reco
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -212,3 +214,40 @@ def responsibility_remove(request: HttpRequest, pk: int) -> HttpResponse:
     responsibility_delete(actor=user_of(request), line=responsibility_by_id(pk))
     messages.success(request, _("Line removed from the matrix."))
     return redirect("records:matrix")
+
+
+def _csv_response(filename: str, header: tuple[str, ...], rows: list[list[object]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+@staff_reader
+def measures_csv(request: HttpRequest) -> HttpResponse:
+    """The catalogue for auditors' spreadsheets: every measure, retired ones marked, overdue flagged."""
+    today = timezone.localdate()
+    rows: list[list[object]] = [
+        [
+            m.ref, m.area, m.title, m.description, m.owner.email, m.review_every_days,
+            m.last_reviewed_on or "", m.next_review_on, "; ".join(s.name for s in m.services.all()),
+            "active" if m.active else "retired", "yes" if m.active and m.next_review_on < today else "",
+        ]
+        for m in measures_all(include_retired=True)
+    ]  # fmt: skip
+    header = (
+        "ref", "area_art_32_1", "title", "description", "owner", "review_every_days", "last_reviewed_on",
+        "next_review_on", "services", "state", "review_overdue",
+    )  # fmt: skip
+    return _csv_response("measures.csv", header, rows)
+
+
+@staff_reader
+def matrix_csv(request: HttpRequest) -> HttpResponse:
+    rows: list[list[object]] = [
+        [line.service.name if line.service else "", line.topic, line.customer_part, line.provider_part]
+        for line in responsibilities_all()
+    ]
+    return _csv_response("responsibilities.csv", ("service", "topic", "customer", "provider"), rows)
