@@ -33,6 +33,7 @@ from art28.residency.selectors import datacenter_list
 from art28.residency.signing import FORMAT, SigningKeyMissing, key_id, provider_public_key, public_key_pem
 from art28.trust.cache import cached_response
 from art28.trust.feeds import ATOM_CONTENT_TYPE, atom_feed, change_title, security_contact, security_txt
+from art28.trust.geography import geography
 from art28.trust.register import Register, announced_changes, countries_named, current_register, subprocessors_document
 
 ALGORITHM = "Ed25519"
@@ -100,6 +101,7 @@ def _index_context(register: Register) -> dict[str, Any]:
             }
             for change in register.upcoming
         ],
+        "geography": geography(sites, register.subprocessors, register.upcoming),
         "sites": [
             {"site": site, "country": countries_named(site.country), "operator": operated_by.get(site.pk)}
             for site in sites
