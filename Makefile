@@ -27,6 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	scripts/check-messages
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
@@ -41,7 +42,8 @@ lock: $(STAMP)
 # string, run `make messages`: it re-extracts the strings from src/art28 only (no third-party code,
 # no migrations) and recompiles. New strings arrive with an empty msgstr and changed ones are marked
 # fuzzy: translators then fill in every new msgstr (and clear the fuzzy flags), and run
-# `make messages` again. tests/i18n fails while any string is untranslated, fuzzy or not compiled.
+# `make messages` again. tests/i18n fails while any string is untranslated, fuzzy or not compiled;
+# `make lint` (scripts/check-messages) fails while a string of the sources is missing from the catalogues.
 LANGUAGES := fr de it
 messages: $(STAMP)
 	cd src/art28 && ART28_DATA_DIR=$(CURDIR)/var ../../$(ART28) makemessages $(LANGUAGES:%=-l %) \
