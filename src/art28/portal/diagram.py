@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from art28.core.countries import country_name
+from art28.core.svg import shorten, svg_text
 from art28.inventory.models import FlowKind
 from art28.portal.diagram_layout import (
     CHAR_W,
@@ -55,8 +56,7 @@ LEGEND_ROW = 22
 
 
 def _short(text: str, width: float = NODE_W - 16) -> str:
-    limit = max(4, int(width / CHAR_W))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, width, CHAR_W)
 
 
 def _kind_label(kind: str) -> str:
@@ -125,9 +125,7 @@ def _edges(residency: OrganisationResidency) -> list[Edge]:
     return [Edge(s, t, k, leaves, n) for (s, t, k, leaves), n in sorted(counts.items())]
 
 
-def _text(x: float, y: float, text: str, **attrs: str | float) -> str:
-    extra = "".join(f' {name.replace("_", "-")}="{escape(str(value))}"' for name, value in attrs.items())
-    return f'<text x="{x:.0f}" y="{y:.0f}"{extra}>{escape(text)}</text>'
+_text = svg_text
 
 
 def _column_svg(column: Column, index: int, height: float) -> str:

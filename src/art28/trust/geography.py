@@ -18,15 +18,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from art28.core.countries import country_name
+from art28.core.svg import CHAR_WIDTH, shorten, svg_text
 from art28.inventory.models import Site
 from art28.subprocessors.models import Change, ChangeKind, SubProcessor
 from art28.subprocessors.services import NO_SAFEGUARD_NEEDED
 
 PANEL_W, PANEL_GAP, PER_ROW = 230, 14, 5
 HEAD_H, CHIP_H, CHIP_GAP, PAD = 44, 30, 8, 10
-CHAR_W = 7.0  # an average 13px character
 HEAD_CHAR_W = 8.6  # an average bold 15px character
-HEAD_ROOM = (PANEL_W - 2 * PAD) * CHAR_W / HEAD_CHAR_W  # _short() counts in 13px characters
 INK, MUTED, OK, OK_BG, WARN, WARN_BG, GREY_BG = (
     "#1d2430",
     "#5b6576",
@@ -83,15 +82,8 @@ def panels(sites: Iterable[Site], subprocessors: Iterable[SubProcessor], upcomin
     return sorted(by_country.values(), key=lambda p: (p.group, p.country))
 
 
-def _short(text: str, width: float) -> str:
-    limit = max(4, int(width / CHAR_W))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _text(x: float, y: float, text: str, *, fill: str = INK, **attrs: str | float) -> str:
-    attrs["fill"] = fill
-    extra = "".join(f' {name.replace("_", "-")}="{escape(str(value))}"' for name, value in attrs.items())
-    return f'<text x="{x:.0f}" y="{y:.0f}"{extra}>{escape(text)}</text>'
+    return svg_text(x, y, text, fill=fill, **attrs)
 
 
 def _panel_svg(panel: Panel, x: float, y: float, height: float) -> str:
@@ -104,7 +96,7 @@ def _panel_svg(panel: Panel, x: float, y: float, height: float) -> str:
     parts = [
         f'<g><rect x="{x:.0f}" y="{y:.0f}" width="{PANEL_W}" height="{height:.0f}" rx="8" fill="{fill}" '
         f'stroke="{stroke}" stroke-width="1.5"/>',
-        _text(x + PAD, y + 20, _short(title, HEAD_ROOM), font_weight="600", font_size="15"),
+        _text(x + PAD, y + 20, shorten(title, PANEL_W - 2 * PAD, HEAD_CHAR_W), font_weight="600", font_size="15"),
     ]
     if note:
         parts.append(_text(x + PAD, y + 36, note, font_size="11", fill=WARN))
@@ -115,7 +107,7 @@ def _panel_svg(panel: Panel, x: float, y: float, height: float) -> str:
         parts.append(
             f'<g><title>{escape(chip.tooltip)}</title><rect x="{x + PAD:.0f}" y="{chip_y:.0f}" '
             f'width="{PANEL_W - 2 * PAD}" height="{CHIP_H}" rx="5" fill="{chip_fill}" stroke="{INK}"{dashed}/>'
-            + _text(x + 2 * PAD, chip_y + 20, _short(chip.label, PANEL_W - 4 * PAD), fill=chip_ink, font_size="13")
+            + _text(x + 2 * PAD, chip_y + 20, shorten(chip.label, PANEL_W - 4 * PAD), fill=chip_ink, font_size="13")
             + "</g>"
         )
         chip_y += CHIP_H + CHIP_GAP
@@ -132,7 +124,7 @@ def _legend_svg(y: float) -> str:
             f'<rect x="{x:.0f}" y="{y:.0f}" width="22" height="14" rx="3" fill="{fill}" stroke="{INK}"{dashed}/>'
         )
         parts.append(_text(x + 28, y + 12, label, font_size="12", fill=MUTED))
-        x += 40 + CHAR_W * len(label)
+        x += 40 + CHAR_WIDTH * len(label)
     return "".join(parts)
 
 
