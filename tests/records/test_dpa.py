@@ -7,11 +7,12 @@ import datetime as dt
 import hashlib
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from art28.core.models import AuditEntry
-from art28.legal.dpa import dpa_countersign, dpa_for
+from art28.legal.dpa import dpa_countersign, dpa_for, dpa_html, pdf_cache_key
 from art28.legal.models import Acceptance, Document, DocumentVersion, VersionStatus
 from art28.records.services import measure_update
 from tests.conftest import logged_in
@@ -59,12 +60,25 @@ def test_art28_2_an_objected_subprocessor_is_not_in_that_customers_dpa(records_w
 
 
 def test_the_pdf_bytes_are_deterministic_so_the_hash_can_be_recomputed(records_world, dpa_template):
-    first, second = dpa_for(records_world.acme), dpa_for(records_world.acme)
+    first = dpa_for(records_world.acme)
+    cache.clear()  # render again with WeasyPrint, not from the PDF cache
+    second = dpa_for(records_world.acme)
     assert first.pdf == second.pdf
     assert first.sha256 == hashlib.sha256(second.pdf).hexdigest()
     assert dpa_for(records_world.beta).sha256 != first.sha256  # another customer, another document
     measure_update(actor=records_world.dpo, measure=records_world.measures["tom-a-encryption"], title="AES-256 disks")
     assert dpa_for(records_world.acme).sha256 != first.sha256  # a changed annex is a different document
+
+
+def test_a_generated_pdf_is_kept_by_the_digest_of_its_html(records_world, dpa_template):
+    """The portal shows the DPA on every visit; WeasyPrint runs once per distinct document."""
+    cache.clear()
+    dpa = dpa_for(records_world.acme)
+    _, document = dpa_html(records_world.acme, dpa_template)
+    assert cache.get(pdf_cache_key(document)) == dpa.pdf
+    assert dpa_for(records_world.acme).pdf == dpa.pdf
+    _, beta_document = dpa_html(records_world.beta, dpa_template)
+    assert cache.get(pdf_cache_key(beta_document)) is None  # not rendered yet
 
 
 def test_without_a_published_template_the_portal_shows_a_clear_empty_state(records_world, acme_admin):

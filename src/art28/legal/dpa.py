@@ -20,6 +20,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -56,6 +57,10 @@ def dpa_version_in_force(on: dt.date | None = None) -> DocumentVersion | None:
     return version_in_force(DocumentKind.DPA, on)
 
 
+DPA_PDF_CACHE_PREFIX = "legal:dpa-pdf:"
+DPA_PDF_CACHE_SECONDS = 24 * 3600
+
+
 @dataclass(frozen=True)
 class GeneratedDpa:
     organisation: Organisation
@@ -86,6 +91,18 @@ def dpa_context(organisation: Organisation, version: DocumentVersion, record: Co
     }
 
 
+def dpa_html(organisation: Organisation, version: DocumentVersion) -> tuple[str, str]:
+    """The DPA's body (the portal's preview) and the whole HTML document the PDF is made from."""
+    context = dpa_context(organisation, version, controller_record(organisation))
+    with translation.override(organisation.language or "en"):
+        body = render_to_string("legal/dpa_body.html", context)
+        return body, render_to_string("legal/dpa_document.html", context | {"document_body": body})
+
+
+def pdf_cache_key(document: str) -> str:
+    return DPA_PDF_CACHE_PREFIX + hashlib.sha256(document.encode()).hexdigest()
+
+
 def dpa_for(organisation: Organisation, *, on: dt.date | None = None) -> GeneratedDpa | None:
     """The customer's DPA as HTML and PDF, in its language; None without a published DPA template."""
     from weasyprint import HTML  # heavy import, only when a DPA is wanted
@@ -93,11 +110,15 @@ def dpa_for(organisation: Organisation, *, on: dt.date | None = None) -> Generat
     version = dpa_version_in_force(on)
     if version is None:
         return None
-    context = dpa_context(organisation, version, controller_record(organisation))
-    with translation.override(organisation.language or "en"):
-        body = render_to_string("legal/dpa_body.html", context)
-        document = render_to_string("legal/dpa_document.html", context | {"document_body": body})
-    return GeneratedDpa(organisation, version, body, HTML(string=document).write_pdf())
+    body, document = dpa_html(organisation, version)
+    # WeasyPrint takes about a second; the same HTML always gives the same bytes (the countersigned hash
+    # depends on it), so the PDF is kept by the HTML's digest and only a changed DPA is rendered again.
+    key = pdf_cache_key(document)
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = HTML(string=document).write_pdf()
+        cache.set(key, pdf, DPA_PDF_CACHE_SECONDS)
+    return GeneratedDpa(organisation, version, body, pdf)
 
 
 def dpa_acceptance(organisation: Organisation, version: DocumentVersion) -> Acceptance | None:
