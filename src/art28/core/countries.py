@@ -8,6 +8,44 @@ from django.utils.translation import get_language
 
 ALPHA_2_CODES: frozenset[str] = frozenset(c.alpha_2 for c in pycountry.countries)
 
+# The European Economic Area: the EU's 27 and Iceland, Liechtenstein, Norway. Where a requester lives makes
+# the GDPR apply (Art. 3(2)); with Switzerland, the countries adequate for each other (nFADP Art. 16(1)
+# with Annex 1 DSV; the Commission's decision on Switzerland).
+EEA_COUNTRIES: frozenset[str] = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+        "IS",
+        "LI",
+        "NO",
+    ]
+)
+
 
 def is_country_code(value: str) -> bool:
     """True for an assigned ISO 3166-1 alpha-2 code, upper case (``CH``, ``DE``)."""

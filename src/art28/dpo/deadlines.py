@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from art28.core.countries import EEA_COUNTRIES
+
 
 class Regime(StrEnum):
     GDPR = "gdpr"
@@ -20,42 +22,6 @@ class Regime(StrEnum):
     # No legal deadline (question, complaint, security report): the provider's own service level.
     SERVICE_LEVEL = "service"
 
-
-# The EEA: where a requester's residence makes the GDPR apply to the provider (Art. 3(2) GDPR).
-EEA_COUNTRIES = frozenset(
-    {
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "ES",
-        "FI",
-        "FR",
-        "GR",
-        "HR",
-        "HU",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SE",
-        "SI",
-        "SK",
-        "IS",
-        "LI",
-        "NO",
-    }
-)
 
 GDPR_EXTENSION_MONTHS = 2
 NFADP_DAYS = 30

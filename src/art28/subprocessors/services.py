@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from art28.core.audit import Actor, SystemActor, audit_record
-from art28.core.countries import parse_country_list
+from art28.core.countries import EEA_COUNTRIES, parse_country_list
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
 from art28.inventory.models import Service, Site
@@ -39,41 +39,7 @@ FIELDS = (*TEXT_FIELDS, "in_use_from", "in_use_until")
 # Switzerland and the EEA: adequate for each other (nFADP Art. 16(1) with Annex 1 DPO; the Commission's
 # decision on Switzerland). Processing anywhere else needs a stated safeguard (nFADP Art. 16(2), GDPR
 # Art. 44-46): an adequacy decision, SCC with the Swiss addendum, binding corporate rules …
-NO_SAFEGUARD_NEEDED = frozenset(
-    [
-        "CH",
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "ES",
-        "FI",
-        "FR",
-        "GR",
-        "HR",
-        "HU",
-        "IE",
-        "IS",
-        "IT",
-        "LI",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "NO",
-        "PL",
-        "PT",
-        "RO",
-        "SE",
-        "SI",
-        "SK",
-    ]
-)
+NO_SAFEGUARD_NEEDED = frozenset({"CH"}) | EEA_COUNTRIES
 MAX_NOTICE_DAYS = 365
 # Path segments of the staff pages (/staff/subprocessors/<slug>/): no sub-processor may be called so.
 RESERVED_SLUGS = frozenset({"new", "changes", "contracts", "at"})

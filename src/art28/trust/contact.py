@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from art28.core.countries import ALPHA_2_CODES, country_name
-from art28.dpo.deadlines import EEA_COUNTRIES
+from art28.core.countries import ALPHA_2_CODES, EEA_COUNTRIES, country_name
 from art28.dpo.models import DATA_SUBJECT_KINDS, DpoProfile, Kind
 from art28.dpo.profile import dpo_profile
 from art28.dpo.services import request_submit
