@@ -44,68 +44,20 @@ def fresh_database(vendor: str, name: str) -> str:
     return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
+def run_module(module: str, database_url: str, *args: str) -> dict[str, Any]:
+    """``python -m bench.<module> ARGS`` in a fresh process on ``database_url``; its last stdout line is JSON."""
+    env = os.environ | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "ART28_DEBUG": "0"}
+    proc = subprocess.run(
+        [sys.executable, "-m", f"bench.{module}", *args], capture_output=True, text=True, env=env, cwd=ROOT, check=False
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"bench {module} {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def run_worker(mode: str, data: Path, database_url: str) -> dict[str, Any]:
-    env = os.environ | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "ART28_DEBUG": "0"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.worker", mode, str(data)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"bench worker {mode} failed:\n{proc.stdout}\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def run_notify(database_url: str, count: int) -> dict[str, Any]:
-    """bench/notify_bench.py in a fresh process (it starts its own SMTP server process)."""
-    env = os.environ | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "ART28_DEBUG": "0"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.notify_bench", str(count)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"notify bench failed:\n{proc.stdout}\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def run_impact(database_url: str) -> dict[str, Any]:
-    """bench/impact_bench.py in a fresh process, on a database the importer filled."""
-    env = os.environ | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "ART28_DEBUG": "0"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.impact_bench"], capture_output=True, text=True, env=env, cwd=ROOT, check=False
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"impact bench failed:\n{proc.stdout}\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def run_trust(database_url: str) -> dict[str, Any]:
-    """bench/trust_bench.py in a fresh process (it starts gunicorn and wrk itself)."""
-    env = os.environ | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "ART28_DEBUG": "0"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.trust_bench"], capture_output=True, text=True, env=env, cwd=ROOT, check=False
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"trust bench failed:\n{proc.stdout}\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def run_records(database_url: str) -> dict[str, Any]:
-    """bench/records_bench.py in a fresh process, on a database the importer filled."""
-    env = os.environ | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "ART28_DEBUG": "0"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.records_bench"], capture_output=True, text=True, env=env, cwd=ROOT, check=False
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"records bench failed:\n{proc.stdout}\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    """bench/worker.py: the importer, the baseline import, or the residency audit."""
+    return run_module("worker", database_url, mode, str(data))
 
 
 def dataset(scale: float) -> Path:
@@ -157,7 +109,7 @@ def bench_database(vendor: str, data: Path, only: set[str]) -> dict[str, Any]:
         name = "art28_bench_impact" if vendor == "sqlite" else "art28_bench_impact_main"
         impact_url = fresh_database(vendor, name)
         run_worker("import-art28", data, impact_url)
-        result["impact"] = run_impact(impact_url)
+        result["impact"] = run_module("impact_bench", impact_url)
         for scenario, figures in result["impact"].items():
             print(
                 f"impact   {scenario:<10} engine {figures['engine_seconds']:5.2f}s  hand-written SQL "
@@ -170,7 +122,7 @@ def bench_database(vendor: str, data: Path, only: set[str]) -> dict[str, Any]:
         name = "art28_bench_records" if vendor == "sqlite" else "art28_bench_records_main"
         records_url = fresh_database(vendor, name)
         run_worker("import-art28", data, records_url)
-        records = result["records"] = run_records(records_url)
+        records = result["records"] = run_module("records_bench", records_url)
         print(
             f"records  all {records['controllers']:,} controllers as CSV {records['engine_seconds']:5.2f}s  "
             f"hand-written SQL (services and categories only) {records['baseline_seconds']:5.2f}s  "
@@ -179,7 +131,8 @@ def bench_database(vendor: str, data: Path, only: set[str]) -> dict[str, Any]:
             flush=True,
         )
     if "notify" in only:
-        notify = run_notify(fresh_database(vendor, "art28_bench_notify"), NOTIFY_COUNT)
+        # The notify bench starts its own SMTP server process; the trust bench its gunicorn and wrk.
+        notify = run_module("notify_bench", fresh_database(vendor, "art28_bench_notify"), str(NOTIFY_COUNT))
         result["notify"] = notify
         print(
             f"notify   worker {notify['worker_per_second']:6.0f} msg/s  "
@@ -189,7 +142,7 @@ def bench_database(vendor: str, data: Path, only: set[str]) -> dict[str, Any]:
             flush=True,
         )
     if "trust" in only:
-        trust = run_trust(fresh_database(vendor, "art28_bench_trust"))
+        trust = run_module("trust_bench", fresh_database(vendor, "art28_bench_trust"))
         result["trust"] = trust
         bare = trust["bare"]
         print(f"trust    {trust['server']}; {trust['load']}", flush=True)
