@@ -17,9 +17,8 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from art28.core.api import api_user
+from art28.core.api import api_organisation, api_user
 from art28.core.models import Organisation, User
-from art28.core.selectors import organisation_for_user
 from art28.records import exports
 from art28.records.generation import iter_records
 from art28.records.selectors import activities_all, measures_all, responsibilities_all
@@ -62,26 +61,21 @@ def _staff(request: HttpRequest) -> User:
     return user
 
 
-def _own_organisation(request: HttpRequest) -> Organisation:
-    try:
-        return organisation_for_user(_user(request))
-    except PermissionError as exc:
-        raise HttpError(403, "this endpoint is for customer users") from exc
-
-
 @router.get("/my/record", summary="My record of processing (Art. 30(2)) as JSON, CSV or PDF")
 def my_record(request: HttpRequest, format: RecordFormat = "json") -> HttpResponse:
-    return record_download(_own_organisation(request), format)
+    return record_download(api_organisation(request), format)
 
 
 @router.get("/controllers/{path:ref}", summary="One controller's record (staff; a customer only its own)")
 def controller(request: HttpRequest, ref: str, format: RecordFormat = "json") -> HttpResponse:
-    user = _user(request)
-    organisation = Organisation.objects.filter(ref=ref).first()
-    if user.is_customer and (organisation is None or organisation.pk != user.organisation_id):
-        raise HttpError(404, f"no controller {ref!r}")
-    if not user.is_staff and not user.is_customer:
-        raise HttpError(403, "not allowed")
+    # A customer reads through its own organisation only: another reference is a 404, never a lookup.
+    if _user(request).is_customer:
+        organisation: Organisation | None = api_organisation(request)
+        if organisation is not None and organisation.ref != ref:
+            organisation = None
+    else:
+        _staff(request)
+        organisation = Organisation.objects.filter(ref=ref).first()
     if organisation is None:
         raise HttpError(404, f"no controller {ref!r}")
     return record_download(organisation, format)
