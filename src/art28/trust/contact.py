@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,24 +28,11 @@ from art28.dpo.profile import dpo_profile
 from art28.dpo.services import request_submit
 from art28.dpo.signals import profile_changed
 from art28.trust.cache import cached_response, invalidate
-from art28.trust.subscribe import client_ip
+from art28.trust.ratelimit import over_hourly_limit
 from art28.trust.views import page_context, page_language
 
 HONEYPOT_FIELD = "website"
-RATE_WINDOW_SECONDS = 60 * 60
 FIELDS = ("kind", "name", "email", "country", "language", "message", "concerns")
-
-
-def rate_limited(request: HttpRequest) -> bool:
-    """Count this submission against the client's hourly allowance; True once it is used up."""
-    key = f"trust:contact-rate:{client_ip(request)}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
-        count = 1
-    return count > settings.ART28_DPO_CONTACT_PER_IP_PER_HOUR
 
 
 def _countries(language: str) -> list[tuple[str, str]]:
@@ -87,7 +73,7 @@ def contact(request: HttpRequest, *, language: str, from_url: bool) -> HttpRespo
 
         return cached_response(request, page="contact", language=language, build=build, vary=not from_url)
     values = {name: request.POST.get(name, "") for name in FIELDS}
-    if rate_limited(request):
+    if over_hourly_limit(request, form="contact", per_hour=settings.ART28_DPO_CONTACT_PER_IP_PER_HOUR):
         error = _("Too many messages from your network. Please try again in an hour.")
         return _form_page(request, language, values, {"__all__": error}, 429)
     sent = redirect(reverse("trust:contact_sent", kwargs={"lang": language}))

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,10 +25,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from art28.notify.mail import confirm_token_value
 from art28.notify.models import Subscriber
 from art28.notify.subscriptions import subscriber_confirm, subscriber_subscribe, subscriber_unsubscribe
+from art28.trust.ratelimit import over_hourly_limit
 from art28.trust.views import page_context, page_language
 
 HONEYPOT_FIELD = "website"
-RATE_WINDOW_SECONDS = 60 * 60
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -38,23 +37,6 @@ def _private(response: HttpResponse) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR: behind a reverse proxy, have it set REMOTE_ADDR (not a header a client can forge)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def rate_limited(request: HttpRequest) -> bool:
-    """Count this submission against the client's hourly allowance; True once it is used up."""
-    key = f"trust:subscribe-rate:{client_ip(request)}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
-        count = 1
-    return count > settings.ART28_SUBSCRIBE_PER_IP_PER_HOUR
 
 
 def _form_page(request: HttpRequest, language: str, *, email: str = "", error: str = "", status: int = 200) -> Any:
@@ -74,7 +56,7 @@ def _form_page(request: HttpRequest, language: str, *, email: str = "", error: s
 def subscribe(request: HttpRequest, *, language: str, from_url: bool) -> HttpResponse:
     if request.method == "GET":
         return _form_page(request, language)
-    if rate_limited(request):
+    if over_hourly_limit(request, form="subscribe", per_hour=settings.ART28_SUBSCRIBE_PER_IP_PER_HOUR):
         error = _("Too many requests from your network. Please try again in an hour.")
         return _form_page(request, language, error=error, status=429)
     sent = redirect(reverse("trust:subscribe_sent", kwargs={"lang": language}))
