@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from art28.core.audit import SystemActor, verify_chain
+from art28.core.dpo import dpo_profile
 from art28.core.roles import Role
-from art28.demo.dpo import DEMO_CUSTOMER, load_demo_dpo
+from art28.demo.dpo import DEMO_CUSTOMER, load_demo_dpo, load_demo_dpo_profile
 from art28.dpo.models import Request
-from art28.dpo.profile import dpo_profile
 from art28.dpo.selectors import deadline_watch
 from tests.conftest import logged_in
 
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_desk_has_an_overdue_request_and_one_awaiting_the_demo_customer(make_user, org_a):
     make_user("dpo@example-hosting.ch", Role.DPO)
     customer = make_user(DEMO_CUSTOMER, Role.CUSTOMER_ADMIN, org_a)
+    load_demo_dpo_profile(SystemActor("load-demo"))
     assert "6 requests" in load_demo_dpo(SystemActor("load-demo"))
 
     assert dpo_profile().name == "Daniel DPO"

@@ -161,11 +161,11 @@ def test_security_txt_follows_the_dpo_profile_the_trust_center_shows(client: Cli
     """The DPO edits the profile; security.txt and the page's vulnerability section follow it."""
     from tests.conftest import TEST_ACTOR
 
-    from art28.dpo.profile import profile_update
+    from art28.core.dpo import dpo_profile_update
 
     settings.ART28_SECURITY_CONTACT = ""
     settings.ART28_DPO_EMAIL = "dpo@localhost"
-    profile_update(actor=TEST_ACTOR, name="Daniel DPO", email="privacy@example-hosting.ch")
+    dpo_profile_update(actor=TEST_ACTOR, name="Daniel DPO", email="privacy@example-hosting.ch")
     fields = security_fields(client.get("/.well-known/security.txt").content.decode())
     assert fields["Contact"] == "mailto:privacy@example-hosting.ch"
     page = client.get("/en/trust/").content.decode()

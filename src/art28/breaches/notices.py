@@ -25,7 +25,8 @@ from django.utils import formats, translation
 
 from art28.breaches.models import AffectedCustomer, Incident, Nature, Notice
 from art28.core.audit import jsonable
-from art28.core.models import Language, Organisation
+from art28.core.dpo import dpo_profile
+from art28.core.models import DpoProfile, Language, Organisation
 
 PLACEHOLDERS = ("customer_name", "customer_ref", "subjects", "records", "data_categories", "assets")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -41,8 +42,8 @@ def notice_context(incident: Incident, *, kind: str, sequence: int) -> dict[str,
         "sequence": sequence,
         "natures": [Nature(code).label for code in incident.natures],
         "provider_name": settings.ART28_PROVIDER_NAME,
-        "dpo_name": settings.ART28_DPO_NAME,
-        "dpo_email": settings.ART28_DPO_EMAIL,
+        "dpo_name": (dpo := dpo_profile()).name,
+        "dpo_email": dpo.email,
         "commitment_hours": settings.ART28_BREACH_NOTICE_HOURS,
         "time_zone": settings.TIME_ZONE,
     }
@@ -128,8 +129,9 @@ def complete_texts(notice: Notice, incident: Incident, languages: Iterable[str])
     return texts
 
 
-def payload(incident: Incident, notice: Notice, row: AffectedCustomer) -> dict[str, Any]:
-    """The machine-readable notice (webhooks, API): the same facts as the text, for one customer."""
+def payload(incident: Incident, notice: Notice, row: AffectedCustomer, *, dpo: DpoProfile) -> dict[str, Any]:
+    """The machine-readable notice (webhooks, API): the same facts as the text, for one customer. ``dpo``
+    is read once by the caller (the contact point of Art. 33(3)(b), the same for every customer)."""
     return jsonable(
         {
             "type": "art28/breach-notice",
@@ -145,7 +147,7 @@ def payload(incident: Incident, notice: Notice, row: AffectedCustomer) -> dict[s
                 "subjects": row.subjects,
                 "records": row.records,
             },
-            "contact": {"name": settings.ART28_DPO_NAME, "email": settings.ART28_DPO_EMAIL},
+            "contact": {"name": dpo.name, "email": dpo.email},
             "provider_commitment_hours": settings.ART28_BREACH_NOTICE_HOURS,
         }
     )

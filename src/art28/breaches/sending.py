@@ -19,6 +19,7 @@ from art28.breaches.models import AffectedCustomer, Decision, Incident, Notice, 
 from art28.breaches.notices import clean_texts, complete_texts, customer_values, fill, needed_languages, payload
 from art28.breaches.services import actor_fields, ensure_writer
 from art28.core.audit import Actor, audit_record
+from art28.core.dpo import dpo_profile
 from art28.notify.services import Draft, messages_create
 
 TOPIC = "breach.notice"
@@ -135,6 +136,7 @@ def notice_send(*, actor: Actor, notice: Notice) -> Notice:
             raise ValidationError("No affected customer is frozen for this incident; nothing to send.")
         texts = complete_texts(locked, incident, needed_languages(row.organisation.language for row in rows))
         drafts = []
+        dpo = dpo_profile()
         for row in rows:
             org = row.organisation
             language = org.language or "en"
@@ -145,7 +147,7 @@ def notice_send(*, actor: Actor, notice: Notice) -> Notice:
                     subject=fill(texts[language]["subject"], values),
                     body_text=fill(texts[language]["body"], values),
                     language=language,
-                    payload=payload(incident, locked, row),
+                    payload=payload(incident, locked, row, dpo=dpo),
                 )
             )
         deliveries = messages_create(

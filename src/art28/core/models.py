@@ -207,3 +207,36 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class DpoProfile(models.Model):
+    """The provider's data protection officer: the ONE source of the DPO's contact that every output reads
+    (trust center, breach notices, the DPA, records, feeds, mails; GDPR Art. 37(7) and nFADP Art. 10(3)(d):
+    the contact details are published). One row; until it is saved, ``art28.core.dpo.dpo_profile`` builds
+    an unsaved one from ``ART28_DPO_NAME`` / ``ART28_DPO_EMAIL``."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    postal_address = models.TextField(_("postal address"), blank=True)
+    introduction = models.TextField(_("short text"), blank=True, max_length=1000)
+    # ';'-separated language codes the DPO answers in, e.g. "en;fr;de".
+    languages = models.CharField(_("languages"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("DPO profile")
+        constraints = [models.CheckConstraint(name="core_dpo_profile_single_row", condition=Q(id=1))]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code for code in self.languages.split(";") if code]
+
+    @property
+    def language_names(self) -> list[str]:
+        names = dict(Language.choices)
+        return [str(names.get(code, code)) for code in self.language_list]

@@ -8,9 +8,9 @@ import datetime as dt
 from django.utils import timezone
 
 from art28.core.audit import SystemActor
+from art28.core.dpo import dpo_profile_update
 from art28.core.models import User
 from art28.core.roles import Role
-from art28.dpo.profile import profile_update
 from art28.dpo.services import (
     request_assign,
     request_close,
@@ -28,8 +28,9 @@ def _submit(days_ago: int, **fields: str):  # type: ignore[no-untyped-def]
     return request_submit(received_at=timezone.now() - dt.timedelta(days=days_ago), **fields)
 
 
-def load_demo_dpo(actor: SystemActor) -> str:
-    profile_update(
+def load_demo_dpo_profile(actor: SystemActor) -> None:
+    """The DPO's profile, saved before anything is sent: every notice, mail and document names it."""
+    dpo_profile_update(
         actor=actor,
         name="Daniel DPO",
         email="dpo@example-hosting.ch",
@@ -38,6 +39,10 @@ def load_demo_dpo(actor: SystemActor) -> str:
         introduction="I answer questions about how we process personal data and help you exercise your rights.",
         languages=["en", "fr", "de", "it"],
     )
+
+
+def load_demo_dpo(actor: SystemActor) -> str:
+    """Six requests to the DPO desk in various states."""
     dpo = User.objects.filter(role=Role.DPO).first()
     overdue = _submit(
         40,

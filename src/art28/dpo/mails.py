@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from art28.core.dpo import dpo_profile
 from art28.dpo.models import Request
-from art28.dpo.profile import dpo_profile
 
 
 def _render(template: str, language: str, subject: str, **context: Any) -> tuple[str, str]:

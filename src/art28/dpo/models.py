@@ -1,4 +1,4 @@
-"""The DPO desk: the DPO's public profile, the requests people send through the contact form, and
+"""The DPO desk: the requests people send through the contact form, and
 each request's timeline (notes, replies, extension, forwarding, the controller's answer, closing).
 
 A request holds personal data (the requester's name, address and message). The audit trail (a hash
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,36 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from art28.core.models import Language, Organisation, User
 from art28.dpo.deadlines import Regime
-
-
-class DpoProfile(models.Model):
-    """The provider's data protection officer as the trust center shows it (one row)."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    name = models.CharField(_("name"), max_length=200, blank=True)
-    email = models.EmailField(_("e-mail"))
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    postal_address = models.TextField(_("postal address"), blank=True)
-    introduction = models.TextField(_("short text"), blank=True, max_length=1000)
-    # ';'-separated language codes the DPO answers in, e.g. "en;fr;de".
-    languages = models.CharField(_("languages"), max_length=40, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("DPO profile")
-        constraints = [models.CheckConstraint(name="dpo_profile_single_row", condition=Q(id=1))]
-
-    def __str__(self) -> str:
-        return self.name or self.email
-
-    @property
-    def language_list(self) -> list[str]:
-        return [code for code in self.languages.split(";") if code]
-
-    @property
-    def language_names(self) -> list[str]:
-        names = dict(Language.choices)
-        return [str(names.get(code, code)) for code in self.language_list]
 
 
 class Kind(models.TextChoices):
@@ -189,8 +158,3 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind} at {self.at:%Y-%m-%d %H:%M}"
-
-
-def default_profile() -> DpoProfile:
-    """The profile before anyone edited it: from ART28_DPO_NAME / ART28_DPO_EMAIL (not saved)."""
-    return DpoProfile(name=settings.ART28_DPO_NAME, email=settings.ART28_DPO_EMAIL, languages="en;fr;de;it")

@@ -6,7 +6,9 @@ the DPO and administrators act; the security team reads (security reports come t
 the auditor reads (the desk is part of what is audited). Operations staff do not see requests.
 """
 
+from art28.core.dpo import PROFILE_EDITORS
 from art28.core.roles import Role
 
-DPO_WRITERS = frozenset({Role.ADMIN, Role.DPO})
+# The DPO and administrators act (the same people who edit the DPO's public profile).
+DPO_WRITERS = PROFILE_EDITORS
 DPO_READERS = DPO_WRITERS | {Role.SECURITY, Role.AUDITOR}

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from art28.core.auth import role_required
+from art28.core.dpo import dpo_profile, dpo_profile_update
 from art28.core.models import Language, Organisation, User
 from art28.dpo.models import Kind, Outcome, Request, Status
-from art28.dpo.profile import dpo_profile, profile_update
 from art28.dpo.roles import DPO_READERS, DPO_WRITERS
 from art28.dpo.selectors import RequestFilters, request_by_reference, request_events, requests_for_staff
 from art28.dpo.services import (
@@ -235,7 +235,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
         if not can_write:
             return HttpResponse(status=403)
         try:
-            profile = profile_update(
+            profile = dpo_profile_update(
                 actor=_user(request),
                 name=request.POST.get("name", ""),
                 email=request.POST.get("email", ""),

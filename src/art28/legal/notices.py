@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from art28.core.audit import jsonable
+from art28.core.dpo import dpo_profile
 from art28.core.models import Organisation
 from art28.legal.models import Acceptance, Document, DocumentVersion
 from art28.notify.services import Draft, messages_create
@@ -56,7 +57,7 @@ def render_texts(version: DocumentVersion, *, language: str, from_number: int) -
         "policy_url": policy_url(version),
         "portal_url": settings.ART28_BASE_URL.rstrip("/") + reverse("portal:documents"),
         "provider_name": settings.ART28_PROVIDER_NAME,
-        "dpo_email": settings.ART28_DPO_EMAIL,
+        "dpo_email": dpo_profile().email,
     }
     with translation.override(language):
         subject = render_to_string("legal/notice/new_version_subject.txt", context)

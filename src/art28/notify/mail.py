@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from art28.core.dpo import dpo_profile
 from art28.notify.models import Delivery, Message, Subscriber
 
 ACK_SALT = "art28.notify.ack"
@@ -76,7 +77,7 @@ def unsubscribe_url(subscriber: Subscriber) -> str:
 
 
 def unsubscribe_mailto(subscriber: Subscriber) -> str:
-    address = settings.ART28_UNSUBSCRIBE_EMAIL or settings.ART28_DPO_EMAIL
+    address = settings.ART28_UNSUBSCRIBE_EMAIL or dpo_profile().email
     return f"mailto:{address}?subject=unsubscribe%20{subscriber.token}"
 
 

@@ -24,6 +24,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from art28.core.dpo import dpo_profile
 from art28.core.models import Organisation
 from art28.inventory.models import Placement, Service
 from art28.records.models import MeasureArea, TechnicalMeasure
@@ -100,11 +101,13 @@ class ControllerRecord:
 
 
 def processor() -> Processor:
+    """The processor as every record names it; the DPO from the one saved profile (core.dpo)."""
+    dpo = dpo_profile()
     return Processor(
         name=settings.ART28_PROVIDER_NAME,
         address=settings.ART28_PROVIDER_ADDRESS,
-        dpo_name=settings.ART28_DPO_NAME,
-        dpo_email=settings.ART28_DPO_EMAIL,
+        dpo_name=dpo.name,
+        dpo_email=dpo.email,
     )
 
 

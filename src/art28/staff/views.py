@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from art28.breaches.selectors import overdue_incidents
 from art28.core.auth import staff_required
+from art28.core.dpo import dpo_contact_problem, dpo_profile
 from art28.dpo.roles import DPO_READERS
 from art28.dpo.selectors import deadline_watch
 from art28.inventory.selectors import inventory_counts
@@ -24,6 +25,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Requests hold personal data: only the DPO desk's readers see them (art28/dpo/roles.py).
     dpo_reader = getattr(request.user, "role", "") in DPO_READERS
     dpo_overdue, dpo_approaching = deadline_watch() if dpo_reader else ([], [])
+    dpo = dpo_profile()
     return render(
         request,
         "staff/dashboard.html",
@@ -38,6 +40,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "upcoming_changes": upcoming_changes(),
             "overdue_measures": list(measures_overdue[:10]),
             "overdue_measure_count": measures_overdue.count(),
+            "dpo": dpo,
+            "dpo_contact_problem": dpo_contact_problem(dpo),
             "dpo_reader": dpo_reader,
             "dpo_overdue": dpo_overdue,
             "dpo_approaching": dpo_approaching,

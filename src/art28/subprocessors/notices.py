@@ -19,7 +19,8 @@ from django.utils import translation
 
 from art28.core.audit import jsonable
 from art28.core.countries import country_name
-from art28.core.models import Organisation
+from art28.core.dpo import dpo_profile
+from art28.core.models import DpoProfile, Organisation
 from art28.notify.services import Draft
 from art28.subprocessors.models import Change, SubProcessor
 from art28.subprocessors.rules import needs_answer
@@ -64,7 +65,7 @@ def _chain_names(sp: SubProcessor) -> list[str]:
     return names
 
 
-def _context(change: Change, services: list[str], authorisation: str) -> dict[str, Any]:
+def _context(change: Change, services: list[str], authorisation: str, dpo: DpoProfile) -> dict[str, Any]:
     sp = change.subprocessor
     return {
         "change": change,
@@ -80,16 +81,18 @@ def _context(change: Change, services: list[str], authorisation: str) -> dict[st
         "needs_answer": needs_answer(change.kind),
         "portal_url": portal_url(change),
         "provider_name": settings.ART28_PROVIDER_NAME,
-        "dpo_name": settings.ART28_DPO_NAME,
-        "dpo_email": settings.ART28_DPO_EMAIL,
+        "dpo_name": dpo.name,
+        "dpo_email": dpo.email,
     }
 
 
-def render_texts(change: Change, *, which: str, language: str, authorisation: str) -> dict[str, str]:
+def render_texts(
+    change: Change, *, which: str, language: str, authorisation: str, dpo: DpoProfile | None = None
+) -> dict[str, str]:
     """``which`` is ``announce`` or ``withdraw``; the subject and body with ``{customer_name}`` left in."""
     services = [s.name for s in change.services.all()]
     with translation.override(language):
-        context = _context(change, services, authorisation)
+        context = _context(change, services, authorisation, dpo or dpo_profile())
         subject = render_to_string(f"subprocessors/notice/{which}_subject.txt", context)
         body = render_to_string(f"subprocessors/notice/{which}_body.txt", context)
     return {"subject": " ".join(subject.split())[:SUBJECT_MAX], "body": _tidy(body)}
@@ -127,11 +130,12 @@ def drafts_for(change: Change, recipients: Iterable[tuple[Organisation, str]], *
     texts: dict[tuple[str, str], dict[str, str]] = {}
     payloads: dict[str, dict[str, Any]] = {}
     drafts = []
+    dpo = dpo_profile()
     for organisation, authorisation in recipients:
         language = organisation.language or "en"
         key = (language, authorisation)
         if key not in texts:
-            texts[key] = render_texts(change, which=which, language=language, authorisation=authorisation)
+            texts[key] = render_texts(change, which=which, language=language, authorisation=authorisation, dpo=dpo)
         if authorisation not in payloads:
             payloads[authorisation] = payload(change, authorisation, event=EVENTS[which])
         text = texts[key]

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from art28.core.audit import Actor, audit_record
+from art28.core.dpo import dpo_profile
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
 from art28.subprocessors.changes import change_withdraw
@@ -78,7 +78,7 @@ def _check_answerable(row: ChangeRecipient) -> None:
     if row.resolution:
         raise ValidationError(
             f"This was settled with the provider on {timezone.localdate(row.resolved_at):%Y-%m-%d} "
-            f"({Resolution(row.resolution).label}); contact the provider's DPO ({settings.ART28_DPO_EMAIL}) "
+            f"({Resolution(row.resolution).label}); contact the provider's DPO ({dpo_profile().email}) "
             "to change it."
         )
 
@@ -109,7 +109,7 @@ def change_object(*, actor: Actor, change: Change, organisation: Organisation, r
         if not before_effective_date(row.change):
             raise ValidationError(
                 f"This change took effect on {row.change.effective_on}; objections had to be made before that "
-                f"date. Please contact the provider's DPO ({settings.ART28_DPO_EMAIL})."
+                f"date. Please contact the provider's DPO ({dpo_profile().email})."
             )
         if row.objected_at is not None:
             raise ValidationError(
@@ -142,7 +142,7 @@ def change_consent(*, actor: Actor, change: Change, organisation: Organisation, 
         if row.consent == ConsentStatus.GIVEN and not before_effective_date(row.change):
             raise ValidationError(
                 f"Your consent applies since {row.change.effective_on}; to end it, contact the provider's DPO "
-                f"({settings.ART28_DPO_EMAIL})."
+                f"({dpo_profile().email})."
             )
         before = _row_state(row)
         row.consent, row.consent_at, row.consent_by = wanted, timezone.now(), actor_user(actor)

@@ -23,10 +23,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from art28.core.countries import ALPHA_2_CODES, EEA_COUNTRIES, country_name
-from art28.dpo.models import DATA_SUBJECT_KINDS, DpoProfile, Kind
-from art28.dpo.profile import dpo_profile
+from art28.core.dpo import dpo_profile, dpo_profile_changed
+from art28.core.models import DpoProfile
+from art28.dpo.models import DATA_SUBJECT_KINDS, Kind
 from art28.dpo.services import request_submit
-from art28.dpo.signals import profile_changed
 from art28.trust.cache import cached_response, invalidate
 from art28.trust.ratelimit import over_hourly_limit
 from art28.trust.views import page_context, page_language
@@ -106,4 +106,4 @@ def _profile_changed(sender: Any, profile: DpoProfile, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    profile_changed.connect(_profile_changed, dispatch_uid="trust-dpo-profile-changed")
+    dpo_profile_changed.connect(_profile_changed, dispatch_uid="trust-dpo-profile-changed")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from art28.core.dpo import dpo_profile
 from art28.subprocessors.models import Change, ChangeKind, ChangeStatus
 from art28.trust.register import trust_url
 
@@ -85,7 +86,7 @@ def atom_feed(changes: list[Change], *, self_url: str) -> bytes:
     sub(feed, "link", rel="alternate", type="text/html", href=trust_url("#changes"))
     author = sub(feed, "author")
     sub(author, "name", settings.ART28_PROVIDER_NAME)
-    sub(author, "email", settings.ART28_DPO_EMAIL)
+    sub(author, "email", dpo_profile().email)
     sub(feed, "generator", "art28")
     for change in announced:
         assert change.announced_at is not None
@@ -105,8 +106,6 @@ def atom_feed(changes: list[Change], *, self_url: str) -> bytes:
 
 def security_contact() -> str:
     """``ART28_SECURITY_CONTACT``, else the DPO's address as the DPO profile shows it everywhere else."""
-    from art28.dpo.profile import dpo_profile
-
     address = settings.ART28_SECURITY_CONTACT or dpo_profile().email
     return address if ":" in address else f"mailto:{address}"
 

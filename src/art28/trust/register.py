@@ -20,6 +20,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from art28.core.countries import country_name
+from art28.core.dpo import dpo_profile
 from art28.subprocessors import selectors
 from art28.subprocessors.models import Change, SubProcessor
 
@@ -134,7 +135,7 @@ def subprocessors_document(register: Register, *, now: dt.datetime | None = None
             "name": settings.ART28_PROVIDER_NAME,
             "address": settings.ART28_PROVIDER_ADDRESS,
             "country": settings.ART28_PROVIDER_COUNTRY,
-            "dpo": {"name": settings.ART28_DPO_NAME or None, "email": settings.ART28_DPO_EMAIL},
+            "dpo": {"name": (dpo := dpo_profile()).name or None, "email": dpo.email},
             "trust_center": trust_url(),
         },
         "generated_at": _timestamp(now or timezone.now()),

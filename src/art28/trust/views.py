@@ -25,8 +25,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from art28.core.dpo import dpo_profile
 from art28.core.models import Language
-from art28.dpo.profile import dpo_profile
 from art28.legal.cookies import banner_state
 from art28.legal.selectors import public_documents
 from art28.residency.selectors import datacenter_list

@@ -52,8 +52,10 @@ class Command(BaseCommand):
         for entity, figures in report.counts.items():
             self.stdout.write(f"  {entity}: {figures}")
         self._create_users(actor)
+        from art28.demo.dpo import load_demo_dpo, load_demo_dpo_profile
+
+        load_demo_dpo_profile(actor)  # first: every notice and document sent below names the DPO
         self._declare_demo_incident(actor)
-        from art28.demo.dpo import load_demo_dpo
         from art28.demo.legal import load_demo_legal
         from art28.demo.records import load_demo_records
         from art28.demo.subprocessors import load_demo_subprocessors
