@@ -1,7 +1,8 @@
 """The records tests' world: the sub-processor world (tests/subprocessors/fixtures.py) plus
 
 sites       NYC1 (US): the provider's own site abroad
-assets      nyc-archive-1 (NYC1) [Backup]
+assets      nyc-archive-1 (NYC1) [Backup]; fra-backup-1 (FRA1, DE)
+flows       web-vm-1 → fra-backup-1 (backup: a copy of ACME's and BETA's web data sits in Germany)
 data        ACME  web-vol-1 (contact;customer), nyc-archive-1 (invoices)
             BETA  web-vm-1, mail-1 (as before)
 register    helpdesk (CH, Web hosting); mailjet-us (US, SCC, Web hosting): effective, BETA objected
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from art28.core.models import User
 from art28.core.roles import Role
-from art28.inventory.models import AssetKind, Placement, Service
+from art28.inventory.models import AssetKind, FlowKind, Placement, Service
 from art28.records.models import TechnicalMeasure
 from art28.records.services import measure_create, measure_retire, responsibility_create
 from art28.subprocessors.changes import changes_apply_due
@@ -57,6 +58,8 @@ def build_records_world(sp_world: SpWorld, make_user) -> RecordsWorld:
     archive.save(update_fields=["service"])
     Placement.objects.filter(customer=sp_world.acme, asset__ref="web-vol-1").update(data_categories="contact;customer")
     inv.place(sp_world.acme, "nyc-archive-1", data_categories="invoices")
+    inv.asset("fra-backup-1", AssetKind.BACKUP_SET, site="FRA1")
+    inv.flow("web-vm-1", kind=FlowKind.BACKUP, to_asset="fra-backup-1")
     inv.refresh()
 
     beta_admin = make_user("records-beta-admin@beta.example", Role.CUSTOMER_ADMIN, sp_world.beta)

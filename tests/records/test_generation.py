@@ -33,19 +33,21 @@ def test_art30_2_b_categories_of_processing_come_from_the_customers_services_and
     assert beta.services == ["Mail", "Web hosting"]
 
 
-def test_art30_2_c_a_site_abroad_and_a_subprocessor_abroad_are_transfers_with_their_safeguard(records_world):
-    transfers = {(t.kind, t.name): t for t in controller_record(records_world.acme).transfers}
-    assert transfers[("site", "NYC1")].countries == ["US"]
-    assert transfers[("site", "NYC1")].safeguard == ""  # the provider's own site: no safeguard, flagged as such
-    mailjet = transfers[("subprocessor", "Deliverability Inc.")]
-    assert mailjet.countries == ["US"] and mailjet.safeguard == "SCC with the Swiss addendum"
-    assert ("subprocessor", "Helvetia Helpdesk AG") not in transfers  # in Switzerland: no transfer
+def test_art30_2_c_a_site_abroad_and_a_subprocessor_abroad_are_listed_with_their_grounds(records_world):
+    states = {state.country: state for state in controller_record(records_world.acme).foreign_states}
+    us = {(p.kind, p.name): p for p in states["US"].places}
+    site = us[("site", "NYC1")]  # the provider's own site: no adequacy, no safeguard — a problem, shown as one
+    assert site.gdpr.kind == "none" and site.nfadp.kind == "none" and site.has_problem
+    mailjet = us[("subprocessor", "Deliverability Inc.")]
+    assert (mailjet.gdpr.kind, mailjet.gdpr.basis) == ("safeguard", "SCC with the Swiss addendum")
+    assert mailjet.nfadp.kind == "safeguard"
+    assert "CH" not in states  # the provider's own country is no foreign state
 
 
 def test_art28_2_an_objection_keeps_the_subprocessor_out_of_that_controllers_record(records_world):
     beta = controller_record(records_world.beta)
     assert "Deliverability Inc." not in [sp.name for sp in beta.subprocessors]
-    assert all(t.kind != "subprocessor" for t in beta.transfers)
+    assert all(p.kind != "subprocessor" for state in beta.foreign_states for p in state.places)
     assert "Deliverability Inc." in [sp.name for sp in controller_record(records_world.acme).subprocessors]
 
 
@@ -80,14 +82,14 @@ def test_the_all_controllers_csv_and_json_parse_with_one_row_per_controller(reco
     by_ref = {row["customer_ref"]: row for row in rows}
     assert set(by_ref) == {"ACME", "BETA", "GAMMA", "DELTA"}
     assert by_ref["ACME"]["services"] == "Backup; Web hosting"
-    assert "site NYC1 (US)" in by_ref["ACME"]["transfers"]
+    assert "US: site NYC1 [gdpr none; nfadp none]" in by_ref["ACME"]["foreign_states"]
     document = json.loads("".join(controllers_json(iter_records())))
     assert [c["ref"] for c in document["controllers"]] == ["ACME", "BETA", "DELTA", "GAMMA"]
     acme = document["controllers"][0]
-    assert acme["processor"]["dpo_email"] and acme["transfers"][0]["name"] == "NYC1"
+    assert acme["processor"]["dpo_email"] and [s["country"] for s in acme["foreign_states"]] == ["DE", "US"]
 
 
 def test_a_controller_without_data_has_an_empty_but_complete_record(records_world, make_org):
     record = controller_record(make_org("EMPTY", name="Empty GmbH"))
-    assert record.services == [] and record.subprocessors == [] and record.transfers == []
+    assert record.services == [] and record.subprocessors == [] and record.foreign_states == []
     assert {m.ref for m in record.measures} == {"tom-a-encryption", "tom-d-pentest"}  # every-service measures

@@ -101,7 +101,7 @@ def test_a_bad_form_shows_the_services_error_and_saves_nothing(sp_world, dpo_cli
         f"{BASE}new/", {"slug": "usco", "legal_name": "US Co", "address": "x", "purpose": "y", "countries": "US"}
     )
     assert response.status_code == 400
-    assert "needs a transfer safeguard" in response.content.decode()
+    assert "name the safeguard (GDPR Art. 46" in response.content.decode()
     assert not SubProcessor.objects.filter(slug="usco").exists()
 
 

@@ -54,7 +54,7 @@ def test_a_sub_processor_is_registered_normalised_and_audited(sp_world):
     [
         ({"countries": "Germany"}, "countries", "not an ISO 3166-1 alpha-2"),
         ({"countries": ""}, "countries", "at least one country"),
-        ({"countries": "US"}, "transfer_safeguard", "needs a transfer safeguard"),
+        ({"countries": "US"}, "transfer_safeguard", "name the safeguard (GDPR Art. 46"),
         ({"slug": "not a slug"}, "slug", "slug"),
         ({"slug": "changes"}, "slug", "reserved"),
         ({"contact_email": "nope"}, "contact_email", "valid email"),
@@ -177,3 +177,28 @@ def test_contracts_default_to_general_30_days_and_changes_are_audited(sp_world):
         contract_set(actor=TEST_ACTOR, organisation=sp_world.acme, authorisation="specific", notice_days=400)
     with pytest.raises(ValidationError):
         contract_set(actor=TEST_ACTOR, organisation=sp_world.acme, authorisation="maybe", notice_days=30)
+
+
+def test_an_adequate_country_needs_no_safeguard_gdpr_art_45_and_dsv_annex_1(sp_world):
+    """The United Kingdom is adequate under both laws (Implementing Decision (EU) 2021/1772 and its
+    renewal; DSV Annex 1): no Art. 46 / nFADP Art. 16(2) safeguard is asked for."""
+    sp = new_subprocessor("uk-mail", countries="GB", transfer_safeguard="")
+    assert sp.transfer_safeguard == ""
+    grounds = dict(sp.grounds(sp.created_at.date()))
+    assert {str(g.kind) for g in grounds["GB"].values()} == {"adequacy"}
+
+
+def test_a_us_recipient_certified_under_both_data_privacy_frameworks_needs_no_safeguard(sp_world):
+    """Implementing Decision (EU) 2023/1795 (EU-US DPF) and DSV Annex 1 since 15 September 2024 (Swiss-US
+    DPF): certified under both, the US needs no safeguard; under one only, it still does."""
+    with pytest.raises(ValidationError) as raised:
+        new_subprocessor("us-half", countries="US", transfer_safeguard="", dpf_eu_us_since=dt.date(2024, 1, 2))
+    assert "US" in " ".join(raised.value.message_dict["transfer_safeguard"])
+    sp = new_subprocessor(
+        "us-both",
+        countries="US",
+        transfer_safeguard="",
+        dpf_eu_us_since=dt.date(2024, 1, 2),
+        dpf_swiss_us_since=dt.date(2024, 10, 1),
+    )
+    assert sp.dpf_swiss_us_since == dt.date(2024, 10, 1)

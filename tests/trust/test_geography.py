@@ -22,13 +22,17 @@ def _announced(kind: str, sp: SubProcessor) -> Change:
     return Change(kind=kind, subprocessor=sp, status=ChangeStatus.ANNOUNCED, effective_on=EFFECTIVE)
 
 
-def test_switzerland_first_then_the_eea_then_where_a_safeguard_is_needed_then_unknown():
+def test_switzerland_first_then_the_eea_then_adequate_then_where_a_safeguard_is_needed_then_unknown():
+    """GDPR Art. 45 / DSV Annex 1: the UK is adequate under both laws; the US needs a safeguard (or a DPF
+    certification of the recipient), Japan too (adequate for the EU only)."""
     sites = [Site(code="FRA1", city="Frankfurt", country="DE"), Site(code="X1"), Site(code="GVA1", country="CH")]
-    drawn = panels(sites, [_sp("Mailer", "US;IE")], [])
-    assert [p.country for p in drawn] == ["CH", "DE", "IE", "US", ""]
-    assert [p.group for p in drawn] == [0, 1, 1, 2, 3]
+    drawn = panels(sites, [_sp("Mailer", "US;IE"), _sp("Tokyo KK", "JP"), _sp("London Ltd", "GB")], [])
+    assert [p.country for p in drawn] == ["CH", "DE", "IE", "GB", "JP", "US", ""]
+    assert [p.group for p in drawn] == [0, 1, 1, 2, 3, 3, 4]
     assert [c.kind for c in drawn[0].chips] == ["site"]
-    assert [c.label for c in drawn[3].chips] == ["Mailer"]
+    assert [c.label for c in drawn[5].chips] == ["Mailer"]
+    svg = geography_svg(sites, [_sp("Mailer", "US"), _sp("Tokyo KK", "JP"), _sp("London Ltd", "GB")], [])
+    assert "adequate protection" in svg and "safeguard or certification needed" in svg and "safeguard needed" in svg
 
 
 def test_an_announced_addition_is_drawn_dashed_and_a_removal_is_not():

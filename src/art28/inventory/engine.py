@@ -79,6 +79,72 @@ LANDING_UP_CTE = """landing_up(landing_id, asset_id) AS (
     WHERE a.parent_id IS NOT NULL
 )"""
 
+# A flow's destination country: the effective site of the asset it lands on, else its site, else the
+# country it names ('' when unknown). Aliases: f the flow, tl the landing asset's site, ts its site.
+DESTINATION_COUNTRY = """CASE WHEN f.to_asset_id IS NOT NULL THEN COALESCE(tl.country, '')
+                WHEN f.to_site_id IS NOT NULL THEN ts.country
+                ELSE f.to_country END"""
+
+
+def flows_reaching_ctes(destination_filter: str) -> str:
+    """The CTEs, ending in ``suspect(origin_id, label, country)``, that pair each asset holding data
+    (``origin``) with every destination matching ``destination_filter`` its data reaches by flows,
+    directly or onwards. ``destination_filter`` is a condition on ``DESTINATION_COUNTRY`` (aliases f, tl,
+    ts). The statement that uses them starts ``WITH RECURSIVE`` and may narrow the origins with the
+    ``{origin_filter}`` placeholder (replace it with "" or a WHERE on ``asset_id``).
+
+    dest:       each flow going to a matching destination, with its label (as in flows.csv) and country.
+    landing_up: each asset a flow lands on, with itself and its ancestors (their flows carry it on).
+    relevant:   flows whose data can end up at such a destination: those, and flows landing where a
+                relevant flow carries the data on.
+    cover:      the assets whose data each relevant flow carries (its asset and every descendant).
+    reach:      for each origin, the relevant flows carrying its data, following data that lands on an
+                asset onwards. UNION (not ALL) keeps loops of flows finite.
+    suspect:    origins whose data reaches a matching destination. Materialised so that PostgreSQL, which
+                cannot estimate recursive results, joins the placements to this small set by index.
+    The work stays proportional to the flows that match, not to the inventory.
+    """
+    return f"""dest(flow_id, label, country) AS MATERIALIZED (
+    SELECT f.id,
+           CASE WHEN f.to_asset_id IS NOT NULL THEN ta.ref
+                WHEN f.to_site_id IS NOT NULL THEN ts.code
+                ELSE f.to_country END,
+           {DESTINATION_COUNTRY}
+    FROM inventory_flow f
+    LEFT JOIN inventory_asset ta ON ta.id = f.to_asset_id
+    LEFT JOIN inventory_site tl ON tl.id = ta.location_id
+    LEFT JOIN inventory_site ts ON ts.id = f.to_site_id
+    WHERE {destination_filter}
+),
+{LANDING_UP_CTE},
+relevant(flow_id) AS (
+    SELECT flow_id FROM dest
+    UNION
+    SELECT g.id
+    FROM relevant
+    JOIN inventory_flow f ON f.id = relevant.flow_id
+    JOIN landing_up ON landing_up.asset_id = f.asset_id
+    JOIN inventory_flow g ON g.to_asset_id = landing_up.landing_id
+),
+cover(flow_id, asset_id) AS (
+    SELECT id, asset_id FROM inventory_flow WHERE id IN (SELECT flow_id FROM relevant)
+    UNION
+    SELECT cover.flow_id, child.id FROM cover JOIN inventory_asset child ON child.parent_id = cover.asset_id
+),
+reach(origin_id, flow_id) AS (
+    SELECT asset_id, flow_id FROM cover {{origin_filter}}
+    UNION
+    SELECT reach.origin_id, onward.flow_id
+    FROM reach
+    JOIN inventory_flow f ON f.id = reach.flow_id
+    JOIN cover onward ON onward.asset_id = f.to_asset_id
+),
+suspect(origin_id, label, country) AS MATERIALIZED (
+    SELECT DISTINCT reach.origin_id, dest.label, dest.country
+    FROM dest JOIN reach ON reach.flow_id = dest.flow_id
+)"""
+
+
 _BY_INDEX = re.compile(r"\{by_index:(?P<table>\w+) (?P<alias>\w+):(?P<condition>[^}]+)\}")
 
 

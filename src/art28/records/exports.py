@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from art28.records.generation import ControllerRecord, Transfer, processor
+from art28.records.generation import ControllerRecord, ForeignState, processor
 from art28.records.models import ProcessingActivity
 from art28.records.services import ACTIVITY_FIELDS
 
@@ -37,7 +37,7 @@ CONTROLLER_COLUMNS = (
     "services",
     "data_categories",
     "subprocessors",
-    "transfers",
+    "foreign_states",
     "measures",
     "generated_on",
 )
@@ -53,10 +53,14 @@ class _Echo:
         return value
 
 
-def transfer_text(transfer: Transfer) -> str:
-    where = ",".join(transfer.countries)
-    safeguard = transfer.safeguard or "no safeguard stated"
-    return f"{transfer.kind} {transfer.name} ({where}): {safeguard}"
+def foreign_state_text(state: ForeignState) -> str:
+    """``US: subprocessor Inboxly [gdpr safeguard: SCC …; nfadp safeguard: SCC …]`` for one state."""
+    places = ", ".join(
+        f"{p.kind} {p.name} [gdpr {p.gdpr.kind}{': ' + p.gdpr.basis if p.gdpr.basis else ''}; "
+        f"nfadp {p.nfadp.kind}{': ' + p.nfadp.basis if p.nfadp.basis else ''}]"
+        for p in state.places
+    )
+    return f"{state.country}: {places}"
 
 
 def controller_row(record: ControllerRecord) -> list[str]:
@@ -72,7 +76,7 @@ def controller_row(record: ControllerRecord) -> list[str]:
         "; ".join(record.services),
         "; ".join(record.data_categories),
         "; ".join(f"{sp.name} ({','.join(sp.countries)})" for sp in record.subprocessors),
-        "; ".join(transfer_text(t) for t in record.transfers),
+        " | ".join(foreign_state_text(state) for state in record.foreign_states),
         "; ".join(f"({m.area}) {m.title}" for m in record.measures),
         record.generated_on.isoformat(),
     ]
@@ -87,7 +91,7 @@ def controllers_csv(records: Iterable[ControllerRecord]) -> Iterator[str]:
 
 def controllers_json(records: Iterable[ControllerRecord]) -> Iterator[str]:
     """``{"processor": …, "generated_on": …, "controllers": [...]}``, written one controller at a time."""
-    head = {"format": "art28-records-30-2/1", "generated_on": timezone.localdate().isoformat()}
+    head = {"format": "art28-records-30-2/2", "generated_on": timezone.localdate().isoformat()}
     yield json.dumps(head, cls=DjangoJSONEncoder)[:-1] + ', "controllers": ['
     for index, record in enumerate(records):
         yield ("," if index else "") + "\n" + json.dumps(record.as_dict(), cls=DjangoJSONEncoder, ensure_ascii=False)

@@ -4,18 +4,26 @@ the sub-processor register and the TOMs, never typed (GDPR Art. 30(2), nFADP Art
 Art. 30(2) asks for: (a) the processor's and each controller's name and contact details, and the DPO;
 (b) the categories of processing carried out on behalf of each controller; (c) transfers to a third
 country with their safeguards (Art. 46(1)); (d) where possible, a general description of the Art. 32(1)
-measures. nFADP Art. 12(3) asks the same of a Swiss processor.
+measures. nFADP Art. 12(3) asks the same of a Swiss processor, and nFADP Art. 12(2)(g) lists EVERY
+foreign state the data is disclosed to, not only the third countries of the GDPR.
+
+So a record lists each state outside the provider's own country (``ART28_PROVIDER_COUNTRY``) where the
+controller's data is: on the provider's own sites, carried there by flows (backups, replicas — followed
+onwards as the residency audit follows them), or processed by a sub-processor of its services or one of
+their chain (Art. 28(4)). Each place carries its ground under each law (``art28.core.adequacy``): ``eea``
+/ ``switzerland`` (no transfer), ``adequacy`` naming the decision or DSV Annex 1, ``safeguard`` naming
+it, or ``none`` — a problem, shown as one. ``gdpr_third_country`` marks the states Art. 30(2)(c) asks for.
 
 Set-based: ``iter_records()`` runs a fixed handful of queries (services through the asset tree, data
-categories, sites, the sub-processor register, the objections, the measures) and then streams one record
-per controller, so 10,000 controllers cost the same number of queries as one.
+categories, sites abroad, flows abroad, the sub-processor register, the objections, the measures) and then
+streams one record per controller, so 10,000 controllers cost the same number of queries as one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -24,14 +32,16 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from art28.core.adequacy import Ground, Law, ground_text, grounds_for
+from art28.core.countries import EEA_COUNTRIES, country_name
 from art28.core.dpo import dpo_profile
 from art28.core.models import Organisation
-from art28.inventory.models import Placement, Service
+from art28.inventory.engine import DESTINATION_COUNTRY, drive_joins_by_index, flows_reaching_ctes
+from art28.inventory.models import Placement, Service, Site
 from art28.records.models import MeasureArea, TechnicalMeasure
 from art28.subprocessors.models import ChangeKind, ChangeRecipient, ChangeStatus, SubProcessor
 from art28.subprocessors.rules import needs_answer, recipient_applies
 from art28.subprocessors.selectors import chain_of, public_register
-from art28.subprocessors.services import NO_SAFEGUARD_NEEDED
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +63,44 @@ class SubProcessorEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class Transfer:
-    """Art. 30(2)(c): the controller's data in a country outside Switzerland and the EEA."""
+class Place:
+    """Where in a foreign state the controller's data is, and on what ground under each law."""
 
-    kind: str  # "site": the provider's own site abroad; "subprocessor": a sub-processor processing there
+    kind: str  # "site": the provider's own site; "flow": a flow's destination; "subprocessor"
     name: str
-    countries: list[str]
-    safeguard: str
+    gdpr: Ground
+    nfadp: Ground
+
+    @property
+    def gdpr_text(self) -> str:
+        return ground_text(self.gdpr)
+
+    @property
+    def nfadp_text(self) -> str:
+        return ground_text(self.nfadp)
+
+    @property
+    def has_problem(self) -> bool:
+        return self.gdpr.is_problem or self.nfadp.is_problem
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignState:
+    """GDPR Art. 30(2)(c) / nFADP Art. 12(2)(g): a state outside the provider's own country where the
+    controller's data is processed or disclosed."""
+
+    country: str
+    places: list[Place]
+    # GDPR Art. 30(2)(c) asks for transfers to third countries: states outside the EEA.
+    gdpr_third_country: bool
+
+    @property
+    def name(self) -> str:
+        return country_name(self.country)
+
+    @property
+    def has_problem(self) -> bool:
+        return any(place.has_problem for place in self.places)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +122,7 @@ class ControllerRecord:
     services: list[str]
     data_categories: list[str]
     subprocessors: list[SubProcessorEntry]
-    transfers: list[Transfer]
+    foreign_states: list[ForeignState]
     measures: list[MeasureEntry]
     generated_on: dt.date
     service_ids: list[int] = field(default_factory=list, repr=False)
@@ -90,7 +131,13 @@ class ControllerRecord:
         data = asdict(self)
         data.pop("service_ids")
         data["generated_on"] = self.generated_on.isoformat()
+        data["foreign_states"] = [_state_dict(state) for state in self.foreign_states]
         return data
+
+    @property
+    def gdpr_transfers(self) -> list[ForeignState]:
+        """GDPR Art. 30(2)(c): the third countries among the foreign states."""
+        return [state for state in self.foreign_states if state.gdpr_third_country]
 
     def measures_by_area(self) -> list[tuple[str, list[MeasureEntry]]]:
         return [
@@ -111,9 +158,14 @@ def processor() -> Processor:
     )
 
 
-def outside_ch_eea(countries: list[str]) -> list[str]:
-    """Countries needing a safeguard (nFADP Art. 16, GDPR Art. 44-46): neither Switzerland nor the EEA."""
-    return [code for code in countries if code and code not in NO_SAFEGUARD_NEEDED]
+def _state_dict(state: ForeignState) -> dict[str, Any]:
+    return {
+        "country": state.country,
+        "gdpr_third_country": state.gdpr_third_country,
+        "places": [
+            {"kind": p.kind, "name": p.name, "gdpr": p.gdpr.as_dict(), "nfadp": p.nfadp.as_dict()} for p in state.places
+        ],
+    }
 
 
 # Each customer's services: the services of the assets holding its data and of their ancestors (the
@@ -154,20 +206,77 @@ def _categories_by_customer(organisation_id: int | None) -> dict[int, set[str]]:
     return found
 
 
-def _sites_abroad_by_customer(organisation_id: int | None) -> dict[int, set[tuple[str, str]]]:
-    """(site code, country) of the sites outside CH/EEA where each customer's data is stored."""
+def _sites_abroad_by_customer(organisation_id: int | None, home: str) -> dict[int, set[tuple[str, str]]]:
+    """(site code, country) of the provider's sites outside its own country where each customer's data is
+    stored. Driven from those few sites, not from the million placements."""
     found: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    abroad = Site.objects.exclude(country="").exclude(country=home).values("pk")
     rows = (
         _placements(organisation_id)
-        .filter(asset__location__isnull=False)
-        .exclude(asset__location__country="")
-        .exclude(asset__location__country__in=NO_SAFEGUARD_NEEDED)
+        .filter(asset__location__in=abroad)
         .values_list("customer_id", "asset__location__code", "asset__location__country")
         .distinct()
     )
     for customer_id, code, country in rows.iterator(chunk_size=5000):
         found[customer_id].add((code, country))
     return found
+
+
+# Each customer's data carried by flows, directly or onwards, to a destination outside the provider's
+# country: the residency audit's flow-following (inventory.engine.flows_reaching_ctes), with "abroad"
+# meaning "not the provider's country" instead of "not allowed by some customer".
+_FLOWS_ABROAD = f"""
+WITH RECURSIVE
+{flows_reaching_ctes(f"({DESTINATION_COUNTRY} <> '' AND {DESTINATION_COUNTRY} <> %(home)s)")}
+SELECT DISTINCT p.customer_id, suspect.label, suspect.country
+FROM suspect
+{{by_index:inventory_placement p:p.asset_id = suspect.origin_id}}
+{{customer_filter}}
+"""
+
+
+def _flows_abroad_by_customer(organisation_id: int | None, home: str) -> dict[int, set[tuple[str, str]]]:
+    """(destination, country) of every flow that carries each customer's data out of the provider's country."""
+    sql = drive_joins_by_index(_FLOWS_ABROAD, connection.vendor)
+    params: dict[str, Any] = {"home": home}
+    origin_filter = customer_filter = ""
+    if organisation_id:
+        origin_filter = "WHERE asset_id IN (SELECT asset_id FROM inventory_placement WHERE customer_id = %(org)s)"
+        customer_filter = "WHERE p.customer_id = %(org)s"
+        params["org"] = organisation_id
+    sql = sql.replace("{origin_filter}", origin_filter).replace("{customer_filter}", customer_filter)
+    found: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(5000):
+            for customer_id, label, country in batch:
+                found[customer_id].add((label, country))
+    return found
+
+
+def foreign_states(
+    *,
+    home: str,
+    on: dt.date,
+    sites: Iterable[tuple[str, str]],
+    flows: Iterable[tuple[str, str]],
+    subprocessors: Iterable[SubProcessor],
+) -> list[ForeignState]:
+    """Group every place outside ``home`` by state, each with its ground under each law. The provider's
+    own sites and flows have no safeguard of their own: outside adequacy their ground is ``none``."""
+    by_state: dict[str, list[Place]] = defaultdict(list)
+    for kind, rows in (("site", sites), ("flow", flows)):
+        for name, country in sorted(set(rows)):
+            grounds = grounds_for(country, on=on)
+            by_state[country].append(Place(kind, name, grounds[Law.GDPR], grounds[Law.NFADP]))
+    for sp in subprocessors:
+        for country, grounds in sp.grounds(on):
+            if country != home:
+                by_state[country].append(Place("subprocessor", sp.legal_name, grounds[Law.GDPR], grounds[Law.NFADP]))
+    return [
+        ForeignState(country, places, gdpr_third_country=country not in EEA_COUNTRIES)
+        for country, places in sorted(by_state.items())
+    ]
 
 
 def _kept_away_by_customer(organisation_id: int | None) -> dict[int, set[int]]:
@@ -220,7 +329,9 @@ def iter_records(*, organisation: Organisation | None = None, search: str = "") 
     on = timezone.localdate()
     services = _services_by_customer(organisation_id)
     categories = _categories_by_customer(organisation_id)
-    sites_abroad = _sites_abroad_by_customer(organisation_id)
+    home = settings.ART28_PROVIDER_COUNTRY
+    sites_abroad = _sites_abroad_by_customer(organisation_id, home)
+    flows_abroad = _flows_abroad_by_customer(organisation_id, home)
     kept_away = _kept_away_by_customer(organisation_id)
     register = _register(on)
     measures = _active_measures()
@@ -236,14 +347,13 @@ def iter_records(*, organisation: Organisation | None = None, search: str = "") 
         mine = services.get(org.pk, set())
         away = kept_away.get(org.pk, set())
         working = [e.sp for e in register if e.service_ids & mine and not e.chain_ids & away]
-        transfers = [
-            Transfer(kind="site", name=code, countries=[country], safeguard="")
-            for code, country in sorted(sites_abroad.get(org.pk, ()))
-        ] + [
-            Transfer(kind="subprocessor", name=sp.legal_name, countries=abroad, safeguard=sp.transfer_safeguard)
-            for sp in working
-            if (abroad := outside_ch_eea(sp.country_list))
-        ]
+        states = foreign_states(
+            home=home,
+            on=on,
+            sites=sites_abroad.get(org.pk, ()),
+            flows=flows_abroad.get(org.pk, ()),
+            subprocessors=working,
+        )
         yield ControllerRecord(
             ref=org.ref,
             name=org.name,
@@ -255,7 +365,7 @@ def iter_records(*, organisation: Organisation | None = None, search: str = "") 
             subprocessors=[
                 SubProcessorEntry(sp.legal_name, sp.purpose, sp.country_list, sp.transfer_safeguard) for sp in working
             ],
-            transfers=transfers,
+            foreign_states=states,
             measures=[
                 MeasureEntry(m.area, m.ref, m.title)
                 for m, applies_to in measures

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from art28.inventory.engine import LANDING_UP_CTE, drive_joins_by_index
+from art28.inventory.engine import DESTINATION_COUNTRY, drive_joins_by_index, flows_reaching_ctes
 
 STORED_OUTSIDE = "stored-outside"
 FLOW_OUTSIDE = "flow-outside"
@@ -100,65 +100,13 @@ WHERE a.location_id IS NULL
   {{customer_filter}}
 """
 
-# The flow findings, in steps that keep the work proportional to what can be a finding:
-# dest:       each flow going somewhere foreign to some customer, or of unknown country, with its
-#             destination label (as in flows.csv) and country ('' when unknown).
-# landing_up: each asset a flow lands on, with itself and its ancestors (their flows carry it on).
-# relevant:   flows whose data can end up at such a destination: those, and flows landing where a
-#             relevant flow carries the data on.
-# cover:      the assets whose data each relevant flow carries (its asset and every descendant).
-# reach:      for each asset holding data ("origin"), the relevant flows carrying it, following data
-#             that lands on an asset onwards. UNION (not ALL) keeps loops of flows finite.
-# suspect:    origins whose data reaches a suspect destination. Materialised so that PostgreSQL, which
-#             cannot estimate recursive results, joins the placements to this small set by index.
-_DESTINATION_COUNTRY = """CASE WHEN f.to_asset_id IS NOT NULL THEN COALESCE(tl.country, '')
-                WHEN f.to_site_id IS NOT NULL THEN ts.country
-                ELSE f.to_country END"""
-_SUSPECT_DESTINATION = (
-    f"({_DESTINATION_COUNTRY} = '' OR {_DESTINATION_COUNTRY} IN (SELECT country FROM foreign_country))"
-)
+# The flow findings: the flows carrying data to a destination foreign to some customer, or of unknown
+# country, followed back to the assets whose data they carry (inventory.engine.flows_reaching_ctes).
+_SUSPECT_DESTINATION = f"({DESTINATION_COUNTRY} = '' OR {DESTINATION_COUNTRY} IN (SELECT country FROM foreign_country))"
 
 _FLOWS = f"""
 WITH RECURSIVE {_FOREIGN_COUNTRIES},
-dest(flow_id, label, country) AS MATERIALIZED (
-    SELECT f.id,
-           CASE WHEN f.to_asset_id IS NOT NULL THEN ta.ref
-                WHEN f.to_site_id IS NOT NULL THEN ts.code
-                ELSE f.to_country END,
-           {_DESTINATION_COUNTRY}
-    FROM inventory_flow f
-    LEFT JOIN inventory_asset ta ON ta.id = f.to_asset_id
-    LEFT JOIN inventory_site tl ON tl.id = ta.location_id
-    LEFT JOIN inventory_site ts ON ts.id = f.to_site_id
-    WHERE {_SUSPECT_DESTINATION}
-),
-{LANDING_UP_CTE},
-relevant(flow_id) AS (
-    SELECT flow_id FROM dest
-    UNION
-    SELECT g.id
-    FROM relevant
-    JOIN inventory_flow f ON f.id = relevant.flow_id
-    JOIN landing_up ON landing_up.asset_id = f.asset_id
-    JOIN inventory_flow g ON g.to_asset_id = landing_up.landing_id
-),
-cover(flow_id, asset_id) AS (
-    SELECT id, asset_id FROM inventory_flow WHERE id IN (SELECT flow_id FROM relevant)
-    UNION
-    SELECT cover.flow_id, child.id FROM cover JOIN inventory_asset child ON child.parent_id = cover.asset_id
-),
-reach(origin_id, flow_id) AS (
-    SELECT asset_id, flow_id FROM cover {{origin_filter}}
-    UNION
-    SELECT reach.origin_id, onward.flow_id
-    FROM reach
-    JOIN inventory_flow f ON f.id = reach.flow_id
-    JOIN cover onward ON onward.asset_id = f.to_asset_id
-),
-suspect(origin_id, label, country) AS MATERIALIZED (
-    SELECT DISTINCT reach.origin_id, dest.label, dest.country
-    FROM dest JOIN reach ON reach.flow_id = dest.flow_id
-)
+{flows_reaching_ctes(_SUSPECT_DESTINATION)}
 SELECT DISTINCT o.ref, a.ref, s.code, NULLIF(suspect.country, ''), {_ALLOWED},
        CASE WHEN suspect.country = '' THEN '{UNKNOWN_LOCATION}' ELSE '{FLOW_OUTSIDE}' END,
        suspect.label

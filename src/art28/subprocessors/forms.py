@@ -44,7 +44,22 @@ class SubProcessorForm(forms.Form):
         label=_("Transfer safeguard"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Needed outside Switzerland and the EEA: e.g. adequacy decision, SCC with the Swiss addendum"),
+        help_text=_(
+            "GDPR Art. 46 / nFADP Art. 16(2) safeguard, e.g. SCC (EU 2021/914) with the Swiss addendum. Needed for "
+            "a country no adequacy finding covers (GDPR Art. 45, DSV Annex 1)."
+        ),
+    )
+    dpf_eu_us_since = forms.DateField(
+        label=_("EU-US Data Privacy Framework: certified since"),
+        required=False,
+        widget=DateInput,
+        help_text=_("US recipients only: the US is adequate under the GDPR only for certified organisations."),
+    )
+    dpf_swiss_us_since = forms.DateField(
+        label=_("Swiss-US Data Privacy Framework: certified since"),
+        required=False,
+        widget=DateInput,
+        help_text=_("US recipients only: DSV Annex 1 lists the US only for certified organisations."),
     )
     engaged_by = forms.ModelChoiceField(
         label=_("Engaged by"),

@@ -8,10 +8,14 @@ down the chain. nFADP Art. 9(3) and DSV Art. 7: the same prior authorisation in 
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from art28.core.adequacy import Certifications, Ground, Law, grounds_for
 from art28.core.models import Organisation, User
 from art28.inventory.models import Service, Site
 
@@ -31,9 +35,18 @@ class SubProcessor(models.Model):
     # Sorted, ';'-separated, like Placement.data_categories and Organisation.allowed_countries.
     data_categories = models.CharField(_("data categories"), max_length=500, blank=True)
     countries = models.CharField(_("countries of processing"), max_length=300, help_text="ISO 3166-1 alpha-2, ';'")
+    # An appropriate safeguard (GDPR Art. 46, nFADP Art. 16(2)), e.g. SCC with the Swiss addendum; needed
+    # only where no adequacy finding covers a country (GDPR Art. 45, DSV Annex 1): art28.core.adequacy.
     transfer_safeguard = models.TextField(
-        _("transfer safeguard"), blank=True, help_text=_("e.g. adequacy decision, SCC with the Swiss addendum")
+        _("transfer safeguard"),
+        blank=True,
+        help_text=_("GDPR Art. 46 / nFADP Art. 16(2), e.g. SCC (EU 2021/914) with the Swiss addendum"),
     )
+    # Data Privacy Framework certifications of a US recipient, with the day each started: the US is
+    # adequate only for certified organisations (EU-US: Commission Implementing Decision (EU) 2023/1795;
+    # Swiss-US: DSV Annex 1 since 15 September 2024).
+    dpf_eu_us_since = models.DateField(_("EU-US Data Privacy Framework: certified since"), null=True, blank=True)
+    dpf_swiss_us_since = models.DateField(_("Swiss-US Data Privacy Framework: certified since"), null=True, blank=True)
     # The chain (Art. 28(4)): the sub-processor that engages this one; empty = engaged by the provider.
     engaged_by = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="sub_processors"
@@ -61,6 +74,25 @@ class SubProcessor(models.Model):
     @property
     def country_list(self) -> list[str]:
         return self.countries.split(";") if self.countries else []
+
+    @property
+    def certifications(self) -> Certifications:
+        return Certifications(eu_us_dpf_since=self.dpf_eu_us_since, swiss_us_dpf_since=self.dpf_swiss_us_since)
+
+    def grounds(self, on: dt.date) -> list[tuple[str, dict[Law, Ground]]]:
+        """Each country it processes in, with the ground under each law (art28.core.adequacy)."""
+        safeguard, certifications = self.transfer_safeguard, self.certifications
+        return [
+            (country, grounds_for(country, on=on, safeguard=safeguard, certifications=certifications))
+            for country in self.country_list
+        ]
+
+    def transfer_grounds(self, on: dt.date) -> list[dict[str, Any]]:
+        """The same as plain data (JSON, webhooks, the API): ``{"country", "gdpr": {ground, basis}, "nfadp": …}``."""
+        return [
+            {"country": country, **{str(law): ground.as_dict() for law, ground in grounds.items()}}
+            for country, grounds in self.grounds(on)
+        ]
 
 
 class Authorisation(models.TextChoices):

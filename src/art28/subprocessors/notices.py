@@ -15,8 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from art28.core.adequacy import GroundKind, Law, ground_text
 from art28.core.audit import jsonable
 from art28.core.countries import country_name
 from art28.core.dpo import dpo_profile
@@ -24,7 +25,6 @@ from art28.core.models import DpoProfile, Organisation
 from art28.notify.services import Draft
 from art28.subprocessors.models import Change, SubProcessor
 from art28.subprocessors.rules import needs_answer
-from art28.subprocessors.services import NO_SAFEGUARD_NEEDED
 
 TOPIC = "subprocessor.change"
 TOPIC_WITHDRAWN = "subprocessor.change-withdrawn"
@@ -65,6 +65,17 @@ def _chain_names(sp: SubProcessor) -> list[str]:
     return names
 
 
+def _grounds(sp: SubProcessor) -> list[dict[str, str]]:
+    """Per country outside Switzerland and the EEA, its ground under each law (GDPR Art. 45/46, nFADP
+    Art. 16): what a controller needs to check a transfer, in the notice's language."""
+    at_home = (GroundKind.EEA, GroundKind.SWITZERLAND)
+    return [
+        {"country": country, "gdpr": ground_text(grounds[Law.GDPR]), "nfadp": ground_text(grounds[Law.NFADP])}
+        for country, grounds in sp.grounds(timezone.localdate())
+        if not all(g.kind in at_home for g in grounds.values())
+    ]
+
+
 def _context(change: Change, services: list[str], authorisation: str, dpo: DpoProfile) -> dict[str, Any]:
     sp = change.subprocessor
     return {
@@ -73,7 +84,7 @@ def _context(change: Change, services: list[str], authorisation: str, dpo: DpoPr
         "sp": sp,
         "replaces": change.replaces,
         "countries": _countries(sp),
-        "safeguard_needed": any(c not in NO_SAFEGUARD_NEEDED for c in sp.country_list),
+        "grounds": _grounds(sp),
         "categories": "; ".join(c for c in sp.data_categories.split(";") if c),
         "engaged_by": _chain_names(sp),
         "services": ", ".join(services),
@@ -112,6 +123,7 @@ def payload(change: Change, authorisation: str, *, event: str) -> dict[str, Any]
                 "purpose": sp.purpose,
                 "countries": sp.country_list,
                 "transfer_safeguard": sp.transfer_safeguard,
+                "transfer_grounds": sp.transfer_grounds(timezone.localdate()),
                 "engaged_by": sp.engaged_by.slug if sp.engaged_by else None,
             },
             "replaces": change.replaces.slug if change.replaces else None,

@@ -23,6 +23,8 @@ class SubProcessorIn(Schema):
     website: str = ""
     data_categories: list[str] = []
     transfer_safeguard: str = ""
+    dpf_eu_us_since: dt.date | None = None
+    dpf_swiss_us_since: dt.date | None = None
     engaged_by: str | None = None
     services: list[str] = []
     sites: list[str] = []
@@ -43,11 +45,24 @@ class SubProcessorPatch(Schema):
     website: str | None = None
     data_categories: list[str] | None = None
     transfer_safeguard: str | None = None
+    dpf_eu_us_since: dt.date | None = None
+    dpf_swiss_us_since: dt.date | None = None
     engaged_by: str | None = None
     services: list[str] | None = None
     sites: list[str] | None = None
     in_use_from: dt.date | None = None
     in_use_until: dt.date | None = None
+
+
+class GroundOut(Schema):
+    ground: str
+    basis: str
+
+
+class CountryGroundsOut(Schema):
+    country: str
+    gdpr: GroundOut
+    nfadp: GroundOut
 
 
 class SubProcessorOut(Schema):
@@ -61,6 +76,11 @@ class SubProcessorOut(Schema):
     data_categories: list[str]
     countries: list[str]
     transfer_safeguard: str
+    dpf_eu_us_since: dt.date | None
+    dpf_swiss_us_since: dt.date | None
+    # Per country, the ground under each law (GDPR Art. 44-46, nFADP Art. 16): eea / switzerland /
+    # adequacy / safeguard / none, with its basis.
+    transfer_grounds: list[CountryGroundsOut]
     engaged_by: str | None
     chain: list[str]
     services: list[str]
@@ -83,6 +103,9 @@ def subprocessor_out(sp: SubProcessor, at: dt.date | None = None) -> SubProcesso
         data_categories=[c for c in sp.data_categories.split(";") if c],
         countries=sp.country_list,
         transfer_safeguard=sp.transfer_safeguard,
+        dpf_eu_us_since=sp.dpf_eu_us_since,
+        dpf_swiss_us_since=sp.dpf_swiss_us_since,
+        transfer_grounds=[CountryGroundsOut(**row) for row in sp.transfer_grounds(at or today())],
         engaged_by=sp.engaged_by.slug if sp.engaged_by else None,
         chain=[link.slug for link in chain_of(sp)[1:]],
         services=[s.name for s in effective_services(sp)],

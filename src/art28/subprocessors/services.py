@@ -14,13 +14,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from art28.core.adequacy import needs_safeguard
 from art28.core.audit import Actor, SystemActor, audit_record
-from art28.core.countries import EEA_COUNTRIES, parse_country_list
+from art28.core.countries import parse_country_list
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
 from art28.inventory.models import Service, Site
 from art28.subprocessors.models import Authorisation, Contract, SubProcessor
-from art28.subprocessors.rules import DEFAULT_AUTHORISATION, DEFAULT_NOTICE_DAYS
+from art28.subprocessors.rules import DEFAULT_AUTHORISATION, DEFAULT_NOTICE_DAYS, today
 
 SUBPROCESSOR_WRITERS = frozenset({Role.ADMIN, Role.DPO})
 TEXT_FIELDS = (
@@ -35,11 +36,8 @@ TEXT_FIELDS = (
     "countries",
     "transfer_safeguard",
 )
-FIELDS = (*TEXT_FIELDS, "in_use_from", "in_use_until")
-# Switzerland and the EEA: adequate for each other (nFADP Art. 16(1) with Annex 1 DPO; the Commission's
-# decision on Switzerland). Processing anywhere else needs a stated safeguard (nFADP Art. 16(2), GDPR
-# Art. 44-46): an adequacy decision, SCC with the Swiss addendum, binding corporate rules …
-NO_SAFEGUARD_NEEDED = frozenset({"CH"}) | EEA_COUNTRIES
+DATE_FIELDS = ("dpf_eu_us_since", "dpf_swiss_us_since", "in_use_from", "in_use_until")
+FIELDS = (*TEXT_FIELDS, *DATE_FIELDS)
 MAX_NOTICE_DAYS = 365
 # Path segments of the staff pages (/staff/subprocessors/<slug>/): no sub-processor may be called so.
 RESERVED_SLUGS = frozenset({"new", "changes", "contracts", "at"})
@@ -82,11 +80,16 @@ def _normalise(sp: SubProcessor) -> None:
     else:
         if not sp.countries:
             errors["countries"] = "Name at least one country where it processes data (ISO 3166-1 alpha-2, e.g. DE)."
-        elif (outside := [c for c in sp.country_list if c not in NO_SAFEGUARD_NEEDED]) and not sp.transfer_safeguard:
+        elif not sp.transfer_safeguard and (
+            uncovered := [
+                c for c in sp.country_list if needs_safeguard(c, on=today(), certifications=sp.certifications)
+            ]
+        ):
             errors["transfer_safeguard"] = (
-                f"Processing in {', '.join(outside)} (outside Switzerland and the EEA) needs a transfer "
-                "safeguard (nFADP Art. 16, GDPR Art. 44-46): e.g. an adequacy decision, or SCC with the "
-                "Swiss addendum."
+                f"No adequacy finding covers {', '.join(uncovered)} for this sub-processor (GDPR Art. 45, "
+                "nFADP Art. 16(1) with DSV Annex 1; the US only for a Data Privacy Framework certification): "
+                "name the safeguard (GDPR Art. 46, nFADP Art. 16(2)), e.g. SCC (EU 2021/914) with the Swiss "
+                "addendum."
             )
     categories = {c.strip() for c in sp.data_categories.replace(",", ";").split(";") if c.strip()}
     sp.data_categories = ";".join(sorted(categories))
@@ -204,7 +207,7 @@ def subprocessor_update(
             _check_chain(sp, parent)
             sp.engaged_by = parent
         for name, value in changes.items():
-            setattr(sp, name, value if name.startswith("in_use") else ("" if value is None else value))
+            setattr(sp, name, value if name in DATE_FIELDS else ("" if value is None else value))
         if isinstance(sp.countries, (list, tuple)):
             sp.countries = ";".join(sp.countries)
         _validate(sp)

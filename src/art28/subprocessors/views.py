@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from art28.core.adequacy import Law, ground_text
 from art28.core.auth import role_required
 from art28.core.countries import country_name
 from art28.core.models import Organisation, User
@@ -122,6 +123,10 @@ def _detail(request: HttpRequest, sp: SubProcessor, form: f.SubProcessorForm | N
             "chain": chain[1:],
             "services": effective_services(sp),
             "countries": [(code, country_name(code)) for code in sp.country_list],
+            "grounds": [
+                (code, country_name(code), ground_text(g[Law.GDPR]), ground_text(g[Law.NFADP]), g)
+                for code, g in sp.grounds(today())
+            ],
             "in_use": in_use_on(sp, today()),
             "engaged": engaged_subprocessors(sp),
             "changes": changes_naming(sp),

@@ -1,8 +1,10 @@
 """The trust center's picture of where customer data is processed (S1, S4, S10): one panel per country,
 with the provider's datacenters and the sub-processors working there, and the announced additions.
 
-Switzerland first, then the EEA, then the rest (where a transfer safeguard is needed, GDPR Art. 44-46,
-nFADP Art. 16), then sites of unknown country. A pure function of what the page already loaded: no
+Switzerland first, then the EEA, then the countries with adequate protection under both laws (GDPR
+Art. 45, DSV Annex 1), then the rest (where a transfer safeguard is needed: GDPR Art. 46, nFADP Art.
+16(2); the US unless the recipient is certified under the Data Privacy Framework), then sites of
+unknown country. A pure function of what the page already loaded: no
 query. Shapes carry the meaning as well as colours (filled = datacenter, outlined = sub-processor,
 dashed = announced), so the picture reads in black and white; every text is escaped.
 """
@@ -12,16 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from art28.core.countries import country_name
+from art28.core.adequacy import Law, decision_for, needs_safeguard
+from art28.core.countries import EEA_COUNTRIES, country_name
 from art28.core.svg import CHAR_WIDTH, shorten, svg_text
 from art28.inventory.models import Site
 from art28.subprocessors.models import Change, ChangeKind, SubProcessor
-from art28.subprocessors.services import NO_SAFEGUARD_NEEDED
 
 PANEL_W, PANEL_GAP, PER_ROW = 230, 14, 5
 HEAD_H, CHIP_H, CHIP_GAP, PAD = 44, 30, 8, 10
@@ -35,6 +38,9 @@ INK, MUTED, OK, OK_BG, WARN, WARN_BG, GREY_BG = (
     "#fff4dc",
     "#f3f4f6",
 )
+
+
+ADEQUATE, SAFEGUARD_NEEDED, UNKNOWN = 2, 3, 4
 
 
 @dataclass
@@ -51,12 +57,20 @@ class Panel:
 
     @property
     def group(self) -> int:
-        """0 Switzerland, 1 the EEA, 2 elsewhere (a safeguard is needed), 3 unknown."""
+        """0 Switzerland, 1 the EEA, 2 adequate under both laws, 3 a safeguard is needed, 4 unknown."""
         if not self.country:
-            return 3
+            return UNKNOWN
         if self.country == "CH":
             return 0
-        return 1 if self.country in NO_SAFEGUARD_NEEDED else 2
+        if self.country in EEA_COUNTRIES:
+            return 1
+        return SAFEGUARD_NEEDED if needs_safeguard(self.country, on=timezone.localdate()) else ADEQUATE
+
+    @property
+    def certification_may_cover(self) -> bool:
+        """A Data Privacy Framework certification of the recipient may replace the safeguard (the US)."""
+        today = timezone.localdate()
+        return any((d := decision_for(law, self.country, today)) and d.certification for law in Law)
 
 
 def panels(sites: Iterable[Site], subprocessors: Iterable[SubProcessor], upcoming: Iterable[Change]) -> list[Panel]:
@@ -87,19 +101,24 @@ def _text(x: float, y: float, text: str, *, fill: str = INK, **attrs: str | floa
 
 
 def _panel_svg(panel: Panel, x: float, y: float, height: float) -> str:
-    if panel.group == 3:
+    if panel.group == UNKNOWN:
         title, note, fill, stroke = _("Country unknown"), "", GREY_BG, MUTED
     else:
         title = f"{country_name(panel.country)} ({panel.country})"
-        note = _("safeguard needed") if panel.group == 2 else ""
-        fill, stroke = (WARN_BG, WARN) if panel.group == 2 else (OK_BG, OK)
+        note = {
+            ADEQUATE: _("adequate protection"),
+            SAFEGUARD_NEEDED: _("safeguard or certification needed")
+            if panel.certification_may_cover
+            else _("safeguard needed"),
+        }.get(panel.group, "")
+        fill, stroke = (WARN_BG, WARN) if panel.group == SAFEGUARD_NEEDED else (OK_BG, OK)
     parts = [
         f'<g><rect x="{x:.0f}" y="{y:.0f}" width="{PANEL_W}" height="{height:.0f}" rx="8" fill="{fill}" '
         f'stroke="{stroke}" stroke-width="1.5"/>',
         _text(x + PAD, y + 20, shorten(title, PANEL_W - 2 * PAD, HEAD_CHAR_W), font_weight="600", font_size="15"),
     ]
     if note:
-        parts.append(_text(x + PAD, y + 36, note, font_size="11", fill=WARN))
+        parts.append(_text(x + PAD, y + 36, note, font_size="11", fill=WARN if panel.group == SAFEGUARD_NEEDED else OK))
     chip_y = y + HEAD_H
     for chip in panel.chips:
         dashed = ' stroke-dasharray="5 3"' if chip.kind == "upcoming" else ""

@@ -95,12 +95,23 @@ def subprocessor_public(subprocessor: SubProcessor, register: Register) -> dict[
         "data_categories": _split(subprocessor.data_categories),
         "countries": _split(subprocessor.countries),
         "transfer_safeguard": subprocessor.transfer_safeguard or None,
+        # Per country, the ground under each law (GDPR Art. 44-46, nFADP Art. 16), and the recipient's
+        # Data Privacy Framework certifications (the US is adequate only for certified organisations).
+        "transfer_grounds": subprocessor.transfer_grounds(timezone.localdate()),
+        "dpf": {
+            "eu_us_since": _date(subprocessor.dpf_eu_us_since),
+            "swiss_us_since": _date(subprocessor.dpf_swiss_us_since),
+        },
         "engaged_by": engaged_by.slug if engaged_by is not None else None,
         "sub_processors": [child.slug for child in register.chain_of(subprocessor)],
         "sites": [site.code for site in subprocessor.sites.all()],
-        "in_use_from": subprocessor.in_use_from.isoformat() if subprocessor.in_use_from else None,
-        "in_use_until": subprocessor.in_use_until.isoformat() if subprocessor.in_use_until else None,
+        "in_use_from": _date(subprocessor.in_use_from),
+        "in_use_until": _date(subprocessor.in_use_until),
     }
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def _timestamp(value: dt.datetime | None) -> str | None:
