@@ -231,6 +231,9 @@ ART28_SIGNING_KEY_FILE = Path(env.str("ART28_SIGNING_KEY_FILE", default=str(DATA
 ART28_NETBOX_COUNTRY_FIELD = env.str("ART28_NETBOX_COUNTRY_FIELD", default="")
 # The domain of Message-IDs and webhook-ids (``<delivery-uuid>@domain``).
 ART28_MAIL_DOMAIN = env.str("ART28_MAIL_DOMAIN", default="art28.localhost")
+# The tagging entity of the Atom feed's ids (tag: URIs, RFC 4151): a domain (or e-mail address) the provider
+# owns and a date on which it owned it. Ids never change with ART28_BASE_URL; changing this changes them all.
+ART28_TAG_AUTHORITY = env.str("ART28_TAG_AUTHORITY", default=f"{ART28_MAIL_DOMAIN},2025-01-01")
 # The provider's own promise for a first breach notice, in hours after awareness: a contractual
 # commitment shown as such, never as the law (GDPR Art. 33(2): "without undue delay").
 ART28_BREACH_NOTICE_HOURS = env.int("ART28_BREACH_NOTICE_HOURS", default=24)

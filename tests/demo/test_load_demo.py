@@ -9,6 +9,7 @@ from django.utils import timezone
 from art28.core.audit import verify_chain
 from art28.core.models import Organisation, User
 from art28.core.roles import STAFF_ROLES, Role
+from art28.core.selectors import security_txt_state
 from art28.inventory.models import Site
 from art28.notify.models import Message
 from art28.residency.engine import FLOW_OUTSIDE, SUBPROCESSOR_OUTSIDE, run_audit
@@ -45,6 +46,8 @@ def test_the_demo_provider_has_swiss_sites_a_frankfurt_colocation_and_the_miscon
     assert User.objects.filter(role=Role.CUSTOMER_VIEWER).exists()
     assert "art28-demo-password" in output and "customer@example.org" in output
     assert verify_chain().ok
+    # RFC 9116 §2.5.5: the demo publishes security.txt with an expiry half a year ahead, for staff to renew.
+    assert security_txt_state().status == "valid" and "security.txt published" in output
 
     # A breach at the Frankfurt cage was declared and notified: the demo customer, whose backups were
     # copied there, has the first notice in its portal inbox, waiting for acknowledgement.

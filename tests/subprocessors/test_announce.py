@@ -125,7 +125,9 @@ def test_the_english_notice_reads_as_complete_sentences(sp_world):
     assert "We intend to engage Deliverability Inc. as a new sub-processor." in body and ".." not in body
     assert body.rstrip().endswith("Yours sincerely,\nExample Hosting SA")
     assert "Countries where it processes personal data: United States (US)" in body
-    assert "Under your general authorisation, you may object to this change, giving your reason, before " in body
+    # GDPR Art. 28(2), SCC 2021/914 Clause 9(a): the right to object needs no reason; the notice says so.
+    assert "Under your general authorisation, you may object to this change before " in body
+    assert "you need not give a reason." in body and "giving your reason" not in body
     specific = render_texts(change, which="announce", language="en", authorisation="specific")["body"]
     assert "we need your prior consent" in specific and "To consent or refuse, sign in" in specific
 

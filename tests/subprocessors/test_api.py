@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from art28.core.models import AuditEntry
 from art28.core.roles import Role
 from art28.core.services import api_token_create
 from art28.notify.models import Message
@@ -141,6 +142,31 @@ def test_customer_endpoints_are_scoped_to_the_callers_organisation(sp_world, acm
         "signed_on": None,
         "default": True,
     }
+
+
+@pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": None}])
+def test_an_objection_by_api_needs_no_reason_gdpr_art_28_2_scc_clause_9(sp_world, acme_admin, dpo_api, body):
+    """GDPR Art. 28(2) and SCC 2021/914 Clause 9(a) ask no reason of the controller: a missing, null or empty
+    reason is accepted, the objection is recorded and audited, and the change does not apply to ACME."""
+    change = announced_addition([WEB])
+    response = token_client(acme_admin).post(
+        f"{API}/my/changes/{change.pk}/object", body, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "objected" and response.json()["applies"] is False
+    assert response.json()["objection_reason"] == ""
+    recipients = {r["customer"]: r for r in dpo_api.get(f"{API}/changes/{change.pk}/recipients").json()}
+    assert recipients["ACME"]["state"] == "objected" and recipients["ACME"]["applies"] is False
+    assert recipients["BETA"]["applies"] is True
+    assert AuditEntry.objects.filter(action="subprocessor.change.object", organisation_id=sp_world.acme.pk).count() == 1
+
+
+def test_an_objection_by_api_keeps_the_reason_given(sp_world, acme_admin):
+    change = announced_addition([WEB])
+    response = token_client(acme_admin).post(
+        f"{API}/my/changes/{change.pk}/object", {"reason": "  No US.  "}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["objection_reason"] == "No US."
 
 
 def test_a_late_objection_is_a_422(sp_world, acme_admin):

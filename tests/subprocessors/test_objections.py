@@ -47,6 +47,22 @@ def test_an_objection_before_the_effective_date_is_recorded_with_its_reason_and_
         change_object(actor=acme_admin, change=change, organisation=sp_world.acme, reason="again")
 
 
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_an_objection_needs_no_reason_gdpr_art_28_2_scc_clause_9(sp_world, acme_admin, reason):
+    """Neither GDPR Art. 28(2) nor SCC 2021/914 Clause 9(a) asks the controller for a reason to object: the
+    objection is recorded and audited with an empty reason, and keeps the change off that customer's data."""
+    change = announced_addition([WEB])
+    change_object(actor=acme_admin, change=change, organisation=sp_world.acme, reason=reason)
+    acme = row(change, sp_world.acme)
+    assert acme.objected_at and acme.objected_by == acme_admin and acme.objection_reason == ""
+    entry = AuditEntry.objects.get(action="subprocessor.change.object")
+    assert entry.organisation_id == sp_world.acme.pk and entry.after["objection_reason"] == ""
+    assert entry.after["objected_at"] and entry.before["objected_at"] is None
+    make_effective(change)
+    assert "mailjet-us" in slugs_for(sp_world.beta)
+    assert "mailjet-us" not in slugs_for(sp_world.acme)
+
+
 def test_an_objection_blocks_the_change_for_that_customer_only_until_resolved(sp_world, acme_admin):
     """The change becomes effective for everyone else; the objector's data stays off the new sub-processor."""
     change = announced_addition([WEB])

@@ -165,3 +165,18 @@ def test_the_dashboard_shows_open_objections(sp_world, staff_client, acme_admin)
     assert '<div class="value">1</div><div class="label">open objections</div>' in html
     assert "1 customer objection to a sub-processor change waits for a resolution" in html
     assert f"{BASE}changes/{change.pk}/?show=objections" in html
+
+
+def test_staff_see_an_objection_without_a_reason_as_such_gdpr_art_28_2(sp_world, dpo_client, acme_admin):
+    """GDPR Art. 28(2), SCC 2021/914 Clause 9(a): an objection needs no reason. Staff see "no reason given"
+    (not empty quotes) on the change page and in the list of open objections, and can resolve it."""
+    change = announced_addition([WEB])
+    change_object(actor=acme_admin, change=change, organisation=sp_world.acme)
+    html = dpo_client.get(f"{BASE}changes/{change.pk}/", {"show": "objections"}).content.decode()
+    assert "no reason given" in html and "“”" not in html
+    listing = dpo_client.get(f"{BASE}changes/").content.decode()
+    assert "1 objection waits for a resolution." in listing and "no reason given" in listing and "“”" not in listing
+    response = dpo_client.post(
+        f"{BASE}changes/{change.pk}/resolve/{sp_world.acme.pk}/", {"resolution": "old_arrangement", "note": "Agreed."}
+    )
+    assert response.status_code == 302

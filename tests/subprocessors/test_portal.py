@@ -7,6 +7,8 @@ import pytest
 
 from art28.core.roles import Role
 from art28.subprocessors.models import ChangeRecipient
+from art28.subprocessors.rules import recipient_applies
+from art28.subprocessors.selectors import subprocessors_for_organisation
 from art28.subprocessors.services import contract_set
 from tests.conftest import TEST_ACTOR, logged_in
 from tests.subprocessors.fixtures import MAIL, SINCE, WEB, announced_addition, new_subprocessor, past_effective_date
@@ -47,11 +49,23 @@ def test_a_change_page_and_an_objection_through_it(sp_world, acme_admin):
     assert "objection pending" in page and "Object to this change" not in page
 
 
-def test_an_objection_without_a_reason_is_refused(sp_world, acme_admin):
+@pytest.mark.parametrize("data", [{"reason": ""}, {"reason": "   "}, {}])
+def test_an_objection_without_a_reason_is_recorded_gdpr_art_28_2_scc_clause_9(sp_world, acme_admin, data):
+    """GDPR Art. 28(2) and SCC 2021/914 Clause 9(a) give the controller the right to object to an added or
+    replaced sub-processor without giving a reason: the form says the reason is optional, the objection is
+    recorded and the change stays off that customer's data."""
     change = announced_addition([WEB])
-    response = logged_in(acme_admin).post(change_url(change) + "object", {"reason": ""})
-    assert response.status_code == 400
-    assert ChangeRecipient.objects.get(change=change, organisation=sp_world.acme).objected_at is None
+    client = logged_in(acme_admin)
+    page = client.get(change_url(change)).content.decode()
+    assert "Your reason (optional)" in page and "no reason is required" in page
+    response = client.post(change_url(change) + "object", data)
+    assert response.status_code == 302 and response["Location"] == change_url(change)
+    row = ChangeRecipient.objects.get(change=change, organisation=sp_world.acme)
+    assert row.objected_at and row.objected_by == acme_admin and row.objection_reason == ""
+    assert not recipient_applies(row, change.kind)
+    assert "Deliverability" not in " ".join(sp.legal_name for sp in subprocessors_for_organisation(sp_world.acme))
+    page = client.get(change_url(change)).content.decode()
+    assert "objection pending" in page and "(no reason given)" in page and "“”" not in page
 
 
 def test_after_the_effective_date_the_page_says_objections_are_closed_and_a_post_is_refused(sp_world, acme_admin):

@@ -88,8 +88,9 @@ def test_the_atom_feed_has_the_elements_rfc_4287_requires(client: Client, regist
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == 2  # one per announced change, withdrawn ones included
     ids = [entry.find(f"{ATOM}id").text for entry in entries]
-    assert all(i.startswith("tag:127.0.0.1,") for i in ids) and len(set(ids)) == 2
-    assert ids[1].endswith(f"subprocessor-change/{first.pk}")
+    # RFC 4151 tag: URIs from ART28_TAG_AUTHORITY (default: ART28_MAIL_DOMAIN, 2025-01-01), not the base URL.
+    assert all(i.startswith("tag:art28.localhost,2025-01-01:art28/subprocessor-change/") for i in ids)
+    assert len(set(ids)) == 2 and ids[1].endswith(f"/{first.pk}")
     for entry in entries:
         for required in ("id", "title", "updated", "published", "summary", "content"):
             assert entry.find(f"{ATOM}{required}") is not None, required
@@ -123,6 +124,15 @@ def test_an_entry_id_never_changes(client: Client, register, announce):
 
 
 # --- security.txt -----------------------------------------------------------------------------------
+# (its Expires, renewed by staff: tests/trust/test_security_txt.py)
+
+
+@pytest.fixture(autouse=True)
+def _security_txt_published(db) -> None:
+    """security.txt is served once staff set its expiry (RFC 9116 §2.5.5); these tests read the rest of it."""
+    from art28.core.services import security_txt_renew
+
+    security_txt_renew(actor=TEST_ACTOR, expires_at=timezone.now() + dt.timedelta(days=90))
 
 
 def security_fields(text: str) -> dict[str, str]:

@@ -1,7 +1,8 @@
-"""Organisations (the controllers), users and their roles, API tokens, and the audit trail."""
+"""Organisations (the controllers), users and their roles, API tokens, the audit trail, security.txt's expiry."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -240,3 +241,37 @@ class DpoProfile(models.Model):
     def language_names(self) -> list[str]:
         names = dict(Language.choices)
         return [str(names.get(code, code)) for code in self.language_list]
+
+
+# RFC 9116 §2.5.5: Expires is RECOMMENDED "less than a year into the future"; staff are warned this long
+# before it passes, and once it has passed the file is stale.
+SECURITY_TXT_WARN_BEFORE = dt.timedelta(days=30)
+
+
+def one_year_after(moment: dt.datetime) -> dt.datetime:
+    """The same instant a calendar year later (29 February → 28 February)."""
+    try:
+        return moment.replace(year=moment.year + 1)
+    except ValueError:
+        return moment.replace(year=moment.year + 1, day=28)
+
+
+class SecurityTxt(models.Model):
+    """When ``/.well-known/security.txt`` goes stale (RFC 9116 §2.5.5), as staff last renewed it (one row).
+
+    No row: nobody has vouched for the file yet, and it is not served (a fresh install; see
+    docs/trust-center.md). The person is kept as a label too, so deleting the user keeps who renewed it.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    renewed_at = models.DateTimeField(_("renewed at"))
+    renewed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    renewed_by_label = models.CharField(_("renewed by"), max_length=254, blank=True)
+
+    class Meta:
+        verbose_name = _("security.txt expiry")
+        constraints = [models.CheckConstraint(name="security_txt_single_row", condition=Q(id=1))]
+
+    def __str__(self) -> str:
+        return f"security.txt expires {self.expires_at:%Y-%m-%d %H:%M}"

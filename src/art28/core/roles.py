@@ -18,3 +18,5 @@ STAFF_ROLES = frozenset({Role.ADMIN, Role.DPO, Role.SECURITY, Role.OPERATIONS, R
 CUSTOMER_ROLES = frozenset({Role.CUSTOMER_ADMIN, Role.CUSTOMER_VIEWER})
 # Staff who may change things; the auditor only reads.
 STAFF_WRITERS = STAFF_ROLES - {Role.AUDITOR}
+# Who renews /.well-known/security.txt (RFC 9116 §2.5.5): the people answering for its Contact.
+SECURITY_TXT_RENEWERS = frozenset({Role.ADMIN, Role.DPO, Role.SECURITY})

@@ -1,17 +1,20 @@
-"""Writes on organisations, users and tokens; each writes its audit entry in the same transaction."""
+"""Writes on organisations, users, tokens and security.txt's expiry; each writes its audit entry in the
+same transaction."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from art28.core.audit import Actor, audit_record
+from art28.core.audit import Actor, SystemActor, audit_record
 from art28.core.countries import parse_country_list
-from art28.core.models import ApiToken, Organisation, User
-from art28.core.roles import Role
+from art28.core.models import ApiToken, Organisation, SecurityTxt, User, one_year_after
+from art28.core.roles import SECURITY_TXT_RENEWERS, Role
+from art28.core.signals import security_txt_renewed
 
 ORGANISATION_FIELDS = (
     "ref",
@@ -128,3 +131,43 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
             after={"revoked_at": token.revoked_at},
         )
     return token
+
+
+def security_txt_renew(*, actor: Actor, expires_at: dt.datetime, now: dt.datetime | None = None) -> SecurityTxt:
+    """Set when ``/.well-known/security.txt`` goes stale (RFC 9116 §2.5.5: Expires is REQUIRED; it is
+    RECOMMENDED less than a year into the future). Refuses a time not after ``now`` and one a year or
+    more ahead, naming the field ``expires_at``. The trust center shows the renewal at once."""
+    if isinstance(actor, User) and actor.role not in SECURITY_TXT_RENEWERS:
+        raise PermissionDenied("Only the DPO, security or an administrator renews security.txt.")
+    now = now or timezone.now()
+    if timezone.is_naive(expires_at):
+        raise ValidationError({"expires_at": "Give the expiry with its time zone."})
+    expires_at = expires_at.replace(microsecond=0)
+    if expires_at <= now:
+        raise ValidationError({"expires_at": f"{expires_at:%Y-%m-%d %H:%M %Z} is not in the future (RFC 9116 §2.5.5)."})
+    latest = one_year_after(now)
+    if expires_at >= latest:
+        raise ValidationError(
+            {
+                "expires_at": f"{expires_at:%Y-%m-%d %H:%M %Z} is a year or more ahead: RFC 9116 §2.5.5 recommends "
+                f"less than a year, i.e. before {timezone.localtime(latest):%Y-%m-%d %H:%M %Z}."
+            }
+        )
+    with transaction.atomic():
+        record = SecurityTxt.objects.select_for_update().filter(pk=1).first()
+        before = {"expires_at": record.expires_at} if record else None
+        record = record or SecurityTxt(pk=1)
+        record.expires_at, record.renewed_at = expires_at, timezone.now()
+        record.renewed_by = actor if isinstance(actor, User) else None
+        record.renewed_by_label = str(actor.label if isinstance(actor, SystemActor) else actor.email)
+        record.save()
+        audit_record(
+            actor=actor,
+            action="security_txt.renew",
+            obj=record,
+            object_repr="/.well-known/security.txt",
+            before=before,
+            after={"expires_at": record.expires_at},
+        )
+        transaction.on_commit(lambda: security_txt_renewed.send(sender=SecurityTxt, record=record))
+    return record

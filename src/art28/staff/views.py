@@ -7,6 +7,7 @@ from django.shortcuts import render
 from art28.breaches.selectors import overdue_incidents
 from art28.core.auth import staff_required
 from art28.core.dpo import dpo_contact_problem, dpo_profile
+from art28.core.selectors import security_txt_state
 from art28.dpo.roles import DPO_READERS
 from art28.dpo.selectors import deadline_watch
 from art28.inventory.selectors import inventory_counts
@@ -45,5 +46,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "dpo_reader": dpo_reader,
             "dpo_overdue": dpo_overdue,
             "dpo_approaching": dpo_approaching,
+            "security_txt": security_txt_state(),
         },
     )

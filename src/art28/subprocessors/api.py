@@ -103,10 +103,12 @@ def my_change(request: HttpRequest, change_id: int) -> s.MyChangeOut:
 
 @router.post("/my/changes/{change_id}/object", response=s.MyChangeOut, summary="Object (general authorisation)")
 def my_object(request: HttpRequest, change_id: int, payload: s.ObjectIn) -> s.MyChangeOut:
-    """GDPR Art. 28(2): before the effective date, with a reason; customer administrators only."""
+    """GDPR Art. 28(2): before the effective date; customer administrators only. The reason is optional
+    (neither Art. 28(2) nor SCC 2021/914 Clause 9(a) asks for one)."""
     organisation = _organisation(request)
     row = recipient_for_organisation(organisation, change_id)
-    _do(change_object, actor=_user(request), change=row.change, organisation=organisation, reason=payload.reason)
+    reason = payload.reason or ""
+    _do(change_object, actor=_user(request), change=row.change, organisation=organisation, reason=reason)
     return s.my_change_out(recipient_for_organisation(organisation, change_id))
 
 

@@ -169,10 +169,14 @@ class RegisterAtForm(forms.Form):
 
 
 class ObjectionForm(forms.Form):
+    # Optional: GDPR Art. 28(2) and SCC 2021/914 Clause 9(a) give the right to object without a reason.
     reason = forms.CharField(
-        label=_("Your reason"),
+        label=_("Your reason (optional)"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("The provider must address it; until then the change does not apply to your data."),
+        help_text=_(
+            "You need not give one. Until your objection is resolved with you, the change does not apply to your data."
+        ),
     )
 
 

@@ -96,8 +96,12 @@ def _audit_answer(actor: Actor, row: ChangeRecipient, before: dict[str, Any], *,
     )
 
 
-def change_object(*, actor: Actor, change: Change, organisation: Organisation, reason: str) -> ChangeRecipient:
-    """Record the customer's objection, with its reason, before the effective date (Art. 28(2))."""
+def change_object(*, actor: Actor, change: Change, organisation: Organisation, reason: str = "") -> ChangeRecipient:
+    """Record the customer's objection before the effective date (GDPR Art. 28(2)).
+
+    The reason is optional: neither GDPR Art. 28(2) nor SCC 2021/914 Clause 9(a) asks the controller to
+    justify an objection to an added or replaced sub-processor. A reason given is kept (it helps the
+    provider address the objection); none given is recorded as an empty reason."""
     _check_may_answer(actor, organisation)
     with transaction.atomic():
         row = _locked_row(change, organisation)
@@ -115,8 +119,6 @@ def change_object(*, actor: Actor, change: Change, organisation: Organisation, r
             raise ValidationError(
                 f"Your organisation objected on {timezone.localdate(row.objected_at):%Y-%m-%d} already."
             )
-        if not reason.strip():
-            raise ValidationError({"reason": "Give the reason for your objection: the provider must address it."})
         before = _row_state(row)
         row.objected_at, row.objected_by, row.objection_reason = timezone.now(), actor_user(actor), reason.strip()
         row.save(update_fields=["objected_at", "objected_by", "objection_reason"])

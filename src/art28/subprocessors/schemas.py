@@ -244,7 +244,9 @@ def my_change_out(row: ChangeRecipient) -> MyChangeOut:
 
 
 class ObjectIn(Schema):
-    reason: str
+    """GDPR Art. 28(2), SCC 2021/914 Clause 9(a): no reason is required; missing, null or empty is fine."""
+
+    reason: str | None = None
 
 
 class ConsentIn(Schema):

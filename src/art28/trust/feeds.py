@@ -1,34 +1,44 @@
 """The Atom feed of sub-processor changes (RFC 4287) and security.txt (RFC 9116), as bytes.
 
-Atom ids are tag: URIs (RFC 4151) that never change: the feed's names the provider's host; an entry's
-names the day its change was announced and the change's number, so a reader never sees an entry twice.
+Atom ids are tag: URIs (RFC 4151) that never change (RFC 4287 §4.2.6), whatever ``ART28_BASE_URL``
+says: they name the tagging entity of ``ART28_TAG_AUTHORITY`` (trust/tags.py); an entry's specific
+part names the change's number and the day (UTC) it was announced, both fixed once announced, so a
+reader never sees an entry twice, and a fresh database that numbers its changes again makes new ids.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from art28.core.dpo import dpo_profile
 from art28.subprocessors.models import Change, ChangeKind, ChangeStatus
 from art28.trust.register import trust_url
+from art28.trust.tags import TaggingEntity, parse_tagging_entity
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
-# The year in the feed's tag: URI; fixed, since an Atom id must never change (RFC 4287 4.2.6).
-TAG_YEAR = "2025"
-# RFC 9116 2.5.5: Expires "less than a year into the future" is recommended.
-SECURITY_TXT_LIFETIME = dt.timedelta(days=180)
+# The ``updated`` of a feed without entries: fixed, so that its representation (and ETag) stays the same.
+EMPTY_FEED_UPDATED = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
 
-def _authority() -> str:
-    return urlsplit(settings.ART28_BASE_URL).hostname or settings.ART28_MAIL_DOMAIN
+def tagging_entity() -> TaggingEntity:
+    return parse_tagging_entity(settings.ART28_TAG_AUTHORITY)
+
+
+def feed_id(tagging: TaggingEntity) -> str:
+    return tagging.uri("art28/subprocessors")
+
+
+def entry_id(tagging: TaggingEntity, change: Change) -> str:
+    """RFC 4151: the change's number and its announcement day (UTC), fixed once it is announced."""
+    assert change.announced_at is not None
+    day = change.announced_at.astimezone(dt.UTC).date().isoformat()
+    return tagging.uri(f"art28/subprocessor-change/{day}/{change.pk}")
 
 
 def _iso(value: dt.datetime) -> str:
@@ -77,11 +87,12 @@ def atom_feed(changes: list[Change], *, self_url: str) -> bytes:
 
     language = get_language() or "en"
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": language})
-    sub(feed, "id", f"tag:{_authority()},{TAG_YEAR}:art28/subprocessors")
+    tagging = tagging_entity()
+    sub(feed, "id", feed_id(tagging))
     sub(feed, "title", _("%(provider)s: sub-processor changes") % {"provider": settings.ART28_PROVIDER_NAME})
     announced = [c for c in changes if c.announced_at is not None]
     updated = max((_entry_updated(c) for c in announced), default=None)
-    sub(feed, "updated", _iso(updated or dt.datetime(int(TAG_YEAR), 1, 1, tzinfo=dt.UTC)))
+    sub(feed, "updated", _iso(updated or EMPTY_FEED_UPDATED))
     sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     sub(feed, "link", rel="alternate", type="text/html", href=trust_url("#changes"))
     author = sub(feed, "author")
@@ -91,8 +102,7 @@ def atom_feed(changes: list[Change], *, self_url: str) -> bytes:
     for change in announced:
         assert change.announced_at is not None
         entry = sub(feed, "entry")
-        day = timezone.localtime(change.announced_at).date().isoformat()
-        sub(entry, "id", f"tag:{_authority()},{day}:art28/subprocessor-change/{change.pk}")
+        sub(entry, "id", entry_id(tagging, change))
         sub(entry, "title", change_title(change))
         sub(entry, "published", _iso(change.announced_at))
         sub(entry, "updated", _iso(_entry_updated(change)))
@@ -110,13 +120,14 @@ def security_contact() -> str:
     return address if ":" in address else f"mailto:{address}"
 
 
-def security_txt(*, now: dt.datetime | None = None) -> str:
-    """RFC 9116: Contact and Expires are required; Expires is recomputed on every request."""
-    expires = (now or timezone.now()) + SECURITY_TXT_LIFETIME
+def security_txt(*, expires_at: dt.datetime) -> str:
+    """RFC 9116: Contact and Expires are required. Expires is the date staff last renewed
+    (``core.services.security_txt_renew``), never one computed per request (§2.5.5: the file must be
+    able to go stale)."""
     base = settings.ART28_BASE_URL.rstrip("/")
     fields = [
         ("Contact", security_contact()),
-        ("Expires", _iso(expires.replace(microsecond=0))),
+        ("Expires", _iso(expires_at.replace(microsecond=0))),
         ("Preferred-Languages", "en, fr, de, it"),
         ("Policy", trust_url("#security")),
         ("Canonical", f"{base}/.well-known/security.txt"),

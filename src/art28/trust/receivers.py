@@ -7,6 +7,7 @@
   A subscriber whose address is also the privacy or security contact of a customer told of the change
   by e-mail (the subprocessors app notifies the customers concerned) is left out: one mail per change.
 - A withdrawn change (``change_withdrawn``) is mailed to the subscribers who were told of it.
+- A renewal of security.txt's expiry (``core.signals.security_txt_renewed``) refreshes the pages too.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from art28.core.models import Organisation
+from art28.core.signals import security_txt_renewed
 from art28.inventory.models import Service, Site
 from art28.notify.models import ChannelPreference, Message, Subscriber
 from art28.notify.subscriptions import SubscriberDraft, subscriber_messages_create
 from art28.subprocessors import notices, signals
 from art28.subprocessors.models import Change, SubProcessor
-from art28.trust.cache import invalidate_on_commit
+from art28.trust.cache import invalidate, invalidate_on_commit
 from art28.trust.feeds import change_text, change_title
 from art28.trust.register import countries_named, trust_url
 
@@ -111,7 +113,12 @@ def _change_mail(change: Change, language: str) -> tuple[str, str]:
     return subject, body
 
 
+def _security_txt_renewed(**kwargs: Any) -> None:
+    invalidate()  # sent after the commit already: the trust page shows the new expiry at once
+
+
 def connect() -> None:
+    security_txt_renewed.connect(_security_txt_renewed, dispatch_uid="trust-security-txt-renewed")
     for model in (SubProcessor, Change, Site, Service):
         post_save.connect(_invalidate, sender=model, dispatch_uid=f"trust-invalidate-save-{model.__name__}")
         post_delete.connect(_invalidate, sender=model, dispatch_uid=f"trust-invalidate-delete-{model.__name__}")

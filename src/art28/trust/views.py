@@ -19,7 +19,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -27,6 +27,7 @@ from django.utils.cache import patch_cache_control
 
 from art28.core.dpo import dpo_profile
 from art28.core.models import Language
+from art28.core.selectors import security_txt_state
 from art28.legal.cookies import banner_state
 from art28.legal.selectors import public_documents
 from art28.residency.selectors import datacenter_list
@@ -115,6 +116,7 @@ def _index_context(register: Register) -> dict[str, Any]:
         "key_id": key_id(key) if key else None,
         "algorithm": ALGORITHM,
         "languages": settings.LANGUAGES,
+        "security_txt": security_txt_state(),
     }
 
 
@@ -155,9 +157,20 @@ def subprocessors_atom(request: HttpRequest, *, language: str, from_url: bool) -
 
 
 def security_txt_view(request: HttpRequest) -> HttpResponse:
-    """``/.well-known/security.txt`` (RFC 9116), with an Expires always half a year ahead."""
-    response = HttpResponse(security_txt(), content_type="text/plain; charset=utf-8")
-    patch_cache_control(response, public=True, max_age=60 * 60 * 24)
+    """``/.well-known/security.txt`` (RFC 9116) with the Expires staff last renewed (§2.5.5).
+
+    Expires is REQUIRED (§2.5.5): until staff set one, nobody has vouched for the file and it is not
+    served (404; the staff dashboard says so). Once the date has passed the file is still served, with
+    that past date, so that readers see it is stale. Not cached here: a renewal shows at once.
+    """
+    state = security_txt_state()
+    if state.record is None:
+        return HttpResponseNotFound(
+            "security.txt is not published yet: its expiry date has not been set (RFC 9116 section 2.5.5).\n",
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(security_txt(expires_at=state.record.expires_at), content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=settings.ART28_TRUST_MAX_AGE)
     return response
 
 

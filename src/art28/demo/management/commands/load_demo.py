@@ -14,7 +14,7 @@ from django.utils import timezone
 from art28.core.audit import SystemActor
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
-from art28.core.services import user_create
+from art28.core.services import security_txt_renew, user_create
 from art28.demo.generator import DemoShape, write_demo_inventory
 from art28.inventory.importers import import_inventory
 from art28.residency.engine import FLOW_OUTSIDE, run_audit
@@ -64,7 +64,13 @@ class Command(BaseCommand):
         self.stdout.write(load_demo_legal(actor))
         self.stdout.write(load_demo_records(actor))
         self.stdout.write(load_demo_dpo(actor))
+        self._renew_security_txt(actor)
         self._print_logins()
+
+    def _renew_security_txt(self, actor: SystemActor) -> None:
+        """RFC 9116 §2.5.5: the demo's security.txt is published, valid for half a year (staff renew it)."""
+        record = security_txt_renew(actor=actor, expires_at=timezone.now() + timedelta(days=180))
+        self.stdout.write(f"security.txt published, expires {record.expires_at:%Y-%m-%d}")
 
     def _declare_demo_incident(self, actor: SystemActor) -> None:
         """A breach at the Frankfurt cage, notified: the demo customer finds the notice in its inbox."""
