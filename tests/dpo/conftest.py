@@ -40,7 +40,9 @@ def token_client(user) -> Client:
 
 @pytest.fixture
 def submit(db) -> Callable[..., Request]:
-    """File a request as the contact form does; ``days_ago`` moves its receipt into the past."""
+    """File a request as the contact form does; ``days_ago`` moves its receipt into the past. By default
+    about the provider's own processing (the provider owes the legal deadline); pass
+    ``controller_kind="customer"`` or ``"unknown"`` for the others."""
 
     def make(*, days_ago: int = 0, **fields) -> Request:
         values = {
@@ -51,6 +53,7 @@ def submit(db) -> Callable[..., Request]:
             "language": "de",
             "message": "Welche Daten haben Sie über mich?",
             "concerns": "shop.acme.example",
+            "controller_kind": "provider",
         } | fields
         received_at = timezone.now() - dt.timedelta(days=days_ago)
         return request_submit(received_at=received_at, **values)
