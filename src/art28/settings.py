@@ -221,6 +221,20 @@ ART28_DPO_NAME = env.str("ART28_DPO_NAME", default="")
 ART28_DPO_EMAIL = env.str("ART28_DPO_EMAIL", default="dpo@localhost")
 # The provider's own service level for DPO questions, complaints and security reports (no legal deadline).
 ART28_DPO_REPLY_DAYS = env.int("ART28_DPO_REPLY_DAYS", default=30)
+# The provider's own commitment to pass a data subject's request about a customer's data on to that
+# customer, the controller, in calendar days (GDPR Art. 28(3)(e) sets no period; 1 to 30).
+ART28_DPO_FORWARD_DAYS = env.int("ART28_DPO_FORWARD_DAYS", default=5)
+# Where the GDPR applies to the provider's own processing (GDPR Art. 3): an establishment in the EEA
+# (Art. 3(1); unset = ART28_PROVIDER_COUNTRY is in the EEA), and whether it offers its services to people
+# in the EEA (Art. 3(2)(a); then a requester in the EEA brings the GDPR in).
+ART28_GDPR_ESTABLISHMENT = env.bool("ART28_GDPR_ESTABLISHMENT", default=None)
+ART28_GDPR_OFFERS_TO_EEA = env.bool("ART28_GDPR_OFFERS_TO_EEA", default=True)
+# Public holidays that end a legal period on the next working day, "<country>[-<subdivision>]" as the
+# holidays library names them, or empty for Saturdays and Sundays only (checked at start-up).
+# nFADP: the place of performance, the provider's canton (CO Art. 78(1)); GDPR: the Member State where
+# the provider acts (Reg. 1182/71 Art. 2(1), 3(4)); see docs/dpo-desk.md.
+ART28_HOLIDAYS_NFADP = env.str("ART28_HOLIDAYS_NFADP", default="CH-GE")
+ART28_HOLIDAYS_GDPR = env.str("ART28_HOLIDAYS_GDPR", default="")
 # Contact-form submissions accepted per client IP and hour (trust center, DPO desk).
 ART28_DPO_CONTACT_PER_IP_PER_HOUR = env.int("ART28_DPO_CONTACT_PER_IP_PER_HOUR", default=5)
 # Countries where customer data may be stored or sent when a customer has no policy of its own (S1).

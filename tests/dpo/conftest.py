@@ -40,9 +40,11 @@ def token_client(user) -> Client:
 
 @pytest.fixture
 def submit(db) -> Callable[..., Request]:
-    """File a request as the contact form does; ``days_ago`` moves its receipt into the past."""
+    """File a request as the contact form does; ``days_ago`` moves its receipt into the past. By default
+    about the provider's own processing (the provider owes the legal deadline); pass
+    ``controller_kind="customer"`` or ``"unknown"`` for the others."""
 
-    def make(*, days_ago: int = 0, **fields) -> Request:
+    def make(*, days_ago: int = 0, received_at: dt.datetime | None = None, **fields) -> Request:
         values = {
             "kind": "access",
             "name": "Petra Muster",
@@ -51,8 +53,29 @@ def submit(db) -> Callable[..., Request]:
             "language": "de",
             "message": "Welche Daten haben Sie über mich?",
             "concerns": "shop.acme.example",
+            "controller_kind": "provider",
         } | fields
-        received_at = timezone.now() - dt.timedelta(days=days_ago)
+        received_at = received_at or timezone.now() - dt.timedelta(days=days_ago)
         return request_submit(received_at=received_at, **values)
 
     return make
+
+
+def at_noon(day: dt.date) -> dt.datetime:
+    """Noon of ``day`` in the desk's time zone: a receipt time whose local day is ``day``."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+@pytest.fixture
+def today_is(monkeypatch) -> Callable[[dt.date], None]:
+    """Sets the day that the desk's pages, forms and services take as today (``timezone.localdate()``
+    without an argument); a local date of a given time is still computed for real."""
+    real_localdate = timezone.localdate
+
+    def set_today(day: dt.date) -> None:
+        def localdate(value=None, timezone=None):
+            return day if value is None else real_localdate(value, timezone)
+
+        monkeypatch.setattr(timezone, "localdate", localdate)
+
+    return set_today

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from art28.core.models import AuditEntry
 from art28.core.roles import Role
@@ -68,10 +69,12 @@ def test_staff_have_no_my_requests(dpo_user):
 
 def test_cli_lists_open_and_overdue_requests(submit, capsys):
     late, fresh = submit(days_ago=45), submit()
+    late_by = (timezone.localdate() - late.due_on).days  # 15 days, less a rolled weekend (CO Art. 78)
     call_command("dpo_requests")
     out = capsys.readouterr().out
-    assert late.reference in out and "OVERDUE 15d" in out and fresh.reference in out
+    assert late.reference in out and f"law (OVERDUE {late_by}d)" in out and fresh.reference in out
 
     call_command("dpo_requests", "--overdue", "--json")
     rows = json.loads(capsys.readouterr().out)
-    assert [r["reference"] for r in rows] == [late.reference] and rows[0]["days_left"] == -15
+    assert [r["reference"] for r in rows] == [late.reference] and rows[0]["days_left"] == -late_by
+    assert rows[0]["due_is_law"] is True and rows[0]["controller_kind"] == "provider"

@@ -10,7 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from art28.core.models import AuditEntry
-from art28.dpo.deadlines import gdpr_due, nfadp_due
+from art28.dpo.conf import calendars
+from art28.dpo.deadlines import both_due
 from art28.dpo.models import Request
 from art28.notify.worker import deliver_due
 
@@ -24,6 +25,7 @@ FORM = {
     "language": "fr",
     "message": "Merci d'effacer mon compte sur shop.acme.example.",
     "concerns": "shop.acme.example",
+    "controller_kind": "customer",
     "website": "",
 }
 
@@ -47,7 +49,11 @@ def test_a_submission_files_a_request_and_the_requester_receives_the_acknowledge
     assert request.reference == f"DPO-{year}-0001"
     assert request.requester_email == "jean@example.net"
     assert request.regime == "both"  # a French resident and a Swiss provider: both laws
-    assert request.due_on == min(gdpr_due(request.received_on), nfadp_due(request.received_on))
+    # About a customer's shop: the provider tracks its forwarding commitment (GDPR Art. 28(3)(e)) and shows
+    # the law's deadline as the controller's.
+    assert request.controller_kind == "customer"
+    assert request.due_on == request.received_on + dt.timedelta(days=5)
+    assert request.deadline.law_due == both_due(request.received_on, calendars())
 
     assert deliver_due() == 1
     smtp_server.sink.wait_for(1)
@@ -56,6 +62,13 @@ def test_a_submission_files_a_request_and_the_requester_receives_the_acknowledge
     assert request.reference in mail.message["Subject"]
     assert request.reference in mail.message.get_content()
     assert mail.message["Content-Language"] == "fr"
+
+
+@pytest.mark.parametrize(("answer", "stored"), [("provider", "provider"), ("customer", "customer"), ("", "unknown")])
+def test_the_form_asks_whose_service_it_is_about(answer, stored):
+    assert b'name="controller_kind" value="customer"' in Client().get("/en/trust/contact/").content
+    assert Client().post("/en/trust/contact/", FORM | {"controller_kind": answer}).status_code == 302
+    assert Request.objects.get().controller_kind == stored
 
 
 def test_the_second_request_of_the_year_gets_the_next_reference(submit):
@@ -91,6 +104,7 @@ def test_rate_limit_per_ip_refuses_after_the_hourly_allowance(settings):
         ("kind", "gossip", b"Choose what your message is about."),
         ("message", "   ", b"Write your message."),
         ("name", "x" * 201, b"At most 200 characters."),
+        ("controller_kind", "nobody", b"Choose whose service your message is about."),
     ],
 )
 def test_bad_input_names_the_field_keeps_what_was_typed_and_files_nothing(field, value, text):

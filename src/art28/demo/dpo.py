@@ -52,6 +52,7 @@ def load_demo_dpo(actor: SystemActor) -> str:
         country="CH",
         language="de",
         message="Bitte teilen Sie mir mit, welche Daten Sie über mich bearbeiten.",
+        controller_kind="provider",
     )
     if dpo is not None:
         request_assign(actor=actor, request=overdue, assignee=dpo)
@@ -63,6 +64,7 @@ def load_demo_dpo(actor: SystemActor) -> str:
         country="DE",
         language="de",
         message="Bitte löschen Sie mein Kundenkonto und alle Rechnungsdaten.",
+        controller_kind="provider",
     )
     request_note(actor=actor, request=open_erasure, text="Former customer; check the retention of invoices (10 years).")
     _submit(
@@ -83,6 +85,7 @@ def load_demo_dpo(actor: SystemActor) -> str:
         language="it",
         message="Vorrei sapere quali dati personali il vostro cliente conserva su di me nel suo negozio online.",
         concerns="the online shop of the demo customer",
+        controller_kind="customer",
     )
     customer = User.objects.filter(email=DEMO_CUSTOMER).select_related("organisation").first()
     if customer is not None and customer.organisation is not None:
@@ -95,6 +98,7 @@ def load_demo_dpo(actor: SystemActor) -> str:
         country="AT",
         language="de",
         message="Ich widerspreche der Verwendung meiner Daten für Newsletter.",
+        controller_kind="provider",
     )
     request_extend(
         actor=actor,

@@ -24,6 +24,7 @@ from art28.dpo.selectors import (
 )
 from art28.dpo.services import (
     request_assign,
+    request_classify,
     request_close,
     request_customer_answer,
     request_extend,
@@ -114,6 +115,19 @@ def request_extend_api(request: HttpRequest, reference: str, payload: s.ExtendIn
     return _detail(reference)
 
 
+@router.post("/requests/{reference}/classify", response=s.RequestDetailOut, summary="Decide whose data it is")
+def request_classify_api(request: HttpRequest, reference: str, payload: s.ClassifyIn) -> dict:
+    """provider: the provider is the controller and owes the legal deadline (GDPR Art. 12(3)); customer:
+    it owes its forwarding commitment (GDPR Art. 28(3)(e)). The tracked due date follows."""
+    _do(
+        request_classify,
+        actor=_staff(request, write=True),
+        request=_get(reference),
+        controller_kind=payload.controller_kind,
+    )
+    return _detail(reference)
+
+
 @router.post("/requests/{reference}/forward", response=s.RequestDetailOut, summary="Forward to the controller")
 def request_forward_api(request: HttpRequest, reference: str, payload: s.ForwardIn) -> dict:
     """GDPR Art. 28(3)(e): the processor passes the request to the controller and assists it."""
@@ -127,12 +141,15 @@ def request_forward_api(request: HttpRequest, reference: str, payload: s.Forward
 
 @router.post("/requests/{reference}/close", response=s.RequestDetailOut, summary="Close with an outcome")
 def request_close_api(request: HttpRequest, reference: str, payload: s.CloseIn) -> dict:
+    """``refused`` requires ``reasons``, mailed to the requester with what the law adds (GDPR Art. 12(4):
+    the right to complain and to a judicial remedy; nFADP Art. 26(4): the reasons)."""
     _do(
         request_close,
         actor=_staff(request, write=True),
         request=_get(reference),
         outcome=payload.outcome,
         note=payload.note,
+        reasons=payload.reasons,
     )
     return _detail(reference)
 

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from art28.core.models import Language, Organisation, User
-from art28.dpo.deadlines import Regime
+from art28.dpo import conf
+from art28.dpo.deadlines import ControllerKind, Deadline, Regime, deadline_for
 
 
 class Kind(models.TextChoices):
@@ -52,6 +53,21 @@ class Outcome(models.TextChoices):
     UNFOUNDED = "unfounded", _("spam or manifestly unfounded")
 
 
+REGIME_CHOICES = [
+    (Regime.GDPR.value, _("GDPR")),
+    (Regime.NFADP.value, _("nFADP")),
+    (Regime.BOTH.value, _("GDPR and nFADP")),
+    (Regime.NONE.value, _("neither law (provider commitment)")),
+    (Regime.SERVICE_LEVEL.value, _("no legal deadline (provider commitment)")),
+]
+
+CONTROLLER_KIND_CHOICES = [
+    (ControllerKind.PROVIDER.value, _("the provider's own processing (the provider is the controller)")),
+    (ControllerKind.CUSTOMER.value, _("a customer's data (the customer is the controller)")),
+    (ControllerKind.UNKNOWN.value, _("not known yet")),
+]
+
+
 class CustomerAnswer(models.TextChoices):
     HANDLED = "handled", _("handled by us")
     NOT_OURS = "not_ours", _("not about our data")
@@ -61,7 +77,12 @@ class Request(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    regime = models.CharField(_("applicable law"), max_length=10, choices=[(r.value, r.value) for r in Regime])
+    regime = models.CharField(_("applicable law"), max_length=10, choices=REGIME_CHOICES)
+    # Whose processing it is about decides who owes the law's deadline (GDPR Art. 12(3) binds the
+    # controller): the requester's answer on the form, then the DPO's (classifying, or forwarding).
+    controller_kind = models.CharField(
+        _("whose data"), max_length=10, choices=CONTROLLER_KIND_CHOICES, default=ControllerKind.UNKNOWN.value
+    )
     requester_name = models.CharField(_("name"), max_length=200)
     requester_email = models.EmailField(_("e-mail"))
     requester_country = models.CharField(_("country of residence"), max_length=2)
@@ -120,6 +141,29 @@ class Request(models.Model):
         return self.extended_due_on or self.due_on
 
     @property
+    def deadline(self) -> Deadline:
+        """The one computation of this request's deadline, extension window and (for a customer's data)
+        the controller's legal period: every page, form, mail, API and service reads it here."""
+        return self.deadline_as(self.controller_kind)
+
+    def deadline_as(self, controller_kind: str) -> Deadline:
+        """The deadline were the request about ``controller_kind``'s data (``deadlines.deadline_for``)."""
+        return deadline_for(
+            self.regime,
+            self.received_on,
+            controller=controller_kind,
+            service_days=conf.service_days(),
+            forward_days=conf.forward_days(),
+            calendars=conf.calendars(),
+        )
+
+    @property
+    def provider_clock_runs(self) -> bool:
+        """Whether the provider's deadline still runs: not once the request is closed, nor once it was
+        forwarded to the controller (the provider's commitment is then kept; the controller answers)."""
+        return self.status == Status.OPEN
+
+    @property
     def is_data_subject_request(self) -> bool:
         return self.kind in DATA_SUBJECT_KINDS
 
@@ -139,6 +183,8 @@ class EventKind(models.TextChoices):
     FORWARDED = "forwarded", _("forwarded to the controller")
     REQUESTER_TOLD = "requester_told", _("requester told of the forwarding")
     CUSTOMER_ANSWERED = "customer_answered", _("controller answered")
+    CLASSIFIED = "classified", _("whose data it is decided")
+    REFUSED = "refused", _("refusal sent, with reasons")
     CLOSED = "closed", _("closed")
 
 

@@ -22,8 +22,20 @@ class RequestOut(Schema):
     kind: str
     status: str
     regime: str
+    # provider | customer | unknown: whose processing it is about, hence who owes the legal deadline.
+    controller_kind: str
     received_at: dt.datetime
+    # The provider's deadline: the law's when it is the controller, else its own commitment.
     due_on: dt.date
+    due_basis: str
+    due_is_law: bool
+    # The last day an extension may be told (null: not the provider's to extend), and its latest date.
+    extension_possible_until: dt.date | None
+    extension_cap: dt.date | None
+    # The law's deadline counted from the provider's receipt: for a customer's data the controller's
+    # (information, not the provider's promise); while unknown, the provider's if it is its own.
+    law_due_on: dt.date | None
+    law_basis: str
     extended_due_on: dt.date | None
     effective_due_on: dt.date
     requester_name: str
@@ -50,7 +62,10 @@ class MyRequestOut(Schema):
     kind: str
     received_at: dt.datetime
     forwarded_at: dt.datetime | None
-    effective_due_on: dt.date
+    # The controller's legal deadline, for information: counted from the provider's receipt, under the
+    # law the provider found applicable (null where neither law applies). The controller owes it.
+    legal_due_on: dt.date | None
+    legal_basis: str
     requester_name: str
     requester_email: str
     requester_country: str
@@ -78,9 +93,15 @@ class ForwardIn(Schema):
     organisation: str  # the customer's reference
 
 
+class ClassifyIn(Schema):
+    controller_kind: str  # provider | customer | unknown
+
+
 class CloseIn(Schema):
     outcome: str
     note: str = ""
+    # Required with "refused": mailed to the requester (GDPR Art. 12(4), nFADP Art. 26(4)).
+    reasons: str = ""
 
 
 class AnswerIn(Schema):
@@ -89,13 +110,21 @@ class AnswerIn(Schema):
 
 
 def request_out(r: Request) -> dict:
+    deadline = r.deadline
     return {
         "reference": r.reference,
         "kind": r.kind,
         "status": r.status,
         "regime": r.regime,
+        "controller_kind": r.controller_kind,
         "received_at": r.received_at,
         "due_on": r.due_on,
+        "due_basis": deadline.basis,
+        "due_is_law": deadline.is_law,
+        "extension_possible_until": deadline.extension_window_ends,
+        "extension_cap": deadline.extension_cap,
+        "law_due_on": deadline.law_due,
+        "law_basis": deadline.law_basis,
         "extended_due_on": r.extended_due_on,
         "effective_due_on": r.effective_due_on,
         "requester_name": r.requester_name,
@@ -119,13 +148,15 @@ def event_out(e: Event) -> dict:
 
 
 def my_request_out(r: Request) -> dict:
+    deadline = r.deadline
     return {
         "id": str(r.public_id),
         "reference": r.reference,
         "kind": r.kind,
         "received_at": r.received_at,
         "forwarded_at": r.forwarded_at,
-        "effective_due_on": r.effective_due_on,
+        "legal_due_on": deadline.law_due,
+        "legal_basis": deadline.law_basis,
         "requester_name": r.requester_name,
         "requester_email": r.requester_email,
         "requester_country": r.requester_country,

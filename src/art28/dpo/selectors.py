@@ -42,7 +42,8 @@ def requests_for_staff(filters: RequestFilters | None = None, *, today: dt.date 
     if filters.status == "open":
         queryset = queryset.exclude(status=Status.CLOSED)
     elif filters.status == "overdue":
-        queryset = queryset.exclude(status=Status.CLOSED).filter(_due_before(today))
+        # The provider's clock: a forwarded request kept its forwarding commitment (the controller answers).
+        queryset = queryset.filter(status=Status.OPEN).filter(_due_before(today))
     elif filters.status in Status.values:
         queryset = queryset.filter(status=filters.status)
     if filters.kind:
@@ -61,10 +62,11 @@ def request_events(request: Request) -> list:  # type: ignore[type-arg]
 
 
 def deadline_watch(*, today: dt.date | None = None) -> tuple[list[Request], list[Request]]:
-    """(overdue, approaching within 7 days) open requests, for the staff dashboard."""
+    """(overdue, approaching within 7 days) open requests, for the staff dashboard: those whose provider's
+    deadline still runs (not closed, not with the controller: ``Request.provider_clock_runs``)."""
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=APPROACHING_DAYS + 1)
-    open_requests = _with_due(Request.objects.exclude(status=Status.CLOSED)).filter(_due_before(horizon))
+    open_requests = _with_due(Request.objects.filter(status=Status.OPEN)).filter(_due_before(horizon))
     rows = list(open_requests.order_by(*_by_due()))
     overdue = [r for r in rows if r.effective_due < today]  # type: ignore[attr-defined]
     return overdue, [r for r in rows if r.effective_due >= today]  # type: ignore[attr-defined]

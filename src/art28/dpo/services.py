@@ -18,14 +18,15 @@ from django.utils import timezone
 from art28.core.audit import Actor, SystemActor, audit_record
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
-from art28.dpo import mails
-from art28.dpo.deadlines import Deadline, deadline_for, extension_allowed, regime_for
+from art28.dpo import conf, mails
+from art28.dpo.deadlines import ControllerKind, Deadline, deadline_for, regime_for
 from art28.dpo.models import DATA_SUBJECT_KINDS, CustomerAnswer, Event, EventKind, Outcome, Request, Status
 from art28.dpo.roles import DPO_WRITERS
 from art28.dpo.validation import SubmittedRequest, validate_submission
 from art28.notify.models import Message
 from art28.notify.services import Draft, message_to_address_create, messages_create
 
+CONTROLLER_KINDS = frozenset(kind.value for kind in ControllerKind)
 PUBLIC_ACTOR = SystemActor("trust-center:contact-form")
 SOURCE_TYPE = "dpo.request"
 TOPIC_REQUESTER = "dpo.requester"
@@ -78,7 +79,8 @@ def _mail_requester(request: Request, subject: str, body: str) -> Message:
 
 
 def deadline_of(request: Request) -> Deadline:
-    return deadline_for(request.regime, request.received_on, service_days=settings.ART28_DPO_REPLY_DAYS)
+    """The request's deadline: ``Request.deadline``, i.e. ``deadlines.deadline_for`` with the settings."""
+    return request.deadline
 
 
 def _next_reference(year: int) -> str:
@@ -97,21 +99,42 @@ def request_submit(
     language: str,
     message: str,
     concerns: str = "",
+    controller_kind: str = ControllerKind.UNKNOWN,
     received_at: dt.datetime | None = None,
 ) -> Request:
     """A message from the contact form becomes a request with its reference and deadline, and the
-    requester is sent an acknowledgement with the reference. Raises ValidationError naming each bad field."""
+    requester is sent an acknowledgement with the reference. Raises ValidationError naming each bad field.
+
+    ``controller_kind`` is the requester's answer to "whose service is it about": the provider's own
+    (the provider owes the law's deadline), a customer's (the provider owes its forwarding commitment
+    and the customer, the controller, the law's deadline: GDPR Art. 12(3), 28(3)(e)), or unknown."""
     data: SubmittedRequest = validate_submission(
-        kind=kind, name=name, email=email, country=country, language=language, message=message, concerns=concerns
+        kind=kind,
+        name=name,
+        email=email,
+        country=country,
+        language=language,
+        message=message,
+        concerns=concerns,
+        controller_kind=controller_kind,
     )
     received_at = received_at or timezone.now()
     received_on = timezone.localdate(received_at)
     regime = regime_for(
         requester_country=data.country,
-        provider_country=settings.ART28_PROVIDER_COUNTRY,
+        provider_country=conf.provider_country(),
+        gdpr_establishment=conf.gdpr_establishment(),
+        gdpr_offers_to_eea=conf.gdpr_offers_to_eea(),
         is_data_subject_request=data.kind in DATA_SUBJECT_KINDS,
     )
-    deadline = deadline_for(regime, received_on, service_days=settings.ART28_DPO_REPLY_DAYS)
+    deadline = deadline_for(
+        regime,
+        received_on,
+        controller=data.controller_kind,
+        service_days=conf.service_days(),
+        forward_days=conf.forward_days(),
+        calendars=conf.calendars(),
+    )
     for _attempt in range(5):  # two submissions in the same instant may compute the same number
         try:
             with transaction.atomic():
@@ -125,14 +148,24 @@ def request_submit(
                     language=data.language,
                     message=data.message,
                     concerns=data.concerns,
+                    controller_kind=data.controller_kind,
                     received_at=received_at,
                     received_on=received_on,
                     due_on=deadline.due,
                 )
                 _event(request, EventKind.RECEIVED, PUBLIC_ACTOR, at=received_at)
-                subject, body = mails.acknowledgement(request, deadline_is_law=deadline.is_law)
+                subject, body = mails.acknowledgement(request, deadline)
                 _event(request, EventKind.ACKNOWLEDGED, PUBLIC_ACTOR, message=_mail_requester(request, subject, body))
-                _audit(PUBLIC_ACTOR, "dpo.request.submit", request, kind=data.kind, regime=regime, due_on=deadline.due)
+                _audit(
+                    PUBLIC_ACTOR,
+                    "dpo.request.submit",
+                    request,
+                    kind=data.kind,
+                    regime=regime,
+                    controller_kind=data.controller_kind,
+                    due_on=deadline.due,
+                    due_is_law=deadline.is_law,
+                )
                 return request
         except IntegrityError:
             continue
@@ -188,25 +221,40 @@ def request_reply(*, actor: Actor, request: Request, text: str) -> Event:
     return event
 
 
+def _extension_refused_reason(request: Request) -> str:
+    if not request.is_data_subject_request:
+        return "Only a data subject request has a legal deadline to extend."
+    if request.controller_kind == ControllerKind.CUSTOMER:
+        return (
+            "The request is about a customer's data: the customer, the controller, decides whether to extend "
+            "(GDPR Art. 12(3)); the provider forwards it."
+        )
+    if request.controller_kind == ControllerKind.UNKNOWN:
+        return "Decide first whether the request is about the provider's own data; only then may it be extended."
+    return "Neither the GDPR nor the nFADP applies: the provider's own commitment has no legal extension."
+
+
 def request_extend(
     *, actor: Actor, request: Request, reasons: str, new_due_on: dt.date | None = None, today: dt.date | None = None
 ) -> Request:
     """Extend the deadline and tell the requester why (GDPR Art. 12(3): by two further months at most,
-    told within the first month; DSV Art. 18(2): told within the 30 days, with the new deadline).
+    told within the first month; DSV Art. 18(2): told within the 30 days, with the new deadline). Only
+    the controller extends: the provider does so for requests about its own processing.
 
-    Without ``new_due_on`` the longest allowed extension (GDPR) is used; under the nFADP alone a new
-    deadline must be given. Raises ValidationError naming the field.
+    Whether ``today`` is in time is ``Deadline.extension_possible_on``, which the staff page and its form
+    ask too. Without ``new_due_on`` the longest allowed extension (GDPR) is used; under the nFADP alone a
+    new deadline must be given. Raises ValidationError naming the field.
     """
     _check_writer(actor)
     _check_open(request)
     reasons = _text(reasons, "reasons", 4000)
     today = today or timezone.localdate()
-    deadline = deadline_of(request)
+    deadline = request.deadline
     if request.extended_due_on is not None:
         raise ValidationError({"new_due_on": "The deadline was extended already."})
     if deadline.extension_window_ends is None:
-        raise ValidationError({"new_due_on": "Only a data subject request has a legal deadline to extend."})
-    if not extension_allowed(request.regime, request.received_on, today):
+        raise ValidationError({"new_due_on": _extension_refused_reason(request)})
+    if not deadline.extension_possible_on(today):
         raise ValidationError(
             {"new_due_on": f"An extension must be told by {deadline.extension_window_ends:%Y-%m-%d}; that is past."}
         )
@@ -233,6 +281,39 @@ def request_extend(
     return request
 
 
+def _set_controller_kind(request: Request, controller_kind: str) -> None:
+    """The kind, and the tracked due date that follows from it (``Request.deadline``)."""
+    request.controller_kind = controller_kind
+    request.due_on = request.deadline.due
+
+
+def request_classify(*, actor: Actor, request: Request, controller_kind: str) -> Request:
+    """The DPO decides whose processing a request is about, which decides who owes the law's deadline:
+    the provider's own (it is the controller, GDPR Art. 12(3) / nFADP Art. 25(7)), or a customer's (the
+    provider owes its forwarding commitment, GDPR Art. 28(3)(e)). The tracked due date follows."""
+    _check_writer(actor)
+    _check_open(request)
+    if controller_kind not in CONTROLLER_KINDS:
+        raise ValidationError({"controller_kind": f"Choose one of: {', '.join(k.value for k in ControllerKind)}."})
+    if request.status == Status.FORWARDED:
+        raise ValidationError({"controller_kind": f"Request {request.reference} is with the controller already."})
+    with transaction.atomic():
+        before = {"controller_kind": request.controller_kind, "due_on": request.due_on.isoformat()}
+        _set_controller_kind(request, controller_kind)
+        request.save(update_fields=["controller_kind", "due_on"])
+        _event(request, EventKind.CLASSIFIED, actor, text=request.get_controller_kind_display())
+        _audit(
+            actor,
+            "dpo.request.classify",
+            request,
+            controller_kind=controller_kind,
+            due_on=request.due_on,
+            due_is_law=request.deadline.is_law,
+            before=before,
+        )
+    return request
+
+
 def request_forward(*, actor: Actor, request: Request, organisation: Organisation) -> Request:
     """Link the request to the controller concerned and pass it on (GDPR Art. 28(3)(e): the processor
     assists the controller, it does not answer the controller's data subjects itself).
@@ -248,8 +329,12 @@ def request_forward(*, actor: Actor, request: Request, organisation: Organisatio
     with transaction.atomic():
         request.organisation, request.status, request.forwarded_at = organisation, Status.FORWARDED, timezone.now()
         request.customer_answer, request.customer_note, request.answered_at, request.answered_by = "", "", None, None
+        # Forwarding says it is the customer's data: the provider's deadline is its forwarding commitment.
+        _set_controller_kind(request, ControllerKind.CUSTOMER)
         request.save(
             update_fields=[
+                "controller_kind",
+                "due_on",
                 "organisation",
                 "status",
                 "forwarded_at",
@@ -280,7 +365,14 @@ def request_forward(*, actor: Actor, request: Request, organisation: Organisatio
         _event(request, EventKind.FORWARDED, actor, text=organisation.name)
         subject, body = mails.forwarded_to_requester(request)
         _event(request, EventKind.REQUESTER_TOLD, actor, message=_mail_requester(request, subject, body))
-        _audit(actor, "dpo.request.forward", request, organisation=organisation.ref)
+        _audit(
+            actor,
+            "dpo.request.forward",
+            request,
+            organisation=organisation.ref,
+            due_on=request.due_on,
+            in_time=timezone.localdate(request.forwarded_at) <= request.due_on,
+        )
     return request
 
 
@@ -313,16 +405,38 @@ def request_customer_answer(
     return request
 
 
-def request_close(*, actor: Actor, request: Request, outcome: str, note: str = "") -> Request:
+def request_close(*, actor: Actor, request: Request, outcome: str, note: str = "", reasons: str = "") -> Request:
+    """Close the request with its outcome. A refusal requires the reasons, which are mailed to the
+    requester with what each applicable law requires: under the GDPR the right to lodge a complaint with
+    a supervisory authority and to seek a judicial remedy (Art. 12(4)); under the nFADP the reasons (Art.
+    26(4)). A request about a customer's data is the customer's to refuse, not the provider's."""
     _check_writer(actor)
     _check_open(request)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": f"Choose one of: {', '.join(Outcome.values)}."})
+    refused = outcome == Outcome.REFUSED
+    if refused:
+        if request.controller_kind == ControllerKind.CUSTOMER:
+            raise ValidationError(
+                {"outcome": "It is about a customer's data: the customer, the controller, refuses or answers it."}
+            )
+        reasons = _text(reasons, "reasons", 4000)
     with transaction.atomic():
         request.status, request.outcome, request.closed_at = Status.CLOSED, outcome, timezone.now()
         request.save(update_fields=["status", "outcome", "closed_at"])
+        refusal = None
+        if refused:
+            subject, body = mails.refusal(request, reasons)
+            refusal = _event(
+                request, EventKind.REFUSED, actor, text=reasons, message=_mail_requester(request, subject, body)
+            )
         _event(request, EventKind.CLOSED, actor, text=(note or "").strip())
         _audit(
-            actor, "dpo.request.close", request, outcome=outcome, late=timezone.localdate() > request.effective_due_on
+            actor,
+            "dpo.request.close",
+            request,
+            outcome=outcome,
+            late=timezone.localdate() > request.effective_due_on,
+            **({"refusal_event_id": refusal.pk} if refusal else {}),
         )
     return request

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:reference>/note", views.note_view, name="note"),
     path("<str:reference>/reply", views.reply_view, name="reply"),
     path("<str:reference>/extend", views.extend_view, name="extend"),
+    path("<str:reference>/classify", views.classify_view, name="classify"),
     path("<str:reference>/forward", views.forward_view, name="forward"),
     path("<str:reference>/close", views.close_view, name="close"),
 ]

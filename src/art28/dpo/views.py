@@ -20,12 +20,13 @@ from django.views.decorators.http import require_POST
 from art28.core.auth import role_required
 from art28.core.dpo import dpo_profile, dpo_profile_update
 from art28.core.models import Language, Organisation, User
-from art28.dpo.models import Kind, Outcome, Request, Status
+from art28.dpo.conf import forward_days
+from art28.dpo.models import CONTROLLER_KIND_CHOICES, Kind, Outcome, Request, Status
 from art28.dpo.roles import DPO_READERS, DPO_WRITERS
 from art28.dpo.selectors import RequestFilters, request_by_reference, request_events, requests_for_staff
 from art28.dpo.services import (
-    deadline_of,
     request_assign,
+    request_classify,
     request_close,
     request_extend,
     request_forward,
@@ -61,6 +62,7 @@ def _filters(request: HttpRequest) -> RequestFilters:
 REGISTER_COLUMNS = (
     "reference", "kind", "law", "received_on", "due_on", "extended_due_on", "status", "assignee",
     "controller", "forwarded_at", "controller_answer", "answered_at", "outcome", "closed_at",
+    "whose_data", "due_basis", "law_due_on",
 )  # fmt: skip
 
 
@@ -72,11 +74,13 @@ def request_list_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(REGISTER_COLUMNS)
     for r in requests_for_staff(_filters(request), today=timezone.localdate()).iterator(chunk_size=2000):
+        deadline = r.deadline
         writer.writerow(
             [
                 r.reference, r.kind, r.regime, r.received_on, r.due_on, r.extended_due_on or "", r.status,
                 r.assignee.email if r.assignee else "", r.organisation.ref if r.organisation else "",
                 r.forwarded_at or "", r.customer_answer, r.answered_at or "", r.outcome, r.closed_at or "",
+                r.controller_kind, deadline.basis, deadline.law_due or "",
             ]
         )  # fmt: skip
     return response
@@ -120,7 +124,7 @@ def _get(reference: str) -> Request:
 @reader
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     dpo_request = _get(reference)
-    deadline = deadline_of(dpo_request)
+    deadline = dpo_request.deadline
     today = timezone.localdate()
     return render(
         request,
@@ -128,12 +132,16 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "r": dpo_request,
             "deadline": deadline,
+            "forward_days": forward_days(),
             "days_left": (days_left := (dpo_request.effective_due_on - today).days),
             "days_late": -days_left,
+            # The same question the service asks (Deadline.extension_possible_on): what the page offers,
+            # the service accepts.
             "can_extend": dpo_request.is_open
             and dpo_request.extended_due_on is None
-            and deadline.extension_window_ends is not None
-            and today <= deadline.extension_window_ends,
+            and deadline.extension_possible_on(today),
+            "can_classify": dpo_request.status == Status.OPEN,
+            "controller_kinds": CONTROLLER_KIND_CHOICES,
             "events": request_events(dpo_request),
             "can_write": _user(request).role in DPO_WRITERS,
             "assignees": User.objects.filter(role__in=sorted(DPO_WRITERS), is_active=True).order_by("email"),
@@ -217,12 +225,25 @@ def forward_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 @writer
 @require_POST
-def close_view(request: HttpRequest, reference: str) -> HttpResponse:
-    outcome, note = request.POST.get("outcome", ""), request.POST.get("note", "")
+def classify_view(request: HttpRequest, reference: str) -> HttpResponse:
+    controller_kind = request.POST.get("controller_kind", "")
     return _act(
         request,
         reference,
-        lambda r: request_close(actor=_user(request), request=r, outcome=outcome, note=note),
+        lambda r: request_classify(actor=_user(request), request=r, controller_kind=controller_kind),
+        _("Saved: the deadline follows whose data it is."),
+    )
+
+
+@writer
+@require_POST
+def close_view(request: HttpRequest, reference: str) -> HttpResponse:
+    outcome, note = request.POST.get("outcome", ""), request.POST.get("note", "")
+    reasons = request.POST.get("reasons", "")
+    return _act(
+        request,
+        reference,
+        lambda r: request_close(actor=_user(request), request=r, outcome=outcome, note=note, reasons=reasons),
         _("Request closed."),
     )
 

@@ -32,7 +32,7 @@ from art28.trust.ratelimit import over_hourly_limit
 from art28.trust.views import page_context, page_language
 
 HONEYPOT_FIELD = "website"
-FIELDS = ("kind", "name", "email", "country", "language", "message", "concerns")
+FIELDS = ("kind", "name", "email", "country", "language", "message", "concerns", "controller_kind")
 
 
 def _countries(language: str) -> list[tuple[str, str]]:
@@ -88,6 +88,7 @@ def contact(request: HttpRequest, *, language: str, from_url: bool) -> HttpRespo
             language=values["language"],
             message=values["message"],
             concerns=values["concerns"],
+            controller_kind=values["controller_kind"],
         )
     except ValidationError as exc:
         errors = {field: " ".join(messages) for field, messages in exc.message_dict.items()}
