@@ -15,6 +15,7 @@ Legal frame (PRODUCT.md, "The law the product must model exactly"):
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -220,6 +221,13 @@ class SeverityAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id}: {self.score} ({self.level})"
+
+    @property
+    def final_dpc(self) -> Decimal:
+        """The DPC the score used: the base moved by the context (ENISA 2013; a whole 1-4 since whole
+        steps are required). Assessments recorded under the earlier ±1 rule may hold a sum outside 1-4
+        that was then clamped into it; the stored score used the clamped value, so it is shown here too."""
+        return min(max(Decimal(self.dpc_base) + Decimal(self.dpc_adjustment), Decimal(1)), Decimal(4))
 
 
 class NoticeKind(models.TextChoices):
