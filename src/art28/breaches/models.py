@@ -169,6 +169,8 @@ class AffectedCustomer(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     assets = models.TextField(help_text="Affected asset refs, one per line, sorted.")
     data_categories = models.TextField(blank=True, help_text="';'-separated, sorted.")
+    # GDPR Art. 33(3)(a), DSV Art. 15(1)(d): the categories of data subjects, aggregated like data_categories.
+    subject_categories = models.TextField(blank=True, help_text="';'-separated, sorted.")
     subjects = models.PositiveBigIntegerField(default=0)
     records = models.PositiveBigIntegerField(default=0)
     frozen_at = models.DateTimeField()
@@ -194,6 +196,10 @@ class AffectedCustomer(models.Model):
     @property
     def category_list(self) -> list[str]:
         return self.data_categories.split(";") if self.data_categories else []
+
+    @property
+    def subject_category_list(self) -> list[str]:
+        return self.subject_categories.split(";") if self.subject_categories else []
 
 
 class SeverityAssessment(models.Model):

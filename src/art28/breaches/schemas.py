@@ -93,6 +93,7 @@ class CustomerImpactOut(Schema):
     customer: str
     assets: list[str]
     data_categories: list[str]
+    subject_categories: list[str]
     subjects: int
     records: int
 
