@@ -19,6 +19,7 @@ SITES = [
     ("LAB1", "Lab room (country not recorded)", "", "", ""),
 ]
 CH_SITES = ["GVA1", "GVA2", "ZRH1", "ZRH2"]
+SUBJECT_CATEGORIES = ["customers;website visitors", "customers;employees", "patients"]
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,22 @@ def write_inventory(folder: Path, shape: Shape, seed: int = 28) -> dict[str, int
     per_customer = max(1, shape.placements // shape.customers)
     with (folder / "placements.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["customer", "asset", "data_categories", "subjects", "records"])
+        writer.writerow(["customer", "asset", "data_categories", "subject_categories", "subjects", "records"])
         for i in range(shape.customers):
+            # Whose data (GDPR Art. 33(3)(a)): by customer, without drawing from rng (the rest stays the same).
+            subject_categories = SUBJECT_CATEGORIES[i % len(SUBJECT_CATEGORIES)]
             for asset in rng.sample(holders, per_customer):
                 subjects = rng.randrange(0, 50_000)
-                writer.writerow([f"C{i:06d}", asset, "contact details;customer accounts", subjects, subjects * 3])
+                writer.writerow(
+                    [
+                        f"C{i:06d}",
+                        asset,
+                        "contact details;customer accounts",
+                        subject_categories,
+                        subjects,
+                        subjects * 3,
+                    ]
+                )
             counts["placements"] += per_customer
 
     with (folder / "flows.csv").open("w", newline="") as handle:

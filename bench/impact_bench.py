@@ -5,7 +5,7 @@
 Prints one JSON line. The scope touches about 10% of the placements and uses every kind of scope:
 two storage clusters (assets, with their 10,000 buckets below), every managed database (a service)
 and, in the second scenario, one site. The engine (breaches.impact) computes, per customer, the
-affected assets, the union of data categories and the sums of subjects and records, and builds
+affected assets, the unions of data and of data-subject categories and the sums of subjects and records, and builds
 Python objects from them; the baseline is the query a person would write for the same aggregates,
 fetched as raw rows. Both results are compared customer by customer.
 """
@@ -67,7 +67,7 @@ copied(id) AS (
 ),
 affected(id) AS (SELECT id FROM direct UNION SELECT id FROM copied)
 SELECT o.ref, {concat}(a.ref, {newline}), {concat}(DISTINCT p.data_categories{distinct_separator}),
-       SUM(p.subjects), SUM(p.records)
+       {concat}(DISTINCT p.subject_categories{distinct_separator}), SUM(p.subjects), SUM(p.records)
 FROM affected
 JOIN inventory_placement p ON p.asset_id = affected.id
 JOIN inventory_asset a ON a.id = p.asset_id
@@ -100,9 +100,20 @@ def baseline_sql(scope: dict[str, list[str]]) -> tuple[str, list[str]]:
 
 def _normalise_baseline(rows: list[tuple[Any, ...]]) -> dict[str, tuple[Any, ...]]:
     out = {}
-    for ref, assets, categories, subjects, records in rows:
-        cats = {c for chunk in (categories or "").replace(",", "\n").split("\n") for c in chunk.split(";") if c}
-        out[ref] = (tuple(sorted(assets.split("\n"))), tuple(sorted(cats)), int(subjects), int(records))
+
+    def union(lists: str | None) -> tuple[str, ...]:
+        return tuple(
+            sorted({c for chunk in (lists or "").replace(",", "\n").split("\n") for c in chunk.split(";") if c})
+        )
+
+    for ref, assets, categories, subject_categories, subjects, records in rows:
+        out[ref] = (
+            tuple(sorted(assets.split("\n"))),
+            union(categories),
+            union(subject_categories),
+            int(subjects),
+            int(records),
+        )
     return out
 
 
@@ -132,7 +143,8 @@ def measure(scope: dict[str, list[str]], repeat: int = 5) -> dict[str, Any]:
     engine_seconds, impact = best(engine)
     baseline_seconds, rows = best(baseline)
     engine_result = {
-        c.customer: (tuple(c.assets), tuple(c.data_categories), c.subjects, c.records) for c in impact.customers
+        c.customer: (tuple(c.assets), tuple(c.data_categories), tuple(c.subject_categories), c.subjects, c.records)
+        for c in impact.customers
     }
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM inventory_placement")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import operator
 import os
 import resource
 import sys
@@ -38,6 +39,22 @@ def rows(path: Path) -> Any:
         reader = csv.reader(handle)
         next(reader)
         yield from reader
+
+
+def placement_rows(path: Path) -> Any:
+    """(customer, asset, data_categories, subject_categories, subjects, records), found by the header's names
+    (as the importer does): data generated before the optional subject_categories column has none (empty)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        columns = ["customer", "asset", "data_categories", "subject_categories", "subjects", "records"]
+        width = len(header)
+        pick = operator.itemgetter(*(header.index(c) if c in header else width for c in columns))
+        padded = "subject_categories" not in header
+        for row in reader:
+            if padded:
+                row.append("")
+            yield pick(row)
 
 
 def _write(cursor: Any, table: str, columns: list[str], data: Any) -> None:
@@ -110,8 +127,11 @@ def import_baseline(folder: Path) -> dict[str, Any]:
         _write(
             cursor,
             "inventory_placement",
-            ["customer_id", "asset_id", "data_categories", "subjects", "records"],
-            ((org_ids[r[0]], asset_ids[r[1]], r[2], int(r[3]), int(r[4])) for r in rows(folder / "placements.csv")),
+            ["customer_id", "asset_id", "data_categories", "subject_categories", "subjects", "records"],
+            (
+                (org_ids[r[0]], asset_ids[r[1]], r[2], r[3], int(r[4]), int(r[5]))
+                for r in placement_rows(folder / "placements.csv")
+            ),
         )
         _write(
             cursor,

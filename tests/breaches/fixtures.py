@@ -11,6 +11,8 @@ data      ACME  (fr)  gva-vol-1 (contact;customer 1200/5000), gva-db-1 (health 1
           BETA  (de)  gva-vm-2 (contact 50/60), fra-vm-1 (billing 7/8)
           GAMMA (it)  zrh-bucket-2 (contact 3/4)
           DELTA (en)  fra-vm-1 (contact 1/1)
+subjects  ACME  gva-vol-1 customers;website visitors, gva-db-1 patients, zrh-bucket-1 website visitors
+          BETA  gva-vm-2 employees, fra-vm-1 customers;  GAMMA zrh-bucket-2 members;  DELTA none declared
 """
 
 from __future__ import annotations
@@ -66,12 +68,21 @@ def build_breach_world(inventory: InventoryBuilder, make_org) -> BreachWorld:
     asset("zrh-bucket-2", AssetKind.BUCKET, parent="zrh-cluster-1", service=STORAGE)
     asset("fra-host-1", AssetKind.HOST, site="FRA1")
     asset("fra-vm-1", AssetKind.VM, parent="fra-host-1", service=CLOUD)
-    inv.place(acme, "gva-vol-1", data_categories="contact;customer", subjects=1200, records=5000)
-    inv.place(acme, "gva-db-1", data_categories="health", subjects=100, records=300)
-    inv.place(acme, "zrh-bucket-1", data_categories="logs", subjects=10, records=20)
-    inv.place(beta, "gva-vm-2", data_categories="contact", subjects=50, records=60)
-    inv.place(beta, "fra-vm-1", data_categories="billing", subjects=7, records=8)
-    inv.place(gamma, "zrh-bucket-2", data_categories="contact", subjects=3, records=4)
+    inv.place(
+        acme,
+        "gva-vol-1",
+        data_categories="contact;customer",
+        subject_categories="customers;website visitors",
+        subjects=1200,
+        records=5000,
+    )
+    inv.place(acme, "gva-db-1", data_categories="health", subject_categories="patients", subjects=100, records=300)
+    inv.place(
+        acme, "zrh-bucket-1", data_categories="logs", subject_categories="website visitors", subjects=10, records=20
+    )
+    inv.place(beta, "gva-vm-2", data_categories="contact", subject_categories="employees", subjects=50, records=60)
+    inv.place(beta, "fra-vm-1", data_categories="billing", subject_categories="customers", subjects=7, records=8)
+    inv.place(gamma, "zrh-bucket-2", data_categories="contact", subject_categories="members", subjects=3, records=4)
     inv.place(delta, "fra-vm-1", data_categories="contact", subjects=1, records=1)
     inv.refresh()
     return BreachWorld(inventory=inv, acme=acme, beta=beta, gamma=gamma, delta=delta)

@@ -116,6 +116,35 @@ def test_rules_answer_422_with_the_services_message(breach_world, dpo_user):
     assert api.get(f"{BASE}/incidents/INC-1999-0001").status_code == 404
 
 
+def test_severity_api_takes_a_final_dpc_or_a_whole_step_adjustment_enisa_2013(breach_world, dpo_user):
+    """ENISA 2013: the context moves the base DPC to any final 1-4 in whole steps, with a reason."""
+    api = token_client(dpo_user)
+    ref = api.post(f"{BASE}/incidents", declare_payload(), content_type="application/json").json()["ref"]
+    url = f"{BASE}/incidents/{ref}/severity"
+    base = {"dpc_base": 4, "ease_of_identification": "1", "cb_confidentiality": "0.5"}
+
+    response = api.post(url, base | {"dpc_final": 1, "dpc_reason": "already public"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["dpc_adjustment"], data["dpc_final"], data["dpc_reason"]) == ("-3.00", "1.00", "already public")
+    assert (data["score"], data["level"]) == ("1.5000", "low")
+
+    response = api.post(url, base | {"dpc_adjustment": "-2", "dpc_reason": "x"}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["dpc_final"] == "2.00"
+
+    refused = [
+        ({"dpc_final": 1}, "written reason"),
+        ({"dpc_final": 5, "dpc_reason": "x"}, "dpc_final: the final DPC must be a whole score from 1 to 4"),
+        ({"dpc_adjustment": "-0.25", "dpc_reason": "x"}, "whole number"),
+        ({"dpc_adjustment": "1", "dpc_reason": "x"}, "gives 5; the final DPC must be 1 to 4"),
+        ({"dpc_final": 2, "dpc_adjustment": "-1", "dpc_reason": "x"}, "disagree"),
+    ]
+    for extra, message in refused:
+        response = api.post(url, base | extra, content_type="application/json")
+        assert response.status_code == 422 and message in response.json()["detail"], (extra, response.content)
+    assert api.get(f"{BASE}/incidents/{ref}").json()["severity"]["dpc_final"] == "2.00"
+
+
 def test_patch_changes_only_the_given_facts(breach_world, security_user):
     api = token_client(security_user)
     ref = api.post(f"{BASE}/incidents", declare_payload(), content_type="application/json").json()["ref"]

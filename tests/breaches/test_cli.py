@@ -45,15 +45,31 @@ def test_breach_impact_json_has_exactly_the_documented_shape(breach_world):
                 "customer": "ACME",
                 "assets": ["gva-db-1", "gva-vol-1"],
                 "data_categories": ["contact", "customer", "health"],
+                "subject_categories": ["customers", "patients", "website visitors"],
                 "subjects": 1300,
                 "records": 5300,
             },
-            {"customer": "BETA", "assets": ["fra-vm-1"], "data_categories": ["billing"], "subjects": 7, "records": 8},
-            {"customer": "DELTA", "assets": ["fra-vm-1"], "data_categories": ["contact"], "subjects": 1, "records": 1},
+            {
+                "customer": "BETA",
+                "assets": ["fra-vm-1"],
+                "data_categories": ["billing"],
+                "subject_categories": ["customers"],
+                "subjects": 7,
+                "records": 8,
+            },
+            {
+                "customer": "DELTA",
+                "assets": ["fra-vm-1"],
+                "data_categories": ["contact"],
+                "subject_categories": [],
+                "subjects": 1,
+                "records": 1,
+            },
             {
                 "customer": "GAMMA",
                 "assets": ["zrh-bucket-2"],
                 "data_categories": ["contact"],
+                "subject_categories": ["members"],
                 "subjects": 3,
                 "records": 4,
             },
@@ -62,7 +78,10 @@ def test_breach_impact_json_has_exactly_the_documented_shape(breach_world):
     }
     data = json.loads(out)
     assert list(data) == ["customers", "totals"]
-    assert all(list(c) == ["customer", "assets", "data_categories", "subjects", "records"] for c in data["customers"])
+    assert all(
+        list(c) == ["customer", "assets", "data_categories", "subject_categories", "subjects", "records"]
+        for c in data["customers"]
+    )
     assert list(data["totals"]) == ["customers", "subjects", "records"]
 
 
@@ -174,11 +193,26 @@ def test_the_example_in_docs_breaches_md_is_exact(breach_world):
                 "customer": "ACME",
                 "assets": ["gva-db-1", "gva-vol-1"],
                 "data_categories": ["contact", "customer", "health"],
+                "subject_categories": ["customers", "patients", "website visitors"],
                 "subjects": 1300,
                 "records": 5300,
             },
-            {"customer": "BETA", "assets": ["fra-vm-1"], "data_categories": ["billing"], "subjects": 7, "records": 8},
-            {"customer": "DELTA", "assets": ["fra-vm-1"], "data_categories": ["contact"], "subjects": 1, "records": 1},
+            {
+                "customer": "BETA",
+                "assets": ["fra-vm-1"],
+                "data_categories": ["billing"],
+                "subject_categories": ["customers"],
+                "subjects": 7,
+                "records": 8,
+            },
+            {
+                "customer": "DELTA",
+                "assets": ["fra-vm-1"],
+                "data_categories": ["contact"],
+                "subject_categories": [],
+                "subjects": 1,
+                "records": 1,
+            },
         ],
         "totals": {"customers": 3, "subjects": 1308, "records": 5309},
     }

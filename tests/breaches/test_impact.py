@@ -25,6 +25,7 @@ def test_an_asset_scope_includes_everything_below_it(breach_world):
                 "customer": "ACME",
                 "assets": ["gva-db-1", "gva-vol-1"],
                 "data_categories": ["contact", "customer", "health"],
+                "subject_categories": ["customers", "patients", "website visitors"],
                 "subjects": 1300,
                 "records": 5300,
             }

@@ -164,7 +164,7 @@ def test_a_person_edits_the_text_per_language_and_what_is_sent_is_stored(breach_
     expected = f"Chère cliente Acme Sàrl, {people} personnes et {records} enregistrements (contact; customer; health)."
     assert acme.body_text == expected
     beta = {"customer_name": "Beta AG", "customer_ref": "BETA", "subjects": "50", "records": "60"}
-    beta |= {"data_categories": "contact", "assets": "gva-vm-2"}
+    beta |= {"data_categories": "contact", "subject_categories": "employees", "assets": "gva-vm-2"}
     assert Message.objects.get(organisation=breach_world.beta).body_text == fill(sent.texts["de"]["body"], beta)
     assert sent.texts["fr"]["body"] == fr_body
     with pytest.raises(ValidationError, match="cannot change"):

@@ -4,6 +4,7 @@ timeline, the overdue flags on the list and the dashboard, the register exports.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -85,7 +86,6 @@ def test_severity_form_records_an_assessment(breach_world, dpo_client):
         f"/staff/breaches/{incident.ref}/severity/",
         {
             "dpc_base": "4",
-            "dpc_adjustment": "0",
             "ease_of_identification": "1",
             "cb_confidentiality": "0.5",
             "cb_integrity": "0",
@@ -96,6 +96,31 @@ def test_severity_form_records_an_assessment(breach_world, dpo_client):
     assert response.status_code == 302
     page = dpo_client.get(f"/staff/breaches/{incident.ref}/").content.decode()
     assert "it never decides whether to notify" in page and ">5<" in page and "very high" in page
+
+
+def test_severity_form_takes_the_final_dpc_the_context_gives_enisa_2013(breach_world, dpo_client):
+    """ENISA 2013: the assessor picks the final DPC (here simple data scored 4); the base and the whole-step
+    adjustment are stored, and a missing reason is a form error that records nothing."""
+    incident = declared()
+    form = {
+        "dpc_base": "1",
+        "dpc_final": "4",
+        "ease_of_identification": "1",
+        "cb_confidentiality": "0.5",
+        "cb_integrity": "0",
+        "cb_availability": "0",
+    }
+    url = f"/staff/breaches/{incident.ref}/severity/"
+    response = dpo_client.post(url, form)
+    assert response.status_code == 400 and "written reason" in response.content.decode()
+    assert not incident.assessments.exists()
+    response = dpo_client.post(url, form | {"dpc_reason": "names of undercover officers"})
+    assert response.status_code == 302
+    assessment = incident.assessments.get()
+    assert (assessment.dpc_base, assessment.dpc_adjustment, assessment.final_dpc) == (1, 3, 4)
+    assert (assessment.score, assessment.level) == (Decimal("4.5"), "very_high")
+    page = dpo_client.get(f"/staff/breaches/{incident.ref}/").content.decode()
+    assert "1 → 4" in page and "names of undercover officers" in page
 
 
 @pytest.mark.parametrize("role", [Role.AUDITOR, Role.OPERATIONS])

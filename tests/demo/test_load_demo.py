@@ -10,6 +10,7 @@ from art28.core.audit import verify_chain
 from art28.core.models import Organisation, User
 from art28.core.roles import STAFF_ROLES, Role
 from art28.core.selectors import security_txt_state
+from art28.demo.generator import SUBJECT_CATEGORIES
 from art28.inventory.models import Site
 from art28.notify.models import Message
 from art28.residency.engine import FLOW_OUTSIDE, SUBPROCESSOR_OUTSIDE, run_audit
@@ -54,6 +55,12 @@ def test_the_demo_provider_has_swiss_sites_a_frankfurt_colocation_and_the_miscon
     notice = Message.objects.get(organisation=demo_customer.organisation, topic="breach.notice")
     assert notice.requires_ack and notice.acknowledged_at is None
     assert "INC-" in notice.subject
+    # GDPR Art. 33(3)(a), DSV Art. 15(1)(d): the notice names whose data it is, from the demo's placements.
+    subject_categories = notice.payload["impact"]["subject_categories"]
+    assert "customers" in subject_categories and set(subject_categories) <= {
+        category for categories in SUBJECT_CATEGORIES.values() for category in categories
+    }
+    assert "; ".join(subject_categories) in notice.body_text
     breach_notices = Message.objects.filter(topic="breach.notice")
     assert not breach_notices.filter(organisation__ref__in=clean_refs(flow_findings)).exists()
 

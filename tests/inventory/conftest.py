@@ -72,7 +72,7 @@ def db_state() -> dict[str, Any]:
         ),
         "placements": list(
             Placement.objects.order_by("customer__ref", "asset__ref").values_list(
-                "customer__ref", "asset__ref", "data_categories", "subjects", "records"
+                "customer__ref", "asset__ref", "data_categories", "subject_categories", "subjects", "records"
             )
         ),
         "flows": sorted(

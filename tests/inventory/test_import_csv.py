@@ -283,7 +283,7 @@ def test_an_import_of_only_placements_uses_customers_and_assets_already_in_the_d
     placements_only.mkdir()
     shutil.copy(csv_example / "placements.csv", placements_only)
     (placements_only / "placements.csv").write_text(
-        (csv_example / "placements.csv").read_text() + "GAMMA,gva1-vol-7,,1,1\n", "utf-8"
+        (csv_example / "placements.csv").read_text() + "GAMMA,gva1-vol-7,,,1,1\n", "utf-8"
     )
     run = run_import(placements_only)
     assert run.code == 0, run.err

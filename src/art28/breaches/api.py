@@ -31,7 +31,7 @@ from art28.breaches.services import (
     incident_update,
     severity_assess,
 )
-from art28.breaches.severity import SeverityInput
+from art28.breaches.severity import SeverityInput, SeverityInputError, adjustment_to_final
 from art28.core.models import User
 
 router = Router(tags=["breaches"])
@@ -179,26 +179,25 @@ def phase(request: HttpRequest, ref: str, payload: s.PhaseIn) -> s.IncidentOut:
 
 @router.post("/incidents/{ref}/severity", response={201: s.SeverityOut}, summary="Assess the severity (ENISA 2013)")
 def assess(request: HttpRequest, ref: str, payload: s.SeverityIn) -> Status[s.SeverityOut]:
+    """``dpc_final`` (the DPC after the context, 1-4) or ``dpc_adjustment`` (whole steps) moves the base."""
     user = _user(request, write=True)
     values = payload.dict()
     notes = values.pop("notes")
+    final = values.pop("dpc_final")
+    if final is not None:
+        try:
+            adjustment = adjustment_to_final(payload.dpc_base, final)
+        except SeverityInputError as exc:
+            raise HttpError(422, f"dpc_final: {exc}") from exc
+        if payload.dpc_adjustment and payload.dpc_adjustment != adjustment:
+            raise HttpError(
+                422,
+                f"dpc_final {final} and dpc_adjustment {payload.dpc_adjustment.normalize():+} disagree for the base "
+                f"{payload.dpc_base}; give one of them",
+            )
+        values["dpc_adjustment"] = adjustment
     a = _do(severity_assess, actor=user, incident=_incident(ref), values=SeverityInput(**values), notes=notes)
-    return Status(
-        201,
-        s.SeverityOut(
-            score=a.score,
-            level=a.level,
-            dpc_base=a.dpc_base,
-            dpc_adjustment=a.dpc_adjustment,
-            ease_of_identification=a.ease_of_identification,
-            cb_confidentiality=a.cb_confidentiality,
-            cb_integrity=a.cb_integrity,
-            cb_availability=a.cb_availability,
-            malicious=a.malicious,
-            assessed_at=a.assessed_at,
-            assessed_by=a.assessed_by_label,
-        ),
-    )
+    return Status(201, s.severity_out(a))
 
 
 def _texts(texts: dict[str, s.TextIn]) -> dict[str, dict[str, str]]:

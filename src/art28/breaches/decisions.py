@@ -34,6 +34,7 @@ def freeze_impact(incident: Incident) -> dict[str, int]:
         values = {
             "assets": "\n".join(impact.assets),
             "data_categories": ";".join(impact.data_categories),
+            "subject_categories": ";".join(impact.subject_categories),
             "subjects": impact.subjects,
             "records": impact.records,
         }
@@ -51,7 +52,9 @@ def freeze_impact(incident: Incident) -> dict[str, int]:
             updated.append(row)
     AffectedCustomer.objects.bulk_create(created, batch_size=2000)
     AffectedCustomer.objects.bulk_update(
-        updated, ["assets", "data_categories", "subjects", "records", "frozen_at", "still_affected"], batch_size=2000
+        updated,
+        ["assets", "data_categories", "subject_categories", "subjects", "records", "frozen_at", "still_affected"],
+        batch_size=2000,
     )
     gone = [row.pk for row in existing.values()]
     AffectedCustomer.objects.filter(pk__in=gone, first_notice_at__isnull=True).delete()

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from art28.breaches.models import Decision, Nature, NoticeKind, Phase
-from art28.breaches.severity import CB_STEPS, DPC_BASES, EASE_OF_IDENTIFICATION
+from art28.breaches.severity import CB_STEPS, DPC_BASES, EASE_OF_IDENTIFICATION, adjustment_to_final
 from art28.core.models import Language
 from art28.inventory.models import Service, Site
 
@@ -114,21 +114,25 @@ def _decimal_choices(steps: dict[Decimal, Any]) -> list[tuple[str, str]]:
     return [(str(value), f"{value.normalize()} · {label}") for value, label in steps.items()]
 
 
-ADJUSTMENTS = [Decimal(n) / 4 for n in range(-4, 5)]
-
-
 class SeverityForm(forms.Form):
+    """ENISA 2013 inputs. The assessor picks the final DPC directly (the context may move the base score
+    to any whole DPC from 1 to 4); the service stores the base and the whole-step adjustment between them."""
+
     dpc_base = forms.TypedChoiceField(
         label=_("Kind of data (DPC base)"),
         coerce=int,
         choices=[(score, f"{score} · {label}") for score, label in DPC_BASES.items()],
     )
-    dpc_adjustment = forms.TypedChoiceField(
-        label=_("Context adjustment"),
-        coerce=Decimal,
-        initial="0",
-        choices=[(str(a), f"{a:+.2f}") for a in ADJUSTMENTS],
-        help_text=_("Raise or lower the base by up to 1 for the context (volume, what the data reveals …)."),
+    dpc_final = forms.TypedChoiceField(
+        label=_("Final DPC, after the context"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", _("the base score (no adjustment)")), *((score, str(score)) for score in DPC_BASES)],
+        help_text=_(
+            "ENISA 2013: the context (volume, what the data reveals, whether it is already public …) may move "
+            "the base score to any DPC from 1 to 4, in whole steps. Give the reason below."
+        ),
     )
     dpc_reason = forms.CharField(label=_("Reason for the adjustment"), required=False, max_length=1000)
     ease_of_identification = forms.TypedChoiceField(
@@ -145,6 +149,15 @@ class SeverityForm(forms.Form):
     )
     malicious = forms.BooleanField(label=_("Malicious intent (+0.5)"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self) -> dict[str, Any]:
+        """The final DPC becomes the adjustment from the base (the service checks it, and the reason)."""
+        data = super().clean() or {}
+        final = data.pop("dpc_final", None)
+        base = data.get("dpc_base")
+        if base is not None:
+            data["dpc_adjustment"] = adjustment_to_final(base, final) if final is not None else Decimal(0)
+        return data
 
 
 class NoticeCreateForm(forms.Form):

@@ -12,8 +12,9 @@ A placement is affected when its asset is
 
 Each affected asset is collected once (UNION), and a placement belongs to exactly one asset, so a
 placement matched in several ways (its host is scoped *and* its site is) is counted once. Per customer:
-the affected assets, the union of the data categories, and the sums of the estimated data subjects and
-records (the "approximate numbers" of GDPR Art. 33(3)(a) and DSV Art. 15(1)(c)).
+the affected assets, the union of the data categories and of the categories of data subjects (GDPR
+Art. 33(3)(a), DSV Art. 15(1)(d)), and the sums of the estimated data subjects and records (the
+"approximate numbers" of GDPR Art. 33(3)(a) and DSV Art. 15(1)(c)).
 
 One SQL statement, whatever the size of the inventory; the work follows the affected placements.
 """
@@ -72,8 +73,8 @@ affected(id, ref) AS MATERIALIZED (
     UNION
     SELECT id, ref FROM copied
 ),
-placed(customer_id, asset_ref, data_categories, subjects, records) AS MATERIALIZED (
-    SELECT p.customer_id, affected.ref, p.data_categories, p.subjects, p.records
+placed(customer_id, asset_ref, data_categories, subject_categories, subjects, records) AS MATERIALIZED (
+    SELECT p.customer_id, affected.ref, p.data_categories, p.subject_categories, p.subjects, p.records
     FROM affected {by_index:inventory_placement p:p.asset_id = affected.id}
 ),
 per_customer(customer_id, assets, subjects, records) AS (
@@ -83,11 +84,19 @@ categories(customer_id, categories) AS (
     SELECT customer_id, {concat:data_categories}
     FROM (SELECT DISTINCT customer_id, data_categories FROM placed WHERE data_categories <> '') AS distinct_sets
     GROUP BY customer_id
+),
+subject_categories(customer_id, categories) AS (
+    SELECT customer_id, {concat:subject_categories}
+    FROM (
+        SELECT DISTINCT customer_id, subject_categories FROM placed WHERE subject_categories <> ''
+    ) AS distinct_sets
+    GROUP BY customer_id
 )
-SELECT o.id, o.ref, pc.assets, c.categories, pc.subjects, pc.records
+SELECT o.id, o.ref, pc.assets, c.categories, sc.categories, pc.subjects, pc.records
 FROM per_customer pc
 JOIN core_organisation o ON o.id = pc.customer_id
 LEFT JOIN categories c ON c.customer_id = pc.customer_id
+LEFT JOIN subject_categories sc ON sc.customer_id = pc.customer_id
 """
 
 _INCIDENT_SCOPE = {
@@ -131,6 +140,7 @@ class CustomerImpact:
     customer: str
     assets: list[str]
     data_categories: list[str]
+    subject_categories: list[str]
     subjects: int
     records: int
 
@@ -140,6 +150,7 @@ class CustomerImpact:
             "customer": self.customer,
             "assets": self.assets,
             "data_categories": self.data_categories,
+            "subject_categories": self.subject_categories,
             "subjects": self.subjects,
             "records": self.records,
         }
@@ -214,20 +225,25 @@ def _run(sql: str, params: dict[str, Any]) -> Impact:
     customers = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for organisation_id, ref, assets, category_sets, subjects, records in cursor.fetchall():
-            categories = {c for line in (category_sets or "").split("\n") for c in line.split(";") if c}
+        for organisation_id, ref, assets, category_sets, subject_category_sets, subjects, records in cursor.fetchall():
             customers.append(
                 CustomerImpact(
                     organisation_id=organisation_id,
                     customer=ref,
                     assets=sorted(assets.split("\n")),
-                    data_categories=sorted(categories),
+                    data_categories=_union(category_sets),
+                    subject_categories=_union(subject_category_sets),
                     subjects=int(subjects or 0),
                     records=int(records or 0),
                 )
             )
     customers.sort(key=lambda c: c.customer)
     return Impact(customers)
+
+
+def _union(category_sets: str | None) -> list[str]:
+    """The distinct ';'-lists of a customer's placements (one per line) as one sorted list."""
+    return sorted({c for line in (category_sets or "").split("\n") for c in line.split(";") if c})
 
 
 def impact_of_scope(scope: Scope) -> Impact:
@@ -274,25 +290,26 @@ class ImpactDifference:
         return bool(self.added or self.removed or self.changed)
 
 
-def impact_difference(live: Impact, frozen: Iterable[tuple[str, str, str, int, int]]) -> ImpactDifference:
-    """Compare the live impact with frozen rows given as (customer ref, assets, categories, subjects, records)
-    where assets are newline-joined and categories ';'-joined, as stored."""
+def impact_difference(live: Impact, frozen: Iterable[tuple[str, str, str, str, int, int]]) -> ImpactDifference:
+    """Compare the live impact with frozen rows given as (customer ref, assets, data categories, subject
+    categories, subjects, records) where assets are newline-joined and categories ';'-joined, as stored."""
     live_by_ref = {c.customer: c for c in live.customers}
     frozen_by_ref = {row[0]: row for row in frozen}
     changed = [
         ref
-        for ref, (_, assets, categories, subjects, records) in frozen_by_ref.items()
+        for ref, (_, assets, categories, subject_categories, subjects, records) in frozen_by_ref.items()
         if ref in live_by_ref
         and (
             "\n".join(live_by_ref[ref].assets),
             ";".join(live_by_ref[ref].data_categories),
+            ";".join(live_by_ref[ref].subject_categories),
             live_by_ref[ref].subjects,
             live_by_ref[ref].records,
         )
-        != (assets, categories, subjects, records)
+        != (assets, categories, subject_categories, subjects, records)
     ]
-    frozen_subjects = sum(row[3] for ref, row in frozen_by_ref.items())
-    frozen_records = sum(row[4] for ref, row in frozen_by_ref.items())
+    frozen_subjects = sum(row[4] for ref, row in frozen_by_ref.items())
+    frozen_records = sum(row[5] for ref, row in frozen_by_ref.items())
     return ImpactDifference(
         added=sorted(set(live_by_ref) - set(frozen_by_ref)),
         removed=sorted(set(frozen_by_ref) - set(live_by_ref)),

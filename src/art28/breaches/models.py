@@ -15,6 +15,7 @@ Legal frame (PRODUCT.md, "The law the product must model exactly"):
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -168,6 +169,8 @@ class AffectedCustomer(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     assets = models.TextField(help_text="Affected asset refs, one per line, sorted.")
     data_categories = models.TextField(blank=True, help_text="';'-separated, sorted.")
+    # GDPR Art. 33(3)(a), DSV Art. 15(1)(d): the categories of data subjects, aggregated like data_categories.
+    subject_categories = models.TextField(blank=True, help_text="';'-separated, sorted.")
     subjects = models.PositiveBigIntegerField(default=0)
     records = models.PositiveBigIntegerField(default=0)
     frozen_at = models.DateTimeField()
@@ -193,6 +196,10 @@ class AffectedCustomer(models.Model):
     @property
     def category_list(self) -> list[str]:
         return self.data_categories.split(";") if self.data_categories else []
+
+    @property
+    def subject_category_list(self) -> list[str]:
+        return self.subject_categories.split(";") if self.subject_categories else []
 
 
 class SeverityAssessment(models.Model):
@@ -220,6 +227,13 @@ class SeverityAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id}: {self.score} ({self.level})"
+
+    @property
+    def final_dpc(self) -> Decimal:
+        """The DPC the score used: the base moved by the context (ENISA 2013; a whole 1-4 since whole
+        steps are required). Assessments recorded under the earlier ±1 rule may hold a sum outside 1-4
+        that was then clamped into it; the stored score used the clamped value, so it is shown here too."""
+        return min(max(Decimal(self.dpc_base) + Decimal(self.dpc_adjustment), Decimal(1)), Decimal(4))
 
 
 class NoticeKind(models.TextChoices):

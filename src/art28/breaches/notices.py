@@ -1,7 +1,8 @@
 """Composing breach notices: the processor → controller notice of GDPR Art. 33(2) / nFADP Art. 24(3).
 
 Content (GDPR Art. 33(3), DSV Art. 15(1)): the nature of the breach; the categories and approximate
-numbers of data subjects and of records (the customer's own, from the frozen impact); the time and
+numbers of data subjects and of records (the customer's own, from the frozen impact: categories of data
+subjects, GDPR Art. 33(3)(a) / DSV Art. 15(1)(d), and of personal data); the time and
 duration (a Swiss requirement: DSV Art. 15(1)(b)); the likely consequences; the measures taken or
 proposed; the contact point (the DPO). Information may follow in phases (Art. 33(4), DSV Art. 15(2)):
 first notice, updates, final report.
@@ -28,7 +29,15 @@ from art28.core.audit import jsonable
 from art28.core.dpo import dpo_profile
 from art28.core.models import DpoProfile, Language, Organisation
 
-PLACEHOLDERS = ("customer_name", "customer_ref", "subjects", "records", "data_categories", "assets")
+PLACEHOLDERS = (
+    "customer_name",
+    "customer_ref",
+    "subjects",
+    "records",
+    "data_categories",
+    "subject_categories",
+    "assets",
+)
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 LANGUAGES = tuple(code for code, _label in Language.choices)
 SUBJECT_MAX = 300
@@ -105,6 +114,7 @@ def customer_values(row: AffectedCustomer, organisation: Organisation, language:
             "subjects": formats.number_format(row.subjects, force_grouping=True),
             "records": formats.number_format(row.records, force_grouping=True),
             "data_categories": "; ".join(row.category_list) or "—",
+            "subject_categories": "; ".join(row.subject_category_list) or "—",
             "assets": ", ".join(row.asset_list) or "—",
         }
 
@@ -130,23 +140,40 @@ def complete_texts(notice: Notice, incident: Incident, languages: Iterable[str])
 
 
 def payload(incident: Incident, notice: Notice, row: AffectedCustomer, *, dpo: DpoProfile) -> dict[str, Any]:
-    """The machine-readable notice (webhooks, API): the same facts as the text, for one customer. ``dpo``
-    is read once by the caller (the contact point of Art. 33(3)(b), the same for every customer)."""
+    """The machine-readable notice (webhooks): the full content of the text, for one customer, so that a
+    controller's tooling needs nothing else to document and report the breach. ``dpo`` is read once by the
+    caller (the contact point, the same for every customer).
+
+    GDPR Art. 33(3): (a) ``nature``, ``impact.subject_categories`` / ``impact.subjects``,
+    ``impact.data_categories`` / ``impact.records``; (b) ``contact``; (c) ``likely_consequences``;
+    (d) ``measures``. DSV Art. 15(1) adds (b) the time and duration: ``started_at``, ``ended_at`` (null while
+    ``ongoing``), ``duration_seconds``, and when the provider became aware, ``aware_at``. A fact not known
+    yet is null, and follows in a later notice (Art. 33(4), DSV Art. 15(2)). Keys only ever get added.
+    """
+    duration = (incident.ended_at - incident.started_at).total_seconds() if incident.ended_at else None
     return jsonable(
         {
             "type": "art28/breach-notice",
             "incident": incident.ref,
             "notice": {"kind": notice.kind, "sequence": notice.sequence},
+            "title": incident.title,
+            "description": incident.description or None,
             "nature": incident.natures,
             "started_at": incident.started_at,
             "ended_at": incident.ended_at,
+            "ongoing": incident.ended_at is None,
+            "duration_seconds": int(duration) if duration is not None else None,
             "aware_at": incident.aware_at,
             "impact": {
                 "assets": row.asset_list,
                 "data_categories": row.category_list,
+                "subject_categories": row.subject_category_list,
                 "subjects": row.subjects,
                 "records": row.records,
+                "figures_are_estimates": True,
             },
+            "likely_consequences": incident.consequences or None,
+            "measures": incident.measures or None,
             "contact": {"name": dpo.name, "email": dpo.email},
             "provider_commitment_hours": settings.ART28_BREACH_NOTICE_HOURS,
         }

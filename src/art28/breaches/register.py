@@ -51,6 +51,9 @@ COLUMNS = (
     "measures",
     "remedial_action",
     "closed_at",
+    # Added after the others, so that existing spreadsheets keep their columns.
+    "data_categories",
+    "subject_categories",
 )
 
 
@@ -116,6 +119,9 @@ def register_row(incident: Incident) -> dict[str, Any]:
         "measures": incident.measures,
         "remedial_action": incident.remedial_action,
         "closed_at": _time(incident.closed_at),
+        # GDPR Art. 33(3)(a), DSV Art. 15(1)(c),(d): over every frozen affected customer (register_incidents).
+        "data_categories": ";".join(getattr(incident, "frozen_data_categories", [])),
+        "subject_categories": ";".join(getattr(incident, "frozen_subject_categories", [])),
     }
 
 

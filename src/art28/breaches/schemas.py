@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Schema
 
 from art28.breaches.impact import Impact
-from art28.breaches.models import Incident, Notice
+from art28.breaches.models import Incident, Notice, SeverityAssessment
 
 
 class ScopeIn(Schema):
@@ -59,9 +59,12 @@ class PhaseIn(Schema):
 
 
 class SeverityIn(Schema):
-    """ENISA 2013: DPC base 1-4 (± up to 1 with a reason), EI 0.25-1, CB 0/0.25/0.5 each, malicious +0.5."""
+    """ENISA 2013: DPC base 1-4, moved by the context to any final DPC 1-4 in whole steps (``dpc_final``, or
+    ``dpc_adjustment`` from -3 to +3; a reason is needed when they differ from the base), EI 0.25-1,
+    CB 0/0.25/0.5 each, malicious +0.5."""
 
     dpc_base: int
+    dpc_final: int | None = None
     dpc_adjustment: Decimal = Decimal("0")
     dpc_reason: str = ""
     ease_of_identification: Decimal
@@ -90,6 +93,7 @@ class CustomerImpactOut(Schema):
     customer: str
     assets: list[str]
     data_categories: list[str]
+    subject_categories: list[str]
     subjects: int
     records: int
 
@@ -112,6 +116,8 @@ class SeverityOut(Schema):
     level: str
     dpc_base: int
     dpc_adjustment: Decimal
+    dpc_final: Decimal
+    dpc_reason: str
     ease_of_identification: Decimal
     cb_confidentiality: Decimal
     cb_integrity: Decimal
@@ -205,6 +211,26 @@ def notice_out(notice: Notice, ack: dict[str, int] | None = None, *, detail: boo
     return NoticeOut(**fields)
 
 
+def severity_out(assessment: SeverityAssessment) -> SeverityOut:
+    """As stored (two decimals), whether the assessment was just created or read back."""
+    cents = Decimal("0.01")
+    return SeverityOut(
+        score=assessment.score,
+        level=assessment.level,
+        dpc_base=assessment.dpc_base,
+        dpc_adjustment=Decimal(assessment.dpc_adjustment).quantize(cents),
+        dpc_final=assessment.final_dpc.quantize(cents),
+        dpc_reason=assessment.dpc_reason,
+        ease_of_identification=assessment.ease_of_identification,
+        cb_confidentiality=assessment.cb_confidentiality,
+        cb_integrity=assessment.cb_integrity,
+        cb_availability=assessment.cb_availability,
+        malicious=assessment.malicious,
+        assessed_at=assessment.assessed_at,
+        assessed_by=assessment.assessed_by_label,
+    )
+
+
 def incident_out(incident: Incident, acks: dict[int, dict[str, int]], impact: Impact | None = None) -> IncidentOut:
     """``incident`` comes from selectors.incidents() (annotated); ``impact`` adds the live totals."""
     # .all() everywhere, so that a prefetched list (the list endpoint) costs no query per incident.
@@ -239,21 +265,7 @@ def incident_out(incident: Incident, acks: dict[int, dict[str, int]], impact: Im
             subjects=getattr(incident, "frozen_subjects", 0),
             records=getattr(incident, "frozen_records", 0),
         ),
-        "severity": SeverityOut(
-            score=latest.score,
-            level=latest.level,
-            dpc_base=latest.dpc_base,
-            dpc_adjustment=latest.dpc_adjustment,
-            ease_of_identification=latest.ease_of_identification,
-            cb_confidentiality=latest.cb_confidentiality,
-            cb_integrity=latest.cb_integrity,
-            cb_availability=latest.cb_availability,
-            malicious=latest.malicious,
-            assessed_at=latest.assessed_at,
-            assessed_by=latest.assessed_by_label,
-        )
-        if latest
-        else None,
+        "severity": severity_out(latest) if latest else None,
         "decisions": [
             DecisionOut(
                 decision=d.decision,

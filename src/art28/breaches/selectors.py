@@ -163,10 +163,10 @@ def affected_rows(incident: Incident) -> QuerySet[AffectedCustomer]:
     )
 
 
-def frozen_rows_for_difference(incident: Incident) -> list[tuple[str, str, str, int, int]]:
+def frozen_rows_for_difference(incident: Incident) -> list[tuple[str, str, str, str, int, int]]:
     return list(
         AffectedCustomer.objects.filter(incident=incident, still_affected=True).values_list(
-            "organisation__ref", "assets", "data_categories", "subjects", "records"
+            "organisation__ref", "assets", "data_categories", "subject_categories", "subjects", "records"
         )
     )
 
@@ -191,10 +191,30 @@ def register_incidents(**filters: Any) -> list[Incident]:
         .prefetch_related("decisions", "notices", "assessments", "assets", "sites", "services")
     )
     counts = ack_counts([n.pk for incident in rows for n in incident.notices.all()])
+    categories = frozen_categories([incident.pk for incident in rows])
     for incident in rows:
         for notice in incident.notices.all():
             notice.ack = counts.get(notice.pk, {"messages": 0, "acknowledged": 0})  # type: ignore[attr-defined]
+        data, subjects = categories.get(incident.pk, ([], []))
+        incident.frozen_data_categories = data  # type: ignore[attr-defined]
+        incident.frozen_subject_categories = subjects  # type: ignore[attr-defined]
     return rows
+
+
+def frozen_categories(incident_ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
+    """Per incident, the categories of data and of data subjects of its frozen affected customers, for the
+    register's effects (GDPR Art. 33(3)(a), 33(5)): one query over the distinct stored lists."""
+    rows = (
+        AffectedCustomer.objects.filter(incident_id__in=incident_ids)
+        .order_by()
+        .values_list("incident_id", "data_categories", "subject_categories")
+        .distinct()
+    )
+    found: dict[int, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    for incident_id, data, subjects in rows:
+        found[incident_id][0].update(c for c in data.split(";") if c)
+        found[incident_id][1].update(c for c in subjects.split(";") if c)
+    return {pk: (sorted(data), sorted(subjects)) for pk, (data, subjects) in found.items()}
 
 
 def notices_with_acks(incident: Incident) -> list[Notice]:

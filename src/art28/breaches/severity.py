@@ -4,8 +4,11 @@ ENISA, "Recommendations for a methodology of the assessment of severity of perso
 (December 2013):
 
 * DPC, data processing context: a base score by the kind of data, 1 simple, 2 behavioural,
-  3 financial, 4 sensitive; the assessor may raise or lower it by up to 1 for the context (volume,
-  what the data reveals, whether it is already public …), with a written reason. Clamped to 1-4.
+  3 financial, 4 sensitive. The context (volume, what the data reveals, whether it is already
+  public …) may move any category's base score, in whole steps, to any final DPC from 1 to 4: a list
+  of the names of undercover officers is "simple" data scored 4, sensitive data may end at 1. A
+  non-zero adjustment needs a written reason; a fractional one, or one that leaves 1-4, is refused
+  (never clamped: the assessor chose a final DPC, and the record must say which).
 * EI, ease of identification of the data subjects: 0.25 negligible, 0.5 limited, 0.75 significant,
   1 maximum.
 * CB, circumstances of the breach: 0, 0.25 or 0.5 for each of loss of confidentiality, integrity and
@@ -37,8 +40,8 @@ EASE_OF_IDENTIFICATION = {
 }
 CB_STEPS = {Decimal("0"): _("none"), Decimal("0.25"): _("limited"), Decimal("0.5"): _("significant")}
 MALICIOUS_INTENT = Decimal("0.5")
-MAX_ADJUSTMENT = Decimal("1")
-ADJUSTMENT_STEP = Decimal("0.25")
+# ENISA 2013: the final DPC, after the context, is a whole score from 1 to 4.
+DPC_MIN, DPC_MAX = 1, 4
 
 LOW, MEDIUM, HIGH, VERY_HIGH = "low", "medium", "high", "very_high"
 LEVELS = (LOW, MEDIUM, HIGH, VERY_HIGH)
@@ -78,8 +81,17 @@ def validate(values: SeverityInput) -> None:
             "the DPC base score must be 1 (simple), 2 (behavioural), 3 (financial) or 4 (sensitive)"
         )
     adjustment = Decimal(values.dpc_adjustment)
-    if abs(adjustment) > MAX_ADJUSTMENT or adjustment % ADJUSTMENT_STEP:
-        raise SeverityInputError("the DPC adjustment must be between -1 and +1, in steps of 0.25")
+    if not adjustment.is_finite() or adjustment != adjustment.to_integral_value():
+        raise SeverityInputError(
+            f"the DPC context adjustment must be a whole number (ENISA 2013 moves the DPC in whole steps), "
+            f"not {adjustment.normalize()}"
+        )
+    final = values.dpc_base + int(adjustment)
+    if not DPC_MIN <= final <= DPC_MAX:
+        raise SeverityInputError(
+            f"the DPC base {values.dpc_base} adjusted by {int(adjustment):+d} gives {final}; "
+            f"the final DPC must be {DPC_MIN} to {DPC_MAX} (ENISA 2013)"
+        )
     if adjustment and not values.dpc_reason.strip():
         raise SeverityInputError("adjusting the DPC score for the context needs a written reason")
     if Decimal(values.ease_of_identification) not in EASE_OF_IDENTIFICATION:
@@ -90,8 +102,20 @@ def validate(values: SeverityInput) -> None:
 
 
 def data_processing_context(base: int, adjustment: Decimal = Decimal("0")) -> Decimal:
-    """DPC: the base score for the kind of data, adjusted for the context, clamped to 1-4."""
-    return min(max(Decimal(base) + Decimal(adjustment), Decimal("1")), Decimal("4"))
+    """DPC: the base score for the kind of data, adjusted for the context (``validate`` keeps it 1-4)."""
+    return Decimal(base) + Decimal(adjustment)
+
+
+def adjustment_to_final(base: int, final: object) -> Decimal:
+    """The whole-step context adjustment that takes ``base`` to the ``final`` DPC the assessor chose
+    (ENISA 2013: any final DPC from 1 to 4); SeverityInputError unless ``final`` is a whole 1-4."""
+    try:
+        wanted = Decimal(str(final))
+    except ArithmeticError:
+        wanted = Decimal("NaN")
+    if not wanted.is_finite() or wanted != wanted.to_integral_value() or not DPC_MIN <= wanted <= DPC_MAX:
+        raise SeverityInputError(f"the final DPC must be a whole score from {DPC_MIN} to {DPC_MAX} (ENISA 2013)")
+    return wanted - base
 
 
 def circumstances_of_breach(

@@ -42,6 +42,15 @@ CATEGORIES = {
     "database": ["customer accounts", "orders", "payment references", "contact details"],
     "health": ["health data", "contact details"],
 }
+# Whose data each kind of placement holds (GDPR Art. 33(3)(a), DSV Art. 15(1)(d): breach notices name them).
+# Chosen by kind, without drawing from the generator's random sequence, so the rest of the demo is unchanged.
+SUBJECT_CATEGORIES = {
+    "web": ["customers", "website visitors"],
+    "mail": ["employees", "correspondents"],
+    "storage": ["customers", "employees"],
+    "database": ["customers", "suppliers"],
+    "health": ["patients", "employees"],
+}
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,9 @@ def write_demo_inventory(folder: Path, shape: DemoShape = DemoShape(), seed: int
         assets = writers("assets.csv", ["ref", "kind", "site", "parent", "service"])
         pools = _assets(assets, shape, counts)
 
-        placements = writers("placements.csv", ["customer", "asset", "data_categories", "subjects", "records"])
+        placements = writers(
+            "placements.csv", ["customer", "asset", "data_categories", "subject_categories", "subjects", "records"]
+        )
         _placements(placements, rng, customer_refs, pools, shape, counts)
 
         flows = writers("flows.csv", ["asset", "kind", "to_asset", "to_site", "to_country"])
@@ -178,12 +189,21 @@ def _placements(placements, rng, customer_refs, pools, shape: DemoShape, counts)
             if asset in chosen:
                 continue
             chosen.add(asset)
-            cats = CATEGORIES["health" if index % 97 == 0 and category == "database" else category]
+            kind = "health" if index % 97 == 0 and category == "database" else category
             subjects = rng.choice([0, 50, 200, 1200, 8000, 45000])
-            placements.writerow([customer, asset, ";".join(cats), subjects, subjects * rng.randint(1, 40)])
+            placements.writerow(
+                [
+                    customer,
+                    asset,
+                    ";".join(CATEGORIES[kind]),
+                    ";".join(SUBJECT_CATEGORIES[kind]),
+                    subjects,
+                    subjects * rng.randint(1, 40),
+                ]
+            )
             counts["placements"] += 1
         if index % 400 == 7:
-            placements.writerow([customer, "VM-ORPHAN-7", "contact details", 30, 90])
+            placements.writerow([customer, "VM-ORPHAN-7", "contact details", "customers", 30, 90])
             counts["placements"] += 1
 
 

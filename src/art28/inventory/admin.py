@@ -24,7 +24,7 @@ class AssetAdmin(ReadOnlyAdmin):
 
 @admin.register(Placement)
 class PlacementAdmin(ReadOnlyAdmin):
-    list_display = ("customer", "asset", "data_categories", "subjects", "records")
+    list_display = ("customer", "asset", "data_categories", "subject_categories", "subjects", "records")
     search_fields = ("customer__ref", "asset__ref")
     list_select_related = ("customer", "asset")
 

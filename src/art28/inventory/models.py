@@ -102,6 +102,9 @@ class Placement(models.Model):
     asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="placements")
     # Sorted, ';'-separated, so that re-importing the same categories in another order changes nothing.
     data_categories = models.CharField(_("data categories"), max_length=500, blank=True)
+    # GDPR Art. 33(3)(a), DSV Art. 15(1)(d): whose data it is (customers, employees, patients …), for the
+    # breach notices. Stored like data_categories.
+    subject_categories = models.CharField(_("categories of data subjects"), max_length=500, blank=True)
     subjects = models.PositiveBigIntegerField(_("estimated data subjects"), default=0)
     records = models.PositiveBigIntegerField(_("estimated records"), default=0)
 
@@ -121,6 +124,10 @@ class Placement(models.Model):
     @property
     def category_list(self) -> list[str]:
         return self.data_categories.split(";") if self.data_categories else []
+
+    @property
+    def subject_category_list(self) -> list[str]:
+        return self.subject_categories.split(";") if self.subject_categories else []
 
 
 class FlowKind(models.TextChoices):

@@ -9,7 +9,7 @@ from typing import Protocol
 from art28.inventory.importers.problems import ENTITIES, ImportFailed, Problem, ProblemLog
 from art28.inventory.importers.readers import ByteProgress, InputFile, read_csv, read_json
 from art28.inventory.importers.staging import Staging
-from art28.inventory.importers.validate import COLUMNS, VALIDATORS, json_values
+from art28.inventory.importers.validate import ABSENT, COLUMNS, OPTIONAL_COLUMNS, VALIDATORS, json_values
 
 FORMATS = ("csv", "json", "netbox")
 CSV_FILES = {entity: f"{entity}.csv" for entity in ENTITIES}
@@ -75,7 +75,8 @@ class CsvSource:
     def feed(self, staging: Staging, problems: ProblemLog, progress: ByteProgress) -> tuple[str, ...]:
         for src, (entity, file) in enumerate(zip(self.entities, self.files, strict=True)):
             validate, add, name = VALIDATORS[entity], staging.add, file.name
-            for line, values in read_csv(file, COLUMNS[entity], problems, progress):
+            optional = OPTIONAL_COLUMNS.get(entity, frozenset())
+            for line, values in read_csv(file, COLUMNS[entity], problems, progress, optional=optional, absent=ABSENT):
                 row = validate(values, name, line, problems)
                 if row is not None:
                     add(entity, src, line, row)
@@ -109,7 +110,7 @@ class JsonSource:
 
         for key, line, item in read_json(file, problems, progress, on_key=on_key, allow_list=False):
             assert key is not None
-            values = json_values(item, COLUMNS[key], file.name, line, problems)
+            values = json_values(item, COLUMNS[key], file.name, line, problems, OPTIONAL_COLUMNS.get(key, frozenset()))
             if values is not None:
                 row = VALIDATORS[key](values, file.name, line, problems)
                 if row is not None:

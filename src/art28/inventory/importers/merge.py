@@ -219,7 +219,8 @@ def _merge_assets() -> tuple[int, int]:
 
 
 def _merge_placements() -> tuple[int, int]:
-    """Matched by (customer, asset). NULL staged figures (NetBox) never overwrite existing ones."""
+    """Matched by (customer, asset). NULL staged figures (NetBox) never overwrite existing ones, nor do
+    subject categories a file did not give (no such column or field)."""
     source = (
         f"{table('placements')} s JOIN core_organisation o ON o.ref = s.customer "
         f"JOIN inventory_asset a ON a.ref = s.asset"
@@ -230,6 +231,7 @@ def _merge_placements() -> tuple[int, int]:
         match="t.customer_id = o.id AND t.asset_id = a.id",
         assignments=[
             ("data_categories", "COALESCE(s.data_categories, t.data_categories)"),
+            ("subject_categories", "COALESCE(s.subject_categories, t.subject_categories)"),
             ("subjects", "COALESCE(s.subjects, t.subjects)"),
             ("records", "COALESCE(s.records, t.records)"),
         ],
@@ -237,6 +239,7 @@ def _merge_placements() -> tuple[int, int]:
             ("customer_id", "o.id"),
             ("asset_id", "a.id"),
             ("data_categories", "COALESCE(s.data_categories, '')"),
+            ("subject_categories", "COALESCE(s.subject_categories, '')"),
             ("subjects", "COALESCE(s.subjects, 0)"),
             ("records", "COALESCE(s.records, 0)"),
         ],

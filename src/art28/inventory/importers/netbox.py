@@ -41,6 +41,7 @@ class Machine(NamedTuple):
     device_id: int | None = None
     device_name: str = ""
     cluster_id: int | None = None
+    subject_categories: str | None = None  # None: the custom field does not exist (keep what is stored)
 
 
 def _nested(item: dict[str, Any], key: str) -> dict[str, Any]:
@@ -84,8 +85,10 @@ class NetboxSource:
             entities.append("customers")
             for line, item in self._items("tenants.json"):
                 self._tenant(line, item)
-        devices = [self._machine(line, item) for line, item in self._items("devices.json")]
-        vms = [self._machine(line, item) for line, item in self._items("virtual-machines.json")]
+        devices = [self._machine("devices.json", line, item) for line, item in self._items("devices.json")]
+        vms = [
+            self._machine("virtual-machines.json", line, item) for line, item in self._items("virtual-machines.json")
+        ]
         known: dict[int, tuple[str, str]] = {}
         self._stage_machines(
             "devices.json", devices, kind=AssetKind.HOST.value, prefix="netbox-device", devices=known, clusters={}
@@ -213,7 +216,25 @@ class NetboxSource:
         if ref:
             self.staging.add("customers", self._src[name], line, row)
 
-    def _machine(self, line: int, item: dict[str, Any]) -> Machine:
+    def _subject_categories(self, item: dict[str, Any], name: str, line: int) -> str | None:
+        """GDPR Art. 33(3)(a): the device's or VM's custom field ``subject_categories`` (text with ';', or a
+        multiple-selection list); None when the field does not exist."""
+        fields = item.get("custom_fields")
+        if not isinstance(fields, dict) or "subject_categories" not in fields:
+            return None
+        value = fields["subject_categories"]
+        if isinstance(value, list) and all(isinstance(part, str) for part in value):
+            value = ";".join(value)
+        elif value is not None and not isinstance(value, str):
+            self.problems.add(
+                name, line, "custom_fields.subject_categories", f"expected text or a list, not {type(value).__name__}"
+            )
+            return None
+        return v.category_list(
+            value or "", "custom_fields.subject_categories", v.SUBJECT_CATEGORIES, name, line, self.problems
+        )
+
+    def _machine(self, name: str, line: int, item: dict[str, Any]) -> Machine:
         return Machine(
             line=line,
             id=_id(item) or 0,
@@ -223,6 +244,7 @@ class NetboxSource:
             device_id=_id(_nested(item, "device")),
             device_name=_text(_nested(item, "device").get("name")),
             cluster_id=_id(_nested(item, "cluster")),
+            subject_categories=self._subject_categories(item, name, line),
         )
 
     def _stage_machines(
@@ -257,4 +279,4 @@ class NetboxSource:
                 devices[m.id] = (ref, m.own_site)
             self.staging.add("assets", src, m.line, (ref, kind, site, parent, None))
             if m.tenant:
-                self.staging.add("placements", src, m.line, (m.tenant, ref, None, None, None))
+                self.staging.add("placements", src, m.line, (m.tenant, ref, None, m.subject_categories, None, None))

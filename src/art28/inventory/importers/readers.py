@@ -118,22 +118,31 @@ def _check_utf8(data: bytes, *, final: bool, bad_lines: _BadLines) -> int:
 
 
 def read_csv(
-    file: InputFile, columns: tuple[str, ...], problems: ProblemLog, progress: ByteProgress
+    file: InputFile,
+    columns: tuple[str, ...],
+    problems: ProblemLog,
+    progress: ByteProgress,
+    *,
+    optional: frozenset[str] = frozenset(),
+    absent: str = "",
 ) -> Iterator[tuple[int, tuple[str, ...]]]:
     """``(line, values in columns' order)`` for each record; the header names the columns, in any order.
 
     Lines are physical lines (a quoted field may span several; the record's first line is given).
     A UTF-8 BOM is skipped; bytes that are not UTF-8 were reported by ``digest_and_check_utf8``.
+    An ``optional`` column the header leaves out is given as ``absent`` in every record.
     """
     with file.path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="") as text:
         reader = csv.reader(text, strict=True)
-        header = _csv_header(reader, file, columns, problems)
+        header = _csv_header(reader, file, columns, problems, optional)
         if header is None:
             progress.file_done(file.size)
             return
         width = len(header)
         strip_nul = file.name in problems.files_with_nul
-        pick = operator.itemgetter(*(header.index(column) for column in columns))
+        # A left-out optional column is read from one extra field appended to each record.
+        pad = any(column not in header for column in columns)
+        pick = operator.itemgetter(*(header.index(column) if column in header else width for column in columns))
         previous, count = reader.line_num, 0
         while True:
             try:
@@ -153,6 +162,8 @@ def read_csv(
                 if row:  # a blank line is no record
                     problems.add(file.name, line, "-", f"{len(row)} fields where the header has {width}")
                 continue
+            if pad:
+                row.append(absent)
             yield line, pick(row)
             count += 1
             if not count & 0x3FFF:
@@ -160,14 +171,17 @@ def read_csv(
     progress.file_done(file.size)
 
 
-def _csv_header(reader: Any, file: InputFile, columns: tuple[str, ...], problems: ProblemLog) -> list[str] | None:
+def _csv_header(
+    reader: Any, file: InputFile, columns: tuple[str, ...], problems: ProblemLog, optional: frozenset[str]
+) -> list[str] | None:
     try:
         header = next(reader, None)
     except csv.Error as exc:
         problems.add(file.name, 1, "-", f"malformed CSV header: {exc}")
         return None
+    required = ",".join(column for column in columns if column not in optional)
     if not header:
-        problems.add(file.name, 1, "-", f"no header row (expected: {','.join(columns)})")
+        problems.add(file.name, 1, "-", f"no header row (expected: {required})")
         return None
     names = [name.strip().lower() for name in header]
     seen: set[str] = set()
@@ -177,9 +191,9 @@ def _csv_header(reader: Any, file: InputFile, columns: tuple[str, ...], problems
             problems.add(file.name, 1, name, "column given twice in the header")
             duplicated = True
         seen.add(name)
-    missing = [column for column in columns if column not in seen]
+    missing = [column for column in columns if column not in seen and column not in optional]
     for column in missing:
-        problems.add(file.name, 1, column, f"missing column in the header (expected: {','.join(columns)})")
+        problems.add(file.name, 1, column, f"missing column in the header (expected: {required})")
     return None if missing or duplicated else names
 
 

@@ -19,7 +19,8 @@ from art28.inventory.importers.problems import ENTITIES, ProblemLog
 from art28.inventory.importers.validate import Row
 
 # Staging columns after (seq, src, line). A NULL text means "not given by this source": the merge
-# keeps the existing value (NetBox has no service or data categories, for instance).
+# keeps the existing value (NetBox has no service or data categories, for instance; a CSV file or JSON
+# object without the optional subject_categories leaves them as they are).
 TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "sites": (
         "art28_stage_sites",
@@ -54,6 +55,7 @@ TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("customer", "TEXT NOT NULL"),
             ("asset", "TEXT NOT NULL"),
             ("data_categories", "TEXT"),
+            ("subject_categories", "TEXT"),
             ("subjects", "BIGINT"),
             ("records", "BIGINT"),
         ),

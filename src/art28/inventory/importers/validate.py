@@ -24,10 +24,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "sites": ("code", "name", "city", "country", "operator"),
     "customers": ("ref", "name", "country", "language", "email", "allowed_countries"),
     "assets": ("ref", "kind", "site", "parent", "service"),
-    "placements": ("customer", "asset", "data_categories", "subjects", "records"),
+    "placements": ("customer", "asset", "data_categories", "subject_categories", "subjects", "records"),
     "flows": ("asset", "kind", "to_asset", "to_site", "to_country"),
 }
-LIST_FIELDS = frozenset({"allowed_countries", "data_categories"})
+# Columns a file may leave out (files written before the column existed still import). A column left
+# out reaches the validator as ABSENT and is staged as NULL: the merge keeps what is stored.
+OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {"placements": frozenset({"subject_categories"})}
+# No input value can be a lone NUL (NUL bytes are reported and removed), so it marks "column not given".
+ABSENT = "\x00"
+LIST_FIELDS = frozenset({"allowed_countries", "data_categories", "subject_categories"})
 LANGUAGES = frozenset(Language.values)
 ASSET_KINDS = frozenset(AssetKind.values)
 FLOW_KINDS = frozenset(FlowKind.values)
@@ -50,6 +55,7 @@ ORG_ALLOWED = _max(Organisation, "allowed_countries")
 ASSET_REF = _max(Asset, "ref")
 SERVICE_NAME = _max(Service, "name")
 CATEGORIES = _max(Placement, "data_categories")
+SUBJECT_CATEGORIES = _max(Placement, "subject_categories")
 
 Row = tuple[Any, ...]
 Validator = Callable[[tuple[str, ...], str, int, ProblemLog], Row | None]
@@ -156,7 +162,7 @@ def asset(values: tuple[str, ...], file: str, line: int, problems: ProblemLog) -
 def placement(values: tuple[str, ...], file: str, line: int, problems: ProblemLog) -> Row | None:
     # The hot path of a 1M-row import: plain values pass without a call; anything else goes
     # through the general checks, which report it.
-    customer_, asset_, categories, subjects, records = values
+    customer_, asset_, categories, subject_categories, subjects, records = values
     customer_, asset_ = customer_.strip(), asset_.strip()
     if not customer_ or len(customer_) > ORG_REF:
         text(customer_, "customer", ORG_REF, file, line, problems, required=True)
@@ -166,6 +172,12 @@ def placement(values: tuple[str, ...], file: str, line: int, problems: ProblemLo
         categories = _categories(categories)
         if len(categories) > CATEGORIES:
             problems.add(file, line, "data_categories", f"longer than {CATEGORIES} characters")
+    # GDPR Art. 33(3)(a), DSV Art. 15(1)(d): the categories of data subjects, listed like data_categories.
+    staged_subject_categories = (
+        None
+        if subject_categories == ABSENT
+        else category_list(subject_categories, "subject_categories", SUBJECT_CATEGORIES, file, line, problems)
+    )
     if subjects.isdigit() and len(subjects) < 19 and subjects.isascii():
         number_of_subjects = int(subjects)
     else:
@@ -176,7 +188,15 @@ def placement(values: tuple[str, ...], file: str, line: int, problems: ProblemLo
         number_of_records = _count(records, "records", file, line, problems)
     if not customer_ or not asset_:
         return None
-    return (customer_, asset_, categories, number_of_subjects, number_of_records)
+    return (customer_, asset_, categories, staged_subject_categories, number_of_subjects, number_of_records)
+
+
+def category_list(value: str, field: str, limit: int, file: str, line: int, problems: ProblemLog) -> str:
+    """A ';'-separated list of categories as stored (sorted, no duplicates), at most ``limit`` characters."""
+    stored = _categories(value) if value else ""
+    if len(stored) > limit:
+        problems.add(file, line, field, f"longer than {limit} characters")
+    return stored
 
 
 @lru_cache(maxsize=4096)
@@ -214,10 +234,16 @@ VALIDATORS: dict[str, Validator] = {
 
 
 def json_values(
-    item: Any, columns: tuple[str, ...], file: str, line: int, problems: ProblemLog
+    item: Any,
+    columns: tuple[str, ...],
+    file: str,
+    line: int,
+    problems: ProblemLog,
+    optional: frozenset[str] = frozenset(),
 ) -> tuple[str, ...] | None:
     """A JSON object's fields as the strings a CSV row would hold (null = empty; numbers as digits;
-    a list of strings for ``allowed_countries`` and ``data_categories``). Unknown fields are problems."""
+    a list of strings for the ``LIST_FIELDS``). Unknown fields are problems. An optional column the
+    object leaves out is ABSENT, as when a CSV file has no such column (the stored value is kept)."""
     if not isinstance(item, dict):
         problems.add(file, line, "-", f"expected an object with the fields {', '.join(columns)}")
         return None
@@ -227,7 +253,9 @@ def json_values(
     values = []
     for column in columns:
         value = item.get(column)
-        if value is None:
+        if value is None and column not in item and column in optional:
+            values.append(ABSENT)
+        elif value is None:
             values.append("")
         elif isinstance(value, str):
             if "\x00" in value:  # "\u0000" in JSON: PostgreSQL text cannot hold it

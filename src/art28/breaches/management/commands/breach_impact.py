@@ -3,7 +3,8 @@
 The customers whose data sits on the scoped assets (or below them), at the scoped sites, or on the
 scoped services' assets, from the live inventory. ``--json`` prints exactly::
 
-    {"customers": [{"customer": ref, "assets": [...], "data_categories": [...], "subjects": n, "records": n}],
+    {"customers": [{"customer": ref, "assets": [...], "data_categories": [...], "subject_categories": [...],
+                    "subjects": n, "records": n}],
      "totals": {"customers": n, "subjects": n, "records": n}}
 
 sorted by customer reference, assets and categories sorted. An unknown reference exits 2 and names it.
@@ -46,12 +47,13 @@ class Command(BaseCommand):
     def _print_table(self, result: Impact) -> None:
         stream = cast(TextIO, getattr(self.stdout, "_out", self.stdout))
         console = Console(file=stream, width=None if stream.isatty() else 160, soft_wrap=False)
-        table = Table("customer", "assets", "data categories", "subjects", "records")
+        table = Table("customer", "assets", "data categories", "data subjects (categories)", "subjects", "records")
         for c in result.customers:
             table.add_row(
                 Text(c.customer),
                 Text(", ".join(c.assets)),
                 Text(", ".join(c.data_categories)),
+                Text(", ".join(c.subject_categories)),
                 f"{c.subjects:,}",
                 f"{c.records:,}",
             )
