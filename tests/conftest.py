@@ -24,6 +24,16 @@ def _fast_hashing_and_no_mfa_by_default(settings: pytest.FixtureRequest) -> None
     settings.ART28_STAFF_MFA_REQUIRED = False
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A view may activate the user's language for the rest of the request's thread (the portal does):
+    in tests the next test runs in the same thread, so each test ends back on the default language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def signing_key(settings, tmp_path: Path) -> Path:
     """A fresh Ed25519 key for this test, in place of the provider's."""
