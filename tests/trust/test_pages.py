@@ -15,20 +15,21 @@ FAQ_FIRST_QUESTION = {
     "de": "Bin ich DSGVO-konform, wenn ich die Dienste von Example Hosting SA nutze?",
     "it": "Sono conforme al GDPR quando utilizzo i servizi di Example Hosting SA?",
 }
+# The DPO heading speaks for art28's Swiss provider: nFADP Art. 10's title (tests/i18n/test_terminology.py).
 HEADINGS = {
     "en": ("Trust center", "Sub-processors", "Upcoming changes", "Data protection officer"),
     "fr": (
         "Centre de confiance",
         "Sous-traitants ultérieurs",
         "Changements à venir",
-        "Délégué à la protection des données",
+        "Conseiller/conseillère à la protection des données",
     ),
-    "de": ("Trust Center", "Unterauftragsbearbeiter", "Bevorstehende Änderungen", "Datenschutzbeauftragter"),
+    "de": ("Trust Center", "Unterauftragsbearbeiter", "Bevorstehende Änderungen", "Datenschutzberater/in"),
     "it": (
         "Centro di fiducia",
         "Sub-responsabili del trattamento",
         "Modifiche in arrivo",
-        "Responsabile della protezione dei dati",
+        "Consulente per la protezione dei dati",
     ),
 }
 SWITZERLAND = {"en": "Switzerland", "fr": "Suisse", "de": "Schweiz", "it": "Svizzera"}
