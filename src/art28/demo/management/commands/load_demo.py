@@ -56,12 +56,16 @@ class Command(BaseCommand):
         from art28.demo.dpo import load_demo_dpo
         from art28.demo.legal import load_demo_legal
         from art28.demo.records import load_demo_records
-        from art28.demo.subprocessors import load_demo_subprocessors
+        from art28.demo.subprocessors import announce_demo_change, load_demo_authorisations, load_demo_subprocessors
 
         self.stdout.write(load_demo_subprocessors(actor))
         self.stdout.write(load_demo_legal(actor))
         self.stdout.write(load_demo_records(actor))
         self.stdout.write(load_demo_dpo(actor))
+        # After all the DPA shows (the countersigned PDF is the portal's), before the change is announced
+        # (each customer is told under the authorisation recorded for it, GDPR Art. 28(2)).
+        self.stdout.write(load_demo_authorisations(actor))
+        self.stdout.write(announce_demo_change(actor))
         self._print_logins()
 
     def _declare_demo_incident(self, actor: SystemActor) -> None:
