@@ -140,23 +140,21 @@ def import_art28(folder: Path) -> dict[str, Any]:
 def record_authorisations() -> None:
     """Every customer signed a DPA with a general authorisation of sub-processors, 30 days' notice (GDPR
     Art. 28(2)): a provider's normal state, in which the audit's ``subprocessor-unauthorised`` statement
-    has no customer to follow. Bulk, no audit entry: this is a fixture, not a measurement."""
+    has no customer to follow. Recorded the way a provider records its paper DPAs: one set-based service
+    call (``contracts_record_signed``), one summary audit entry."""
     import datetime as dt
 
+    from art28.core.audit import SystemActor
     from art28.core.models import Organisation
-    from art28.subprocessors.models import Contract
+    from art28.subprocessors.services import contracts_record_signed
 
-    signed = dt.date(2024, 1, 15)
-    with transaction.atomic():
-        Contract.objects.bulk_create(
-            (
-                Contract(
-                    organisation_id=pk, authorisation="general", notice_days=30, signed_on=signed, recorded_on=signed
-                )
-                for pk in Organisation.objects.values_list("pk", flat=True).iterator()
-            ),
-            batch_size=BATCH,
-        )
+    contracts_record_signed(
+        actor=SystemActor("bench"),
+        organisations=Organisation.objects.only("pk", "ref").iterator(),
+        authorisation="general",
+        notice_days=30,
+        signed_on=dt.date(2024, 1, 15),
+    )
 
 
 def audit(folder: Path, repeat: int = 3) -> dict[str, Any]:

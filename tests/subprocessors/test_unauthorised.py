@@ -235,3 +235,32 @@ def test_the_api_says_none_and_lists_those_without(sp_world, make_user):
     listed = api.get("/api/v1/subprocessors/contracts", {"authorisation": "none"}).json()
     assert [row["customer"] for row in listed] == ["DELTA"]
     assert api.get("/api/v1/subprocessors/contracts", {"authorisation": "maybe"}).status_code == 422
+
+
+def test_many_paper_authorisations_are_recorded_at_once_with_one_summary_entry(sp_world, dpo_user):
+    from art28.subprocessors.models import Contract
+    from art28.subprocessors.services import contracts_record_signed
+
+    without_authorisation(sp_world.acme)
+    without_authorisation(sp_world.beta)
+    contract_set(actor=TEST_ACTOR, organisation=sp_world.gamma, authorisation="specific", notice_days=20)
+    recorded = contracts_record_signed(
+        actor=dpo_user,
+        organisations=sp_world.organisations,
+        authorisation="general",
+        notice_days=45,
+        signed_on=dt.date(2025, 6, 1),
+    )
+    assert recorded == 2
+    assert {c.organisation.ref: (c.authorisation, c.notice_days) for c in Contract.objects.all()} == {
+        "ACME": ("general", 45),
+        "BETA": ("general", 45),
+        "GAMMA": ("specific", 20),  # kept its own
+        "DELTA": ("general", 30),  # kept its own (the fixture's)
+    }
+    entry = AuditEntry.objects.get(action="subprocessor.contract.set-many")
+    assert entry.after["customers"] == 2 and entry.after["kept_their_own"] == 2
+    with pytest.raises(ValidationError):
+        contracts_record_signed(
+            actor=dpo_user, organisations=[sp_world.acme], authorisation="none", notice_days=30, signed_on=SINCE
+        )

@@ -14,7 +14,7 @@ from art28.core.models import Organisation, User
 from art28.subprocessors.changes import change_announce, change_draft
 from art28.subprocessors.responses import change_object
 from art28.subprocessors.selectors import organisation_service_ids
-from art28.subprocessors.services import contract_set, subprocessor_create
+from art28.subprocessors.services import contracts_record_signed, subprocessor_create
 
 DEMO_CUSTOMER = "customer@example.org"
 REGISTER = [
@@ -117,19 +117,22 @@ def load_demo_authorisations(actor: SystemActor) -> str:
             dpa_countersign(actor=demo_user, organisation=demo_user.organisation, echoed_sha256=dpa.sha256)
             countersigned = 1
     left_out = {o.pk for o in _left_without_authorisation(UNAUTHORISED_CUSTOMERS)}
-    recorded = 0
-    for index, organisation in enumerate(
-        Organisation.objects.filter(contract__isnull=True).exclude(pk__in=left_out).order_by("ref")
-    ):
-        specific = index % 50 == 3
-        contract_set(
+    others = list(Organisation.objects.filter(contract__isnull=True).exclude(pk__in=left_out).order_by("ref"))
+    # Mostly general authorisations with 30 days' notice; every 50th specific, a few with 60 days.
+    groups: dict[tuple[str, int], list[Organisation]] = {}
+    for index, organisation in enumerate(others):
+        terms = ("specific", 30) if index % 50 == 3 else ("general", 60) if index % 50 == 28 else ("general", 30)
+        groups.setdefault(terms, []).append(organisation)
+    recorded = sum(
+        contracts_record_signed(
             actor=actor,
-            organisation=organisation,
-            authorisation="specific" if specific else "general",
-            notice_days=30 if specific or index % 50 != 28 else 60,
+            organisations=members,
+            authorisation=authorisation,
+            notice_days=days,
             signed_on=PAPER_DPA_SIGNED_ON,
         )
-        recorded += 1
+        for (authorisation, days), members in sorted(groups.items())
+    )
     refs = ", ".join(Organisation.objects.filter(pk__in=left_out).order_by("ref").values_list("ref", flat=True))
     return (
         f"authorisations: {countersigned} by DPA countersignature, {recorded} paper DPAs recorded; "

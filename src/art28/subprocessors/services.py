@@ -8,6 +8,7 @@ objections and consents and their resolution in subprocessors/responses.py.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -353,3 +354,58 @@ def contract_record_from_acceptance(
             "recorded_on": day,
         },
     )
+
+
+CONTRACT_BATCH = 2000
+
+
+def contracts_record_signed(
+    *,
+    actor: Actor,
+    organisations: Iterable[Organisation],
+    authorisation: str,
+    notice_days: int,
+    signed_on: dt.date,
+) -> int:
+    """Record the same written authorisation (signed on paper on ``signed_on``) for many customers at
+    once, e.g. when the provider first records the DPAs it holds: set-based, one transaction and one
+    summary audit entry (the count and the SHA-256 of the sorted references), as the importers do.
+    Customers that have a recorded authorisation already keep it; returns how many were recorded."""
+    ensure_writer(actor)
+    if errors := contract_terms_errors(authorisation, notice_days):
+        raise ValidationError(errors)
+    wanted = {org.pk: org.ref for org in organisations}
+    today = timezone.localdate()
+    with transaction.atomic():
+        existing = set(Contract.objects.filter(organisation_id__in=wanted).values_list("organisation_id", flat=True))
+        new = sorted(pk for pk in wanted if pk not in existing)
+        Contract.objects.bulk_create(
+            [
+                Contract(
+                    organisation_id=pk,
+                    authorisation=authorisation,
+                    notice_days=notice_days,
+                    signed_on=signed_on,
+                    source=ContractSource.MANUAL,
+                    recorded_on=today,
+                )
+                for pk in new
+            ],
+            batch_size=CONTRACT_BATCH,
+        )
+        refs = sorted(wanted[pk] for pk in new)
+        audit_record(
+            actor=actor,
+            action="subprocessor.contract.set-many",
+            object_type=Contract._meta.label_lower,
+            object_repr=f"{len(refs)} customers' written authorisations",
+            after={
+                "authorisation": authorisation,
+                "notice_days": notice_days,
+                "signed_on": signed_on,
+                "customers": len(refs),
+                "customers_sha256": hashlib.sha256("\n".join(refs).encode()).hexdigest(),
+                "kept_their_own": len(existing),
+            },
+        )
+    return len(new)
