@@ -80,7 +80,12 @@ REQUIRED_CLAUSES: tuple[RequiredClause, ...] = (
         ),
         "nFADP Art. 9(3), DSV Art. 7",
     ),
-    RequiredClause("28-3-e", "GDPR Art. 28(3)(e)", _("assistance with the data subjects' rights (Chapter III)")),
+    RequiredClause(
+        "28-3-e",
+        "GDPR Art. 28(3)(e)",
+        _("assistance with the data subjects' rights (Chapter III)"),
+        "nFADP Art. 25 ff.",
+    ),
     RequiredClause(
         "28-3-f",
         "GDPR Art. 28(3)(f)",
