@@ -264,3 +264,17 @@ def test_many_paper_authorisations_are_recorded_at_once_with_one_summary_entry(s
         contracts_record_signed(
             actor=dpo_user, organisations=[sp_world.acme], authorisation="none", notice_days=30, signed_on=SINCE
         )
+
+
+def test_the_dashboard_counts_and_lists_the_customers_whose_data_sub_processors_process_unauthorised(
+    sp_world, dpo_client
+):
+    without_authorisation(sp_world.acme)
+    without_authorisation(sp_world.delta)  # no sub-processor on its data: not listed
+    response = dpo_client.get("/staff/")
+    html = response.content.decode()
+    assert response.context["unauthorised_count"] == 1
+    assert response.context["unauthorised"] == [("ACME", "Acme Sàrl", 1)]
+    assert "1 customer has no recorded authorisation of sub-processors" in html
+    assert "/staff/subprocessors/contracts/ACME/" in html
+    assert "?reason=subprocessor-unauthorised" in html
