@@ -14,9 +14,16 @@ def existing_contracts_were_recorded_by_hand(apps, schema_editor):
     from django.db.models.functions import TruncDate
 
     Contract = apps.get_model("subprocessors", "Contract")
+    # PostgreSQL queues deferred foreign-key checks for updated rows, and then refuses the ALTER TABLE
+    # that follows in this transaction ("pending trigger events"): check them now instead.
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    if postgresql:
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     Contract.objects.update(source="manual")
     Contract.objects.filter(signed_on__isnull=False).update(recorded_on=F("signed_on"))
     Contract.objects.filter(recorded_on__isnull=True).update(recorded_on=TruncDate("updated_at"))
+    if postgresql:
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):
