@@ -13,8 +13,8 @@ from art28.core.selectors import security_txt_state
 from art28.demo.generator import SUBJECT_CATEGORIES
 from art28.inventory.models import Site
 from art28.notify.models import Message
-from art28.residency.engine import FLOW_OUTSIDE, SUBPROCESSOR_OUTSIDE, run_audit
-from art28.subprocessors.models import Change, ChangeStatus, SubProcessor
+from art28.residency.engine import FLOW_OUTSIDE, SUBPROCESSOR_OUTSIDE, SUBPROCESSOR_UNAUTHORISED, run_audit
+from art28.subprocessors.models import Change, ChangeStatus, Contract, SubProcessor
 from art28.subprocessors.selectors import open_objections
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +88,35 @@ def test_the_demo_has_sub_processors_a_chain_and_an_announced_change_with_an_obj
     told = Message.objects.filter(topic="subprocessor.change", source_id=change.pk)
     assert told.count() == change.recipients.count() > 1
     assert told.filter(organisation=demo_customer.organisation).count() == 1
+    assert verify_chain().ok
+
+
+def test_the_demo_customers_authorised_sub_processors_in_writing_but_two(client):
+    """GDPR Art. 28(2), nFADP Art. 9(3), DSV Art. 7: the demo customer's administrator countersigned the DPA
+    (its front matter grants a general authorisation, 30 days), the others' paper DPAs are recorded, and
+    two web hosting customers have none: the audit finds the support desk and its host on their data, the
+    dashboard lists them, and the announced change is told to them but never applies to them."""
+    from art28.legal.dpa import dpa_for
+
+    _load("--customers", "80")
+    demo_customer = User.objects.get(email="customer@example.org")
+    contract = Contract.objects.get(organisation=demo_customer.organisation)
+    assert (contract.source, contract.authorisation, contract.notice_days) == ("dpa-acceptance", "general", 30)
+    assert contract.evidence_sha256 == contract.acceptance.evidence_sha256 == dpa_for(demo_customer.organisation).sha256
+
+    without = set(Organisation.objects.filter(contract__isnull=True).values_list("ref", flat=True))
+    assert len(without) == 2 and Contract.objects.count() == 78
+    findings = [v for v in run_audit() if v.reason == SUBPROCESSOR_UNAUTHORISED]
+    assert {v.customer for v in findings} == without
+    assert {v.destination for v in findings} >= {"helvetic-ticketdesk", "alpine-cloud"}  # the chain, Art. 28(4)
+
+    change = Change.objects.get(subprocessor__slug="loglake")
+    told = change.recipients.filter(organisation__ref__in=without)
+    assert told.count() == 2 and {r.authorisation for r in told} == {"none"}
+
+    client.force_login(User.objects.get(email="dpo@example-hosting.ch"))
+    html = client.get("/staff/").content.decode()
+    assert all(ref in html for ref in without) and "no recorded authorisation" in html
     assert verify_chain().ok
 
 

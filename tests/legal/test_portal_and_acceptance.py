@@ -16,6 +16,7 @@ from art28.legal.models import Acceptance, DocumentKind
 from art28.legal.services import document_accept, version_draft
 from tests.conftest import TEST_ACTOR, logged_in
 from tests.legal.conftest import accept, new_document, publish, today
+from tests.legal.dpa_text import dpa_text
 
 pytestmark = pytest.mark.django_db
 PAGE = "/portal/documents/"
@@ -83,7 +84,7 @@ def test_an_upcoming_version_can_be_accepted_and_the_diff_from_the_accepted_one_
 
 def test_the_dpa_is_listed_but_accepted_by_countersignature(client_a, terms):
     dpa = new_document("dpa", DocumentKind.DPA)
-    publish(dpa, "# DPA\n")
+    publish(dpa, dpa_text())
     html = client_a.get(PAGE).content.decode()
     assert "DPA" in html and "Accept version 1</button>" in html  # the terms' button only
     assert html.count("Accept version 1</button>") == 1

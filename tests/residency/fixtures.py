@@ -12,6 +12,8 @@
     data    ACME (default policy: CH)      on gva-vol-1, fra-vol-1
             BETA (default policy: CH)      on zrh-vol-1, orphan-vol-1
             GAMMA (own policy: CH;DE)      on fra-vm-1, unknown-host-1
+    authorisations  ACME signed a DPA (general, 30 days); BETA and GAMMA have none on record (GDPR
+            Art. 28(2)): for GAMMA, whose Web hosting VM the chain works for, that is a finding each
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import pytest
 from art28.core.models import Organisation
 from art28.inventory.engine import refresh_locations
 from art28.inventory.models import Asset, AssetKind, Flow, FlowKind, Placement, Service, Site
-from art28.subprocessors.models import SubProcessor
+from art28.subprocessors.models import Contract, SubProcessor
 
 
 @dataclass
@@ -88,6 +90,9 @@ def inventory(db) -> InventoryBuilder:
     return builder
 
 
+SIGNED = dt.date(2024, 1, 1)
+
+
 @dataclass
 class World:
     inventory: InventoryBuilder
@@ -122,6 +127,9 @@ def world(inventory, org_a, org_b, make_org) -> World:
     inv.place(gamma, "unknown-host-1")
     inv.refresh()
     world_subprocessors(inv)
+    Contract.objects.create(
+        organisation=org_a, authorisation="general", notice_days=30, signed_on=SIGNED, recorded_on=SIGNED
+    )
     return World(inventory=inv, acme=org_a, beta=org_b, gamma=gamma)
 
 
@@ -196,6 +204,24 @@ WORLD_AUDIT = [
         "allowed": ["CH"],
         "reason": "flow-outside",
         "destination": "FR",
+    },
+    {
+        "customer": "GAMMA",
+        "asset": None,
+        "site": None,
+        "country": None,
+        "allowed": ["CH", "DE"],
+        "reason": "subprocessor-unauthorised",
+        "destination": "helvetia-support",
+    },
+    {
+        "customer": "GAMMA",
+        "asset": None,
+        "site": None,
+        "country": None,
+        "allowed": ["CH", "DE"],
+        "reason": "subprocessor-unauthorised",
+        "destination": "postbote",
     },
     {
         "customer": "GAMMA",

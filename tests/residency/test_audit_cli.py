@@ -12,10 +12,8 @@ from tests.residency.fixtures import WORLD_AUDIT
 
 pytestmark = pytest.mark.django_db
 SUMMARY = (
-    "7 violations for 3 customers (stored-outside: 1, flow-outside: 2, unknown-location: 2, subprocessor-outside: 2)"
-)
-SUMMARY = (
-    "7 violations for 3 customers (stored-outside: 1, flow-outside: 2, unknown-location: 2, subprocessor-outside: 2)"
+    "9 violations for 3 customers (stored-outside: 1, flow-outside: 2, unknown-location: 2, subprocessor-outside: 2, "
+    "subprocessor-unauthorised: 2)"
 )
 
 

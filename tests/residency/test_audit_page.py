@@ -37,14 +37,16 @@ def test_staff_see_the_summary_the_charts_and_every_violation(staff_client, worl
     response = staff_client.get(URL)
     assert response.status_code == 200
     summary = response.context["summary"]
-    assert (summary.total, summary.customers) == (7, 3)
+    assert (summary.total, summary.customers) == (9, 3)
     assert summary.by_reason == {
         "stored-outside": 1,
         "flow-outside": 2,
         "unknown-location": 2,
         "subprocessor-outside": 2,
+        "subprocessor-unauthorised": 2,
     }
-    assert summary.by_country == [("DE", 2), ("US", 2), (None, 2), ("FR", 1)]  # most first; unknown after a tie
+    # Most first; unknown after a tie; the unauthorised findings are about no place, in no country.
+    assert summary.by_country == [("DE", 2), ("US", 2), (None, 2), ("FR", 1)]
     html = response.content.decode()
     assert html.count("<svg") == 2
     assert "Violations by reason" in html and "Violations by country" in html
@@ -68,18 +70,19 @@ def test_bars_link_to_the_matching_filter(staff_client, world):
         ({"reason": "subprocessor-outside"}, ["fra-vol-1", "fra-vm-1"]),
         ({"country": "unknown"}, ["orphan-vol-1", "unknown-host-1"]),
         ({"reason": "flow-outside", "customer": "ACME"}, ["gva-vol-1"]),
+        ({"reason": "subprocessor-unauthorised"}, [None, None]),
     ],
 )
 def test_filters(staff_client, world, query, expected_assets):
     response = staff_client.get(URL, query)
     assert rows(response) == expected_assets
-    assert response.context["summary"].total == 7  # the tiles and charts keep the whole picture
+    assert response.context["summary"].total == 9  # the tiles and charts keep the whole picture
 
 
 def test_an_unknown_reason_is_reported_and_filters_nothing(staff_client, world):
     response = staff_client.get(URL, {"reason": "teleported"})
     assert response.status_code == 200
-    assert len(rows(response)) == 7
+    assert len(rows(response)) == 9
     assert "not understood" in response.content.decode()
 
 

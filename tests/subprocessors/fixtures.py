@@ -10,6 +10,9 @@ data        ACME  (fr, default policy CH)     web-vol-1
             GAMMA (it, policy CH;US)          mail-1
             DELTA (en, default policy CH)     gva-host-2 (the host itself: no service)
 register    helpdesk (Helvetia Helpdesk AG, CH, Web hosting), in use since 2024-01-01
+contracts   every customer gave a general written authorisation, 30 days' notice, signed 2024-01-01
+            (GDPR Art. 28(2): without a recorded one a customer authorises nothing; tests of that case
+            remove it with ``without_authorisation``)
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ import pytest
 from art28.core.models import Organisation
 from art28.inventory.models import AssetKind, Service
 from art28.subprocessors.changes import change_announce, change_draft
-from art28.subprocessors.models import Change, SubProcessor
-from art28.subprocessors.services import subprocessor_create
+from art28.subprocessors.models import Change, Contract, SubProcessor
+from art28.subprocessors.services import contract_set, subprocessor_create
 from tests.conftest import TEST_ACTOR
 from tests.residency.fixtures import InventoryBuilder
 
@@ -83,7 +86,17 @@ def build_sp_world(inventory: InventoryBuilder, make_org) -> SpWorld:
         services=[WEB],
         in_use_from=SINCE,
     )
+    for organisation in (acme, beta, gamma, delta):
+        contract_set(
+            actor=TEST_ACTOR, organisation=organisation, authorisation="general", notice_days=30, signed_on=SINCE
+        )
     return SpWorld(inventory=inv, acme=acme, beta=beta, gamma=gamma, delta=delta, helpdesk=helpdesk)
+
+
+def without_authorisation(organisation: Organisation) -> Organisation:
+    """The customer's recorded authorisation removed: it has authorised no sub-processor (Art. 28(2))."""
+    Contract.objects.filter(organisation=organisation).delete()
+    return organisation
 
 
 @pytest.fixture

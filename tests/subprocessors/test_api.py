@@ -137,10 +137,14 @@ def test_customer_endpoints_are_scoped_to_the_callers_organisation(sp_world, acm
     assert [s["slug"] for s in acme.get(f"{API}/my/subprocessors").json()] == ["helpdesk"]
     assert acme.get(f"{API}/my/contract").json() == {
         "customer": "ACME",
+        "authorised": True,
         "authorisation": "general",
         "notice_days": 30,
-        "signed_on": None,
-        "default": True,
+        "signed_on": "2024-01-01",
+        "recorded_on": timezone.localdate().isoformat(),
+        "source": "manual",
+        "evidence_sha256": None,
+        "acceptance": None,
     }
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from art28.core.audit import verify_chain
 from art28.core.models import AuditEntry
@@ -20,7 +21,7 @@ from art28.subprocessors.services import (
     subprocessor_update,
 )
 from tests.conftest import TEST_ACTOR
-from tests.subprocessors.fixtures import SINCE, WEB, new_subprocessor
+from tests.subprocessors.fixtures import SINCE, WEB, new_subprocessor, without_authorisation
 
 pytestmark = pytest.mark.django_db
 
@@ -165,18 +166,34 @@ def test_only_an_entry_never_in_use_and_named_by_no_change_can_be_deleted(sp_wor
     assert AuditEntry.objects.filter(action="subprocessor.delete").exists()
 
 
-def test_contracts_default_to_general_30_days_and_changes_are_audited(sp_world):
+def test_art28_2_without_a_recorded_contract_a_customer_is_not_authorised_not_general_30_days(sp_world):
+    """GDPR Art. 28(2), nFADP Art. 9(3), DSV Art. 7: a PRIOR WRITTEN authorisation, so no row means none
+    (the old code answered general authorisation, 30 days, for a customer without a Contract)."""
+    without_authorisation(sp_world.acme)
     terms = contract_terms(sp_world.acme)
-    assert (terms.authorisation, terms.notice_days, terms.stored) == ("general", 30, False)
-    contract_set(actor=TEST_ACTOR, organisation=sp_world.acme, authorisation="specific", notice_days=60)
-    assert Contract.objects.get(organisation=sp_world.acme).notice_days == 60
-    entry = AuditEntry.objects.get(action="subprocessor.contract.set")
-    assert entry.organisation_id == sp_world.acme.pk
-    assert entry.before["authorisation"] == "general" and entry.after["authorisation"] == "specific"
+    assert (terms.authorisation, terms.notice_days, terms.authorised) == ("none", None, False)
+
+    contract_set(
+        actor=TEST_ACTOR,
+        organisation=sp_world.acme,
+        authorisation="specific",
+        notice_days=60,
+        signed_on=dt.date(2026, 3, 1),
+    )
+    contract = Contract.objects.get(organisation=sp_world.acme)
+    assert (contract.notice_days, contract.source, contract.signed_on) == (60, "manual", dt.date(2026, 3, 1))
+    assert contract.recorded_on == timezone.localdate() and contract.acceptance is None
+    assert contract_terms(sp_world.acme).authorised
+    entry = AuditEntry.objects.filter(action="subprocessor.contract.set", organisation_id=sp_world.acme.pk).latest(
+        "seq"
+    )
+    assert entry.before["authorisation"] == "none" and entry.after["authorisation"] == "specific"
     with pytest.raises(ValidationError):
         contract_set(actor=TEST_ACTOR, organisation=sp_world.acme, authorisation="specific", notice_days=400)
     with pytest.raises(ValidationError):
         contract_set(actor=TEST_ACTOR, organisation=sp_world.acme, authorisation="maybe", notice_days=30)
+    with pytest.raises(ValidationError):
+        contract_set(actor=TEST_ACTOR, organisation=sp_world.acme, authorisation="none", notice_days=30)
 
 
 def test_an_adequate_country_needs_no_safeguard_gdpr_art_45_and_dsv_annex_1(sp_world):

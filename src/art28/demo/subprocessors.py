@@ -1,6 +1,9 @@
 """The demo provider's sub-processors (S4): the Frankfurt colocation operator, a Swiss support desk
-(with its own Swiss hosting: the chain of GDPR Art. 28(4)), a US e-mail deliverability service under SCC,
-a few customers with their own terms, and one announced change that the demo customer objected to."""
+(with its own Swiss hosting: the chain of GDPR Art. 28(4)), a US e-mail deliverability service under SCC;
+the customers' written authorisations (GDPR Art. 28(2)): the demo customer countersigned the DPA in the
+portal, most others signed a paper DPA recorded by staff, and two web hosting customers have none on
+record (the dashboard and the residency audit show them); and one announced change that the demo
+customer objected to."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from art28.core.models import Organisation, User
 from art28.subprocessors.changes import change_announce, change_draft
 from art28.subprocessors.responses import change_object
 from art28.subprocessors.selectors import organisation_service_ids
-from art28.subprocessors.services import contract_set, subprocessor_create
+from art28.subprocessors.services import contracts_record_signed, subprocessor_create
 
 DEMO_CUSTOMER = "customer@example.org"
 REGISTER = [
@@ -78,17 +81,67 @@ REGISTER = [
 def load_demo_subprocessors(actor: SystemActor) -> str:
     for entry in REGISTER:
         subprocessor_create(actor=actor, **entry)  # type: ignore[arg-type]
-    customers = list(Organisation.objects.order_by("ref").values_list("pk", flat=True))
-    for index, pk in enumerate(customers[3::25]):
-        organisation = Organisation.objects.get(pk=pk)
-        specific = index % 2 == 0
-        contract_set(
+    return f"registered {len(REGISTER)} sub-processors"
+
+
+UNAUTHORISED_CUSTOMERS = 2
+PAPER_DPA_SIGNED_ON = dt.date(2024, 1, 15)
+
+
+def _left_without_authorisation(count: int) -> list[Organisation]:
+    """Web hosting customers with no demo login: the support desk works on their data (a finding)."""
+    from art28.inventory.models import Service
+
+    web = Service.objects.filter(name="Web hosting").values_list("pk", flat=True).first()
+    chosen: list[Organisation] = []
+    for organisation in Organisation.objects.filter(users__isnull=True).order_by("-ref"):
+        if web in organisation_service_ids(organisation):
+            chosen.append(organisation)
+            if len(chosen) == count:
+                break
+    return chosen
+
+
+def load_demo_authorisations(actor: SystemActor) -> str:
+    """Written authorisations (GDPR Art. 28(2)): the demo customer's administrator countersigns the DPA
+    (its front matter grants a general authorisation, 30 days), the other customers' paper DPAs are
+    recorded by staff, some with a specific authorisation, and two customers are left without one.
+    Run after everything the DPA shows is loaded, so the countersigned PDF is the one the portal shows."""
+    from art28.legal.dpa import dpa_countersign, dpa_for
+
+    demo_user = User.objects.filter(email=DEMO_CUSTOMER).select_related("organisation").first()
+    countersigned = 0
+    if demo_user is not None and demo_user.organisation is not None:
+        dpa = dpa_for(demo_user.organisation)
+        if dpa is not None:
+            dpa_countersign(actor=demo_user, organisation=demo_user.organisation, echoed_sha256=dpa.sha256)
+            countersigned = 1
+    left_out = {o.pk for o in _left_without_authorisation(UNAUTHORISED_CUSTOMERS)}
+    others = list(Organisation.objects.filter(contract__isnull=True).exclude(pk__in=left_out).order_by("ref"))
+    # Mostly general authorisations with 30 days' notice; every 50th specific, a few with 60 days.
+    groups: dict[tuple[str, int], list[Organisation]] = {}
+    for index, organisation in enumerate(others):
+        terms = ("specific", 30) if index % 50 == 3 else ("general", 60) if index % 50 == 28 else ("general", 30)
+        groups.setdefault(terms, []).append(organisation)
+    recorded = sum(
+        contracts_record_signed(
             actor=actor,
-            organisation=organisation,
-            authorisation="specific" if specific else "general",
-            notice_days=30 if specific else 60,
-            signed_on=dt.date(2024, 1, 15),
+            organisations=members,
+            authorisation=authorisation,
+            notice_days=days,
+            signed_on=PAPER_DPA_SIGNED_ON,
         )
+        for (authorisation, days), members in sorted(groups.items())
+    )
+    refs = ", ".join(Organisation.objects.filter(pk__in=left_out).order_by("ref").values_list("ref", flat=True))
+    return (
+        f"authorisations: {countersigned} by DPA countersignature, {recorded} paper DPAs recorded; "
+        f"none on record for {refs or 'nobody'}"
+    )
+
+
+def announce_demo_change(actor: SystemActor) -> str:
+    """The Loglake addition, announced to the customers concerned; the demo customer objected."""
     demo_user = User.objects.filter(email=DEMO_CUSTOMER).select_related("organisation").first()
     services = {"Web hosting", "Cloud servers"}
     if demo_user is not None and demo_user.organisation is not None:
@@ -114,7 +167,4 @@ def load_demo_subprocessors(actor: SystemActor) -> str:
             organisation=demo_user.organisation,
             reason="We promise our own clients that their data stays in Switzerland; Ireland breaks that promise.",
         )
-    return (
-        f"registered {len(REGISTER)} sub-processors; announced change #{change.pk} to "
-        f"{change.recipients.count()} customers, effective on {change.effective_on}"
-    )
+    return f"announced change #{change.pk} to {change.recipients.count()} customers, effective on {change.effective_on}"

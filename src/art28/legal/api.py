@@ -17,7 +17,6 @@ from art28.core.models import Organisation, User
 from art28.legal import schemas as s
 from art28.legal.diff import diff_lines, diff_stats
 from art28.legal.dpa import GeneratedDpa, dpa_countersign, dpa_for
-from art28.legal.markdown import render_markdown
 from art28.legal.models import DocumentKind, DocumentVersion
 from art28.legal.selectors import (
     acceptances_for_organisation,
@@ -27,6 +26,7 @@ from art28.legal.selectors import (
     published_version,
 )
 from art28.legal.services import can_write, document_accept, version_draft, version_publish, version_update
+from art28.legal.source import render_document
 
 router = Router(tags=["legal"])
 
@@ -76,9 +76,7 @@ def list_versions(request: HttpRequest, slug: str) -> list[s.VersionOut]:
 @router.get("/documents/{slug}/versions/{number}", response=s.VersionTextOut, summary="A version's text")
 def get_version(request: HttpRequest, slug: str, number: int) -> s.VersionTextOut:
     version = _version(request, slug, number)
-    return s.VersionTextOut(
-        **s.version_out(version).dict(), markdown=version.body, html=str(render_markdown(version.body))
-    )
+    return s.version_text_out(version, str(render_document(version.body)))
 
 
 class DiffQuery(Schema):

@@ -9,7 +9,7 @@ SHA-256 of the exact PDF bytes and echoes it back; the PDF is generated again an
 hash is the same (nothing changed meanwhile). The PDF bytes are deterministic for the same inputs (no
 generation time in the text, fixed metadata), so the hash can be recomputed later from the same data.
 
-Reads the legal models, calls ``legal.services.document_accept`` and ``legal.markdown.render_markdown``;
+Reads the legal models, calls ``legal.services.document_accept`` and ``legal.source.render_document``;
 the records side comes from the records and subprocessors selectors (records never imports legal).
 """
 
@@ -33,9 +33,9 @@ from art28.core.auth import role_required
 from art28.core.countries import country_name
 from art28.core.models import Organisation
 from art28.core.roles import STAFF_ROLES
-from art28.legal.markdown import render_markdown
 from art28.legal.models import Acceptance, AcceptanceMethod, DocumentKind, DocumentVersion, VersionStatus
 from art28.legal.services import document_accept
+from art28.legal.source import render_document
 from art28.records.generation import ControllerRecord, controller_record
 from art28.records.selectors import group_by_area, matrix_for_services, measures_for_services
 
@@ -82,7 +82,7 @@ def dpa_context(organisation: Organisation, version: DocumentVersion, record: Co
     return {
         "organisation": organisation,
         "version": version,
-        "body": render_markdown(version.body),
+        "body": render_document(version.body),
         "record": record,
         "subprocessors": [(sp, [(code, country_name(code)) for code in sp.countries]) for sp in record.subprocessors],
         "measure_areas": [row for row in group_by_area(measures_for_services(record.service_ids)) if row[2]],

@@ -6,7 +6,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from art28.legal.models import Acceptance, Document, DocumentVersion
+from art28.legal.models import Acceptance, Document, DocumentKind, DocumentVersion
 
 
 class DocumentOut(Schema):
@@ -27,9 +27,30 @@ class VersionOut(Schema):
     change_summary: str
 
 
+class GrantOut(Schema):
+    """What accepting a DPA version authorises (GDPR Art. 28(2)), from its front matter."""
+
+    authorisation: str
+    notice_days: int
+
+
+class ClauseCheckOut(Schema):
+    """One clause GDPR Art. 28(3) requires of a DPA, and the lines where this version marks it."""
+
+    id: str
+    article: str
+    title: str
+    swiss: str
+    present: bool
+    lines: list[int]
+
+
 class VersionTextOut(VersionOut):
     markdown: str
     html: str
+    front_matter: dict[str, str] = {}
+    grants: GrantOut | None = None
+    clauses: list[ClauseCheckOut] | None = Field(None, description="DPA only: the Art. 28(3) checklist")
 
 
 class VersionIn(Schema):
@@ -67,6 +88,33 @@ class AcceptanceOut(Schema):
 class AcceptIn(Schema):
     document: str
     version: int
+
+
+def version_text_out(version: DocumentVersion, html: str) -> VersionTextOut:
+    from art28.legal.clauses import authorisation_grant, clause_checklist, front_matter
+
+    is_dpa = version.document.kind == DocumentKind.DPA
+    grant = authorisation_grant(version.body) if is_dpa else None
+    return VersionTextOut(
+        **version_out(version).dict(),
+        markdown=version.body,
+        html=html,
+        front_matter=front_matter(version.body),
+        grants=GrantOut(authorisation=grant.authorisation, notice_days=grant.notice_days) if grant else None,
+        clauses=[
+            ClauseCheckOut(
+                id=c.clause.id,
+                article=c.clause.article,
+                title=str(c.clause.title),
+                swiss=c.clause.swiss,
+                present=c.present,
+                lines=c.lines,
+            )
+            for c in clause_checklist(version.body)
+        ]
+        if is_dpa
+        else None,
+    )
 
 
 def version_out(version: DocumentVersion) -> VersionOut:

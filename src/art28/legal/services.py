@@ -14,7 +14,15 @@ from django.utils import timezone
 from art28.core.audit import Actor, SystemActor, audit_record
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
-from art28.legal.models import Acceptance, AcceptanceMethod, Document, DocumentVersion, VersionStatus
+from art28.legal.clauses import authorisation_grant, missing_clauses, source_errors
+from art28.legal.models import (
+    Acceptance,
+    AcceptanceMethod,
+    Document,
+    DocumentKind,
+    DocumentVersion,
+    VersionStatus,
+)
 
 
 def document_accept(
@@ -27,7 +35,12 @@ def document_accept(
 ) -> Acceptance:
     """Record that ``organisation`` accepted ``version`` (GDPR Art. 28(9): in writing, electronic form
     allowed). Only a customer administrator of that organisation accepts; only a published version of a
-    document customers accept can be accepted, and each version once."""
+    document customers accept can be accepted, and each version once.
+
+    A DPA version whose front matter grants an authorisation of sub-processors (GDPR Art. 28(2), nFADP
+    Art. 9(3), DSV Art. 7) has it recorded in the same transaction (``subprocessors.Contract``), dated
+    today, linked to this acceptance and to the SHA-256 of the text accepted: the countersigned PDF's
+    (``evidence_sha256``), else the version's Markdown."""
     if not (isinstance(actor, User) and actor.is_customer and actor.organisation_id == organisation.pk):
         raise PermissionDenied("Only a user of the organisation accepts its documents.")
     if actor.role != Role.CUSTOMER_ADMIN:
@@ -51,6 +64,7 @@ def document_accept(
             method=method,
             evidence_sha256=evidence_sha256,
         )
+        grant = authorisation_grant(version.body) if version.document.kind == DocumentKind.DPA else None
         audit_record(
             actor=actor,
             action="legal.document.accept",
@@ -61,8 +75,19 @@ def document_accept(
                 "version": version.number,
                 "method": method,
                 "evidence_sha256": evidence_sha256,
+                "grants": f"{grant.authorisation}, {grant.notice_days} days" if grant else None,
             },
         )
+        if grant is not None:
+            from art28.subprocessors.services import contract_record_from_acceptance
+
+            contract_record_from_acceptance(
+                actor=actor,
+                acceptance=acceptance,
+                authorisation=grant.authorisation,
+                notice_days=grant.notice_days,
+                evidence_sha256=evidence_sha256 or hashlib.sha256(version.body.encode()).hexdigest(),
+            )
     return acceptance
 
 
@@ -115,16 +140,20 @@ def document_create(
     return document
 
 
-def _check_text(body: str) -> None:
+def _check_text(body: str, kind: str) -> None:
+    """A text to save: not empty; its front matter and (for the DPA) clause markers well formed, each
+    error naming its line and key (docs/legal-documents.md)."""
     if not body.strip():
         raise ValidationError({"body": "The text is empty: write the document in Markdown."})
+    if errors := source_errors(body, kind):
+        raise ValidationError({"body": errors})
 
 
 def version_draft(*, actor: Actor, document: Document, body: str, change_summary: str = "") -> DocumentVersion:
     """A new draft, numbered after the last version. One draft per document at a time, so that two
     people do not write two competing next versions."""
     ensure_writer(actor)
-    _check_text(body)
+    _check_text(body, document.kind)
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.versions.filter(status=VersionStatus.DRAFT).exists():
@@ -152,9 +181,9 @@ def _locked_draft(version: DocumentVersion) -> DocumentVersion:
 def version_update(*, actor: Actor, version: DocumentVersion, body: str, change_summary: str = "") -> DocumentVersion:
     """Change a draft's text and summary (only drafts change)."""
     ensure_writer(actor)
-    _check_text(body)
     with transaction.atomic():
         version = _locked_draft(version)
+        _check_text(body, version.document.kind)
         before = version_snapshot(version)
         version.body, version.change_summary = body, change_summary.strip()
         version.save(update_fields=["body", "change_summary"])
@@ -194,6 +223,9 @@ def version_publish(*, actor: Actor, version: DocumentVersion, effective_on: dt.
     are told through the outbox, once each, in their language: a change of the contract of GDPR
     Art. 28(3),(9) is announced before it binds them. Other documents (policies that inform, and
     documents nobody accepted yet) may take effect the same day.
+
+    A DPA version must carry every clause GDPR Art. 28(3) requires (``legal.clauses.REQUIRED_CLAUSES``,
+    by their markers): one that lacks any is refused, naming each clause missing, and nothing changes.
     """
     from art28.legal import notices, signals
 
@@ -202,6 +234,8 @@ def version_publish(*, actor: Actor, version: DocumentVersion, effective_on: dt.
     with transaction.atomic():
         version = _locked_draft(version)
         document = version.document
+        if text_errors := _text_errors_at_publication(version):
+            raise ValidationError({"body": text_errors})
         errors = _publication_errors(version, effective_on, today)
         accepting = notices.accepting_organisations(document) if document.requires_acceptance else []
         if accepting and effective_on < today + dt.timedelta(days=notice_days()):
@@ -227,6 +261,19 @@ def version_publish(*, actor: Actor, version: DocumentVersion, effective_on: dt.
         )
         signals.version_published.send(sender=DocumentVersion, version=version)
     return version
+
+
+def _text_errors_at_publication(version: DocumentVersion) -> list[str]:
+    kind = version.document.kind
+    errors = source_errors(version.body, kind)
+    if kind == DocumentKind.DPA:
+        # GDPR Art. 28(3): the contract "shall stipulate, in particular" each of these.
+        errors += [
+            f"The DPA lacks the clause {clause.article}: {clause.title}. Add it, starting with its marker "
+            f"{clause.marker}."
+            for clause in missing_clauses(version.body)
+        ]
+    return errors
 
 
 def _publication_errors(version: DocumentVersion, effective_on: dt.date, today: dt.date) -> list[str]:

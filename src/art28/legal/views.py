@@ -19,8 +19,8 @@ from art28.core.auth import role_required
 from art28.core.models import User
 from art28.core.roles import STAFF_ROLES
 from art28.legal import forms as f
-from art28.legal.markdown import render_markdown
-from art28.legal.models import Document, DocumentVersion, VersionStatus
+from art28.legal.clauses import authorisation_grant, clause_checklist, front_matter
+from art28.legal.models import Document, DocumentKind, DocumentVersion, VersionStatus
 from art28.legal.selectors import (
     acceptances_of_document,
     all_documents,
@@ -38,6 +38,7 @@ from art28.legal.services import (
     version_publish,
     version_update,
 )
+from art28.legal.source import render_document
 
 staff_reader = role_required(*STAFF_ROLES)
 writer = role_required(*LEGAL_WRITERS)
@@ -122,13 +123,18 @@ def _version_page(
 ) -> HttpResponse:
     writable = can_write(_user(request)) and version.status == VersionStatus.DRAFT
     earliest = timezone.localdate()
+    is_dpa = version.document.kind == DocumentKind.DPA
     return render(
         request,
         "legal/version.html",
         {
             "document": version.document,
             "version": version,
-            "html": render_markdown(version.body),
+            "html": render_document(version.body),
+            "front_matter": front_matter(version.body),
+            # GDPR Art. 28(2): what accepting this version authorises; Art. 28(3): the clauses it has.
+            "grant": authorisation_grant(version.body) if is_dpa else None,
+            "checklist": clause_checklist(version.body) if is_dpa else None,
             "can_write": writable,
             "edit_form": edit_form
             or (

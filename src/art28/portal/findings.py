@@ -8,13 +8,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from art28.core.countries import country_name
-from art28.residency.engine import FLOW_OUTSIDE, STORED_OUTSIDE, SUBPROCESSOR_OUTSIDE, UNKNOWN_LOCATION, Violation
+from art28.residency.engine import (
+    FLOW_OUTSIDE,
+    STORED_OUTSIDE,
+    SUBPROCESSOR_OUTSIDE,
+    SUBPROCESSOR_UNAUTHORISED,
+    UNKNOWN_LOCATION,
+    Violation,
+)
 
 REASON_TITLES = {
     STORED_OUTSIDE: gettext_lazy("Stored outside the allowed countries"),
     FLOW_OUTSIDE: gettext_lazy("Sent outside the allowed countries"),
     UNKNOWN_LOCATION: gettext_lazy("Location unknown"),
     SUBPROCESSOR_OUTSIDE: gettext_lazy("Processed by a sub-processor outside the allowed countries"),
+    SUBPROCESSOR_UNAUTHORISED: gettext_lazy("Processed by a sub-processor without your recorded authorisation"),
 }
 
 
@@ -33,7 +41,7 @@ def explain(violation: Violation) -> Finding:
     """What the finding means for the customer, in the active language."""
     allowed = ", ".join(country_name(c) for c in violation.allowed)
     names = {
-        "asset": violation.asset,
+        "asset": violation.asset or "?",
         "site": violation.site or "?",
         "country": _country(violation.country),
         "destination": violation.destination or "?",
@@ -52,6 +60,11 @@ def explain(violation: Violation) -> Finding:
         text = _(
             "Your data on %(asset)s is processed by the sub-processor %(destination)s in %(country)s. "
             "Your policy allows only: %(allowed)s."
+        )
+    elif violation.reason == SUBPROCESSOR_UNAUTHORISED:
+        text = _(
+            "The sub-processor %(destination)s works on the data of your services, but no written authorisation "
+            "of yours for sub-processors is on record (GDPR Art. 28(2), nFADP Art. 9(3))."
         )
     elif violation.destination:
         text = _(

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,7 @@ from art28.core.roles import Role
 from art28.inventory.models import Service
 from art28.portal.views import _organisation, _user
 from art28.subprocessors.forms import ConsentForm, ObjectionForm, add_errors
-from art28.subprocessors.models import Authorisation, ChangeRecipient, SubProcessor
+from art28.subprocessors.models import NOT_AUTHORISED, Authorisation, ChangeRecipient, SubProcessor
 from art28.subprocessors.responses import change_consent, change_object
 from art28.subprocessors.rules import before_effective_date, needs_answer, recipient_applies, recipient_state
 from art28.subprocessors.selectors import (
@@ -62,6 +63,13 @@ def _rows(organisation: Organisation) -> list[SubProcessorRow]:
     ]
 
 
+def _dpa_url() -> str | None:
+    try:
+        return reverse("portal:dpa")
+    except NoReverseMatch:
+        return None
+
+
 @customer_required
 def subprocessors_page(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
@@ -75,6 +83,7 @@ def subprocessors_page(request: HttpRequest) -> HttpResponse:
         {
             "organisation": organisation,
             "terms": contract_terms(organisation),
+            "dpa_url": _dpa_url(),
             "rows": _rows(organisation),
             "changes": changes,
         },
@@ -84,8 +93,10 @@ def subprocessors_page(request: HttpRequest) -> HttpResponse:
 def _change_context(request: HttpRequest, row: ChangeRecipient, **forms: Any) -> dict[str, Any]:
     change = row.change
     sp = change.subprocessor
+    not_authorised = row.authorisation == NOT_AUTHORISED  # GDPR Art. 28(2): never applies, nothing to answer
     can_answer = (
         _user(request).role == Role.CUSTOMER_ADMIN
+        and not not_authorised
         and needs_answer(change.kind)
         and change.status in ("announced", "effective")
         and not row.resolution
@@ -101,6 +112,7 @@ def _change_context(request: HttpRequest, row: ChangeRecipient, **forms: Any) ->
         "applies": recipient_applies(row, change.kind),
         "needs_answer": needs_answer(change.kind),
         "specific": row.authorisation == Authorisation.SPECIFIC,
+        "not_authorised": not_authorised,
         "before_effective": before_effective_date(change),
         "is_admin": _user(request).role == Role.CUSTOMER_ADMIN,
         "can_answer": can_answer,

@@ -39,7 +39,7 @@ class ViolationOut(Schema):
     """One finding of the residency audit; the same seven keys as `art28 residency-audit --json`."""
 
     customer: str
-    asset: str
+    asset: str | None
     site: str | None
     country: str | None
     allowed: list[str]

@@ -1,6 +1,6 @@
 """The residency audit: every placement or flow of customer data outside the allowed countries (S1).
 
-Set-based: three SQL statements over the whole inventory, whatever its size.
+Set-based: four SQL statements over the whole inventory, whatever its size.
 
 * ``stored-outside``: a placement's asset is located (its own site, else its nearest ancestor's) in a
   country the customer does not allow.
@@ -15,6 +15,12 @@ Set-based: three SQL statements over the whole inventory, whatever its size.
   change that does not apply to a customer (an objection, a missing consent: Art. 28(2), DSV Art. 7)
   keeps the new sub-processor away from that customer's data, and a customer moved to the new one by
   a replacement no longer counts for the old one. ``destination`` is the sub-processor's slug.
+* ``subprocessor-unauthorised``: a sub-processor in use works on the data of a customer that has no
+  recorded authorisation (no ``subprocessors.Contract``): GDPR Art. 28(2), nFADP Art. 9(3) and DSV
+  Art. 7 ask for a PRIOR WRITTEN one, and there is no default. The same customers of a service, the same
+  chain (Art. 28(4)) and the same changes keeping a sub-processor away as ``subprocessor-outside``; one
+  finding per (customer, sub-processor), whatever the countries: ``asset``, ``site`` and ``country`` are
+  null, ``destination`` is the slug. Mirrored by ``subprocessors.rules.unauthorised_subprocessors``.
 
 The promise is "never leaves Switzerland", so any place outside the allowed countries is flagged,
 whatever the legal basis of the transfer (PRODUCT.md, "Transfers").
@@ -37,13 +43,16 @@ STORED_OUTSIDE = "stored-outside"
 FLOW_OUTSIDE = "flow-outside"
 UNKNOWN_LOCATION = "unknown-location"
 SUBPROCESSOR_OUTSIDE = "subprocessor-outside"
-REASONS = (STORED_OUTSIDE, FLOW_OUTSIDE, UNKNOWN_LOCATION, SUBPROCESSOR_OUTSIDE)
+SUBPROCESSOR_UNAUTHORISED = "subprocessor-unauthorised"
+REASONS = (STORED_OUTSIDE, FLOW_OUTSIDE, UNKNOWN_LOCATION, SUBPROCESSOR_OUTSIDE, SUBPROCESSOR_UNAUTHORISED)
+# Findings about a customer as a whole, not a place: no asset, site or country.
+WITHOUT_PLACE = frozenset({SUBPROCESSOR_UNAUTHORISED})
 
 
 @dataclass(frozen=True, slots=True)
 class Violation:
     customer: str
-    asset: str
+    asset: str | None
     site: str | None
     country: str | None
     allowed: list[str]
@@ -133,13 +142,11 @@ _IN_USE = (
     "{t}.in_use_from IS NOT NULL AND {t}.in_use_from <= %(today)s "
     "AND ({t}.in_use_until IS NULL OR {t}.in_use_until > %(today)s)"
 )
+# No recorded authorisation ('none'): never applies.
 _APPLIES = """((r.authorisation = 'specific' AND r.consent = 'given')
-    OR (r.authorisation <> 'specific' AND (r.objected_at IS NULL OR r.resolution = 'objection_withdrawn')))"""
+    OR (r.authorisation = 'general' AND (r.objected_at IS NULL OR r.resolution = 'objection_withdrawn')))"""
 _COUNTRY_N = "substr(sp.countries, 3 * n.i + 1, 2)"
-
-_SUBPROCESSORS = f"""
-WITH RECURSIVE {_POLICY},
-in_use(id) AS (
+_IN_USE_LINEAGE = f"""in_use(id) AS (
     SELECT sp.id FROM subprocessors_subprocessor sp WHERE sp.engaged_by_id IS NULL AND {_IN_USE.format(t="sp")}
     UNION ALL
     SELECT sp.id FROM in_use JOIN subprocessors_subprocessor sp ON sp.engaged_by_id = in_use.id
@@ -151,7 +158,24 @@ lineage(id, ancestor_id) AS (
     SELECT lineage.id, sp.engaged_by_id
     FROM lineage JOIN subprocessors_subprocessor sp ON sp.id = lineage.ancestor_id
     WHERE sp.engaged_by_id IS NOT NULL
-),
+)"""
+_BLOCKED = f"""blocked(sp_id, organisation_id) AS MATERIALIZED (
+    SELECT lineage.id, r.organisation_id
+    FROM subprocessors_change c
+    JOIN subprocessors_changerecipient r ON r.change_id = c.id
+    JOIN lineage ON lineage.ancestor_id = c.subprocessor_id
+    WHERE c.status = 'effective' AND c.kind IN ('addition', 'replacement') AND NOT {_APPLIES}
+    UNION
+    SELECT lineage.id, r.organisation_id
+    FROM subprocessors_change c
+    JOIN subprocessors_changerecipient r ON r.change_id = c.id
+    JOIN lineage ON lineage.ancestor_id = c.replaces_id
+    WHERE c.status = 'effective' AND c.kind = 'replacement' AND {_APPLIES}
+)"""
+
+_SUBPROCESSORS = f"""
+WITH RECURSIVE {_POLICY},
+{_IN_USE_LINEAGE},
 n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 99),
 offending(sp_id, slug, country) AS MATERIALIZED (
     SELECT sp.id, sp.slug, {_COUNTRY_N}
@@ -173,19 +197,7 @@ cover(sp_id, asset_id) AS (
     SELECT cover.sp_id, a.id FROM cover JOIN inventory_asset a ON a.parent_id = cover.asset_id
     {{cover_filter}}
 ),
-blocked(sp_id, organisation_id) AS MATERIALIZED (
-    SELECT lineage.id, r.organisation_id
-    FROM subprocessors_change c
-    JOIN subprocessors_changerecipient r ON r.change_id = c.id
-    JOIN lineage ON lineage.ancestor_id = c.subprocessor_id
-    WHERE c.status = 'effective' AND c.kind IN ('addition', 'replacement') AND NOT {_APPLIES}
-    UNION
-    SELECT lineage.id, r.organisation_id
-    FROM subprocessors_change c
-    JOIN subprocessors_changerecipient r ON r.change_id = c.id
-    JOIN lineage ON lineage.ancestor_id = c.replaces_id
-    WHERE c.status = 'effective' AND c.kind = 'replacement' AND {_APPLIES}
-)
+{_BLOCKED}
 SELECT DISTINCT o.ref, a.ref, s.code, offending.country, {_ALLOWED}, '{SUBPROCESSOR_OUTSIDE}', offending.slug
 FROM cover
 {{by_index:inventory_placement p:p.asset_id = cover.asset_id}}
@@ -197,6 +209,47 @@ WHERE {_NOT_ALLOWED.format(allowed=_ALLOWED, country="offending.country")}
   AND NOT EXISTS (SELECT 1 FROM blocked WHERE blocked.sp_id = cover.sp_id AND blocked.organisation_id = o.id)
   {{customer_filter}}
 """
+
+# The unauthorised findings (fourth statement), driven from the customers WITHOUT a recorded
+# authorisation, so that its cost follows them (normally few), not the inventory:
+# unauthorised: customers with no subprocessors_contract row (GDPR Art. 28(2): no default).
+# held:         (customer, asset) for each asset holding their data and every ancestor of it.
+# uses:         (customer, service) for each service of those assets: the customers of a service.
+# served:       (sub-processor, service) for each sub-processor in use and its engagers' services.
+_UNAUTHORISED = f"""
+WITH RECURSIVE {_IN_USE_LINEAGE},
+unauthorised(id) AS MATERIALIZED (
+    SELECT o.id FROM core_organisation o
+    WHERE NOT EXISTS (SELECT 1 FROM subprocessors_contract c WHERE c.organisation_id = o.id)
+      AND EXISTS (SELECT 1 FROM in_use)
+      {{unauthorised_filter}}
+),
+held(organisation_id, asset_id) AS (
+    SELECT p.customer_id, p.asset_id FROM unauthorised
+    {{by_index:inventory_placement p:p.customer_id = unauthorised.id}}
+    UNION
+    SELECT held.organisation_id, a.parent_id
+    FROM held JOIN inventory_asset a ON a.id = held.asset_id WHERE a.parent_id IS NOT NULL
+),
+uses(organisation_id, service_id) AS MATERIALIZED (
+    SELECT DISTINCT held.organisation_id, a.service_id
+    FROM held JOIN inventory_asset a ON a.id = held.asset_id WHERE a.service_id IS NOT NULL
+),
+served(sp_id, service_id) AS MATERIALIZED (
+    SELECT DISTINCT lineage.id, link.service_id
+    FROM lineage JOIN subprocessors_subprocessor_services link ON link.subprocessor_id = lineage.ancestor_id
+),
+{_BLOCKED}
+SELECT DISTINCT o.ref, NULL, NULL, NULL, {_ALLOWED}, '{SUBPROCESSOR_UNAUTHORISED}', sp.slug
+FROM uses
+JOIN served ON served.service_id = uses.service_id
+JOIN subprocessors_subprocessor sp ON sp.id = served.sp_id
+JOIN core_organisation o ON o.id = uses.organisation_id
+WHERE NOT EXISTS (
+    SELECT 1 FROM blocked WHERE blocked.sp_id = served.sp_id AND blocked.organisation_id = uses.organisation_id
+)
+"""
+
 # For one organisation: only the assets holding its data and their ancestors are worth covering.
 _ORG_UP = """,
 org_up(asset_id) AS (
@@ -220,7 +273,8 @@ def _rows(sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
 
 
 def iter_violations(*, organisation_id: int | None = None) -> Iterator[Violation]:
-    """Every violation: stored and unknown placements, then flows, then sub-processors; unordered within each."""
+    """Every violation: stored and unknown placements, then flows, then sub-processors (outside, then
+    unauthorised); unordered within each."""
     for customer, asset, site, country, allowed, reason, destination in iter_raw_rows(organisation_id=organisation_id):
         yield Violation(
             customer=customer,
@@ -239,25 +293,33 @@ def iter_raw_rows(*, organisation_id: int | None = None) -> Iterator[tuple[Any, 
         "default_allowed": ";".join(settings.ART28_ALLOWED_COUNTRIES),
         "today": timezone.localdate(),
     }
-    customer_filter = origin_filter = org_up = cover_filter = ""
+    customer_filter = origin_filter = org_up = cover_filter = unauthorised_filter = ""
     if organisation_id is not None:
         customer_filter = "AND o.id = %(organisation_id)s"
+        unauthorised_filter = "AND o.id = %(organisation_id)s"
         # Only follow the organisation's own data: a portal page must not pay for the whole audit.
         origin_filter = (
             "WHERE asset_id IN (SELECT asset_id FROM inventory_placement WHERE customer_id = %(organisation_id)s)"
         )
         org_up, cover_filter = _ORG_UP, _ORG_COVER_FILTER
         params["organisation_id"] = organisation_id
-    for template in (_STORED, _FLOWS, _SUBPROCESSORS):
+    for template in (_STORED, _FLOWS, _SUBPROCESSORS, _UNAUTHORISED):
         sql = _for_vendor(template, connection.vendor)
         sql = sql.replace("{customer_filter}", customer_filter).replace("{origin_filter}", origin_filter)
         sql = sql.replace("{org_up}", org_up).replace("{cover_filter}", cover_filter)
+        sql = sql.replace("{unauthorised_filter}", unauthorised_filter)
         yield from _rows(sql, params)
 
 
 def sort_key(violation: Violation) -> tuple[str, str, str, str, str]:
     # The country last: a sub-processor processing in two forbidden countries gives two entries.
-    return (violation.customer, violation.asset, violation.reason, violation.destination or "", violation.country or "")
+    return (
+        violation.customer,
+        violation.asset or "",
+        violation.reason,
+        violation.destination or "",
+        violation.country or "",
+    )
 
 
 def run_audit(*, organisation_id: int | None = None) -> list[Violation]:

@@ -18,7 +18,9 @@ from art28.residency.engine import (
     FLOW_OUTSIDE,
     STORED_OUTSIDE,
     SUBPROCESSOR_OUTSIDE,
+    SUBPROCESSOR_UNAUTHORISED,
     UNKNOWN_LOCATION,
+    WITHOUT_PLACE,
     CarriedFlow,
     Violation,
     flows_carrying,
@@ -32,18 +34,26 @@ REASON_LABELS = {
     FLOW_OUTSIDE: _("Sent outside the allowed countries"),
     UNKNOWN_LOCATION: _("Location unknown"),
     SUBPROCESSOR_OUTSIDE: _("Processed by a sub-processor outside the allowed countries"),
+    SUBPROCESSOR_UNAUTHORISED: _("Processed by a sub-processor without the customer's recorded authorisation"),
 }
 # The country filter's value for violations whose country is unknown (ISO codes are two letters).
 UNKNOWN_COUNTRY = "unknown"
 
 
-def residency_summary() -> dict[str, Any]:
-    """Counts for the staff dashboard: violations by reason and customers concerned."""
+def residency_summary(unauthorised_shown: int = 10) -> dict[str, Any]:
+    """Counts for the staff dashboard: violations by reason and customers concerned; and the customers
+    whose data sub-processors process while no authorisation of theirs is recorded (GDPR Art. 28(2)):
+    how many, and the first ``unauthorised_shown`` as (ref, name, number of sub-processors)."""
     violations = run_audit()
+    unauthorised = sorted(Counter(v.customer for v in violations if v.reason == SUBPROCESSOR_UNAUTHORISED).items())
+    shown = unauthorised[:unauthorised_shown]
+    names = dict(Organisation.objects.filter(ref__in=[ref for ref, _ in shown]).values_list("ref", "name"))
     return {
         "total": len(violations),
         "by_reason": dict(Counter(v.reason for v in violations)),
         "customers": len({v.customer for v in violations}),
+        "unauthorised_count": len(unauthorised),
+        "unauthorised": [(ref, names.get(ref, ""), count) for ref, count in shown],
     }
 
 
@@ -130,7 +140,8 @@ def filter_violations(
     violations: list[Violation], *, reason: str = "", customer: str = "", country: str = ""
 ) -> list[Violation]:
     """The violations matching every filter given (empty = any). ``customer`` is a ref, case-insensitive;
-    ``country`` an ISO code or ``"unknown"`` for violations whose country is unknown."""
+    ``country`` an ISO code or ``"unknown"`` for violations whose country is unknown (findings about no
+    place, such as ``subprocessor-unauthorised``, have no country to match)."""
     customer = customer.strip().casefold()
     country = country.strip().upper()
     wanted_country = None if country == UNKNOWN_COUNTRY.upper() else country
@@ -139,13 +150,14 @@ def filter_violations(
         for v in violations
         if (not reason or v.reason == reason)
         and (not customer or v.customer.casefold() == customer)
-        and (not country or v.country == wanted_country)
+        and (not country or (v.country == wanted_country and v.reason not in WITHOUT_PLACE))
     ]
 
 
 @dataclass(frozen=True)
 class AuditSummary:
-    """The audit at a glance: totals, and counts by reason and by offending country (None = unknown)."""
+    """The audit at a glance: totals, and counts by reason and by offending country (None = unknown;
+    findings about no place are in no country)."""
 
     total: int
     customers: int
@@ -154,7 +166,7 @@ class AuditSummary:
 
 
 def audit_summary(violations: list[Violation]) -> AuditSummary:
-    by_country = Counter(v.country for v in violations)
+    by_country = Counter(v.country for v in violations if v.reason not in WITHOUT_PLACE)
     return AuditSummary(
         total=len(violations),
         customers=len({v.customer for v in violations}),

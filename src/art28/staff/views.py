@@ -39,6 +39,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "open_objections": list(objections[:10]),
             "open_objection_count": objections.count(),
             "upcoming_changes": upcoming_changes(),
+            # GDPR Art. 28(2): customers whose data sub-processors process, with no recorded authorisation.
+            "unauthorised_count": residency["unauthorised_count"],
+            "unauthorised": residency["unauthorised"],
             "overdue_measures": list(measures_overdue[:10]),
             "overdue_measure_count": measures_overdue.count(),
             "dpo": dpo,

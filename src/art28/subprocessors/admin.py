@@ -14,8 +14,8 @@ class SubProcessorAdmin(ReadOnlyAdmin):
 
 @admin.register(Contract)
 class ContractAdmin(ReadOnlyAdmin):
-    list_display = ("organisation", "authorisation", "notice_days", "signed_on")
-    list_filter = ("authorisation",)
+    list_display = ("organisation", "authorisation", "notice_days", "signed_on", "source", "recorded_on")
+    list_filter = ("authorisation", "source")
 
 
 @admin.register(Change)

@@ -20,18 +20,21 @@ from art28.core.api import api_organisation, api_user, call_service
 from art28.core.models import Organisation, User
 from art28.subprocessors import schemas as s
 from art28.subprocessors.changes import change_announce, change_discard, change_draft, change_update, change_withdraw
+from art28.subprocessors.models import NOT_AUTHORISED
 from art28.subprocessors.responses import change_consent, change_object, change_resolve
 from art28.subprocessors.selectors import (
     change_by_id,
     changes_for_organisation,
     changes_with_counts,
     contract_terms,
+    customer_authorisations,
     public_register,
     recipient_for_organisation,
     recipients_of,
     register_all,
     subprocessor_by_slug,
     subprocessors_for_organisation,
+    terms_of,
 )
 from art28.subprocessors.services import (
     can_write,
@@ -42,6 +45,7 @@ from art28.subprocessors.services import (
 )
 
 router = Router(tags=["subprocessors"])
+CONTRACTS_PAGE, MAX_CONTRACTS_PAGE = 100, 1000
 
 
 _user = api_user
@@ -78,17 +82,10 @@ def my_subprocessors(request: HttpRequest) -> list[s.SubProcessorOut]:
     return [s.subprocessor_out(sp) for sp in subprocessors_for_organisation(_organisation(request))]
 
 
-@router.get("/my/contract", response=s.ContractOut, summary="My authorisation and notice period")
+@router.get("/my/contract", response=s.ContractOut, summary="My recorded authorisation (or none) and notice period")
 def my_contract(request: HttpRequest) -> s.ContractOut:
     organisation = _organisation(request)
-    terms = contract_terms(organisation)
-    return s.ContractOut(
-        customer=organisation.ref,
-        authorisation=terms.authorisation,
-        notice_days=terms.notice_days,
-        signed_on=terms.signed_on,
-        default=not terms.stored,
-    )
+    return s.contract_out(organisation.ref, contract_terms(organisation))
 
 
 @router.get("/my/changes", response=list[s.MyChangeOut], summary="Changes announced to my organisation")
@@ -197,21 +194,30 @@ def recipients(request: HttpRequest, change_id: int) -> list[s.RecipientOut]:
     return [s.recipient_out(row, change.kind) for row in recipients_of(change)]
 
 
-@router.get("/contracts/{ref}", response=s.ContractOut, summary="A customer's authorisation and notice period")
+@router.get("/contracts", response=list[s.ContractOut], summary="Customers' recorded authorisations, or none")
+def list_contracts(
+    request: HttpRequest, authorisation: str = "", offset: int = 0, limit: int = CONTRACTS_PAGE
+) -> list[s.ContractOut]:
+    """Every customer by reference with its recorded authorisation; ``authorisation=none`` lists those
+    with none (GDPR Art. 28(2): not authorised), ``general`` or ``specific`` the others. Paged by
+    ``offset`` and ``limit`` (at most 1000)."""
+    _staff(request)
+    if authorisation and authorisation not in ("general", "specific", NOT_AUTHORISED):
+        raise HttpError(422, "authorisation must be general, specific or none")
+    if not 0 < limit <= MAX_CONTRACTS_PAGE or offset < 0:
+        raise HttpError(422, f"limit is between 1 and {MAX_CONTRACTS_PAGE}; offset is not negative")
+    rows = customer_authorisations(authorisation).select_related("contract__acceptance__version__document")
+    return [s.contract_out(org.ref, terms_of(getattr(org, "contract", None))) for org in rows[offset : offset + limit]]
+
+
+@router.get("/contracts/{ref}", response=s.ContractOut, summary="A customer's recorded authorisation, or none")
 def get_contract(request: HttpRequest, ref: str) -> s.ContractOut:
     _staff(request)
     organisation = get_object_or_404(Organisation, ref=ref)
-    terms = contract_terms(organisation)
-    return s.ContractOut(
-        customer=ref,
-        authorisation=terms.authorisation,
-        notice_days=terms.notice_days,
-        signed_on=terms.signed_on,
-        default=not terms.stored,
-    )
+    return s.contract_out(organisation.ref, contract_terms(organisation))
 
 
-@router.put("/contracts/{ref}", response=s.ContractOut, summary="Set a customer's authorisation")
+@router.put("/contracts/{ref}", response=s.ContractOut, summary="Record a customer's written authorisation")
 def put_contract(request: HttpRequest, ref: str, payload: s.ContractIn) -> s.ContractOut:
     user = _staff(request, write=True)
     organisation = get_object_or_404(Organisation, ref=ref)

@@ -3,8 +3,10 @@
 GDPR Art. 28(2) / DSV Art. 7: an addition or replacement is announced to the customers concerned
 ahead of time, with the opportunity to object (general authorisation) or the request for consent
 (specific authorisation). The effective date is no earlier than the announcement plus the longest
-notice period among those customers. Each write is one transaction with its audit entry; announcing
-also writes the outbox messages and sends ``signals.change_announced`` inside that transaction.
+recorded notice period among those customers (none recorded: the provider's own minimum). A customer
+with no recorded authorisation is informed too, but the change never applies to it. Each write is one
+transaction with its audit entry; announcing also writes the outbox messages and sends
+``signals.change_announced`` inside that transaction.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from art28.subprocessors import notices, signals
 # Re-exported (see __all__): callers may make changes effective through this module too.
 from art28.subprocessors.effective import change_make_effective, changes_apply_due, retire_replaced_if_unused
 from art28.subprocessors.models import (
+    NOT_AUTHORISED,
     Change,
     ChangeKind,
     ChangeRecipient,
@@ -37,12 +40,7 @@ from art28.subprocessors.models import (
     Resolution,
     SubProcessor,
 )
-from art28.subprocessors.rules import (
-    DEFAULT_AUTHORISATION,
-    DEFAULT_NOTICE_DAYS,
-    effective_date,
-    initial_consent,
-)
+from art28.subprocessors.rules import PROVIDER_MINIMUM_NOTICE_DAYS, effective_date, initial_consent
 from art28.subprocessors.selectors import effective_services
 from art28.subprocessors.services import actor_user, ensure_writer, resolve_services
 
@@ -214,23 +212,22 @@ def change_announce(*, actor: Actor, change: Change, effective_on: dt.date | Non
             .select_related("contract")
             .order_by("ref")
         )
-        terms = {}
+        # No Contract: no recorded authorisation (Art. 28(2)); informed, the change never applies to it.
+        terms: dict[int, tuple[str, int | None]] = {}
         for org in organisations:
             contract = getattr(org, "contract", None)
-            terms[org.pk] = (
-                (contract.authorisation, contract.notice_days)
-                if contract
-                else (DEFAULT_AUTHORISATION, DEFAULT_NOTICE_DAYS)
-            )
+            terms[org.pk] = (contract.authorisation, contract.notice_days) if contract else (NOT_AUTHORISED, None)
+        recorded = [days for _, days in terms.values() if days is not None]
         now = timezone.now()
-        minimum = effective_date(timezone.localdate(now), (days for _, days in terms.values()))
+        minimum = effective_date(timezone.localdate(now), recorded)
         if effective_on is not None and effective_on < minimum:
-            raise ValidationError(
-                {
-                    "effective_on": f"The effective date cannot be before {minimum}: the longest notice period "
-                    "among the customers concerned must run in full (GDPR Art. 28(2))."
-                }
+            why = (
+                "the longest notice period among the customers concerned must run in full (GDPR Art. 28(2))"
+                if recorded
+                else f"no customer concerned has a recorded notice period; the provider's own minimum is "
+                f"{PROVIDER_MINIMUM_NOTICE_DAYS} days"
             )
+            raise ValidationError({"effective_on": f"The effective date cannot be before {minimum}: {why}."})
         ChangeRecipient.objects.bulk_create(
             [
                 ChangeRecipient(
@@ -263,7 +260,9 @@ def change_announce(*, actor: Actor, change: Change, effective_on: dt.date | Non
                 "customers": len(organisations),
                 "general": by_authorisation.get("general", 0),
                 "specific": by_authorisation.get("specific", 0),
-                "longest_notice_days": max((days for _, days in terms.values()), default=DEFAULT_NOTICE_DAYS),
+                "not_authorised": by_authorisation.get(NOT_AUTHORISED, 0),
+                "longest_notice_days": max(recorded, default=None),
+                "notice_floor": "recorded" if recorded else f"provider minimum ({PROVIDER_MINIMUM_NOTICE_DAYS} days)",
                 "deliveries": deliveries,
             },
         )

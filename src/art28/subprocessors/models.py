@@ -100,13 +100,45 @@ class Authorisation(models.TextChoices):
     GENERAL = "general", _("general: changes are announced and the customer may object")
 
 
+# No recorded authorisation: the customer has authorised no sub-processor (GDPR Art. 28(2), nFADP
+# Art. 9(3), DSV Art. 7 ask for a PRIOR WRITTEN one; there is no default). Never stored in a Contract;
+# a change announced to such a customer keeps it in the recipient's snapshot.
+NOT_AUTHORISED = "none"
+
+
+class RecipientAuthorisation(models.TextChoices):
+    """A customer's authorisation when a change was announced to it (the recipient's snapshot)."""
+
+    SPECIFIC = Authorisation.SPECIFIC.value, Authorisation.SPECIFIC.label
+    GENERAL = Authorisation.GENERAL.value, Authorisation.GENERAL.label
+    NONE = NOT_AUTHORISED, _("none recorded: not authorised")
+
+
+class ContractSource(models.TextChoices):
+    MANUAL = "manual", _("recorded by staff (e.g. a signed paper DPA)")
+    DPA_ACCEPTANCE = "dpa-acceptance", _("the customer accepted a DPA version that grants it")
+
+
 class Contract(models.Model):
-    """A customer's data processing agreement terms that govern sub-processor changes (Art. 28(2))."""
+    """A customer's recorded written authorisation of sub-processors (GDPR Art. 28(2), nFADP Art. 9(3),
+    DSV Art. 7): specific or general, with the notice period for changes. Without a row the customer has
+    authorised nothing.
+
+    ``recorded_on`` is the day art28 recorded it; ``signed_on`` the date of the written agreement. One
+    recorded from the acceptance of a DPA version links that ``acceptance`` and the SHA-256 of the text
+    accepted (the countersigned PDF, or the version's Markdown for a plain acceptance).
+    """
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="contract")
-    authorisation = models.CharField(max_length=10, choices=Authorisation.choices, default=Authorisation.GENERAL)
-    notice_days = models.PositiveSmallIntegerField(_("notice period (days)"), default=30)
+    authorisation = models.CharField(max_length=10, choices=Authorisation.choices)
+    notice_days = models.PositiveSmallIntegerField(_("notice period (days)"))
     signed_on = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=20, choices=ContractSource.choices, default=ContractSource.MANUAL)
+    acceptance = models.ForeignKey(
+        "legal.Acceptance", on_delete=models.PROTECT, null=True, blank=True, related_name="authorisations"
+    )
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
+    recorded_on = models.DateField(_("recorded on"))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -115,7 +147,12 @@ class Contract(models.Model):
                 name="contract_notice_days_at_most_a_year",
                 condition=Q(notice_days__lte=365),
                 violation_error_message=_("A notice period is at most 365 days."),
-            )
+            ),
+            models.CheckConstraint(
+                name="contract_dpa_acceptance_has_its_evidence",
+                condition=Q(source="manual") | (Q(acceptance__isnull=False) & ~Q(evidence_sha256="")),
+                violation_error_message=_("An authorisation from a DPA acceptance names it and its SHA-256."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -190,14 +227,15 @@ class ChangeRecipient(models.Model):
 
     The change applies to this customer from ``effective_on`` only if: under general authorisation, no
     objection stands (or it was resolved by the customer withdrawing it); under specific authorisation,
-    the customer consented. Otherwise it does not apply until staff resolve it.
+    the customer consented. Otherwise it does not apply until staff resolve it. A customer with no
+    recorded authorisation is informed, but an addition or replacement never applies to it.
     """
 
     change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="recipients")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="subprocessor_changes")
-    # Snapshots of the contract at announcement.
-    authorisation = models.CharField(max_length=10, choices=Authorisation.choices)
-    notice_days = models.PositiveSmallIntegerField()
+    # Snapshots of the contract at announcement; ``none`` / no notice: no recorded authorisation.
+    authorisation = models.CharField(max_length=10, choices=RecipientAuthorisation.choices)
+    notice_days = models.PositiveSmallIntegerField(null=True, blank=True)
     consent = models.CharField(max_length=12, choices=ConsentStatus.choices, default=ConsentStatus.NOT_NEEDED)
     consent_at = models.DateTimeField(null=True, blank=True)
     consent_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

@@ -21,6 +21,7 @@ from art28.core.roles import Role
 from art28.subprocessors.changes import change_withdraw
 from art28.subprocessors.effective import retire_replaced_if_unused
 from art28.subprocessors.models import (
+    NOT_AUTHORISED,
     Authorisation,
     Change,
     ChangeRecipient,
@@ -74,6 +75,12 @@ def _check_answerable(row: ChangeRecipient) -> None:
         raise ValidationError(
             "A removal brings your data nowhere new: GDPR Art. 28(2) gives the right to object to additions "
             "and replacements of sub-processors, and no consent is needed."
+        )
+    if row.authorisation == NOT_AUTHORISED:
+        # GDPR Art. 28(2): without a recorded authorisation the change never applies to this customer.
+        raise ValidationError(
+            "No written authorisation of yours was on record when this change was announced: the new "
+            "sub-processor is not engaged for your data, and there is nothing to object or consent to."
         )
     if row.resolution:
         raise ValidationError(

@@ -6,7 +6,11 @@ replacements, giving the controller the opportunity to object. nFADP Art. 9(3) a
 prior authorisation in Swiss law. Art. 28(4): the obligations flow down the chain.
 
 When a change applies to one customer (``recipient_applies``) is mirrored in SQL by the residency
-audit (``art28.residency.engine``, ``_APPLIES``); keep the two in step.
+audit (``art28.residency.engine``, ``_APPLIES``); so is ``unauthorised_subprocessors`` (the audit's
+``subprocessor-unauthorised``): keep them in step.
+
+There is no default authorisation: a customer without a recorded one (a ``Contract``) has authorised no
+sub-processor (Art. 28(2) asks for a PRIOR WRITTEN authorisation).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from art28.subprocessors.models import (
+    NOT_AUTHORISED,
     Authorisation,
     Change,
     ChangeKind,
@@ -27,9 +32,11 @@ from art28.subprocessors.models import (
     SubProcessor,
 )
 
-# A customer without a Contract row: general authorisation, 30 days' notice (PRODUCT.md, "The law").
-DEFAULT_AUTHORISATION = Authorisation.GENERAL
-DEFAULT_NOTICE_DAYS = 30
+# The provider's own minimum notice, not the law: the law sets no period, each contract does. It is the
+# effective date's floor when none of the customers concerned has a recorded notice period (none of them
+# authorised anything: they are only informed), and the notice of a specific authorisation that names
+# none (a DPA's front matter ``authorisation: specific``).
+PROVIDER_MINIMUM_NOTICE_DAYS = 30
 # Resolutions after which the change does not apply to the customer.
 KEEPS_OLD_ARRANGEMENT = frozenset({Resolution.OLD_ARRANGEMENT, Resolution.TERMINATION})
 
@@ -44,16 +51,23 @@ def in_use_on(subprocessor: SubProcessor, at: dt.date) -> bool:
     return start is not None and start <= at and (end is None or at < end)
 
 
-def effective_date(announced_on: dt.date, notice_days: Iterable[int]) -> dt.date:
-    """No earlier than the announcement plus the LONGEST notice period among the customers concerned
-    (Art. 28(2): each of them must have its full period to object); no customer: the default period."""
-    return announced_on + dt.timedelta(days=max(notice_days, default=DEFAULT_NOTICE_DAYS))
+def effective_date(announced_on: dt.date, notice_days: Iterable[int | None]) -> dt.date:
+    """No earlier than the announcement plus the LONGEST recorded notice period among the customers
+    concerned (Art. 28(2): each of them must have its full period to object). When none of them has one
+    (no customer, or none with a recorded authorisation), the provider's own minimum."""
+    recorded = [days for days in notice_days if days is not None]
+    return announced_on + dt.timedelta(days=max(recorded, default=PROVIDER_MINIMUM_NOTICE_DAYS))
 
 
 def needs_answer(kind: str) -> bool:
     """Only additions and replacements give the right to object or need consent (Art. 28(2)); a
     removal is announced for transparency, nobody's data goes anywhere new."""
     return kind in (ChangeKind.ADDITION, ChangeKind.REPLACEMENT)
+
+
+def is_authorised(authorisation: str | None) -> bool:
+    """A recorded specific or general authorisation (Art. 28(2), DSV Art. 7); nothing else is one."""
+    return authorisation in (Authorisation.SPECIFIC, Authorisation.GENERAL)
 
 
 def initial_consent(kind: str, authorisation: str) -> str:
@@ -67,12 +81,15 @@ def recipient_applies(recipient: ChangeRecipient, kind: str) -> bool:
 
     General authorisation: unless the customer objected, or the objection was resolved otherwise than by
     the customer withdrawing it. Specific authorisation: only once the customer consented (DSV Art. 7).
+    No recorded authorisation: never (Art. 28(2): the new sub-processor may not be engaged for its data).
     """
     if not needs_answer(kind):
         return True
     if recipient.authorisation == Authorisation.SPECIFIC:
         return recipient.consent == ConsentStatus.GIVEN
-    return recipient.objected_at is None or recipient.resolution == Resolution.OBJECTION_WITHDRAWN
+    if recipient.authorisation == Authorisation.GENERAL:
+        return recipient.objected_at is None or recipient.resolution == Resolution.OBJECTION_WITHDRAWN
+    return False
 
 
 def has_open_objection(recipient: ChangeRecipient) -> bool:
@@ -95,6 +112,18 @@ def recipient_state(recipient: ChangeRecipient, kind: str) -> str:
         return str(recipient.resolution)
     if not needs_answer(kind):
         return "informed"
+    if recipient.authorisation == NOT_AUTHORISED:
+        return "not-authorised"
     if recipient.authorisation == Authorisation.SPECIFIC:
         return f"consent-{recipient.consent}"
     return "objected" if recipient.objected_at else "no-objection"
+
+
+def unauthorised_subprocessors(authorisation: str | None, working_on_its_data: Iterable[SubProcessor]) -> list[str]:
+    """The slugs of the sub-processors working on a customer's data (its services, chain included: Art.
+    28(4); less those a change keeps away) while the customer has no recorded authorisation: each one is
+    engaged without the prior written authorisation of Art. 28(2) / nFADP Art. 9(3). The residency
+    audit's ``subprocessor-unauthorised`` finds the same pairs in SQL."""
+    if is_authorised(authorisation):
+        return []
+    return sorted(sp.slug for sp in working_on_its_data)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from art28.subprocessors.models import Change, ChangeRecipient, SubProcessor
 from art28.subprocessors.rules import in_use_on, recipient_applies, recipient_state, today
-from art28.subprocessors.selectors import chain_of, effective_services
+from art28.subprocessors.selectors import ContractTerms, chain_of, effective_services
 
 
 class SubProcessorIn(Schema):
@@ -162,6 +162,7 @@ class ChangeOut(Schema):
     open_objections: int | None = None
     consents_given: int | None = None
     consents_pending: int | None = None
+    not_authorised: int | None = None
 
 
 def change_out(change: Change) -> ChangeOut:
@@ -182,13 +183,14 @@ def change_out(change: Change) -> ChangeOut:
         open_objections=getattr(change, "open_objection_count", None),
         consents_given=getattr(change, "consent_given_count", None),
         consents_pending=getattr(change, "consent_pending_count", None),
+        not_authorised=getattr(change, "not_authorised_count", None),
     )
 
 
 class RecipientOut(Schema):
     customer: str
-    authorisation: str
-    notice_days: int
+    authorisation: str = Field(description="specific, general, or none (no recorded authorisation: never applies)")
+    notice_days: int | None
     state: str
     applies: bool
     consent: str
@@ -220,7 +222,7 @@ class MyChangeOut(Schema):
 
     change: ChangeOut
     authorisation: str
-    notice_days: int
+    notice_days: int | None
     state: str
     applies: bool
     consent: str
@@ -259,9 +261,45 @@ class ContractIn(Schema):
     signed_on: dt.date | None = None
 
 
+class AcceptanceRefOut(Schema):
+    document: str
+    version: int
+    accepted_at: dt.datetime
+    accepted_by: str
+
+
 class ContractOut(Schema):
+    """A customer's recorded authorisation of sub-processors (GDPR Art. 28(2), nFADP Art. 9(3), DSV Art. 7).
+    Without one, ``authorised`` is false and ``authorisation`` is ``none``: there is no default."""
+
     customer: str
-    authorisation: str
-    notice_days: int
+    authorised: bool
+    authorisation: Literal["specific", "general", "none"]
+    notice_days: int | None
     signed_on: dt.date | None
-    default: bool
+    recorded_on: dt.date | None
+    source: Literal["manual", "dpa-acceptance"] | None
+    evidence_sha256: str | None
+    acceptance: AcceptanceRefOut | None
+
+
+def contract_out(customer: str, terms: ContractTerms) -> ContractOut:
+    acceptance = terms.acceptance
+    return ContractOut(
+        customer=customer,
+        authorised=terms.authorised,
+        authorisation=terms.authorisation,  # type: ignore[arg-type]
+        notice_days=terms.notice_days,
+        signed_on=terms.signed_on,
+        recorded_on=terms.recorded_on,
+        source=terms.source or None,  # type: ignore[arg-type]
+        evidence_sha256=terms.evidence_sha256 or None,
+        acceptance=AcceptanceRefOut(
+            document=acceptance.version.document.slug,
+            version=acceptance.version.number,
+            accepted_at=acceptance.accepted_at,
+            accepted_by=acceptance.accepted_by_label,
+        )
+        if acceptance is not None
+        else None,
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
@@ -16,6 +17,7 @@ from django.http import Http404
 from art28.core.models import AuditEntry, Organisation
 from art28.inventory.models import Service
 from art28.subprocessors.models import (
+    NOT_AUTHORISED,
     Authorisation,
     Change,
     ChangeKind,
@@ -23,16 +25,18 @@ from art28.subprocessors.models import (
     ChangeStatus,
     ConsentStatus,
     Contract,
+    ContractSource,
+    RecipientAuthorisation,
     Resolution,
     SubProcessor,
 )
 from art28.subprocessors.rules import (
-    DEFAULT_AUTHORISATION,
-    DEFAULT_NOTICE_DAYS,
     in_use_on,
+    is_authorised,
     needs_answer,
     recipient_applies,
     today,
+    unauthorised_subprocessors,
 )
 
 # ----------------------------------------------------------------------------------------------------
@@ -163,6 +167,8 @@ def changes_with_counts(status: str = "") -> QuerySet[Change]:
         open_objection_count=Count("recipients", filter=_open_objection_q("recipients__"), distinct=True),
         consent_given_count=Count("recipients", filter=Q(recipients__consent=ConsentStatus.GIVEN), distinct=True),
         consent_pending_count=Count("recipients", filter=Q(recipients__consent=ConsentStatus.PENDING), distinct=True),
+        # Told, but never applies to them (GDPR Art. 28(2): no recorded authorisation).
+        not_authorised_count=Count("recipients", filter=Q(recipients__authorisation=NOT_AUTHORISED), distinct=True),
     )
     if status:
         rows = rows.filter(status=status)
@@ -200,23 +206,65 @@ def open_objections() -> QuerySet[ChangeRecipient]:
 
 @dataclass(frozen=True)
 class ContractTerms:
-    """A customer's terms; ``stored`` is False for the default (no Contract row: general, 30 days)."""
+    """A customer's recorded authorisation of sub-processors, or the absence of one: ``authorisation``
+    is ``none`` and ``notice_days`` None when nothing is recorded (GDPR Art. 28(2): no default)."""
 
     authorisation: str
-    notice_days: int
+    notice_days: int | None
     signed_on: dt.date | None
-    stored: bool
+    recorded_on: dt.date | None = None
+    source: str = ""
+    evidence_sha256: str = ""
+    acceptance: Any = None  # legal.Acceptance when recorded from a DPA acceptance
+
+    @property
+    def authorised(self) -> bool:
+        return is_authorised(self.authorisation)
 
     @property
     def authorisation_label(self) -> str:
-        return str(Authorisation(self.authorisation).label)
+        return str(RecipientAuthorisation(self.authorisation).label)
+
+    @property
+    def source_label(self) -> str:
+        return str(ContractSource(self.source).label) if self.source else ""
+
+
+NO_AUTHORISATION = ContractTerms(NOT_AUTHORISED, None, None)
+
+
+def terms_of(contract: Contract | None) -> ContractTerms:
+    if contract is None:
+        return NO_AUTHORISATION
+    return ContractTerms(
+        authorisation=contract.authorisation,
+        notice_days=contract.notice_days,
+        signed_on=contract.signed_on,
+        recorded_on=contract.recorded_on,
+        source=contract.source,
+        evidence_sha256=contract.evidence_sha256,
+        acceptance=contract.acceptance,
+    )
 
 
 def contract_terms(organisation: Organisation) -> ContractTerms:
-    contract = Contract.objects.filter(organisation=organisation).first()
-    if contract is None:
-        return ContractTerms(DEFAULT_AUTHORISATION, DEFAULT_NOTICE_DAYS, None, stored=False)
-    return ContractTerms(contract.authorisation, contract.notice_days, contract.signed_on, stored=True)
+    contract = (
+        Contract.objects.filter(organisation=organisation).select_related("acceptance__version__document").first()
+    )
+    return terms_of(contract)
+
+
+def customer_authorisations(authorisation: str = "", query: str = "") -> QuerySet[Organisation]:
+    """Every customer with its recorded authorisation (``contract``, or none), by reference, for the
+    staff list. ``authorisation``: ``general``, ``specific`` or ``none`` (not authorised)."""
+    rows = Organisation.objects.select_related("contract").order_by("ref")
+    if authorisation == NOT_AUTHORISED:
+        rows = rows.filter(contract__isnull=True)
+    elif authorisation in Authorisation.values:
+        rows = rows.filter(contract__authorisation=authorisation)
+    if query:
+        rows = rows.filter(ref__icontains=query)
+    return rows
 
 
 # The services whose assets hold the organisation's data: its placements' assets and their ancestors.
@@ -287,3 +335,62 @@ def recipient_for_organisation(organisation: Organisation, change_id: int) -> Ch
     if row is None:
         raise Http404("no such change for your organisation")
     return row
+
+
+def unauthorised_subprocessors_for(organisation: Organisation, at: dt.date | None = None) -> list[str]:
+    """The sub-processors working on this customer's data while it has no recorded authorisation (GDPR
+    Art. 28(2), nFADP Art. 9(3), DSV Art. 7): the Python side of the residency audit's
+    ``subprocessor-unauthorised`` (the tests hold the two to the same answer)."""
+    if Contract.objects.filter(organisation=organisation).exists():
+        return []
+    return unauthorised_subprocessors(None, subprocessors_for_organisation(organisation, at))
+
+
+# The customers with data on the assets of the given services, or below one (the customers of a service).
+_CUSTOMERS_OF_SERVICES = """
+WITH RECURSIVE cover(asset_id) AS (
+    SELECT a.id FROM {asset} a WHERE a.service_id IN ({services})
+    UNION
+    SELECT child.id FROM cover JOIN {asset} child ON child.parent_id = cover.asset_id
+)
+SELECT p.customer_id FROM cover JOIN {placement} p ON p.asset_id = cover.asset_id
+"""
+
+
+def unauthorised_customers_of(subprocessor: SubProcessor) -> QuerySet[Organisation]:
+    """The customers without a recorded authorisation whose data it processes (its services and its
+    engagers', Art. 28(4)), less those a change keeps it away from: the staff page of a sub-processor.
+    Empty when it is not in use today."""
+    from django.db.models.expressions import RawSQL
+
+    from art28.inventory.models import Asset, Placement
+
+    chain = chain_of(subprocessor)
+    service_ids = sorted({s.pk for s in effective_services(subprocessor)})
+    if not service_ids or not all(in_use_on(link, today()) for link in chain):
+        return Organisation.objects.none()
+    sql = _CUSTOMERS_OF_SERVICES.format(
+        asset=Asset._meta.db_table, placement=Placement._meta.db_table, services=", ".join(["%s"] * len(service_ids))
+    )
+    kept_away: set[int] = set()
+    chain_ids = {link.pk for link in chain}
+    rows = ChangeRecipient.objects.filter(
+        Q(change__subprocessor_id__in=chain_ids) | Q(change__replaces_id__in=chain_ids),
+        organisation__contract__isnull=True,
+        change__status=ChangeStatus.EFFECTIVE,
+    ).select_related("change")
+    for row in rows:
+        change = row.change
+        if not needs_answer(change.kind):
+            continue
+        applies = recipient_applies(row, change.kind)
+        # A new one the change does not apply to, or an old one a replacement moved the customer from.
+        new_but_kept_out = change.subprocessor_id in chain_ids and not applies
+        moved_away = change.kind == ChangeKind.REPLACEMENT and change.replaces_id in chain_ids and applies
+        if new_but_kept_out or moved_away:
+            kept_away.add(row.organisation_id)
+    return (
+        Organisation.objects.filter(pk__in=RawSQL(sql, service_ids), contract__isnull=True)  # noqa: S611
+        .exclude(pk__in=kept_away)
+        .order_by("ref")
+    )

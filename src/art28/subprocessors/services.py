@@ -8,11 +8,13 @@ objections and consents and their resolution in subprocessors/responses.py.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from art28.core.adequacy import needs_safeguard
 from art28.core.audit import Actor, SystemActor, audit_record
@@ -20,8 +22,8 @@ from art28.core.countries import parse_country_list
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
 from art28.inventory.models import Service, Site
-from art28.subprocessors.models import Authorisation, Contract, SubProcessor
-from art28.subprocessors.rules import DEFAULT_AUTHORISATION, DEFAULT_NOTICE_DAYS, today
+from art28.subprocessors.models import NOT_AUTHORISED, Authorisation, Contract, ContractSource, SubProcessor
+from art28.subprocessors.rules import today
 
 SUBPROCESSOR_WRITERS = frozenset({Role.ADMIN, Role.DPO})
 TEXT_FIELDS = (
@@ -244,6 +246,57 @@ def subprocessor_delete(*, actor: Actor, subprocessor: SubProcessor) -> None:
         sp.delete()
 
 
+def contract_terms_errors(authorisation: object, notice_days: object) -> dict[str, str]:
+    """What is wrong with an authorisation and its notice period, by field (empty: nothing)."""
+    errors: dict[str, str] = {}
+    if authorisation not in Authorisation.values:
+        errors["authorisation"] = f"unknown authorisation {authorisation!r}; use {' or '.join(Authorisation.values)}"
+    if isinstance(notice_days, bool) or not isinstance(notice_days, int) or not 1 <= notice_days <= MAX_NOTICE_DAYS:
+        errors["notice_days"] = f"A notice period is between 1 and {MAX_NOTICE_DAYS} days."
+    return errors
+
+
+def _contract_state(contract: Contract | None) -> dict[str, Any]:
+    if contract is None:
+        return {"authorisation": NOT_AUTHORISED, "notice_days": None, "signed_on": None, "source": None}
+    return {
+        "authorisation": contract.authorisation,
+        "notice_days": contract.notice_days,
+        "signed_on": contract.signed_on,
+        "source": contract.source,
+        "recorded_on": contract.recorded_on,
+        "acceptance": contract.acceptance_id,
+        "evidence_sha256": contract.evidence_sha256 or None,
+    }
+
+
+def _contract_save(
+    *, actor: Actor, organisation: Organisation, action: str, fields: dict[str, Any], force: bool = False
+) -> Contract:
+    """Create or change the customer's Contract (in the caller's transaction) and write its audit entry
+    when anything changed."""
+    contract = Contract.objects.select_for_update().filter(organisation=organisation).first()
+    before = _contract_state(contract)
+    if contract is None:
+        contract = Contract(organisation=organisation)
+    for name, value in fields.items():
+        setattr(contract, name, value)
+    after = _contract_state(contract)
+    compared = ("authorisation", "notice_days", "signed_on", "source", "acceptance", "evidence_sha256")
+    if contract.pk is None or force or any(before.get(k) != after.get(k) for k in compared):
+        contract.save()
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=contract,
+            object_repr=f"contract of {organisation.ref}",
+            organisation_id=organisation.pk,
+            before=before,
+            after=after,
+        )
+    return contract
+
+
 def contract_set(
     *,
     actor: Actor,
@@ -252,40 +305,111 @@ def contract_set(
     notice_days: int,
     signed_on: dt.date | None = None,
 ) -> Contract:
-    """Record a customer's authorisation (specific or general, Art. 28(2), DSV Art. 7) and notice period.
-    Changes already announced keep the terms they were announced under (the recipient's snapshot)."""
+    """Record a customer's written authorisation by hand (specific or general, GDPR Art. 28(2), nFADP
+    Art. 9(3), DSV Art. 7; e.g. a signed paper DPA, ``signed_on`` its date) with its notice period. It
+    replaces any earlier one, also one recorded from a DPA acceptance. Changes already announced keep the
+    terms they were announced under (the recipient's snapshot)."""
     ensure_writer(actor)
-    errors: dict[str, str] = {}
-    if authorisation not in Authorisation.values:
-        errors["authorisation"] = f"unknown authorisation {authorisation!r}; use {' or '.join(Authorisation.values)}"
-    if not isinstance(notice_days, int) or not 1 <= notice_days <= MAX_NOTICE_DAYS:
-        errors["notice_days"] = f"A notice period is between 1 and {MAX_NOTICE_DAYS} days."
-    if errors:
+    if errors := contract_terms_errors(authorisation, notice_days):
         raise ValidationError(errors)
     with transaction.atomic():
-        contract = Contract.objects.select_for_update().filter(organisation=organisation).first()
-        before = (
-            {
-                "authorisation": contract.authorisation,
-                "notice_days": contract.notice_days,
-                "signed_on": contract.signed_on,
-            }
-            if contract
-            else {"authorisation": DEFAULT_AUTHORISATION, "notice_days": DEFAULT_NOTICE_DAYS, "signed_on": None}
+        return _contract_save(
+            actor=actor,
+            organisation=organisation,
+            action="subprocessor.contract.set",
+            fields={
+                "authorisation": authorisation,
+                "notice_days": notice_days,
+                "signed_on": signed_on,
+                "source": ContractSource.MANUAL,
+                "acceptance": None,
+                "evidence_sha256": "",
+                "recorded_on": timezone.localdate(),
+            },
         )
-        after = {"authorisation": authorisation, "notice_days": notice_days, "signed_on": signed_on}
-        if contract is None:
-            contract = Contract(organisation=organisation)
-        if after != before or contract.pk is None:
-            contract.authorisation, contract.notice_days, contract.signed_on = authorisation, notice_days, signed_on
-            contract.save()
-            audit_record(
-                actor=actor,
-                action="subprocessor.contract.set",
-                obj=contract,
-                object_repr=f"contract of {organisation.ref}",
-                organisation_id=organisation.pk,
-                before=before,
-                after=after,
-            )
-    return contract
+
+
+def contract_record_from_acceptance(
+    *, actor: Actor, acceptance: Any, authorisation: str, notice_days: int, evidence_sha256: str
+) -> Contract:
+    """Record the authorisation a customer gave by accepting a DPA version that grants it (GDPR Art.
+    28(2) and (9): prior, written, electronic form allowed): dated the day of the acceptance, linked to
+    the ``legal.Acceptance`` and the SHA-256 of the text accepted. It replaces any earlier one.
+
+    Called by ``legal.services.document_accept`` inside its transaction, after its own checks (only the
+    customer's administrator accepts): the customer gives this authorisation, not staff."""
+    if errors := contract_terms_errors(authorisation, notice_days):
+        raise ValidationError(errors)
+    if len(evidence_sha256) != 64:
+        raise ValidationError({"evidence_sha256": "An authorisation from a DPA acceptance keeps the text's SHA-256."})
+    day = timezone.localdate(acceptance.accepted_at)
+    return _contract_save(
+        actor=actor,
+        organisation=acceptance.organisation,
+        action="subprocessor.contract.dpa-acceptance",
+        force=True,  # each acceptance is its own evidence, even with the same terms as before
+        fields={
+            "authorisation": authorisation,
+            "notice_days": notice_days,
+            "signed_on": day,
+            "source": ContractSource.DPA_ACCEPTANCE,
+            "acceptance": acceptance,
+            "evidence_sha256": evidence_sha256,
+            "recorded_on": day,
+        },
+    )
+
+
+CONTRACT_BATCH = 2000
+
+
+def contracts_record_signed(
+    *,
+    actor: Actor,
+    organisations: Iterable[Organisation],
+    authorisation: str,
+    notice_days: int,
+    signed_on: dt.date,
+) -> int:
+    """Record the same written authorisation (signed on paper on ``signed_on``) for many customers at
+    once, e.g. when the provider first records the DPAs it holds: set-based, one transaction and one
+    summary audit entry (the count and the SHA-256 of the sorted references), as the importers do.
+    Customers that have a recorded authorisation already keep it; returns how many were recorded."""
+    ensure_writer(actor)
+    if errors := contract_terms_errors(authorisation, notice_days):
+        raise ValidationError(errors)
+    wanted = {org.pk: org.ref for org in organisations}
+    today = timezone.localdate()
+    with transaction.atomic():
+        existing = set(Contract.objects.filter(organisation_id__in=wanted).values_list("organisation_id", flat=True))
+        new = sorted(pk for pk in wanted if pk not in existing)
+        Contract.objects.bulk_create(
+            [
+                Contract(
+                    organisation_id=pk,
+                    authorisation=authorisation,
+                    notice_days=notice_days,
+                    signed_on=signed_on,
+                    source=ContractSource.MANUAL,
+                    recorded_on=today,
+                )
+                for pk in new
+            ],
+            batch_size=CONTRACT_BATCH,
+        )
+        refs = sorted(wanted[pk] for pk in new)
+        audit_record(
+            actor=actor,
+            action="subprocessor.contract.set-many",
+            object_type=Contract._meta.label_lower,
+            object_repr=f"{len(refs)} customers' written authorisations",
+            after={
+                "authorisation": authorisation,
+                "notice_days": notice_days,
+                "signed_on": signed_on,
+                "customers": len(refs),
+                "customers_sha256": hashlib.sha256("\n".join(refs).encode()).hexdigest(),
+                "kept_their_own": len(existing),
+            },
+        )
+    return len(new)

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from art28.core.adequacy import Law, ground_text
@@ -24,18 +25,22 @@ from art28.core.models import Organisation, User
 from art28.core.roles import STAFF_ROLES
 from art28.inventory.models import Service
 from art28.subprocessors import forms as f
-from art28.subprocessors.models import Contract, SubProcessor
+from art28.subprocessors.models import NOT_AUTHORISED, Authorisation, Contract, SubProcessor
 from art28.subprocessors.rules import in_use_on, today
 from art28.subprocessors.selectors import (
     audit_history,
     chain_of,
     changes_naming,
     contract_terms,
+    customer_authorisations,
     effective_services,
     engaged_subprocessors,
     public_register,
     register_all,
     subprocessor_by_slug,
+    terms_of,
+    unauthorised_customers_of,
+    unauthorised_subprocessors_for,
     upcoming_changes,
 )
 from art28.subprocessors.services import (
@@ -49,6 +54,7 @@ from art28.subprocessors.services import (
 staff_reader = role_required(*STAFF_ROLES)
 writer = role_required(*SUBPROCESSOR_WRITERS)
 CONTRACTS_PER_PAGE = 100
+UNAUTHORISED_SHOWN = 50
 
 
 def user_of(request: HttpRequest) -> User:
@@ -115,6 +121,7 @@ def _initial(sp: SubProcessor) -> dict[str, object]:
 def _detail(request: HttpRequest, sp: SubProcessor, form: f.SubProcessorForm | None) -> HttpResponse:
     writable = can_write(user_of(request))
     chain = chain_of(sp)
+    unauthorised = unauthorised_customers_of(sp)
     return render(
         request,
         "subprocessors/detail.html",
@@ -129,6 +136,9 @@ def _detail(request: HttpRequest, sp: SubProcessor, form: f.SubProcessorForm | N
             ],
             "in_use": in_use_on(sp, today()),
             "engaged": engaged_subprocessors(sp),
+            # GDPR Art. 28(2): the customers whose data it processes without a recorded authorisation.
+            "unauthorised": list(unauthorised[:UNAUTHORISED_SHOWN]),
+            "unauthorised_count": unauthorised.count(),
             "changes": changes_naming(sp),
             "history": audit_history(sp),
             "can_write": writable,
@@ -169,20 +179,38 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     return _detail(request, sp, form=form)
 
 
+AUTHORISATION_FILTERS = (
+    ("", _lazy("every customer")),
+    (NOT_AUTHORISED, _lazy("not authorised")),
+    (Authorisation.GENERAL, _lazy("general authorisation")),
+    (Authorisation.SPECIFIC, _lazy("specific authorisation")),
+)
+
+
 @staff_reader
 def contracts(request: HttpRequest) -> HttpResponse:
-    """The customers' contracts that differ from the default (general authorisation, 30 days)."""
+    """Every customer's recorded authorisation of sub-processors, or none (GDPR Art. 28(2): a customer
+    without one has authorised nothing); filter ``authorisation`` = none / general / specific."""
     if ref := request.GET.get("ref", "").strip():
         return redirect("subprocessors:contract", ref=get_object_or_404(Organisation, ref=ref).ref)
-    rows = Contract.objects.select_related("organisation").order_by("organisation__ref")
     query = request.GET.get("q", "").strip()
-    if query:
-        rows = rows.filter(organisation__ref__icontains=query)
+    shown = request.GET.get("authorisation", "")
+    if shown not in dict(AUTHORISATION_FILTERS):
+        shown = ""
+    rows = customer_authorisations(shown, query).select_related("contract__acceptance__version__document")
     page = Paginator(rows, CONTRACTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "subprocessors/contracts.html",
-        {"page": page, "query": query, "can_write": can_write(user_of(request))},
+        {
+            "page": page,
+            "rows": [(org, terms_of(getattr(org, "contract", None))) for org in page.object_list],
+            "query": query,
+            "shown": shown,
+            "filters": AUTHORISATION_FILTERS,
+            "not_authorised_count": customer_authorisations(NOT_AUTHORISED).count(),
+            "can_write": can_write(user_of(request)),
+        },
     )
 
 
@@ -191,10 +219,12 @@ def contract(request: HttpRequest, ref: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, ref=ref)
     terms = contract_terms(organisation)
     writable = can_write(user_of(request))
-    form = f.ContractForm(
-        request.POST if request.method == "POST" else None,
-        initial={"authorisation": terms.authorisation, "notice_days": terms.notice_days, "signed_on": terms.signed_on},
+    initial = (
+        {"authorisation": terms.authorisation, "notice_days": terms.notice_days, "signed_on": terms.signed_on}
+        if terms.authorised
+        else {}
     )
+    form = f.ContractForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         if not writable:
             raise PermissionDenied(_("Only the provider's DPO or an administrator can change contracts."))
@@ -204,7 +234,7 @@ def contract(request: HttpRequest, ref: str) -> HttpResponse:
             except ValidationError as exc:
                 f.add_errors(form, exc)
             else:
-                messages.success(request, _("The contract of %(ref)s was saved.") % {"ref": organisation.ref})
+                messages.success(request, _("The authorisation of %(ref)s was recorded.") % {"ref": organisation.ref})
                 return redirect("subprocessors:contract", ref=organisation.ref)
     return render(
         request,
@@ -212,6 +242,7 @@ def contract(request: HttpRequest, ref: str) -> HttpResponse:
         {
             "organisation": organisation,
             "terms": terms,
+            "unauthorised": [] if terms.authorised else unauthorised_subprocessors_for(organisation),
             "form": form,
             "can_write": writable,
             "history": audit_history(Contract.objects.filter(organisation=organisation).first()),

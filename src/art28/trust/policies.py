@@ -33,7 +33,6 @@ from art28.legal.cookies import (
     optional_categories,
 )
 from art28.legal.diff import diff_lines, diff_stats, with_context
-from art28.legal.markdown import render_markdown
 from art28.legal.models import Cookie, CookieCategory, DocumentKind
 from art28.legal.selectors import (
     document_by_slug,
@@ -43,6 +42,7 @@ from art28.legal.selectors import (
     upcoming_versions,
     version_in_force,
 )
+from art28.legal.source import render_document
 from art28.trust.cache import cached_response, invalidate_on_commit
 from art28.trust.views import page_context, page_language
 
@@ -98,7 +98,7 @@ def _version_context(slug: str, number: int | None) -> dict[str, Any]:
         "in_force": in_force,
         "upcoming": upcoming,
         "is_upcoming": version.effective_on > timezone.localdate(),  # type: ignore[operator]
-        "html": render_markdown(version.body),
+        "html": render_document(version.body),
         "previous": published(document).filter(number__lt=version.number).first(),
     }
     if document.kind == DocumentKind.COOKIES:

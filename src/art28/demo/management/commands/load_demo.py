@@ -58,12 +58,16 @@ class Command(BaseCommand):
         self._declare_demo_incident(actor)
         from art28.demo.legal import load_demo_legal
         from art28.demo.records import load_demo_records
-        from art28.demo.subprocessors import load_demo_subprocessors
+        from art28.demo.subprocessors import announce_demo_change, load_demo_authorisations, load_demo_subprocessors
 
         self.stdout.write(load_demo_subprocessors(actor))
         self.stdout.write(load_demo_legal(actor))
         self.stdout.write(load_demo_records(actor))
         self.stdout.write(load_demo_dpo(actor))
+        # After all the DPA shows (the countersigned PDF is the portal's), before the change is announced
+        # (each customer is told under the authorisation recorded for it, GDPR Art. 28(2)).
+        self.stdout.write(load_demo_authorisations(actor))
+        self.stdout.write(announce_demo_change(actor))
         self._renew_security_txt(actor)
         self._print_logins()
 

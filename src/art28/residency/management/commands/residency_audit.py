@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from art28.residency.engine import REASONS, Violation, run_audit
+from art28.residency.engine import REASONS, WITHOUT_PLACE, Violation, run_audit
 from art28.residency.reports import summary_sentence, violations_json_chunks
 from art28.residency.selectors import audit_summary, filter_violations, organisation_by_ref
 
@@ -26,7 +26,8 @@ USAGE_ERROR = 2
 class Command(BaseCommand):
     help = (
         "Audit data residency: list every placement or flow of customer data outside the customer's allowed "
-        "countries. Exits 0 when there is none, 1 when there are violations."
+        "countries, and every sub-processor working on the data of a customer with no recorded authorisation. "
+        "Exits 0 when there is none, 1 when there are violations."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -61,11 +62,12 @@ class Command(BaseCommand):
         if violations:
             table = Table("customer", "asset", "site", "country", "allowed", "reason", "destination")
             for v in violations:
+                placeless = v.reason in WITHOUT_PLACE  # about the customer, not one place
                 cells = (
                     v.customer,
-                    v.asset,
+                    v.asset or "—",
                     v.site or "—",
-                    v.country or "unknown",
+                    "—" if placeless else v.country or "unknown",
                     ", ".join(v.allowed),
                     v.reason,
                     v.destination or "",

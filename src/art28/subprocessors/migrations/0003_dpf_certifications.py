@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('subprocessors', '0001_initial'),
+        ('subprocessors', '0002_recorded_authorisation'),
     ]
 
     operations = [
