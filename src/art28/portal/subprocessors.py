@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,13 +62,6 @@ def _rows(organisation: Organisation) -> list[SubProcessorRow]:
     ]
 
 
-def _dpa_url() -> str | None:
-    try:
-        return reverse("portal:dpa")
-    except NoReverseMatch:
-        return None
-
-
 @customer_required
 def subprocessors_page(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
@@ -83,7 +75,6 @@ def subprocessors_page(request: HttpRequest) -> HttpResponse:
         {
             "organisation": organisation,
             "terms": contract_terms(organisation),
-            "dpa_url": _dpa_url(),
             "rows": _rows(organisation),
             "changes": changes,
         },
