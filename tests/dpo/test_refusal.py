@@ -59,6 +59,20 @@ def test_gdpr_art_12_4_nfadp_art_26_4_the_refusal_mail_says_what_each_law_requir
     assert REASONS not in str(entry.after)  # the trail cannot forget: no personal data in it
 
 
+def test_nfadp_art_26_4_is_cited_for_a_refused_access_request_only(settings, dpo_client, submit, smtp_server):
+    """nFADP Art. 26(4) obliges the controller to say why it refuses, restricts or defers the
+    INFORMATION (the right of access); refusing an erasure gives the reasons without citing it."""
+    settings.ART28_PROVIDER_COUNTRY = "CH"
+    request = submit(country="CH", language="en", kind="erasure")
+    assert request.regime == "nfadp"
+    dpo_client.post(f"/staff/dpo/{request.reference}/close", {"outcome": "refused", "reasons": REASONS})
+    deliver_due()
+    smtp_server.sink.wait_for(2)
+    (refusal,) = [r for r in smtp_server.received if "cannot be granted" in r.message["Subject"]]
+    text = refusal.message.get_content()
+    assert REASONS in text and "Art. 26(4)" not in text and "GDPR" not in text
+
+
 def test_gdpr_art_12_4_a_refusal_without_reasons_names_the_field_and_changes_nothing(dpo_client, submit):
     request = submit()
     response = dpo_client.post(f"/staff/dpo/{request.reference}/close", {"outcome": "refused"}, follow=True)

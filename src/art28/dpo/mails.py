@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from art28.core.dpo import dpo_profile
 from art28.dpo import conf
 from art28.dpo.deadlines import ControllerKind, Deadline, Regime
-from art28.dpo.models import Request
+from art28.dpo.models import Kind, Request
 
 
 def _render(template: str, language: str, subject: str, **context: Any) -> tuple[str, str]:
@@ -70,7 +70,8 @@ def extension(request: Request) -> tuple[str, str]:
 def refusal(request: Request, reasons: str) -> tuple[str, str]:
     """The refusal, with what each law that applies requires: GDPR Art. 12(4) (the reasons, the right to
     lodge a complaint with a supervisory authority, Art. 77, and to a judicial remedy, Art. 79); nFADP Art.
-    26(4) (the reasons). Both when both apply; the reasons alone where no law does."""
+    26(4) (the reasons) — a rule of the right of access only, so the mail cites it for access requests and
+    gives the reasons for the others without it. Both when both apply; the reasons alone where no law does."""
     regime = Regime(request.regime)
     with translation.override(request.language):
         subject = subject_for(request, _("Your request cannot be granted"))
@@ -83,7 +84,7 @@ def refusal(request: Request, reasons: str) -> tuple[str, str]:
         kind=kind,
         reasons=reasons,
         gdpr=regime in (Regime.GDPR, Regime.BOTH),
-        nfadp=regime in (Regime.NFADP, Regime.BOTH),
+        nfadp_access=regime in (Regime.NFADP, Regime.BOTH) and request.kind == Kind.ACCESS,
     )
 
 

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from art28.core.adequacy import GroundKind, Law, ground_text
+from art28.core.adequacy import Law, ground_text
 from art28.core.audit import jsonable
 from art28.core.countries import country_name
 from art28.core.dpo import dpo_profile
@@ -66,13 +66,12 @@ def _chain_names(sp: SubProcessor) -> list[str]:
 
 
 def _grounds(sp: SubProcessor) -> list[dict[str, str]]:
-    """Per country outside Switzerland and the EEA, its ground under each law (GDPR Art. 45/46, nFADP
-    Art. 16): what a controller needs to check a transfer, in the notice's language."""
-    at_home = (GroundKind.EEA, GroundKind.SWITZERLAND)
+    """Per country of processing, its ground under each law (GDPR Art. 44-46, nFADP Art. 16): what a
+    controller needs to check the disclosure, in the notice's language. Switzerland is a third country
+    for the GDPR and an EEA state a foreign one for the nFADP, so every country has something to say."""
     return [
         {"country": country, "gdpr": ground_text(grounds[Law.GDPR]), "nfadp": ground_text(grounds[Law.NFADP])}
         for country, grounds in sp.grounds(timezone.localdate())
-        if not all(g.kind in at_home for g in grounds.values())
     ]
 
 
