@@ -157,6 +157,8 @@ def test_only_organisations_with_an_endpoint_get_a_webhook_delivery(hooked, org_
         ("https://127.0.0.1/hook", "non-public"),
         ("ftp://hooks.example.com/x", "https"),
         ("https:///nohost", "host"),
+        ("https://hooks.example.com:99999/x", "port"),  # was a ValueError, a 500 in the portal
+        ("https://hooks.example.com:0/x", "port"),
     ],
 )
 def test_endpoints_must_be_public_https(settings, url, problem):

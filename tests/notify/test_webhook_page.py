@@ -44,6 +44,22 @@ def test_a_bad_url_is_refused_with_the_reason(client_a, settings):
     assert not WebhookEndpoint.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://[64:ff9b::a9fe:a9fe]/", "169.254.169.254"),  # NAT64 (RFC 6052) to the cloud metadata service
+        ("https://[::ffff:0:7f00:1]/", "127.0.0.1"),  # IPv4-translated (RFC 2765) loopback
+        ("https://hooks.example.com:99999/x", "port"),  # out of range: a 500 before
+    ],
+)
+def test_a_hostile_url_is_refused_with_the_reason_and_nothing_is_saved(client_a, settings, url, reason):
+    settings.ART28_WEBHOOK_ALLOW_LOOPBACK = False
+    response = client_a.post("/portal/webhook/", {"action": "save", "url": url})
+    assert response.status_code == 400
+    assert reason in response.text
+    assert not WebhookEndpoint.objects.exists()
+
+
 def test_the_test_event_arrives_signed(client_a, org_a, webhook_receiver):
     secret = secret_in(client_a.post("/portal/webhook/", {"action": "save", "url": webhook_receiver.url}).text)
     assert client_a.post("/portal/webhook/", {"action": "test"}).status_code == 302
