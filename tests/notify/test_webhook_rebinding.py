@@ -153,3 +153,13 @@ def test_the_certificate_is_checked_against_the_urls_name(
     deliver_due()
     assert customer.requests == []
     assert "SSLCertVerificationError" in webhook_delivery().last_error
+
+
+def test_the_loopback_allowance_is_for_urls_that_name_the_machine_not_for_names_resolving_there(settings, fake_dns):
+    """ART28_WEBHOOK_ALLOW_LOOPBACK (tests, demos) lets http://localhost through, never a customer's name
+    whose DNS answers 127.0.0.1."""
+    settings.ART28_WEBHOOK_ALLOW_LOOPBACK = True
+    fake_dns.answers = [[INTERNAL]]
+    assert webhooks.endpoint_url_problem("http://localhost:8080/hook") is None
+    assert "https" in (webhooks.endpoint_url_problem(f"http://{NAME}/hook") or "")
+    assert "127.0.0.1: loopback" in (webhooks.endpoint_url_problem(f"https://{NAME}/hook") or "")
