@@ -209,3 +209,68 @@ def test_gdpr_art_12_3_the_month_is_28_to_35_days_and_both_laws_take_the_earlier
 def test_gdpr_art_12_3_extended_deadline_is_after_the_first_and_within_three_months_and_a_few_days(day):
     assert gdpr_due(day, GENEVA) < gdpr_extended_due(day, GENEVA)
     assert 89 <= (gdpr_extended_due(day, GENEVA) - day).days <= 92 + 4
+
+
+# --- Both laws (GDPR Art. 12(3) and nFADP Art. 25(7) with DSV Art. 18): the earlier date governs the due
+# date AND the window in which an extension (GDPR) or a deferral (DSV Art. 18(2)) must be told; the new
+# date may run to the GDPR's three months, rolled by the GDPR's calendar (the nFADP sets no cap).
+
+BOTH_LAWS_CASES = [
+    # Month lengths: 31 Jan 2025 → GDPR Fri 28 Feb 2025; 30 days → Sun 2 Mar → Mon 3 Mar. The GDPR's is earlier.
+    pytest.param(dt.date(2025, 1, 31), Calendars(), "gdpr", id="february-gdpr-earlier"),
+    # 1 Jul 2026 → GDPR Sat 1 Aug → Mon 3 Aug; 30 days → Fri 31 Jul. The nFADP's is earlier.
+    pytest.param(dt.date(2026, 7, 1), Calendars(), "nfadp", id="31-day-month-nfadp-earlier"),
+    # Holidays: 1 Dec 2026 → 30 days → Thu 31 Dec; Geneva's Restauration, 1 Jan and a weekend → Mon 4 Jan
+    # (CO Art. 78(1)); GDPR (weekends only) → Fri 1 Jan 2027. Geneva's calendar makes the GDPR's earlier …
+    pytest.param(dt.date(2026, 12, 1), SWISS, "gdpr", id="geneva-holidays-gdpr-earlier"),
+    # … while without holidays the nFADP's 31 December is.
+    pytest.param(dt.date(2026, 12, 1), Calendars(), "nfadp", id="no-holidays-nfadp-earlier"),
+]
+
+
+@pytest.mark.parametrize(("received", "calendars", "earlier"), BOTH_LAWS_CASES)
+def test_gdpr_art_12_3_and_dsv_art_18_both_laws_due_and_extension_window_are_the_earlier_date(
+    received, calendars, earlier
+):
+    gdpr, nfadp = gdpr_due(received, calendars.gdpr), nfadp_due(received, calendars.nfadp)
+    assert gdpr != nfadp  # the two laws' deadlines differ here: the case tells which one wins
+    first, later = (gdpr, nfadp) if earlier == "gdpr" else (nfadp, gdpr)
+    assert first < later
+
+    deadline = deadline_for(Regime.BOTH, received, service_days=30, calendars=calendars)
+    assert both_due(received, calendars) == first
+    assert deadline.due == deadline.law_due == first and deadline.is_law
+    # The extension (GDPR Art. 12(3), third sentence) or deferral (DSV Art. 18(2)) is told within BOTH
+    # periods: on the earlier last day, not one day after, even though the other law would still allow it.
+    assert deadline.extension_window_ends == first
+    assert deadline.extension_possible_on(first)
+    assert not deadline.extension_possible_on(first + dt.timedelta(days=1))
+    assert not deadline.extension_possible_on(later)
+
+
+@pytest.mark.parametrize(("received", "calendars", "earlier"), BOTH_LAWS_CASES)
+def test_gdpr_art_12_3_both_laws_the_cap_is_the_gdprs_three_months(received, calendars, earlier):
+    """GDPR Art. 12(3): "extended by two further months" — three months from receipt, rolled by the GDPR's
+    calendar (Reg. 1182/71 Art. 3(4)); DSV Art. 18(2) sets no cap of its own, so the GDPR's binds."""
+    deadline = deadline_for(Regime.BOTH, received, service_days=30, calendars=calendars)
+    assert deadline.extension_cap == gdpr_extended_due(received, calendars.gdpr)
+    assert deadline.extension_cap == calendars.gdpr.roll_forward(add_months(received, 3))
+
+
+def test_gdpr_art_12_3_both_laws_the_cap_rolls_by_the_gdprs_calendar_not_the_nfadps():
+    # 1 Oct 2026 + 3 months = Fri 1 Jan 2027: a working day for a weekends-only GDPR calendar, a holiday
+    # in Geneva (→ Mon 4 Jan). The cap is the GDPR's own: 1 January.
+    received = dt.date(2026, 10, 1)
+    deadline = deadline_for(Regime.BOTH, received, service_days=30, calendars=SWISS)
+    assert deadline.extension_cap == dt.date(2027, 1, 1)
+    assert gdpr_extended_due(received, GENEVA) == dt.date(2027, 1, 4)  # what the wrong calendar would say
+
+
+@given(days)
+def test_gdpr_art_12_3_and_dsv_art_18_both_laws_window_is_never_later_than_either_law(day):
+    calendars = Calendars(gdpr=WEEKENDS_ONLY, nfadp=GENEVA)
+    deadline = deadline_for(Regime.BOTH, day, service_days=30, calendars=calendars)
+    gdpr, nfadp = gdpr_due(day, calendars.gdpr), nfadp_due(day, calendars.nfadp)
+    assert deadline.due == deadline.extension_window_ends == min(gdpr, nfadp)
+    assert deadline.extension_window_ends in (gdpr, nfadp)
+    assert deadline.extension_cap == gdpr_extended_due(day, calendars.gdpr)
