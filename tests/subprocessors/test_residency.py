@@ -10,12 +10,21 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from art28.residency.engine import SUBPROCESSOR_OUTSIDE, run_audit
-from art28.subprocessors.changes import changes_apply_due
+from art28.residency.engine import SUBPROCESSOR_OUTSIDE, SUBPROCESSOR_UNAUTHORISED, run_audit
+from art28.subprocessors.changes import change_announce, change_draft, changes_apply_due
 from art28.subprocessors.responses import change_consent, change_object, change_resolve
+from art28.subprocessors.selectors import subprocessors_for_organisation, unauthorised_subprocessors_for
 from art28.subprocessors.services import contract_set, subprocessor_update
 from tests.conftest import TEST_ACTOR
-from tests.subprocessors.fixtures import MAIL, SINCE, announced_addition, new_subprocessor, past_effective_date
+from tests.subprocessors.fixtures import (
+    MAIL,
+    SINCE,
+    WEB,
+    announced_addition,
+    new_subprocessor,
+    past_effective_date,
+    without_authorisation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,9 +132,31 @@ def test_the_audit_for_one_customer_is_the_full_audit_filtered(sp_world):
 
 
 def test_the_portal_list_and_the_audit_agree(sp_world):
-    from art28.subprocessors.selectors import subprocessors_for_organisation
-
     new_subprocessor("mailer", engaged_by="helpdesk", in_use_from=SINCE)
     assert {sp.slug for sp in subprocessors_for_organisation(sp_world.acme)} == {"helpdesk", "mailer"}
     assert {f[4] for f in findings() if f[0] == "ACME"} == {"mailer"}
     assert [sp.slug for sp in subprocessors_for_organisation(sp_world.delta)] == []
+
+
+def test_art28_2_a_replacement_moves_the_customers_it_applies_to_off_the_old_sub_processor(sp_world, acme_admin):
+    """GDPR Art. 28(2), DSV Art. 7: an effective replacement applies to BETA (general authorisation, no
+    objection), so BETA's data leaves the old (US) one for the new (CH) one; ACME objected, so it stays on
+    the old one (kept on the old arrangement until resolved) and the old one still counts for ACME only."""
+    new_subprocessor("usdesk", services=[WEB], in_use_from=SINCE)
+    swiss = new_subprocessor("swissdesk", countries="CH", legal_name="Swiss Desk AG")
+    assert {f[0] for f in findings() if f[4] == "usdesk"} == {"ACME", "BETA"}
+    draft = change_draft(actor=TEST_ACTOR, kind="replacement", subprocessor=swiss, replaces="usdesk", summary="CH.")
+    change = change_announce(actor=TEST_ACTOR, change=draft)
+    change_object(actor=acme_admin, change=change, organisation=sp_world.acme, reason="We keep the old desk.")
+    make_effective(change)
+
+    assert findings() == [("ACME", "web-vol-1", "GVA1", "US", "usdesk")]
+    assert {sp.slug for sp in subprocessors_for_organisation(sp_world.acme)} == {"helpdesk", "usdesk"}
+    assert {sp.slug for sp in subprocessors_for_organisation(sp_world.beta)} == {"helpdesk", "swissdesk"}
+
+    # The same rule keeps the moved customer off the old one for ``subprocessor-unauthorised``: BETA's
+    # recorded authorisation is gone after the change applied; its data is with the new one, not the old.
+    without_authorisation(sp_world.beta)
+    unauthorised = {(v.customer, v.destination) for v in run_audit() if v.reason == SUBPROCESSOR_UNAUTHORISED}
+    assert unauthorised == {("BETA", "helpdesk"), ("BETA", "swissdesk")}
+    assert unauthorised_subprocessors_for(sp_world.beta) == ["helpdesk", "swissdesk"]
