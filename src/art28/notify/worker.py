@@ -69,17 +69,20 @@ def claim(*, batch: int, now: dt.datetime) -> list[int]:
 
 def deliver_due(
     *,
-    batch: int = 200,
+    batch: int | None = None,
     until_empty: bool = True,
     now: dt.datetime | None = None,
     stop: threading.Event | None = None,
 ) -> int:
     """Send every due delivery (one batch unless ``until_empty``); returns how many were sent.
 
+    ``batch``: deliveries claimed at a time (default ART28_OUTBOX_BATCH).
+
     ``now`` fixes the clock for claiming and scheduling (tests move time instead of sleeping);
     ``stop``, when set, ends the run after the delivery in hand and hands the rest of the batch back.
     """
     sent = 0
+    batch = batch or settings.ART28_OUTBOX_BATCH
     while not (stop is not None and stop.is_set()):
         ids = claim(batch=batch, now=now or timezone.now())
         if not ids:
