@@ -7,6 +7,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench browser clean lock messages
 
+# Development values for the two Quick-start commands (production sets its own: docs/deploy.md). With
+# DEBUG off art28 refuses to start without them; a value already in the environment wins.
+DEV_ENV := SECRET_KEY="$${SECRET_KEY:-insecure-development-key-for-make-demo-and-make-test-only}" \
+	ART28_BASE_URL="$${ART28_BASE_URL:-http://127.0.0.1:8000}"
+
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
@@ -18,19 +23,20 @@ browser:
 	@scripts/ensure-chromium
 
 demo: $(STAMP)
-	@ART28_STAFF_MFA_REQUIRED=0 scripts/demo
+	@$(DEV_ENV) ART28_STAFF_MFA_REQUIRED=0 scripts/demo
 
 test: $(STAMP) browser
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(DEV_ENV) $(BIN)/pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy
-	scripts/check-messages
+	$(DEV_ENV) $(BIN)/mypy
+	$(BIN)/python scripts/check-licences
+	$(DEV_ENV) scripts/check-messages
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(DEV_ENV) $(BIN)/python -m bench
 
 # Re-pin every dependency after editing pyproject.toml.
 lock: $(STAMP)
@@ -46,9 +52,9 @@ lock: $(STAMP)
 # `make lint` (scripts/check-messages) fails while a string of the sources is missing from the catalogues.
 LANGUAGES := fr de it
 messages: $(STAMP)
-	cd src/art28 && ART28_DATA_DIR=$(CURDIR)/var ../../$(ART28) makemessages $(LANGUAGES:%=-l %) \
+	cd src/art28 && $(DEV_ENV) ART28_DATA_DIR=$(CURDIR)/var ../../$(ART28) makemessages $(LANGUAGES:%=-l %) \
 		--ignore "*/migrations/*" --no-obsolete
-	cd src/art28 && ART28_DATA_DIR=$(CURDIR)/var ../../$(ART28) compilemessages $(LANGUAGES:%=-l %)
+	cd src/art28 && $(DEV_ENV) ART28_DATA_DIR=$(CURDIR)/var ../../$(ART28) compilemessages $(LANGUAGES:%=-l %)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

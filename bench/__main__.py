@@ -1,6 +1,7 @@
 """`make bench`: each benchmark runs a baseline in the same run and prints the ratio against it.
 
-    python -m bench [--scale 1.0] [--db sqlite,postgresql] [--only import,audit,notify,impact,trust,records]
+    python -m bench [--scale 1.0] [--db sqlite,postgresql] [--only import,audit,notify,impact,trust,records,fanout]
+                    [--customers 100000]
 
 Import: art28's importer vs a plain executemany (SQLite) / COPY (PostgreSQL) of the same rows.
 Audit: the residency engine vs one hand-written SQL statement over the same tables.
@@ -8,6 +9,8 @@ Notify: a breach notice fanned out to 10,000 customers by the outbox worker vs a
 Impact: breach impact of a scope touching ~10% of the placements vs one hand-written SQL query.
 Trust: /trust/ and /trust/subprocessors.json under 50 concurrent clients (wrk, gunicorn) vs a bare Django view.
 Records: every controller's Art. 30(2) record as CSV vs one hand-written statement for its heaviest part.
+Fanout (PostgreSQL only): the first notice to 100,000 customers through 1, 2 and 4 outbox workers vs a raw
+smtplib loop, each run checked at the SMTP server and in the database (bench/fanout_bench.py).
 Results go to stdout and to bench/out/results.json.
 """
 
@@ -28,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 NOTIFY_COUNT = 10_000
+FANOUT_CUSTOMERS = 100_000
+FANOUT_WORKERS = "1,2,4"
 
 
 def fresh_database(vendor: str, name: str) -> str:
@@ -73,7 +78,7 @@ def dataset(scale: float) -> Path:
     return folder
 
 
-def bench_database(vendor: str, data: Path, only: set[str]) -> dict[str, Any]:
+def bench_database(vendor: str, data: Path, only: set[str], customers: int = FANOUT_CUSTOMERS) -> dict[str, Any]:
     result: dict[str, Any] = {}
     print(f"\n== {vendor} ==", flush=True)
     if "import" in only or "audit" in only:
@@ -141,6 +146,11 @@ def bench_database(vendor: str, data: Path, only: set[str]) -> dict[str, Any]:
             f"recorded; messages_create for {notify['count']:,} customers {notify['messages_create_seconds']:.2f}s",
             flush=True,
         )
+    if "fanout" in only and vendor == "postgresql":
+        result["fanout"] = fanout = run_module(
+            "fanout_bench", fresh_database(vendor, "art28_bench_fanout"), str(customers), FANOUT_WORKERS
+        )
+        print_fanout(fanout)
     if "trust" in only:
         trust = run_module("trust_bench", fresh_database(vendor, "art28_bench_trust"))
         result["trust"] = trust
@@ -162,6 +172,33 @@ def bench_database(vendor: str, data: Path, only: set[str]) -> dict[str, Any]:
     return result
 
 
+def print_fanout(fanout: dict[str, Any]) -> None:
+    raw = fanout["raw_loop"]
+    print(
+        f"fanout   first notice to {fanout['count']:,} customers"
+        f" (messages_create {fanout['messages_create_seconds']:.1f}s)"
+        f"\n         {'smtplib loop':<12} {raw['seconds']:7.1f}s {raw['per_second']:6.0f} msg/s"
+        f"  receiver CPU {raw['receiver_cpu_seconds']:6.1f}s ({raw['receiver_share_of_wall']:4.0%} of the wall time)",
+        flush=True,
+    )
+    for run in fanout["workers"]:
+        db = run["database"]
+        print(
+            f"         {run['label']:<12} {run['seconds']:7.1f}s {run['per_second']:6.0f} msg/s"
+            f"  ratio {run['ratio_to_raw_loop']:4.2f}x  receiver CPU {run['receiver_cpu_seconds']:6.1f}s"
+            f" ({run['receiver_share_of_wall']:4.0%})  workers CPU {run['workers_cpu_seconds']:6.1f}s"
+            f"  {db['sent']:,} sent, {db['attempt_rows']:,} attempts, max {db['max_attempts']} each;"
+            f" server: {run['server_distinct']:,} Message-IDs, {run['server_repeated']} twice",
+            flush=True,
+        )
+    best = fanout["best"]
+    print(
+        f"         best: {best['workers']} worker(s) at {best['ratio_to_raw_loop']:.2f}x the smtplib loop"
+        " (goal ≥ 0.7x)",
+        flush=True,
+    )
+
+
 def postgres_available() -> bool:
     try:
         import psycopg
@@ -176,7 +213,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M placements, 200k assets, 10k customers")
     parser.add_argument("--db", default="sqlite,postgresql")
-    parser.add_argument("--only", default="import,audit,notify,impact,trust,records")
+    parser.add_argument("--only", default="import,audit,notify,impact,trust,records,fanout")
+    parser.add_argument("--customers", type=int, default=FANOUT_CUSTOMERS, help="customers of the fan-out bench")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     only = set(args.only.split(","))
@@ -189,7 +227,7 @@ def main() -> None:
         if vendor == "postgresql" and not postgres_available():
             print("\n== postgresql == not reachable on 127.0.0.1:5432; skipped", flush=True)
             continue
-        results[vendor] = bench_database(vendor, data, only)
+        results[vendor] = bench_database(vendor, data, only, args.customers)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print(f"\nresults written to {OUT / 'results.json'}")
 

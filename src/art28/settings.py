@@ -1,32 +1,51 @@
-"""Settings, all from the environment (12-factor). See README.md, "Configuration"."""
+"""Settings, all from the environment (12-factor). See README.md, "Configuration", and docs/deploy.md.
+
+Fail safe: with DEBUG off (production) art28 refuses to start without its own SECRET_KEY and public
+ART28_BASE_URL, and an https base URL turns on secure cookies, HSTS and the redirect to https. Importing
+this module reads the environment only: it writes no file and creates no directory.
+"""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 SOURCE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
 
-# Where art28 keeps its own files (the SQLite database, the signing key) unless told otherwise.
+# Where art28 keeps its own files (the SQLite database, the signing key) unless told otherwise; created
+# at start-up (art28.core.apps), never by importing the settings.
 DATA_DIR = Path(env.str("ART28_DATA_DIR", default=str(Path.cwd() / "var")))
 
 DEBUG = env.bool("ART28_DEBUG", default=False)
-SECRET_KEY = env.str(
-    "SECRET_KEY",
-    default="insecure-development-key-set-SECRET_KEY-in-production" if DEBUG else "",
-)
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"  # noqa: S105 (DEBUG only)
+SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
-    # Without DEBUG a real key is required; fall back to a per-data-dir key so a fresh machine still runs.
-    _key_file = DATA_DIR / "secret-key.txt"
-    if not _key_file.exists():
-        import secrets
+    # One key for every host and process: links and tokens signed on one are checked on another.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. In production set it to the same long random value on every host "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))'; see docs/deploy.md); "
+        "for development, set ART28_DEBUG=1 or use `make demo` / `make test`."
+    )
 
-        _key_file.parent.mkdir(parents=True, exist_ok=True)
-        _key_file.write_text(secrets.token_urlsafe(50))
-        _key_file.chmod(0o600)
-    SECRET_KEY = _key_file.read_text().strip()
+# Public base URL, for links in e-mails (acknowledgement links, the portal) and the trust center.
+ART28_BASE_URL = env.str("ART28_BASE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+if not ART28_BASE_URL:
+    raise ImproperlyConfigured(
+        "ART28_BASE_URL is not set. In production set it to the public address art28 is served at, "
+        "e.g. https://art28.example-hosting.ch (links in e-mails, the portal and the trust center use it); "
+        "for development, set ART28_DEBUG=1 or use `make demo` / `make test`."
+    )
+_base = urlsplit(ART28_BASE_URL)
+if _base.scheme not in ("http", "https") or not _base.hostname:
+    raise ImproperlyConfigured(f"ART28_BASE_URL must be an http(s) URL with a host name, not {ART28_BASE_URL!r}.")
+SERVED_OVER_HTTPS = _base.scheme == "https"
 
-ALLOWED_HOSTS = env.list("ART28_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env.list(
+    "ART28_ALLOWED_HOSTS", default=sorted({_base.hostname, "127.0.0.1", "localhost", "testserver"})
+)
 CSRF_TRUSTED_ORIGINS = env.list("ART28_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -38,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # django-ninja's own static Swagger UI (served by art28, allowed by the CSP) instead of its CDN page.
+    "ninja",
     "django_tasks_db",
     "allauth",
     "allauth.account",
@@ -60,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -98,7 +120,6 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'art28.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # WAL lets the web server read while the task worker writes; IMMEDIATE takes the write
@@ -160,9 +181,37 @@ MFA_TOTP_ISSUER = env.str("ART28_PROVIDER_NAME", default="art28")
 ART28_STAFF_MFA_REQUIRED = env.bool("ART28_STAFF_MFA_REQUIRED", default=True)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("ART28_SECURE_COOKIES", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = 60 * 60 * 8
+
+# HTTPS (on when ART28_BASE_URL is https; each can be tuned). Cookies only over TLS; HTTP redirected to
+# HTTPS; HSTS (RFC 6797) tells browsers to use nothing but HTTPS for ART28_HSTS_SECONDS.
+SESSION_COOKIE_SECURE = env.bool("ART28_SECURE_COOKIES", default=SERVED_OVER_HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("ART28_SSL_REDIRECT", default=SERVED_OVER_HTTPS)
+SECURE_HSTS_SECONDS = env.int("ART28_HSTS_SECONDS", default=60 * 60 * 24 * 365 if SERVED_OVER_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("ART28_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("ART28_HSTS_PRELOAD", default=False)
+# Behind a reverse proxy that terminates TLS: the header it sets to "https" (e.g. X-Forwarded-Proto). Opt-in,
+# because a client could send the header itself where no proxy overwrites it.
+_proxy_ssl_header = env.str("ART28_PROXY_SSL_HEADER", default="")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
+# Content Security Policy (W3C CSP Level 3), Django's own: scripts only from art28's static files (no inline
+# script, no eval), nothing embedded from elsewhere, no framing. Inline style attributes stay allowed (the
+# SVG charts size themselves with them); they cannot run code.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch"), ("it", "Italiano")]
@@ -172,8 +221,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request without it
+STATIC_ROOT = DATA_DIR / "static"  # created at start-up (art28.core.apps): WhiteNoise warns without it
 # The project-wide stylesheet lives in src/art28/static/ (not in an app), so the finders need telling.
 STATICFILES_DIRS = [SOURCE_DIR / "static"]
 STORAGES = {
@@ -251,8 +299,6 @@ ART28_TAG_AUTHORITY = env.str("ART28_TAG_AUTHORITY", default=f"{ART28_MAIL_DOMAI
 # The provider's own promise for a first breach notice, in hours after awareness: a contractual
 # commitment shown as such, never as the law (GDPR Art. 33(2): "without undue delay").
 ART28_BREACH_NOTICE_HOURS = env.int("ART28_BREACH_NOTICE_HOURS", default=24)
-# Public base URL, for links in e-mails (acknowledgement links, the portal).
-ART28_BASE_URL = env.str("ART28_BASE_URL", default="http://127.0.0.1:8000")
 # Rows per batch when importing; bounds memory on 1M-row inputs.
 ART28_IMPORT_BATCH = env.int("ART28_IMPORT_BATCH", default=5000)
 # The outbox (notify/): a delivery that keeps failing is retried with backoff (30 s, 2 min, 10 min,
@@ -261,6 +307,12 @@ ART28_DELIVERY_MAX_ATTEMPTS = env.int("ART28_DELIVERY_MAX_ATTEMPTS", default=12)
 # How long a worker holds the deliveries it claimed; a crashed worker's deliveries are taken over
 # after this. Must exceed the longest send (SMTP/webhook timeouts are 10 s) by a wide margin.
 ART28_DELIVERY_LEASE_SECONDS = env.float("ART28_DELIVERY_LEASE_SECONDS", default=300.0)
+# Deliveries a worker claims at a time (one SMTP connection per batch). Smaller batches spread one fan-out
+# over more workers sooner; larger ones save claims.
+ART28_OUTBOX_BATCH = env.int("ART28_OUTBOX_BATCH", default=200)
+# Drain tasks enqueued for each new fan-out: set it to the number of task workers (`art28 db_worker`), so
+# that all of them share the fan-out (each drain claims with SKIP LOCKED; one with nothing left ends at once).
+ART28_OUTBOX_DRAINS = env.int("ART28_OUTBOX_DRAINS", default=1)
 # Webhook endpoints must be public https URLs; this also allows http://127.0.0.1 / localhost (tests, demos).
 ART28_WEBHOOK_ALLOW_LOOPBACK = env.bool("ART28_WEBHOOK_ALLOW_LOOPBACK", default=DEBUG)
 # The public trust center (trust/): its pages and feeds are cached this long (and invalidated on every

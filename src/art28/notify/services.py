@@ -172,9 +172,11 @@ def _webhook_urls(organisation_ids: list[int]) -> dict[int, str]:
 
 
 def _wake_worker() -> None:
+    """One drain task per task worker (ART28_OUTBOX_DRAINS), so that N workers share a fan-out."""
     from art28.notify.tasks import drain_outbox
 
-    drain_outbox.enqueue()
+    for _ in range(max(settings.ART28_OUTBOX_DRAINS, 1)):
+        drain_outbox.enqueue()
 
 
 def _check_own(actor: Actor, organisation_id: int | None) -> None:

@@ -28,7 +28,9 @@ class Command(BaseCommand):
             action="store_true",
             help="with --loop: stop once no delivery is waiting (pending or failing)",
         )
-        parser.add_argument("--batch", type=int, default=200, help="deliveries claimed at a time")
+        parser.add_argument(
+            "--batch", type=int, default=None, help="deliveries claimed at a time (default ART28_OUTBOX_BATCH)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
