@@ -65,3 +65,26 @@ def test_the_dpo_desks_readers_see_the_requester_and_subject(make_user, failing_
 def test_the_dpo_retry_message_names_the_requester(make_user, failing_dpo_mail):
     page = client_of(make_user, Role.DPO).post(f"/staff/outbox/{failing_dpo_mail.public_id}/retry", follow=True)
     assert REQUESTER in page.text
+
+
+def test_who_reads_a_message_is_who_opens_its_sources_page():
+    """One source of truth: the outbox asks the role table, it keeps no list of its own."""
+    from art28.core.access import URL_ROLES, source_readers
+
+    assert source_readers("dpo.request") == URL_ROLES["dpo:request"]
+    assert Role.OPERATIONS not in source_readers("dpo.request")
+    assert source_readers("breaches.notice") == URL_ROLES["breaches:notice"]
+
+
+def test_a_source_the_table_does_not_know_is_shown_to_administrators_only():
+    from art28.core.access import source_readers
+
+    assert source_readers("someapp.newthing") == {Role.ADMIN}
+    assert source_readers("") == {Role.ADMIN}
+
+
+def test_every_role_in_the_table_exists():
+    from art28.core.access import ANONYMOUS, OPERATION_ROLES, URL_ROLES
+
+    known = {*Role.values, ANONYMOUS}
+    assert all(roles <= known for roles in [*URL_ROLES.values(), *OPERATION_ROLES.values()])
