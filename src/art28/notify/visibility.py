@@ -19,7 +19,7 @@ from art28.notify.models import Delivery, Message
 
 
 def restriction_for(role: str | None, message: Message) -> str:
-    """ "" when ``role`` may read ``message``; else the neutral text shown in place of its content."""
+    """Empty when ``role`` may read ``message``; else the neutral text shown in place of its content."""
     if may_read_source(role, message.source_type):
         return ""
     return _("restricted: %(source)s") % {"source": source_label(message.source_type)}
