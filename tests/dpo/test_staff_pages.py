@@ -20,21 +20,6 @@ from tests.conftest import logged_in
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [(Role.DPO, 200), (Role.ADMIN, 200), (Role.SECURITY, 200), (Role.AUDITOR, 200), (Role.OPERATIONS, 403)],
-)
-def test_who_reads_the_desk(make_user, submit, role, status):
-    request = submit()
-    client = logged_in(make_user(f"{role}@provider.example", role))
-    assert client.get("/staff/dpo/").status_code == status
-    assert client.get(f"/staff/dpo/{request.reference}/").status_code == status
-
-
-def test_customers_get_403_on_the_staff_desk(client_a, submit):
-    assert client_a.get("/staff/dpo/").status_code == 403
-
-
 @pytest.mark.parametrize("role", [Role.SECURITY, Role.AUDITOR])
 def test_readers_cannot_act(make_user, submit, role):
     request = submit()

@@ -67,7 +67,3 @@ def test_the_auditor_sees_the_page_but_cannot_retry(auditor, failing):
     assert page.status_code == 200
     assert "Retry now" not in page.text
     assert client.post(f"/staff/outbox/{failing.public_id}/retry").status_code == 403
-
-
-def test_customers_cannot_see_the_outbox(client_a):
-    assert client_a.get("/staff/outbox/").status_code == 403

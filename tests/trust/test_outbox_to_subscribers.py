@@ -27,7 +27,14 @@ def test_the_staff_outbox_shows_a_failing_subscriber_delivery(staff_client):
     from art28.notify.models import Delivery
 
     subscriber = Subscriber.objects.create(email="reader@example.org", token="t")
-    message = Message.objects.create(subscriber=subscriber, topic="subprocessor.change", subject="s", body_text="b")
+    # As trust/receivers.py writes it: its source decides who on the staff may read it (core/access.py).
+    message = Message.objects.create(
+        subscriber=subscriber,
+        topic="subprocessor.change",
+        subject="s",
+        body_text="b",
+        source_type="subprocessors.change",
+    )
     Delivery.objects.create(
         message=message, channel="email", recipient=subscriber.email, status="failed", next_attempt_at=timezone.now()
     )

@@ -26,11 +26,11 @@ from art28.breaches.models import (
     SeverityAssessment,
 )
 from art28.breaches.severity import SeverityInput, SeverityInputError, assess
+from art28.core import access
 from art28.core.audit import Actor, SystemActor, audit_record
 from art28.core.models import User
-from art28.core.roles import Role
 
-BREACH_WRITERS = frozenset({Role.ADMIN, Role.DPO, Role.SECURITY})
+BREACH_WRITERS = access.BREACH_WRITERS  # the role table
 FACT_FIELDS = (
     "title",
     "description",

@@ -39,6 +39,8 @@ def role_required(*roles: Role | str) -> Callable[[View], View]:
                 raise PermissionDenied("Your role does not give access to this page.")
             return view(request, *args, **kwargs)
 
+        # Read back by the role-table test (tests/access/): the roles this view lets through.
+        wrapped.allowed_roles = frozenset(allowed)  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

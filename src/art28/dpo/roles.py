@@ -6,9 +6,8 @@ the DPO and administrators act; the security team reads (security reports come t
 the auditor reads (the desk is part of what is audited). Operations staff do not see requests.
 """
 
-from art28.core.dpo import PROFILE_EDITORS
-from art28.core.roles import Role
+# The DPO and administrators act (the same people who edit the DPO's public profile). The sets live in
+# the role table (core/access.py), with every page and API operation.
+from art28.core.access import DPO_READERS, DPO_WRITERS
 
-# The DPO and administrators act (the same people who edit the DPO's public profile).
-DPO_WRITERS = PROFILE_EDITORS
-DPO_READERS = DPO_WRITERS | {Role.SECURITY, Role.AUDITOR}
+__all__ = ["DPO_READERS", "DPO_WRITERS"]

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from art28.core import access
 from art28.core.audit import Actor, SystemActor, audit_record
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
@@ -93,7 +94,7 @@ def document_accept(
 
 # --- Documents and versions (S8): drafted by the DPO or an administrator, published with an effective date.
 
-LEGAL_WRITERS = frozenset({Role.ADMIN, Role.DPO})
+LEGAL_WRITERS = access.LEGAL_WRITERS  # the role table
 
 
 def can_write(actor: Actor) -> bool:

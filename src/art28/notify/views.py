@@ -10,27 +10,31 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from art28.core.auth import role_required, staff_required
-from art28.core.roles import STAFF_WRITERS
+from art28.core.access import url_roles
+from art28.core.auth import role_required
 from art28.notify.selectors import delivery_by_public_id, failing_deliveries, message_for_ack_token, outbox_counts
 from art28.notify.services import ack_link_actor, delivery_retry_now, message_acknowledge
+from art28.notify.visibility import outbox_rows, recipient_for
 
 
-@staff_required
+@role_required(*url_roles("outbox:index"))
 def outbox(request: HttpRequest) -> HttpResponse:
+    role = getattr(request.user, "role", None)
     counts = outbox_counts()
+    oldest = counts.oldest_waiting
     return render(
         request,
         "notify/outbox.html",
         {
             "counts": counts,
-            "failing": failing_deliveries(),
-            "can_retry": getattr(request.user, "role", None) in STAFF_WRITERS,
+            "oldest_recipient": recipient_for(role, oldest.message) if oldest else "",
+            "failing": outbox_rows(failing_deliveries(), role),
+            "can_retry": role in url_roles("outbox:retry"),
         },
     )
 
 
-@role_required(*STAFF_WRITERS)
+@role_required(*url_roles("outbox:retry"))
 @require_POST
 def retry(request: HttpRequest, public_id: UUID) -> HttpResponse:
     delivery = delivery_by_public_id(public_id)
@@ -41,7 +45,8 @@ def retry(request: HttpRequest, public_id: UUID) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Delivery to %(org)s queued for another attempt now.") % {"org": delivery.message.recipient_label},
+            _("Delivery to %(org)s queued for another attempt now.")
+            % {"org": recipient_for(getattr(request.user, "role", None), delivery.message)},
         )
     return redirect("outbox:index")
 

@@ -16,14 +16,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from art28.core import access
 from art28.core.audit import Actor, SystemActor, audit_record
 from art28.core.models import User
-from art28.core.roles import STAFF_ROLES, Role
+from art28.core.roles import STAFF_ROLES
 from art28.inventory.models import Service
 from art28.records.models import MeasureArea, ProcessingActivity, Responsibility, TechnicalMeasure
 
-RECORDS_WRITERS = frozenset({Role.ADMIN, Role.DPO})
-MEASURE_REVIEWERS = RECORDS_WRITERS | {Role.SECURITY}
+RECORDS_WRITERS = access.RECORDS_WRITERS  # the role table
+MEASURE_REVIEWERS = access.MEASURE_REVIEWERS
 MEASURE_FIELDS = ("ref", "area", "title", "description", "review_every_days", "next_review_on")
 RESPONSIBILITY_FIELDS = ("topic", "customer_part", "provider_part", "position")
 ACTIVITY_FIELDS = (

@@ -16,16 +16,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from art28.core import access
 from art28.core.adequacy import needs_safeguard
 from art28.core.audit import Actor, SystemActor, audit_record
 from art28.core.countries import parse_country_list
 from art28.core.models import Organisation, User
-from art28.core.roles import Role
 from art28.inventory.models import Service, Site
 from art28.subprocessors.models import NOT_AUTHORISED, Authorisation, Contract, ContractSource, SubProcessor
 from art28.subprocessors.rules import today
 
-SUBPROCESSOR_WRITERS = frozenset({Role.ADMIN, Role.DPO})
+SUBPROCESSOR_WRITERS = access.SUBPROCESSOR_WRITERS  # the role table
 TEXT_FIELDS = (
     "slug",
     "legal_name",

@@ -1,0 +1,246 @@
+"""One world for the role-table tests: the demo provider (``art28 load-demo``) with a user of every staff
+role and two customers of two organisations, plus what the demo lacks for every page to have a real object
+(an attestation, an inbox message and a DPO request of each organisation, a failing delivery)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.management import call_command
+from django.test import Client
+
+from art28.core.access import ANONYMOUS
+from art28.core.models import Organisation, User
+from art28.core.roles import Role
+from art28.core.services import api_token_create
+from tests.conftest import TEST_ACTOR, logged_in
+
+# The matrix's callers: each staff role, two customer administrators of two organisations and a customer
+# viewer of the first, and the public.
+CUSTOMER_A = "customer_a"
+VIEWER_A = "viewer_a"
+CUSTOMER_B = "customer_b"
+CALLERS = [str(r) for r in (Role.ADMIN, Role.DPO, Role.SECURITY, Role.OPERATIONS, Role.AUDITOR)] + [
+    CUSTOMER_A,
+    VIEWER_A,
+    CUSTOMER_B,
+    ANONYMOUS,
+]
+DEMO_USERS = {
+    Role.ADMIN: "admin@example-hosting.ch",
+    Role.DPO: "dpo@example-hosting.ch",
+    Role.SECURITY: "security@example-hosting.ch",
+    Role.OPERATIONS: "ops@example-hosting.ch",
+    Role.AUDITOR: "auditor@example-hosting.ch",
+    CUSTOMER_A: "customer@example.org",
+    VIEWER_A: "viewer@example.org",
+    CUSTOMER_B: "compliant@example.org",
+}
+
+
+def role_of(caller: str) -> str:
+    """The role a caller holds in the role table."""
+    return {CUSTOMER_A: Role.CUSTOMER_ADMIN, VIEWER_A: Role.CUSTOMER_VIEWER, CUSTOMER_B: Role.CUSTOMER_ADMIN}.get(
+        caller, caller
+    )
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    pages: dict[str, Client]  # caller → a client logged in on the pages
+    api: dict[str, Client]  # caller → a client holding the caller's API token
+    org_a: Organisation
+    org_b: Organisation
+    # URL name / operation id → path values naming organisation A's object (a customer's own object for
+    # the customer URLs), and organisation B's object where the URL names a customer's object.
+    url_kwargs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    url_kwargs_b: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The URL names of url_kwargs_b that answer GET (the others only POST).
+    readable_b: frozenset[str] = frozenset(
+        {"portal:attestation_json", "portal:attestation_pdf", "portal:inbox_message", "portal:request"}
+    )
+    op_params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    op_params_b: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def build_world() -> World:
+    from art28.breaches.models import Notice
+    from art28.dpo.models import Request
+    from art28.dpo.services import request_forward, request_submit
+    from art28.legal.models import Cookie, DocumentVersion
+    from art28.notify.mail import ack_token
+    from art28.notify.models import Delivery, Message, Subscriber
+    from art28.notify.selectors import inbox_for_organisation
+    from art28.records.models import ProcessingActivity, Responsibility, TechnicalMeasure
+    from art28.residency.services import attestation_issue
+    from art28.subprocessors.models import ChangeRecipient, SubProcessor
+
+    call_command("load_demo", "--customers", "12", stdout=io.StringIO())
+    users = {str(k): User.objects.get(email=v) for k, v in DEMO_USERS.items()}
+    org_a, org_b = users[CUSTOMER_A].organisation, users[CUSTOMER_B].organisation
+    assert org_a is not None and org_b is not None and org_a != org_b
+
+    pages = {caller: logged_in(user) for caller, user in users.items()} | {ANONYMOUS: Client()}
+    api = {}
+    for caller, user in users.items():
+        _, secret = api_token_create(actor=TEST_ACTOR, user=user, name="role table")
+        api[caller] = Client(headers={"Authorization": f"Bearer {secret}"})
+    api[ANONYMOUS] = Client()
+
+    attestation = {o: attestation_issue(actor=TEST_ACTOR, organisation=o) for o in (org_a, org_b)}
+    for org, email in ((org_a, "a-requester@example.net"), (org_b, "b-requester@example.net")):
+        if not Request.objects.filter(organisation=org, forwarded_at__isnull=False).exists():
+            filed = request_submit(
+                kind="access",
+                name="Petra Muster",
+                email=email,
+                country="CH",
+                language="de",
+                message="Welche Daten haben Sie über mich?",
+                concerns=org.name,
+                controller_kind="customer",
+            )
+            request_forward(actor=users[str(Role.DPO)], request=filed, organisation=org)
+    forwarded = Request.objects.filter(forwarded_at__isnull=False)
+    dpo_request = {o: forwarded.filter(organisation=o).first() for o in (org_a, org_b)}
+    inbox = {o: inbox_for_organisation(o).first() for o in (org_a, org_b)}
+    change_a = ChangeRecipient.objects.filter(organisation=org_a).select_related("change").first()
+    assert change_a is not None and all(inbox.values()) and all(dpo_request.values())
+    notice = Notice.objects.select_related("incident").first()
+    version = DocumentVersion.objects.select_related("document").order_by("pk").first()
+    dpa_version = DocumentVersion.objects.filter(status="published").select_related("document").first()
+    message = Message.objects.filter(organisation=org_a).first()
+    delivery = Delivery.objects.first()
+    subscriber = Subscriber.objects.create(email="reader@example.net", token="t" * 40)
+    assert notice and version and dpa_version and message and delivery
+
+    w = World(users=users, pages=pages, api=api, org_a=org_a, org_b=org_b)
+    ref, change_id = notice.incident.ref, change_a.change_id
+    slug, number = version.document.slug, version.number
+    subprocessor = SubProcessor.objects.first()
+    assert subprocessor is not None
+    w.url_kwargs = {
+        "api_token_revoke": {"token_id": 1},
+        "staff:customer": {"ref": org_a.ref},
+        "inventory:asset": {"ref": _first("inventory.Asset", "ref")},
+        "breaches:incident": {"ref": ref},
+        **{f"breaches:{n}": {"ref": ref} for n in ("edit", "scope", "decide", "freeze", "phase", "assess")},
+        "breaches:notice_create": {"ref": ref},
+        **{n: {"ref": ref, "sequence": notice.sequence} for n in ("breaches:notice", "breaches:notice_send")},
+        "breaches:notice_delete": {"ref": ref, "sequence": notice.sequence},
+        "subprocessors:contract": {"ref": org_a.ref},
+        **{
+            f"subprocessors:{n}": {"change_id": change_id}
+            for n in ("change", "change_edit", "change_announce", "change_withdraw", "change_discard")
+        },
+        "subprocessors:change_resolve": {"change_id": change_id, "organisation_id": org_a.pk},
+        "subprocessors:detail": {"slug": subprocessor.slug},
+        "subprocessors:edit": {"slug": subprocessor.slug},
+        "staff_records_dpa": {"ref": org_a.ref},
+        "records:controllers_export": {"fmt": "csv"},
+        "records:own_export": {"fmt": "csv"},
+        "records:activity_edit": {"pk": ProcessingActivity.objects.values_list("pk", flat=True).first()},
+        "records:activity_delete": {"pk": ProcessingActivity.objects.values_list("pk", flat=True).first()},
+        "records:measure": {"ref": TechnicalMeasure.objects.values_list("ref", flat=True).first()},
+        "records:measure_review": {"ref": TechnicalMeasure.objects.values_list("ref", flat=True).first()},
+        "records:measure_retire": {"ref": TechnicalMeasure.objects.values_list("ref", flat=True).first()},
+        "records:responsibility": {"pk": Responsibility.objects.values_list("pk", flat=True).first()},
+        "records:responsibility_delete": {"pk": Responsibility.objects.values_list("pk", flat=True).first()},
+        "records:controller_export": {"ref": org_a.ref, "fmt": "csv"},
+        "records:controller": {"ref": org_a.ref},
+        **{
+            f"dpo:{n}": {"reference": dpo_request[org_a].reference}
+            for n in ("request", "assign", "note", "reply", "extend", "classify", "forward", "close")
+        },
+        "legal:cookie_delete": {"cookie_id": Cookie.objects.values_list("pk", flat=True).first() or 1},
+        "legal:document": {"slug": slug},
+        "legal:version_new": {"slug": slug},
+        "legal:acceptances": {"slug": slug},
+        **{
+            f"legal:{n}": {"slug": slug, "number": number}
+            for n in ("version", "version_edit", "version_publish", "version_discard")
+        },
+        "outbox:retry": {"public_id": delivery.public_id},
+        "notify_ack:ack": {"token": ack_token(message)},
+        "portal:attestation_json": {"public_id": attestation[org_a].public_id},
+        "portal:attestation_pdf": {"public_id": attestation[org_a].public_id},
+        "portal:inbox_message": {"public_id": inbox[org_a].public_id},
+        "portal:inbox_acknowledge": {"public_id": inbox[org_a].public_id},
+        "portal:subprocessor_change": {"change_id": change_id},
+        "portal:subprocessor_object": {"change_id": change_id},
+        "portal:subprocessor_consent": {"change_id": change_id},
+        "portal:record_export": {"fmt": "csv"},
+        "portal:request": {"public_id": dpo_request[org_a].public_id},
+        "portal:request_answer": {"public_id": dpo_request[org_a].public_id},
+        "portal:document_accept": {"slug": dpa_version.document.slug, "number": dpa_version.number},
+        "trust:subscribe_confirm": {"token": "not-a-token"},
+        "trust:unsubscribe": {"token": subscriber.token},
+        "trust:policy": {"slug": dpa_version.document.slug},
+        "trust:policy_version": {"slug": dpa_version.document.slug, "number": dpa_version.number},
+        "trust:policy_history": {"slug": dpa_version.document.slug},
+        "trust:policy_diff": {"slug": dpa_version.document.slug},
+        "account_confirm_email": {"key": "not-a-key"},
+        "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-key"},
+    }
+    w.url_kwargs_b = {
+        "portal:attestation_json": {"public_id": attestation[org_b].public_id},
+        "portal:attestation_pdf": {"public_id": attestation[org_b].public_id},
+        "portal:inbox_message": {"public_id": inbox[org_b].public_id},
+        "portal:request": {"public_id": dpo_request[org_b].public_id},
+        "portal:inbox_acknowledge": {"public_id": inbox[org_b].public_id},
+        "portal:request_answer": {"public_id": dpo_request[org_b].public_id},
+    }
+    op = "art28_{}_api_{}".format
+    w.op_params = {
+        op("residency", "my_attestation_document"): {"public_id": attestation[org_a].public_id},
+        op("residency", "my_attestation_pdf"): {"public_id": attestation[org_a].public_id},
+        **{
+            op("breaches", n): {"ref": ref}
+            for n in ("get_incident", "update", "set_scope", "impact", "decide", "freeze", "phase", "assess")
+        },
+        op("breaches", "create_notice"): {"ref": ref},
+        **{op("breaches", n): {"ref": ref, "sequence": notice.sequence} for n in ("get_notice", "edit_notice")},
+        op("breaches", "send_notice"): {"ref": ref, "sequence": notice.sequence},
+        **{op("subprocessors", n): {"change_id": change_id} for n in ("my_change", "my_object", "my_consent")},
+        **{
+            op("subprocessors", n): {"change_id": change_id}
+            for n in ("get_change", "update_change", "discard", "announce", "withdraw", "resolve", "recipients")
+        },
+        **{op("subprocessors", n): {"ref": org_a.ref} for n in ("get_contract", "put_contract")},
+        **{op("subprocessors", n): {"slug": subprocessor.slug} for n in ("get_one", "update", "delete")},
+        op("records", "controller"): {"ref": org_a.ref},
+        **{op("legal", n): {"slug": slug} for n in ("list_versions", "draft", "diff")},
+        **{op("legal", n): {"slug": slug, "number": number} for n in ("get_version", "update", "publish")},
+        op("legal", "customer_dpa"): {"ref": org_a.ref},
+        **{
+            op("dpo", n): {"reference": dpo_request[org_a].reference}
+            for n in (
+                "request_detail",
+                "request_assign_api",
+                "request_note_api",
+                "request_reply_api",
+                "request_extend_api",
+                "request_classify_api",
+                "request_forward_api",
+                "request_close_api",
+            )
+        },
+        **{op("dpo", n): {"reference": dpo_request[org_a].reference} for n in ("my_request", "my_answer")},
+    }
+    w.op_params_b = {
+        op("residency", "my_attestation_document"): {"public_id": attestation[org_b].public_id},
+        op("residency", "my_attestation_pdf"): {"public_id": attestation[org_b].public_id},
+        op("dpo", "my_request"): {"reference": dpo_request[org_b].reference},
+        op("dpo", "my_answer"): {"reference": dpo_request[org_b].reference},
+        op("records", "controller"): {"ref": org_b.ref},
+    }
+    return w
+
+
+def _first(model: str, field_name: str) -> Any:
+    from django.apps import apps
+
+    return apps.get_model(model).objects.values_list(field_name, flat=True).order_by("pk").first()
