@@ -301,6 +301,10 @@ ART28_TAG_AUTHORITY = env.str("ART28_TAG_AUTHORITY", default=f"{ART28_MAIL_DOMAI
 ART28_BREACH_NOTICE_HOURS = env.int("ART28_BREACH_NOTICE_HOURS", default=24)
 # Rows per batch when importing; bounds memory on 1M-row inputs.
 ART28_IMPORT_BATCH = env.int("ART28_IMPORT_BATCH", default=5000)
+# Limits on an import's input (docs/import-formats.md): each file's size, and how deeply a JSON
+# document (json, netbox) may nest; beyond them the file is refused before anything is read or changed.
+ART28_IMPORT_MAX_FILE_BYTES = env.int("ART28_IMPORT_MAX_FILE_BYTES", default=1 << 30)
+ART28_IMPORT_MAX_JSON_DEPTH = env.int("ART28_IMPORT_MAX_JSON_DEPTH", default=32)
 # The outbox (notify/): a delivery that keeps failing is retried with backoff (30 s, 2 min, 10 min,
 # 1 h, then every 6 h) and given up ("dead", shown to staff) after this many attempts.
 ART28_DELIVERY_MAX_ATTEMPTS = env.int("ART28_DELIVERY_MAX_ATTEMPTS", default=12)

@@ -12,7 +12,7 @@ admin.site.has_permission = core_views.admin_site_permission  # type: ignore[met
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/tokens/", core_views.api_tokens, name="api_tokens"),
-    path("accounts/tokens/<int:token_id>/revoke/", core_views.api_token_revoke_view, name="api_token_revoke"),
+    path("accounts/tokens/<id:token_id>/revoke/", core_views.api_token_revoke_view, name="api_token_revoke"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,8 +1,10 @@
 """The HTTP API: each app's ninja router, assembled under /api/v1/ with one OpenAPI document."""
 
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
 from art28 import __version__
+from art28.api.guards import guarded
 from art28.breaches.api import router as breaches_router
 from art28.core.auth import StaffMfaSessionAuth, TokenAuth
 from art28.dpo.api import router as dpo_router
@@ -11,7 +13,19 @@ from art28.records.api import router as records_router
 from art28.residency.api import router as residency_router
 from art28.subprocessors.api import router as subprocessors_router
 
-api = NinjaAPI(
+
+class Art28Api(NinjaAPI):
+    """The NinjaAPI whose every operation first refuses NUL characters and over-nested JSON (400)."""
+
+    def _get_urls(self) -> list[URLPattern | URLResolver]:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = guarded(pattern.callback)
+        return patterns
+
+
+api = Art28Api(
     title="art28 API",
     version=__version__,
     description="Processor commitments, run and proven. Authenticate with `Authorization: Bearer <token>`.",

@@ -8,12 +8,12 @@ service's message, e.g. "Deciding not to notify needs a written reason."
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Path, Query, Router, Status
 from ninja.errors import HttpError
 
 from art28.breaches import schemas as s
@@ -33,6 +33,8 @@ from art28.breaches.services import (
 )
 from art28.breaches.severity import SeverityInput, SeverityInputError, adjustment_to_final
 from art28.core.models import User
+
+Sequence = Annotated[int, Path(ge=1, le=32767, description="The notice's number within its incident")]
 
 router = Router(tags=["breaches"])
 
@@ -78,7 +80,11 @@ def _out(ref: str, **extra: Any) -> s.IncidentOut:
 
 @router.get("/incidents", response=list[s.IncidentOut], summary="Incidents, newest first")
 def list_incidents(
-    request: HttpRequest, phase: str = "", decision: str = "", overdue: bool = False, year: int | None = None
+    request: HttpRequest,
+    phase: str = "",
+    decision: str = "",
+    overdue: bool = False,
+    year: Annotated[int | None, Query(ge=1, le=9999, description="Declared in this calendar year")] = None,
 ) -> list[s.IncidentOut]:
     _user(request)
     rows = list(
@@ -220,21 +226,21 @@ def _notice(ref: str, sequence: int) -> Any:
 
 
 @router.get("/incidents/{ref}/notices/{sequence}", response=s.NoticeDetailOut, summary="A notice and its texts")
-def get_notice(request: HttpRequest, ref: str, sequence: int) -> s.NoticeOut:
+def get_notice(request: HttpRequest, ref: str, sequence: Sequence) -> s.NoticeOut:
     _user(request)
     notice = _notice(ref, sequence)
     return s.notice_out(notice, ack_counts([notice.pk]).get(notice.pk), detail=True)
 
 
 @router.put("/incidents/{ref}/notices/{sequence}/texts", response=s.NoticeDetailOut, summary="Edit a notice's texts")
-def edit_notice(request: HttpRequest, ref: str, sequence: int, payload: s.NoticeTextsIn) -> s.NoticeOut:
+def edit_notice(request: HttpRequest, ref: str, sequence: Sequence, payload: s.NoticeTextsIn) -> s.NoticeOut:
     user = _user(request, write=True)
     notice = _do(notice_texts_update, actor=user, notice=_notice(ref, sequence), texts=_texts(payload.texts))
     return s.notice_out(notice, detail=True)
 
 
 @router.post("/incidents/{ref}/notices/{sequence}/send", response=s.NoticeOut, summary="Send a notice")
-def send_notice(request: HttpRequest, ref: str, sequence: int) -> s.NoticeOut:
+def send_notice(request: HttpRequest, ref: str, sequence: Sequence) -> s.NoticeOut:
     """To exactly the frozen affected customers, by e-mail, portal and webhook (through the outbox)."""
     user = _user(request, write=True)
     notice = _do(notice_send, actor=user, notice=_notice(ref, sequence))

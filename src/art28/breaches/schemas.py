@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.utils import timezone
-from ninja import Schema
+from ninja import Field, Schema
 
 from art28.breaches.impact import Impact
 from art28.breaches.models import Incident, Notice, SeverityAssessment
@@ -34,18 +34,24 @@ class IncidentIn(Schema):
     scope: ScopeIn = ScopeIn()
 
 
-class IncidentPatch(Schema):
-    """Only the fields given change; ``ended_at: null`` marks the breach ongoing again."""
+# The default of a PATCH field that may be left out but not set to null (typed Any so a str field can have it).
+NOT_GIVEN: Any = None
 
-    title: str | None = None
-    aware_at: dt.datetime | None = None
-    started_at: dt.datetime | None = None
+
+class IncidentPatch(Schema):
+    """Only the fields given change; ``ended_at: null`` marks the breach ongoing again. The other facts
+    cannot be emptied by ``null`` (an incident always has a title and the two dates of GDPR Art. 33(3)):
+    ``null`` for them is a 422 naming the field."""
+
+    title: str = Field(NOT_GIVEN)
+    aware_at: dt.datetime = Field(NOT_GIVEN)
+    started_at: dt.datetime = Field(NOT_GIVEN)
     ended_at: dt.datetime | None = None
-    nature: list[Literal["confidentiality", "integrity", "availability"]] | None = None
-    description: str | None = None
-    consequences: str | None = None
-    measures: str | None = None
-    remedial_action: str | None = None
+    nature: list[Literal["confidentiality", "integrity", "availability"]] = Field(NOT_GIVEN)
+    description: str = Field(NOT_GIVEN)
+    consequences: str = Field(NOT_GIVEN)
+    measures: str = Field(NOT_GIVEN)
+    remedial_action: str = Field(NOT_GIVEN)
 
 
 class DecisionIn(Schema):

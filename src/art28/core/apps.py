@@ -20,3 +20,10 @@ class CoreConfig(AppConfig):
             Path(name).parent.mkdir(parents=True, exist_ok=True)
         if settings.STATIC_ROOT:
             Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+        from django.urls import register_converter
+
+        from art28.core.ids import IdConverter
+
+        # Once, before any URLconf is loaded: ``<id:…>`` for every path that names an object by its id.
+        register_converter(IdConverter, "id")

@@ -7,9 +7,11 @@ acceptances under ``/my/`` (administrators accept; GDPR Art. 28(9)). A rule brok
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from art28.core.api import api_organisation, api_user, call_service
@@ -29,6 +31,7 @@ from art28.legal.services import can_write, document_accept, version_draft, vers
 from art28.legal.source import render_document
 
 router = Router(tags=["legal"])
+VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1, description="The version's number within its document")]
 
 
 _user = api_user
@@ -74,7 +77,7 @@ def list_versions(request: HttpRequest, slug: str) -> list[s.VersionOut]:
 
 
 @router.get("/documents/{slug}/versions/{number}", response=s.VersionTextOut, summary="A version's text")
-def get_version(request: HttpRequest, slug: str, number: int) -> s.VersionTextOut:
+def get_version(request: HttpRequest, slug: str, number: VersionNumber) -> s.VersionTextOut:
     version = _version(request, slug, number)
     return s.version_text_out(version, str(render_document(version.body)))
 
@@ -107,13 +110,13 @@ def draft(request: HttpRequest, slug: str, payload: s.VersionIn) -> Status[s.Ver
 
 
 @router.patch("/documents/{slug}/versions/{number}", response=s.VersionOut, summary="Edit a draft")
-def update(request: HttpRequest, slug: str, number: int, payload: s.VersionIn) -> s.VersionOut:
+def update(request: HttpRequest, slug: str, number: VersionNumber, payload: s.VersionIn) -> s.VersionOut:
     user = _staff(request, write=True)
     return s.version_out(_do(version_update, actor=user, version=_version(request, slug, number), **payload.dict()))
 
 
 @router.post("/documents/{slug}/versions/{number}/publish", response=s.VersionOut, summary="Publish a draft")
-def publish(request: HttpRequest, slug: str, number: int, payload: s.PublishIn) -> s.VersionOut:
+def publish(request: HttpRequest, slug: str, number: VersionNumber, payload: s.PublishIn) -> s.VersionOut:
     """Notice of ART28_LEGAL_NOTICE_DAYS to the customers who accepted an earlier version (GDPR Art. 28(9))."""
     user = _staff(request, write=True)
     version = _version(request, slug, number)

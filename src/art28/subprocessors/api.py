@@ -17,6 +17,7 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 
 from art28.core.api import api_organisation, api_user, call_service
+from art28.core.ids import PathId
 from art28.core.models import Organisation, User
 from art28.subprocessors import schemas as s
 from art28.subprocessors.changes import change_announce, change_discard, change_draft, change_update, change_withdraw
@@ -94,12 +95,12 @@ def my_changes(request: HttpRequest) -> list[s.MyChangeOut]:
 
 
 @router.get("/my/changes/{change_id}", response=s.MyChangeOut, summary="One change announced to me")
-def my_change(request: HttpRequest, change_id: int) -> s.MyChangeOut:
+def my_change(request: HttpRequest, change_id: PathId) -> s.MyChangeOut:
     return s.my_change_out(recipient_for_organisation(_organisation(request), change_id))
 
 
 @router.post("/my/changes/{change_id}/object", response=s.MyChangeOut, summary="Object (general authorisation)")
-def my_object(request: HttpRequest, change_id: int, payload: s.ObjectIn) -> s.MyChangeOut:
+def my_object(request: HttpRequest, change_id: PathId, payload: s.ObjectIn) -> s.MyChangeOut:
     """GDPR Art. 28(2): before the effective date; customer administrators only. The reason is optional
     (neither Art. 28(2) nor SCC 2021/914 Clause 9(a) asks for one)."""
     organisation = _organisation(request)
@@ -110,7 +111,7 @@ def my_object(request: HttpRequest, change_id: int, payload: s.ObjectIn) -> s.My
 
 
 @router.post("/my/changes/{change_id}/consent", response=s.MyChangeOut, summary="Consent or refuse (specific)")
-def my_consent(request: HttpRequest, change_id: int, payload: s.ConsentIn) -> s.MyChangeOut:
+def my_consent(request: HttpRequest, change_id: PathId, payload: s.ConsentIn) -> s.MyChangeOut:
     """DSV Art. 7 / GDPR Art. 28(2): under a specific authorisation the change applies only once consented."""
     organisation = _organisation(request)
     row = recipient_for_organisation(organisation, change_id)
@@ -136,27 +137,27 @@ def draft(request: HttpRequest, payload: s.ChangeIn) -> Status[s.ChangeOut]:
 
 
 @router.get("/changes/{change_id}", response=s.ChangeOut, summary="One change with its counts")
-def get_change(request: HttpRequest, change_id: int) -> s.ChangeOut:
+def get_change(request: HttpRequest, change_id: PathId) -> s.ChangeOut:
     _staff(request)
     return _change(change_id)
 
 
 @router.patch("/changes/{change_id}", response=s.ChangeOut, summary="Edit a draft")
-def update_change(request: HttpRequest, change_id: int, payload: s.ChangePatch) -> s.ChangeOut:
+def update_change(request: HttpRequest, change_id: PathId, payload: s.ChangePatch) -> s.ChangeOut:
     user = _staff(request, write=True)
     _do(change_update, actor=user, change=change_by_id(change_id), **payload.dict(exclude_unset=True))
     return _change(change_id)
 
 
 @router.delete("/changes/{change_id}", response={204: None}, summary="Discard a draft")
-def discard(request: HttpRequest, change_id: int) -> Status[None]:
+def discard(request: HttpRequest, change_id: PathId) -> Status[None]:
     user = _staff(request, write=True)
     _do(change_discard, actor=user, change=change_by_id(change_id))
     return Status(204, None)
 
 
 @router.post("/changes/{change_id}/announce", response=s.ChangeOut, summary="Announce to the customers concerned")
-def announce(request: HttpRequest, change_id: int, payload: s.AnnounceIn) -> s.ChangeOut:
+def announce(request: HttpRequest, change_id: PathId, payload: s.AnnounceIn) -> s.ChangeOut:
     """Effective no earlier than today + the longest notice period among them (GDPR Art. 28(2))."""
     user = _staff(request, write=True)
     _do(change_announce, actor=user, change=change_by_id(change_id), effective_on=payload.effective_on)
@@ -164,14 +165,14 @@ def announce(request: HttpRequest, change_id: int, payload: s.AnnounceIn) -> s.C
 
 
 @router.post("/changes/{change_id}/withdraw", response=s.ChangeOut, summary="Withdraw an announced change")
-def withdraw(request: HttpRequest, change_id: int, payload: s.WithdrawIn) -> s.ChangeOut:
+def withdraw(request: HttpRequest, change_id: PathId, payload: s.WithdrawIn) -> s.ChangeOut:
     user = _staff(request, write=True)
     _do(change_withdraw, actor=user, change=change_by_id(change_id), reason=payload.reason)
     return _change(change_id)
 
 
 @router.post("/changes/{change_id}/resolve", response=s.RecipientOut, summary="Resolve a customer's objection")
-def resolve(request: HttpRequest, change_id: int, payload: s.ResolveIn) -> s.RecipientOut:
+def resolve(request: HttpRequest, change_id: PathId, payload: s.ResolveIn) -> s.RecipientOut:
     user = _staff(request, write=True)
     change = change_by_id(change_id)
     organisation = get_object_or_404(Organisation, ref=payload.customer)
@@ -188,7 +189,7 @@ def resolve(request: HttpRequest, change_id: int, payload: s.ResolveIn) -> s.Rec
 
 
 @router.get("/changes/{change_id}/recipients", response=list[s.RecipientOut], summary="The customers told")
-def recipients(request: HttpRequest, change_id: int) -> list[s.RecipientOut]:
+def recipients(request: HttpRequest, change_id: PathId) -> list[s.RecipientOut]:
     _staff(request)
     change = change_by_id(change_id)
     return [s.recipient_out(row, change.kind) for row in recipients_of(change)]

@@ -20,7 +20,7 @@ from art28.inventory.importers.formats import FORMATS, CsvSource, JsonSource, So
 from art28.inventory.importers.merge import merge_all
 from art28.inventory.importers.netbox import NetboxSource
 from art28.inventory.importers.problems import ImportFailed, ImportReport, Problem, ProblemLog
-from art28.inventory.importers.readers import ByteProgress, digest_and_check_utf8
+from art28.inventory.importers.readers import ByteProgress, InputFile, digest_and_check_utf8
 from art28.inventory.importers.staging import (
     Staging,
     check_cycles,
@@ -54,6 +54,7 @@ def import_inventory(
     if chosen not in SOURCES:
         raise failure(path, f"unknown format {chosen!r} (expected one of {', '.join(FORMATS)})")
     source = SOURCES[chosen](path)
+    refuse_oversized(source.files)
     problems = ProblemLog()
     digest = digest_and_check_utf8(source.files, problems, folder=path.is_dir())
     reading = ByteProgress(sum(file.size for file in source.files), progress)
@@ -79,3 +80,20 @@ def import_inventory(
                 after={**report.counts[entity], "format": chosen, "sha256": digest},
             )
     return report
+
+
+def refuse_oversized(files: list[InputFile]) -> None:
+    """Refuse, before reading a byte, every file larger than ART28_IMPORT_MAX_FILE_BYTES (one problem each)."""
+    limit = settings.ART28_IMPORT_MAX_FILE_BYTES
+    oversized = [
+        Problem(
+            file.name,
+            0,
+            "-",
+            f"the file has {file.size:,} bytes, more than the limit of {limit:,} (ART28_IMPORT_MAX_FILE_BYTES)",
+        )
+        for file in sorted(files, key=lambda f: f.name)
+        if file.size > limit
+    ]
+    if oversized:
+        raise ImportFailed(oversized)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from art28.inventory.importers.problems import ProblemLog
 
 CHUNK = 1 << 20
@@ -197,6 +199,23 @@ def _csv_header(
     return None if missing or duplicated else names
 
 
+def nesting(value: Any) -> int:
+    """How many containers deep a decoded JSON value goes (a scalar 0, ``[]`` 1, ``[{}]`` 2), walked
+    without recursion so that no depth can exhaust the stack."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 class JsonSyntaxError(Exception):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
@@ -207,9 +226,12 @@ class JsonSyntaxError(Exception):
 class _Window:
     """The decoded text not yet consumed: ``buf[pos:]``; ``line`` is the line number at ``pos``."""
 
-    def __init__(self, text: io.TextIOWrapper, raw: io.BufferedReader, progress: ByteProgress, chunk: int) -> None:
+    def __init__(
+        self, text: io.TextIOWrapper, raw: io.BufferedReader, progress: ByteProgress, chunk: int, max_depth: int
+    ) -> None:
         self.text, self.raw, self.progress, self.chunk = text, raw, progress, chunk
         self.buf, self.pos, self.line, self.eof = "", 0, 1, False
+        self.max_depth = max_depth
 
     def more(self) -> bool:
         """Append the next chunk; False at the end of the file."""
@@ -244,8 +266,12 @@ class _Window:
             raise JsonSyntaxError(self.line, f"invalid JSON: expecting {what}")
         self.advance(self.pos + 1)
 
-    def value(self) -> tuple[Any, int]:
-        """Decode the value at ``pos`` with json's C scanner; returns it and the line it starts on."""
+    def value(self, depth: int = 0) -> tuple[Any, int]:
+        """Decode the value at ``pos`` with json's C scanner; returns it and the line it starts on.
+
+        ``depth`` is how many containers of the document hold the value: with the value's own nesting
+        the document may go at most ``max_depth`` deep (a deeper one is refused, never decoded by
+        recursion to Python's limit: ``RecursionError``)."""
         start_line = self.line
         while True:
             try:
@@ -256,11 +282,22 @@ class _Window:
                     continue
                 line = start_line + self.buf.count("\n", self.pos, exc.pos)
                 raise JsonSyntaxError(line, f"invalid JSON: {exc.msg}") from None
+            except RecursionError:
+                raise self.too_deep(start_line) from None
             # A number that ends where the buffer ends may go on in the next chunk.
             if end == len(self.buf) and self.more():
                 continue
+            # The brackets in the text bound the nesting from above: only a value with many is walked.
+            brackets = self.buf.count("[", self.pos, end) + self.buf.count("{", self.pos, end)
+            if depth + brackets > self.max_depth and depth + nesting(value) > self.max_depth:
+                raise self.too_deep(start_line)
             self.advance(end)
             return value, start_line
+
+    def too_deep(self, line: int) -> JsonSyntaxError:
+        return JsonSyntaxError(
+            line, f"nested more than {self.max_depth} levels deep (the limit, ART28_IMPORT_MAX_JSON_DEPTH)"
+        )
 
 
 def read_json(
@@ -271,6 +308,7 @@ def read_json(
     on_key: Callable[[str, int, bool], bool],
     allow_list: bool,
     chunk: int = CHUNK,
+    max_depth: int | None = None,
 ) -> Iterator[tuple[str | None, int, Any]]:
     """``(key, line, item)`` for each item of the top-level lists, with the line the item starts on.
 
@@ -280,7 +318,8 @@ def read_json(
     ends the file with one problem at its line.
     """
     with file.path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace") as text:
-        window = _Window(text, raw, progress, chunk)
+        depth_limit = settings.ART28_IMPORT_MAX_JSON_DEPTH if max_depth is None else max_depth
+        window = _Window(text, raw, progress, chunk, depth_limit)
         try:
             yield from _walk(window, on_key, allow_list)
         except JsonSyntaxError as exc:
@@ -296,7 +335,7 @@ def _walk(
     if first == "":
         raise JsonSyntaxError(0, f"the file is empty (expected {expected})")
     if first == "[" and allow_list:
-        yield from _items(window, None)
+        yield from _items(window, None, depth=1)
     elif first == "{":
         window.advance(window.pos + 1)
         if window.peek() == "}":
@@ -309,11 +348,11 @@ def _walk(
                 window.expect(":", "':'")
                 is_list = window.peek() == "["
                 if not on_key(key, line, is_list):
-                    window.value()
+                    window.value(depth=1)
                 elif is_list:
-                    yield from _items(window, key)
+                    yield from _items(window, key, depth=2)
                 else:
-                    value, _ = window.value()
+                    value, _ = window.value(depth=1)
                     yield key, line, value
                 if window.peek() == ",":
                     window.advance(window.pos + 1)
@@ -329,7 +368,8 @@ def _walk(
         raise JsonSyntaxError(window.line, "invalid JSON: extra data after the top-level value")
 
 
-def _items(window: _Window, key: str | None) -> Iterator[tuple[str | None, int, Any]]:
+def _items(window: _Window, key: str | None, *, depth: int) -> Iterator[tuple[str | None, int, Any]]:
+    """The items of a list whose items are ``depth`` containers deep."""
     window.advance(window.pos + 1)  # '['
     if window.peek() == "]":
         window.advance(window.pos + 1)
@@ -337,7 +377,7 @@ def _items(window: _Window, key: str | None) -> Iterator[tuple[str | None, int, 
     while True:
         if window.peek() == "":
             raise JsonSyntaxError(window.line, "invalid JSON: the file ends inside a list")
-        item, line = window.value()
+        item, line = window.value(depth=depth)
         yield key, line, item
         following = window.peek()
         if following == ",":
