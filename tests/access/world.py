@@ -60,7 +60,13 @@ class World:
     url_kwargs_b: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The URL names of url_kwargs_b that answer GET (the others only POST).
     readable_b: frozenset[str] = frozenset(
-        {"portal:attestation_json", "portal:attestation_pdf", "portal:inbox_message", "portal:request"}
+        {
+            "portal:attestation_json",
+            "portal:attestation_pdf",
+            "portal:inbox_message",
+            "portal:request",
+            "portal:subprocessor_change",
+        }
     )
     op_params: dict[str, dict[str, Any]] = field(default_factory=dict)
     op_params_b: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -109,6 +115,7 @@ def build_world() -> World:
     inbox = {o: inbox_for_organisation(o).first() for o in (org_a, org_b)}
     change_a = ChangeRecipient.objects.filter(organisation=org_a).select_related("change").first()
     assert change_a is not None and all(inbox.values()) and all(dpo_request.values())
+    own_change = {o: _change_told_only_to(change_a.change, o) for o in (org_a, org_b)}
     notice = Notice.objects.select_related("incident").first()
     version = DocumentVersion.objects.select_related("document").order_by("pk").first()
     dpa_version = DocumentVersion.objects.filter(status="published").select_related("document").first()
@@ -169,9 +176,7 @@ def build_world() -> World:
         "portal:attestation_pdf": {"public_id": attestation[org_a].public_id},
         "portal:inbox_message": {"public_id": inbox[org_a].public_id},
         "portal:inbox_acknowledge": {"public_id": inbox[org_a].public_id},
-        "portal:subprocessor_change": {"change_id": change_id},
-        "portal:subprocessor_object": {"change_id": change_id},
-        "portal:subprocessor_consent": {"change_id": change_id},
+        **{f"portal:subprocessor_{n}": {"change_id": own_change[org_a]} for n in ("change", "object", "consent")},
         "portal:record_export": {"fmt": "csv"},
         "portal:request": {"public_id": dpo_request[org_a].public_id},
         "portal:request_answer": {"public_id": dpo_request[org_a].public_id},
@@ -192,6 +197,7 @@ def build_world() -> World:
         "portal:request": {"public_id": dpo_request[org_b].public_id},
         "portal:inbox_acknowledge": {"public_id": inbox[org_b].public_id},
         "portal:request_answer": {"public_id": dpo_request[org_b].public_id},
+        **{f"portal:subprocessor_{n}": {"change_id": own_change[org_b]} for n in ("change", "object", "consent")},
     }
     op = "art28_{}_api_{}".format
     w.op_params = {
@@ -204,7 +210,7 @@ def build_world() -> World:
         op("breaches", "create_notice"): {"ref": ref},
         **{op("breaches", n): {"ref": ref, "sequence": notice.sequence} for n in ("get_notice", "edit_notice")},
         op("breaches", "send_notice"): {"ref": ref, "sequence": notice.sequence},
-        **{op("subprocessors", n): {"change_id": change_id} for n in ("my_change", "my_object", "my_consent")},
+        **{op("subprocessors", n): {"change_id": own_change[org_a]} for n in ("my_change", "my_object", "my_consent")},
         **{
             op("subprocessors", n): {"change_id": change_id}
             for n in ("get_change", "update_change", "discard", "announce", "withdraw", "resolve", "recipients")
@@ -236,8 +242,25 @@ def build_world() -> World:
         op("dpo", "my_request"): {"reference": dpo_request[org_b].reference},
         op("dpo", "my_answer"): {"reference": dpo_request[org_b].reference},
         op("records", "controller"): {"ref": org_b.ref},
+        **{op("subprocessors", n): {"change_id": own_change[org_b]} for n in ("my_change", "my_object", "my_consent")},
     }
     return w
+
+
+def _change_told_only_to(change: Any, organisation: Organisation) -> int:
+    """A copy of an announced change whose only recipient is ``organisation`` (the demo announces its one
+    change to every customer): a change that one customer may see and the other may not."""
+    from art28.subprocessors.models import Change, ChangeRecipient
+
+    recipient = ChangeRecipient.objects.get(change=change, organisation=organisation)
+    services = list(change.services.all())
+    copy = Change.objects.get(pk=change.pk)
+    copy.pk = None
+    copy.save()
+    copy.services.set(services)
+    recipient.pk, recipient.change = None, copy
+    recipient.save()
+    return copy.pk
 
 
 def _first(model: str, field_name: str) -> Any:
