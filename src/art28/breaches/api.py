@@ -206,7 +206,7 @@ def assess(request: HttpRequest, ref: str, payload: s.SeverityIn) -> Status[s.Se
     return Status(201, s.severity_out(a))
 
 
-def _texts(texts: dict[str, s.TextIn]) -> dict[str, dict[str, str]]:
+def _texts(texts: dict[str, s.NoticeText]) -> dict[str, dict[str, str]]:
     return {language: text.dict() for language, text in texts.items()}
 
 

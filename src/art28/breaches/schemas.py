@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
 from art28.breaches.impact import Impact
 from art28.breaches.models import Incident, Notice, SeverityAssessment
@@ -64,6 +65,11 @@ class PhaseIn(Schema):
     note: str = ""
 
 
+# An ENISA score: a JSON number (read exactly, as a decimal); which values each factor takes is the
+# service's rule (a 422 naming the factor). A string is not a number here, so the document says so.
+Score = Annotated[Decimal, WithJsonSchema({"type": "number"})]
+
+
 class SeverityIn(Schema):
     """ENISA 2013: DPC base 1-4, moved by the context to any final DPC 1-4 in whole steps (``dpc_final``, or
     ``dpc_adjustment`` from -3 to +3; a reason is needed when they differ from the base), EI 0.25-1,
@@ -71,28 +77,28 @@ class SeverityIn(Schema):
 
     dpc_base: int
     dpc_final: int | None = None
-    dpc_adjustment: Decimal = Decimal("0")
+    dpc_adjustment: Score = Decimal("0")
     dpc_reason: str = ""
-    ease_of_identification: Decimal
-    cb_confidentiality: Decimal = Decimal("0")
-    cb_integrity: Decimal = Decimal("0")
-    cb_availability: Decimal = Decimal("0")
+    ease_of_identification: Score
+    cb_confidentiality: Score = Decimal("0")
+    cb_integrity: Score = Decimal("0")
+    cb_availability: Score = Decimal("0")
     malicious: bool = False
     notes: str = ""
 
 
-class TextIn(Schema):
+class NoticeText(Schema):
     subject: str
     body: str
 
 
 class NoticeIn(Schema):
     kind: Literal["initial", "update", "final"]
-    texts: dict[str, TextIn] = {}
+    texts: dict[str, NoticeText] = {}
 
 
 class NoticeTextsIn(Schema):
-    texts: dict[str, TextIn]
+    texts: dict[str, NoticeText]
 
 
 class CustomerImpactOut(Schema):
@@ -148,7 +154,7 @@ class NoticeOut(Schema):
 
 
 class NoticeDetailOut(NoticeOut):
-    texts: dict[str, TextIn]
+    texts: dict[str, NoticeText]
 
 
 class DecisionOut(Schema):
@@ -213,7 +219,7 @@ def notice_out(notice: Notice, ack: dict[str, int] | None = None, *, detail: boo
         "acknowledged": ack["acknowledged"],
     }
     if detail:
-        return NoticeDetailOut(**fields, texts={k: TextIn(**v) for k, v in notice.texts.items()})
+        return NoticeDetailOut(**fields, texts={k: NoticeText(**v) for k, v in notice.texts.items()})
     return NoticeOut(**fields)
 
 
