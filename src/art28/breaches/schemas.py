@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
+from ninja.errors import HttpError
 from pydantic import WithJsonSchema
 
 from art28.breaches.impact import Impact
@@ -196,11 +197,20 @@ class IncidentDeclaredOut(IncidentOut):
     impact: TotalsOut
 
 
-def aware(value: dt.datetime | None) -> dt.datetime | None:
-    """A time without a zone is read in the provider's zone (TIME_ZONE)."""
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
+def aware(value: dt.datetime | None, field: str) -> dt.datetime | None:
+    """The time in UTC; one without a zone is read in the provider's zone (TIME_ZONE).
+
+    JSON's date-time allows offsets up to ±23:59, PostgreSQL's ``timestamptz`` input only ±15:59 (a larger
+    one was a DataError, a 500): stored in UTC, any offset is fine. A time before year 1 once in UTC (or
+    after 9999) is a 422 naming the field."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise HttpError(422, f"{field}: {value.isoformat()} is outside the years 1 to 9999 in UTC") from None
 
 
 def notice_out(notice: Notice, ack: dict[str, int] | None = None, *, detail: bool = False) -> NoticeOut:
