@@ -172,3 +172,16 @@ def test_a_time_before_year_1_in_utc_is_a_422_naming_the_field(security_api, inc
     )
     assert response.status_code == 422, response.content
     assert _message(response).startswith("started_at: ")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["offset=99999999999999999999", "offset=-1", "limit=0", "limit=1001", "authorisation=sometimes"],
+)
+def test_contract_paging_and_filter_are_bounded_in_the_document_and_refused_with_422(make_user, query):
+    """An offset beyond 64 bits overflowed SQLite's OFFSET (a 500); each bound is in the schema now."""
+    api = token_client(make_user("dpo@provider.example", Role.DPO))
+    response = api.get(f"/api/v1/subprocessors/contracts?{query}")
+    assert response.status_code == 422, response.content
+    assert query.split("=")[0] in _message(response)
+    assert response.json()["errors"]
