@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -21,6 +22,10 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from art28.breaches.services import incident_declare
 from art28.core.roles import Role
 from art28.core.services import api_token_create
+from art28.dpo.services import request_submit
+from art28.legal.models import DocumentKind
+from art28.legal.services import document_create, version_draft, version_publish
+from art28.residency.services import attestation_issue
 from art28.subprocessors.changes import change_draft
 from tests.breaches.fixtures import hours_ago
 from tests.conftest import TEST_ACTOR
@@ -40,7 +45,8 @@ def _token(user) -> dict[str, str]:
 
 @pytest.fixture
 def fuzz_world(sp_world, make_user, signing_key):  # noqa: F811
-    """Customers with contracts, sub-processors, an announced change, a draft and an incident: enough for the
+    """Customers with contracts, sub-processors, an announced change, a draft, an incident, published terms
+    with a draft, a DPO request and an attestation: enough for the
     operations that write to find something to write on. ``known`` gives, per path prefix, the path
     parameters of objects that exist, so that a second pass reaches past the 404."""
     staff = make_user("admin@provider.example", Role.ADMIN)
@@ -60,7 +66,28 @@ def fuzz_world(sp_world, make_user, signing_key):  # noqa: F811
         started_at=hours_ago(30),
         natures=["confidentiality"],
     )
+    terms = document_create(
+        actor=TEST_ACTOR, slug="terms", kind=DocumentKind.TERMS, title="Terms", requires_acceptance=True
+    )
+    first = version_draft(actor=TEST_ACTOR, document=terms, body="# Terms\n\nOne.", change_summary="")
+    version_publish(actor=TEST_ACTOR, version=first, effective_on=timezone.localdate())
+    version_draft(actor=TEST_ACTOR, document=terms, body="# Terms\n\nTwo.", change_summary="")
+    dpo_request = request_submit(
+        received_at=timezone.now(),
+        kind="access",
+        name="Petra Muster",
+        email="petra@example.net",
+        country="CH",
+        language="de",
+        message="Welche Daten haben Sie über mich?",
+        concerns="shop.acme.example",
+        controller_kind="provider",
+    )
+    attestation = attestation_issue(actor=customer, organisation=sp_world.acme)
     known = {
+        "/api/v1/legal/documents/{slug}": {"slug": "terms", "number": 2},
+        "/api/v1/dpo/requests/": {"reference": dpo_request.reference},
+        "/api/v1/residency/my/attestations/": {"public_id": str(attestation.public_id)},
         "/api/v1/breaches/incidents/{ref}": {"ref": incident.ref, "sequence": 1},
         "/api/v1/subprocessors/my/changes/": {"change_id": announced.pk},
         "/api/v1/subprocessors/changes/": {"change_id": draft.pk},
@@ -100,7 +127,7 @@ def _fuzz(schema, base_url: str, headers: dict[str, str], mode: GenerationMode, 
         operation = result.ok()
         strategies = [operation.as_strategy(generation_mode=mode)]
         parameters = _known_parameters(operation.path, known)
-        if parameters:  # and again on objects that exist
+        if parameters and mode is GenerationMode.POSITIVE:  # and valid requests again on objects that exist
             strategies.append(operation.as_strategy(generation_mode=mode, path_parameters=parameters))
         for strategy in strategies:
 
