@@ -147,3 +147,41 @@ def test_nul_characters_are_refused_with_400(security_api, incident_ref, method,
     assert response.status_code == 400, response.content
     assert "NUL" in _message(response)
     assert Incident.objects.get(ref=incident_ref).title == "Backup share mounted read-write"
+
+
+def test_a_time_with_an_offset_postgresql_cannot_read_is_stored_in_utc(security_api):
+    """JSON's date-time allows offsets to ±23:59, PostgreSQL only to ±15:59 (it was a 500 there)."""
+    payload = {
+        "title": "Offset far east",
+        "aware_at": "2026-01-05T10:00:00+16:27",
+        "started_at": "2026-01-04T10:00:00-20:00",
+        "nature": ["integrity"],
+    }
+    response = security_api.post("/api/v1/breaches/incidents", payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    incident = Incident.objects.get(ref=response.json()["ref"])
+    assert incident.aware_at.isoformat() == "2026-01-04T17:33:00+00:00"
+    assert incident.started_at.isoformat() == "2026-01-05T06:00:00+00:00"
+
+
+def test_a_time_before_year_1_in_utc_is_a_422_naming_the_field(security_api, incident_ref):
+    response = security_api.patch(
+        f"/api/v1/breaches/incidents/{incident_ref}",
+        {"started_at": "0001-01-01T00:00:00+10:00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert _message(response).startswith("started_at: ")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["offset=99999999999999999999", "offset=-1", "limit=0", "limit=1001", "authorisation=sometimes"],
+)
+def test_contract_paging_and_filter_are_bounded_in_the_document_and_refused_with_422(make_user, query):
+    """An offset beyond 64 bits overflowed SQLite's OFFSET (a 500); each bound is in the schema now."""
+    api = token_client(make_user("dpo@provider.example", Role.DPO))
+    response = api.get(f"/api/v1/subprocessors/contracts?{query}")
+    assert response.status_code == 422, response.content
+    assert query.split("=")[0] in _message(response)
+    assert response.json()["errors"]

@@ -1,9 +1,15 @@
 """The HTTP API: each app's ninja router, assembled under /api/v1/ with one OpenAPI document."""
 
+from functools import partial
+from typing import Any
+
+from django.http import Http404
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from art28 import __version__
+from art28.api.errors import document_errors, not_found, validation_error
 from art28.api.guards import guarded
 from art28.breaches.api import router as breaches_router
 from art28.core.auth import StaffMfaSessionAuth, TokenAuth
@@ -24,6 +30,9 @@ class Art28Api(NinjaAPI):
                 pattern.callback = guarded(pattern.callback)
         return patterns
 
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return document_errors(super().get_openapi_schema(**kwargs))
+
 
 api = Art28Api(
     title="art28 API",
@@ -32,6 +41,9 @@ api = Art28Api(
     auth=[TokenAuth(), StaffMfaSessionAuth()],
     urls_namespace="api",
 )
+
+api.add_exception_handler(ValidationError, partial(validation_error, api=api))
+api.add_exception_handler(Http404, partial(not_found, api=api))
 
 # Each app's router, under its own prefix (DESIGN.md: one router per app, assembled here).
 api.add_router("/residency/", residency_router)

@@ -104,9 +104,9 @@ def declare(request: HttpRequest, payload: s.IncidentIn) -> Status[s.IncidentOut
         incident_declare,
         actor=user,
         title=payload.title,
-        aware_at=s.aware(payload.aware_at),
-        started_at=s.aware(payload.started_at),
-        ended_at=s.aware(payload.ended_at),
+        aware_at=s.aware(payload.aware_at, "aware_at"),
+        started_at=s.aware(payload.started_at, "started_at"),
+        ended_at=s.aware(payload.ended_at, "ended_at"),
         natures=payload.nature,
         description=payload.description,
         consequences=payload.consequences,
@@ -115,8 +115,8 @@ def declare(request: HttpRequest, payload: s.IncidentIn) -> Status[s.IncidentOut
         assets=payload.scope.assets,
         sites=payload.scope.sites,
         services=payload.scope.services,
-        window_from=s.aware(payload.scope.window_from),
-        window_to=s.aware(payload.scope.window_to),
+        window_from=s.aware(payload.scope.window_from, "window_from"),
+        window_to=s.aware(payload.scope.window_to, "window_to"),
     )
     return Status(201, _out(incident.ref, impact=impact_of_incident(incident.pk)))
 
@@ -132,7 +132,7 @@ def update(request: HttpRequest, ref: str, payload: s.IncidentPatch) -> s.Incide
     user = _user(request, write=True)
     changes = payload.dict(exclude_unset=True)
     natures = changes.pop("nature", None)
-    changes = {k: s.aware(v) if k.endswith("_at") else v for k, v in changes.items()}
+    changes = {k: s.aware(v, k) if k.endswith("_at") else v for k, v in changes.items()}
     _do(incident_update, actor=user, incident=_incident(ref), natures=natures, **changes)
     return _out(ref)
 
@@ -147,8 +147,8 @@ def set_scope(request: HttpRequest, ref: str, payload: s.ScopeIn) -> s.IncidentO
         assets=payload.assets,
         sites=payload.sites,
         services=payload.services,
-        window_from=s.aware(payload.window_from),
-        window_to=s.aware(payload.window_to),
+        window_from=s.aware(payload.window_from, "window_from"),
+        window_to=s.aware(payload.window_to, "window_to"),
     )
     return _out(ref)
 
@@ -206,7 +206,7 @@ def assess(request: HttpRequest, ref: str, payload: s.SeverityIn) -> Status[s.Se
     return Status(201, s.severity_out(a))
 
 
-def _texts(texts: dict[str, s.TextIn]) -> dict[str, dict[str, str]]:
+def _texts(texts: dict[str, s.NoticeText]) -> dict[str, dict[str, str]]:
     return {language: text.dict() for language, text in texts.items()}
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
+from ninja.errors import HttpError
+from pydantic import WithJsonSchema
 
 from art28.breaches.impact import Impact
 from art28.breaches.models import Incident, Notice, SeverityAssessment
@@ -64,6 +66,11 @@ class PhaseIn(Schema):
     note: str = ""
 
 
+# An ENISA score: a JSON number (read exactly, as a decimal); which values each factor takes is the
+# service's rule (a 422 naming the factor). A string is not a number here, so the document says so.
+Score = Annotated[Decimal, WithJsonSchema({"type": "number"})]
+
+
 class SeverityIn(Schema):
     """ENISA 2013: DPC base 1-4, moved by the context to any final DPC 1-4 in whole steps (``dpc_final``, or
     ``dpc_adjustment`` from -3 to +3; a reason is needed when they differ from the base), EI 0.25-1,
@@ -71,28 +78,28 @@ class SeverityIn(Schema):
 
     dpc_base: int
     dpc_final: int | None = None
-    dpc_adjustment: Decimal = Decimal("0")
+    dpc_adjustment: Score = Decimal("0")
     dpc_reason: str = ""
-    ease_of_identification: Decimal
-    cb_confidentiality: Decimal = Decimal("0")
-    cb_integrity: Decimal = Decimal("0")
-    cb_availability: Decimal = Decimal("0")
+    ease_of_identification: Score
+    cb_confidentiality: Score = Decimal("0")
+    cb_integrity: Score = Decimal("0")
+    cb_availability: Score = Decimal("0")
     malicious: bool = False
     notes: str = ""
 
 
-class TextIn(Schema):
+class NoticeText(Schema):
     subject: str
     body: str
 
 
 class NoticeIn(Schema):
     kind: Literal["initial", "update", "final"]
-    texts: dict[str, TextIn] = {}
+    texts: dict[str, NoticeText] = {}
 
 
 class NoticeTextsIn(Schema):
-    texts: dict[str, TextIn]
+    texts: dict[str, NoticeText]
 
 
 class CustomerImpactOut(Schema):
@@ -148,7 +155,7 @@ class NoticeOut(Schema):
 
 
 class NoticeDetailOut(NoticeOut):
-    texts: dict[str, TextIn]
+    texts: dict[str, NoticeText]
 
 
 class DecisionOut(Schema):
@@ -190,11 +197,20 @@ class IncidentDeclaredOut(IncidentOut):
     impact: TotalsOut
 
 
-def aware(value: dt.datetime | None) -> dt.datetime | None:
-    """A time without a zone is read in the provider's zone (TIME_ZONE)."""
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
+def aware(value: dt.datetime | None, field: str) -> dt.datetime | None:
+    """The time in UTC; one without a zone is read in the provider's zone (TIME_ZONE).
+
+    JSON's date-time allows offsets up to ±23:59, PostgreSQL's ``timestamptz`` input only ±15:59 (a larger
+    one was a DataError, a 500): stored in UTC, any offset is fine. A time before year 1 once in UTC (or
+    after 9999) is a 422 naming the field."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise HttpError(422, f"{field}: {value.isoformat()} is outside the years 1 to 9999 in UTC") from None
 
 
 def notice_out(notice: Notice, ack: dict[str, int] | None = None, *, detail: bool = False) -> NoticeOut:
@@ -213,7 +229,7 @@ def notice_out(notice: Notice, ack: dict[str, int] | None = None, *, detail: boo
         "acknowledged": ack["acknowledged"],
     }
     if detail:
-        return NoticeDetailOut(**fields, texts={k: TextIn(**v) for k, v in notice.texts.items()})
+        return NoticeDetailOut(**fields, texts={k: NoticeText(**v) for k, v in notice.texts.items()})
     return NoticeOut(**fields)
 
 

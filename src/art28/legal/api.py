@@ -83,8 +83,8 @@ def get_version(request: HttpRequest, slug: str, number: VersionNumber) -> s.Ver
 
 
 class DiffQuery(Schema):
-    from_version: int = Field(alias="from")
-    to_version: int = Field(alias="to")
+    from_version: int = Field(alias="from", ge=1, le=2**31 - 1)
+    to_version: int = Field(alias="to", ge=1, le=2**31 - 1)
 
 
 @router.get("/documents/{slug}/diff", response=s.DiffOut, summary="Diff of two published versions")

@@ -9,19 +9,18 @@ answers 404, exactly like one that does not exist. A rule broken answers 422 wit
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from art28.core.api import api_organisation, api_user, call_service
-from art28.core.ids import PathId
+from art28.core.ids import MAX_ID, PathId
 from art28.core.models import Organisation, User
 from art28.subprocessors import schemas as s
 from art28.subprocessors.changes import change_announce, change_discard, change_draft, change_update, change_withdraw
-from art28.subprocessors.models import NOT_AUTHORISED
 from art28.subprocessors.responses import change_consent, change_object, change_resolve
 from art28.subprocessors.selectors import (
     change_by_id,
@@ -197,16 +196,15 @@ def recipients(request: HttpRequest, change_id: PathId) -> list[s.RecipientOut]:
 
 @router.get("/contracts", response=list[s.ContractOut], summary="Customers' recorded authorisations, or none")
 def list_contracts(
-    request: HttpRequest, authorisation: str = "", offset: int = 0, limit: int = CONTRACTS_PAGE
+    request: HttpRequest,
+    authorisation: Literal["", "general", "specific", "none"] = "",
+    offset: Annotated[int, Query(ge=0, le=MAX_ID - MAX_CONTRACTS_PAGE)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_CONTRACTS_PAGE)] = CONTRACTS_PAGE,
 ) -> list[s.ContractOut]:
     """Every customer by reference with its recorded authorisation; ``authorisation=none`` lists those
     with none (GDPR Art. 28(2): not authorised), ``general`` or ``specific`` the others. Paged by
     ``offset`` and ``limit`` (at most 1000)."""
     _staff(request)
-    if authorisation and authorisation not in ("general", "specific", NOT_AUTHORISED):
-        raise HttpError(422, "authorisation must be general, specific or none")
-    if not 0 < limit <= MAX_CONTRACTS_PAGE or offset < 0:
-        raise HttpError(422, f"limit is between 1 and {MAX_CONTRACTS_PAGE}; offset is not negative")
     rows = customer_authorisations(authorisation).select_related("contract__acceptance__version__document")
     return [s.contract_out(org.ref, terms_of(getattr(org, "contract", None))) for org in rows[offset : offset + limit]]
 
