@@ -23,12 +23,15 @@ from art28.subprocessors.api import router as subprocessors_router
 class Art28Api(NinjaAPI):
     """The NinjaAPI whose every operation first refuses NUL characters and over-nested JSON (400)."""
 
-    def _get_urls(self) -> list[URLPattern | URLResolver]:
-        patterns = super()._get_urls()
+    @property
+    def urls(self) -> tuple[list[URLPattern | URLResolver], str, str]:
+        # The public ``urls`` (what ``include`` receives), not ninja's private helpers: each operation's
+        # view is wrapped once, where Django reads the patterns.
+        patterns, app_name, namespace = super().urls
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
                 pattern.callback = guarded(pattern.callback)
-        return patterns
+        return patterns, app_name, namespace
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         return document_errors(super().get_openapi_schema(**kwargs))
