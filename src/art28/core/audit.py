@@ -7,6 +7,7 @@ entry, deleting one, or cutting the tail breaks the chain at a point ``verify_ch
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import hashlib
 import json
 from collections.abc import Iterator
@@ -47,6 +48,15 @@ class SystemActor:
 
     def __str__(self) -> str:
         return self.label
+
+
+def cli_actor() -> SystemActor:
+    """The person at the shell running an ``art28`` command, as ``cli:<login name>``."""
+    try:
+        user = getpass.getuser()
+    except OSError:  # no login name (some containers)
+        user = "unknown user"
+    return SystemActor(f"cli:{user}")
 
 
 Actor = User | SystemActor
