@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import connection, transaction
 from django.db.models import Model
@@ -48,6 +48,19 @@ class SystemActor:
 
     def __str__(self) -> str:
         return self.label
+
+
+class ChangedFields(TypedDict):
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> ChangedFields:
+    """``before=…, after=…`` for ``audit_record`` holding only the fields an update changed."""
+    return ChangedFields(
+        before={k: v for k, v in before.items() if after.get(k) != v},
+        after={k: v for k, v in after.items() if before.get(k) != v},
+    )
 
 
 def cli_actor() -> SystemActor:
