@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from art28.core.auth import request_user, role_required
 from art28.core.dpo import dpo_profile, dpo_profile_update
-from art28.core.models import Language, Organisation, User
+from art28.core.models import Language, User
+from art28.core.selectors import organisation_by_ref
 from art28.dpo.conf import forward_days
 from art28.dpo.models import CONTROLLER_KIND_CHOICES, Kind, Outcome, Request, Status
 from art28.dpo.roles import DPO_READERS, DPO_WRITERS
@@ -208,7 +209,7 @@ def extend_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def forward_view(request: HttpRequest, reference: str) -> HttpResponse:
     ref = request.POST.get("organisation", "").strip()
-    organisation = Organisation.objects.filter(ref=ref).first() if ref else None
+    organisation = organisation_by_ref(ref) if ref else None
     if organisation is None:
         messages.error(request, _("No customer has the reference “%(ref)s”.") % {"ref": ref})
         return redirect(_get(reference))
