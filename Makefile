@@ -32,6 +32,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(DEV_ENV) $(BIN)/mypy
+	$(DEV_ENV) $(BIN)/lint-imports
 	$(BIN)/python scripts/check-licences
 	$(DEV_ENV) scripts/check-messages
 

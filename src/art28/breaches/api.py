@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Path, Query, Router, Status
@@ -32,6 +31,7 @@ from art28.breaches.services import (
     severity_assess,
 )
 from art28.breaches.severity import SeverityInput, SeverityInputError, adjustment_to_final
+from art28.core.api import call_service
 from art28.core.models import User
 
 Sequence = Annotated[int, Path(ge=1, le=32767, description="The notice's number within its incident")]
@@ -47,26 +47,6 @@ def _user(request: HttpRequest, *, write: bool = False) -> User:
     if write and not can_write(user):
         raise HttpError(403, "only the provider's security or DPO staff (or an administrator) handle breaches")
     return user
-
-
-def _unprocessable(exc: ValidationError) -> HttpError:
-    if hasattr(exc, "error_dict"):
-        text = "; ".join(
-            f"{field}: {' '.join(msgs)}" if field != "__all__" else " ".join(msgs)
-            for field, msgs in exc.message_dict.items()
-        )
-    else:
-        text = " ".join(exc.messages)
-    return HttpError(422, text)
-
-
-def _do(action: Any, **kwargs: Any) -> Any:
-    try:
-        return action(**kwargs)
-    except ValidationError as exc:
-        raise _unprocessable(exc) from exc
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
 
 
 def _incident(ref: str) -> Incident:
@@ -100,7 +80,7 @@ def list_incidents(
 def declare(request: HttpRequest, payload: s.IncidentIn) -> Status[s.IncidentOut]:
     """The incident with its reference and the totals of its live impact."""
     user = _user(request, write=True)
-    incident = _do(
+    incident = call_service(
         incident_declare,
         actor=user,
         title=payload.title,
@@ -133,14 +113,14 @@ def update(request: HttpRequest, ref: str, payload: s.IncidentPatch) -> s.Incide
     changes = payload.dict(exclude_unset=True)
     natures = changes.pop("nature", None)
     changes = {k: s.aware(v, k) if k.endswith("_at") else v for k, v in changes.items()}
-    _do(incident_update, actor=user, incident=_incident(ref), natures=natures, **changes)
+    call_service(incident_update, actor=user, incident=_incident(ref), natures=natures, **changes)
     return _out(ref)
 
 
 @router.put("/incidents/{ref}/scope", response=s.IncidentOut, summary="Replace the scope")
 def set_scope(request: HttpRequest, ref: str, payload: s.ScopeIn) -> s.IncidentOut:
     user = _user(request, write=True)
-    _do(
+    call_service(
         incident_scope_set,
         actor=user,
         incident=_incident(ref),
@@ -164,22 +144,22 @@ def decide(request: HttpRequest, ref: str, payload: s.DecisionIn) -> s.IncidentO
     """``notify`` freezes the affected customers; ``no_notification`` needs a reason (and so does reversing it)."""
     user = _user(request, write=True)
     if payload.decision == "notify":
-        _do(incident_decide_notify, actor=user, incident=_incident(ref), reason=payload.reason)
+        call_service(incident_decide_notify, actor=user, incident=_incident(ref), reason=payload.reason)
     else:
-        _do(incident_decide_no_notification, actor=user, incident=_incident(ref), reason=payload.reason)
+        call_service(incident_decide_no_notification, actor=user, incident=_incident(ref), reason=payload.reason)
     return _out(ref)
 
 
 @router.post("/incidents/{ref}/freeze", response=s.TotalsOut, summary="Freeze the live impact again")
 def freeze(request: HttpRequest, ref: str) -> dict[str, int]:
     user = _user(request, write=True)
-    return cast(dict[str, int], _do(incident_impact_freeze, actor=user, incident=_incident(ref)))
+    return cast(dict[str, int], call_service(incident_impact_freeze, actor=user, incident=_incident(ref)))
 
 
 @router.post("/incidents/{ref}/phase", response=s.IncidentOut, summary="Change the phase")
 def phase(request: HttpRequest, ref: str, payload: s.PhaseIn) -> s.IncidentOut:
     user = _user(request, write=True)
-    _do(incident_phase_change, actor=user, incident=_incident(ref), phase=payload.phase, note=payload.note)
+    call_service(incident_phase_change, actor=user, incident=_incident(ref), phase=payload.phase, note=payload.note)
     return _out(ref)
 
 
@@ -202,7 +182,7 @@ def assess(request: HttpRequest, ref: str, payload: s.SeverityIn) -> Status[s.Se
                 f"{payload.dpc_base}; give one of them",
             )
         values["dpc_adjustment"] = adjustment
-    a = _do(severity_assess, actor=user, incident=_incident(ref), values=SeverityInput(**values), notes=notes)
+    a = call_service(severity_assess, actor=user, incident=_incident(ref), values=SeverityInput(**values), notes=notes)
     return Status(201, s.severity_out(a))
 
 
@@ -214,7 +194,9 @@ def _texts(texts: dict[str, s.NoticeText]) -> dict[str, dict[str, str]]:
 def create_notice(request: HttpRequest, ref: str, payload: s.NoticeIn) -> Status[s.NoticeOut]:
     """The default text in each language of the affected customers, with ``texts`` overriding some."""
     user = _user(request, write=True)
-    notice = _do(notice_create, actor=user, incident=_incident(ref), kind=payload.kind, texts=_texts(payload.texts))
+    notice = call_service(
+        notice_create, actor=user, incident=_incident(ref), kind=payload.kind, texts=_texts(payload.texts)
+    )
     return Status(201, s.notice_out(notice, detail=True))
 
 
@@ -235,7 +217,7 @@ def get_notice(request: HttpRequest, ref: str, sequence: Sequence) -> s.NoticeOu
 @router.put("/incidents/{ref}/notices/{sequence}/texts", response=s.NoticeDetailOut, summary="Edit a notice's texts")
 def edit_notice(request: HttpRequest, ref: str, sequence: Sequence, payload: s.NoticeTextsIn) -> s.NoticeOut:
     user = _user(request, write=True)
-    notice = _do(notice_texts_update, actor=user, notice=_notice(ref, sequence), texts=_texts(payload.texts))
+    notice = call_service(notice_texts_update, actor=user, notice=_notice(ref, sequence), texts=_texts(payload.texts))
     return s.notice_out(notice, detail=True)
 
 
@@ -243,7 +225,7 @@ def edit_notice(request: HttpRequest, ref: str, sequence: Sequence, payload: s.N
 def send_notice(request: HttpRequest, ref: str, sequence: Sequence) -> s.NoticeOut:
     """To exactly the frozen affected customers, by e-mail, portal and webhook (through the outbox)."""
     user = _user(request, write=True)
-    notice = _do(notice_send, actor=user, notice=_notice(ref, sequence))
+    notice = call_service(notice_send, actor=user, notice=_notice(ref, sequence))
     return s.notice_out(notice, ack_counts([notice.pk]).get(notice.pk))
 
 

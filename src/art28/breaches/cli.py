@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 from typing import Any, NoReturn
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
-from art28.core.audit import SystemActor
-
 USAGE_ERROR = 2
-
-
-def cli_actor() -> SystemActor:
-    try:
-        user = getpass.getuser()
-    except OSError:  # no login name (some containers)
-        user = "unknown user"
-    return SystemActor(f"cli:{user}")
 
 
 def add_scope_arguments(parser: CommandParser) -> None:
@@ -56,15 +44,6 @@ def required_time(value: str, option: str) -> dt.datetime:
     parsed = parse_time(value, option)
     assert parsed is not None
     return parsed
-
-
-def validation_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "; ".join(
-            f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
-            for field, messages in exc.message_dict.items()
-        )
-    return " ".join(exc.messages)
 
 
 def fail(message: str) -> NoReturn:

@@ -20,11 +20,7 @@ from art28.breaches.selectors import affected_rows, incident_by_ref, languages_o
 from art28.breaches.sending import notice_create, notice_delete, notice_send, notice_texts_update
 from art28.breaches.services import can_write
 from art28.breaches.views import _add_errors, breach_writer, incident_context, staff_reader
-from art28.core.models import User
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
+from art28.core.auth import request_user
 
 
 def _notice(ref: str, sequence: int) -> Notice:
@@ -48,7 +44,7 @@ def notice_create_view(request: HttpRequest, ref: str) -> HttpResponse:
     form = f.NoticeCreateForm(request.POST)
     if form.is_valid():
         try:
-            notice = notice_create(actor=_user(request), incident=incident, kind=form.cleaned_data["kind"])
+            notice = notice_create(actor=request_user(request), incident=incident, kind=form.cleaned_data["kind"])
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -62,7 +58,7 @@ def notice_create_view(request: HttpRequest, ref: str) -> HttpResponse:
 def notice_page(request: HttpRequest, ref: str, sequence: int) -> HttpResponse:
     """One notice: per-language texts (editable until sent), placeholders, and the send button."""
     notice = _notice(ref, sequence)
-    editable = notice.sent_at is None and can_write(_user(request))
+    editable = notice.sent_at is None and can_write(request_user(request))
     form = _texts_form(notice, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -70,7 +66,7 @@ def notice_page(request: HttpRequest, ref: str, sequence: int) -> HttpResponse:
             return HttpResponse(status=403)
         if form.is_valid():
             try:
-                notice_texts_update(actor=_user(request), notice=notice, texts=form.texts())
+                notice_texts_update(actor=request_user(request), notice=notice, texts=form.texts())
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
@@ -103,7 +99,7 @@ def notice_send_view(request: HttpRequest, ref: str, sequence: int) -> HttpRespo
     notice = _notice(ref, sequence)
     if request.method == "POST":
         try:
-            sent = notice_send(actor=_user(request), notice=notice)
+            sent = notice_send(actor=request_user(request), notice=notice)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -131,7 +127,7 @@ def notice_send_view(request: HttpRequest, ref: str, sequence: int) -> HttpRespo
 def notice_delete_view(request: HttpRequest, ref: str, sequence: int) -> HttpResponse:
     notice = _notice(ref, sequence)
     try:
-        notice_delete(actor=_user(request), notice=notice)
+        notice_delete(actor=request_user(request), notice=notice)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -165,7 +161,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
         return cast(HttpResponse, response)
     rows = [(incident, register_row(incident)) for incident in register_incidents(**filters)]
     return render(
-        request, "breaches/register.html", {"rows": rows, "form": form, "can_write": can_write(_user(request))}
+        request, "breaches/register.html", {"rows": rows, "form": form, "can_write": can_write(request_user(request))}
     )
 
 

@@ -27,7 +27,7 @@ from art28.breaches.models import (
 )
 from art28.breaches.severity import SeverityInput, SeverityInputError, assess
 from art28.core import access
-from art28.core.audit import Actor, SystemActor, audit_record
+from art28.core.audit import Actor, SystemActor, audit_record, changed_fields
 from art28.core.models import User
 
 BREACH_WRITERS = access.BREACH_WRITERS  # the role table
@@ -200,8 +200,7 @@ def incident_update(
                 actor=actor,
                 action="incident.update",
                 obj=locked,
-                before={k: v for k, v in before.items() if after[k] != v},
-                after={k: v for k, v in after.items() if before[k] != v},
+                **changed_fields(before, after),
             )
     return locked
 

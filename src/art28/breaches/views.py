@@ -7,7 +7,7 @@ customers never see these pages. No JavaScript: each action is a small form post
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -44,7 +44,7 @@ from art28.breaches.services import (
 )
 from art28.breaches.severity import LEVEL_LABELS, SeverityInput
 from art28.breaches.timeline import build_timeline
-from art28.core.auth import role_required
+from art28.core.auth import request_user, role_required
 from art28.core.models import User
 from art28.core.roles import STAFF_ROLES
 
@@ -53,10 +53,6 @@ CLOCK_PAGE = 50
 
 staff_reader = role_required(*STAFF_ROLES)
 breach_writer = role_required(*BREACH_WRITERS)
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
@@ -89,7 +85,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "overdue_count": incidents(overdue=True).count(),
-            "can_write": can_write(_user(request)),
+            "can_write": can_write(request_user(request)),
         },
     )
 
@@ -101,7 +97,7 @@ def incident_declare_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             incident = incident_declare(
-                actor=_user(request),
+                actor=request_user(request),
                 title=data["title"],
                 aware_at=data["aware_at"],
                 started_at=data["started_at"],
@@ -166,7 +162,7 @@ def incident_context(request: HttpRequest, incident: Incident, **forms: Any) -> 
     impact_page = Paginator(live.customers, IMPACT_PAGE).get_page(request.GET.get("impact_page"))
     return {
         "incident": incident,
-        "can_write": can_write(_user(request)),
+        "can_write": can_write(request_user(request)),
         "scope": scope_refs(incident),
         "live": live,
         "impact_page": impact_page,
@@ -217,7 +213,7 @@ def _action(
         form = form_class(request.POST)
         if form.is_valid():
             try:
-                done = act(_user(request), incident, form.cleaned_data)
+                done = act(request_user(request), incident, form.cleaned_data)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:

@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 from art28.core.models import Organisation, User
 from art28.core.selectors import organisation_for_user
+from art28.core.validation import validation_text
 
 
 def api_user(request: HttpRequest) -> User:
@@ -26,16 +27,6 @@ def api_organisation(request: HttpRequest) -> Organisation:
         return organisation_for_user(api_user(request))
     except PermissionError as exc:
         raise HttpError(403, "this endpoint is for customer users") from exc
-
-
-def validation_text(exc: ValidationError) -> str:
-    """``field: message; other: message`` (a form-wide message without its ``__all__``)."""
-    if not hasattr(exc, "error_dict"):
-        return " ".join(exc.messages)
-    return "; ".join(
-        " ".join(messages) if field == "__all__" else f"{field}: {' '.join(messages)}"
-        for field, messages in exc.message_dict.items()
-    )
 
 
 def call_service(action: Any, **kwargs: Any) -> Any:

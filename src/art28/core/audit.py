@@ -7,12 +7,13 @@ entry, deleting one, or cutting the tail breaks the chain at a point ``verify_ch
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import connection, transaction
 from django.db.models import Model
@@ -47,6 +48,28 @@ class SystemActor:
 
     def __str__(self) -> str:
         return self.label
+
+
+class ChangedFields(TypedDict):
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> ChangedFields:
+    """``before=…, after=…`` for ``audit_record`` holding only the fields an update changed."""
+    return ChangedFields(
+        before={k: v for k, v in before.items() if after.get(k) != v},
+        after={k: v for k, v in after.items() if before.get(k) != v},
+    )
+
+
+def cli_actor() -> SystemActor:
+    """The person at the shell running an ``art28`` command, as ``cli:<login name>``."""
+    try:
+        user = getpass.getuser()
+    except OSError:  # no login name (some containers)
+        user = "unknown user"
+    return SystemActor(f"cli:{user}")
 
 
 Actor = User | SystemActor

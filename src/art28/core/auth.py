@@ -26,6 +26,13 @@ class AccountAdapter(DefaultAccountAdapter):
 View = Callable[..., HttpResponse]
 
 
+def request_user(request: HttpRequest) -> User:
+    """The logged-in user of a view behind ``role_required`` (or ``customer_required``), typed as ours."""
+    user = request.user
+    assert isinstance(user, User), "the view's decorator lets only logged-in users through"
+    return user
+
+
 def role_required(*roles: Role | str) -> Callable[[View], View]:
     """Let through only logged-in users holding one of ``roles``; others get a 403 (or the login page)."""
     allowed = {str(r) for r in roles}

@@ -11,6 +11,11 @@ from django.utils import timezone
 from art28.core.models import SECURITY_TXT_WARN_BEFORE, ApiToken, AuditEntry, Organisation, SecurityTxt, User
 
 
+def organisation_by_ref(ref: str) -> Organisation | None:
+    """The customer with this reference, or None (staff pages, the API and commands name customers by ref)."""
+    return Organisation.objects.filter(ref=ref).first()
+
+
 def organisation_for_user(user: User) -> Organisation:
     """The one organisation a customer user may see; raises PermissionError for anyone else."""
     if not user.is_authenticated or not user.is_customer or user.organisation_id is None:

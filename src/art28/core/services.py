@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from art28.core.audit import Actor, SystemActor, audit_record
+from art28.core.audit import Actor, SystemActor, audit_record, changed_fields
 from art28.core.countries import parse_country_list
 from art28.core.models import ApiToken, Organisation, SecurityTxt, User, one_year_after
 from art28.core.roles import SECURITY_TXT_RENEWERS, Role
@@ -75,8 +75,7 @@ def organisation_update(*, actor: Actor, organisation: Organisation, **changes: 
                 action="organisation.update",
                 obj=org,
                 organisation_id=org.pk,
-                before={k: v for k, v in before.items() if after[k] != v},
-                after={k: v for k, v in after.items() if before[k] != v},
+                **changed_fields(before, after),
             )
     return org
 

@@ -10,7 +10,8 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from art28.core.api import api_organisation, api_user, call_service
-from art28.core.models import Organisation, User
+from art28.core.models import User
+from art28.core.selectors import organisation_by_ref
 from art28.dpo import schemas as s
 from art28.dpo.models import Request
 from art28.dpo.roles import DPO_READERS, DPO_WRITERS
@@ -132,7 +133,7 @@ def request_classify_api(request: HttpRequest, reference: str, payload: s.Classi
 def request_forward_api(request: HttpRequest, reference: str, payload: s.ForwardIn) -> dict:
     """GDPR Art. 28(3)(e): the processor passes the request to the controller and assists it."""
     user = _staff(request, write=True)
-    organisation = Organisation.objects.filter(ref=payload.organisation).first()
+    organisation = organisation_by_ref(payload.organisation)
     if organisation is None:
         raise HttpError(422, f"organisation: no customer {payload.organisation}")
     _do(request_forward, actor=user, request=_get(reference), organisation=organisation)

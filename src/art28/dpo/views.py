@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from art28.core.auth import role_required
+from art28.core.auth import request_user, role_required
 from art28.core.dpo import dpo_profile, dpo_profile_update
-from art28.core.models import Language, Organisation, User
+from art28.core.models import Language, User
+from art28.core.selectors import organisation_by_ref
 from art28.dpo.conf import forward_days
 from art28.dpo.models import CONTROLLER_KIND_CHOICES, Kind, Outcome, Request, Status
 from art28.dpo.roles import DPO_READERS, DPO_WRITERS
@@ -37,10 +37,6 @@ from art28.dpo.services import (
 reader = role_required(*DPO_READERS)
 writer = role_required(*DPO_WRITERS)
 PER_PAGE = 200
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
@@ -143,7 +139,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "can_classify": dpo_request.status == Status.OPEN,
             "controller_kinds": CONTROLLER_KIND_CHOICES,
             "events": request_events(dpo_request),
-            "can_write": _user(request).role in DPO_WRITERS,
+            "can_write": request_user(request).role in DPO_WRITERS,
             "assignees": User.objects.filter(role__in=sorted(DPO_WRITERS), is_active=True).order_by("email"),
             "outcomes": Outcome.choices,
         },
@@ -169,7 +165,7 @@ def assign_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
         reference,
-        lambda r: request_assign(actor=_user(request), request=r, assignee=assignee),
+        lambda r: request_assign(actor=request_user(request), request=r, assignee=assignee),
         _("Assignment saved."),
     )
 
@@ -178,7 +174,9 @@ def assign_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def note_view(request: HttpRequest, reference: str) -> HttpResponse:
     text = request.POST.get("text", "")
-    return _act(request, reference, lambda r: request_note(actor=_user(request), request=r, text=text), _("Note kept."))
+    return _act(
+        request, reference, lambda r: request_note(actor=request_user(request), request=r, text=text), _("Note kept.")
+    )
 
 
 @writer
@@ -186,7 +184,7 @@ def note_view(request: HttpRequest, reference: str) -> HttpResponse:
 def reply_view(request: HttpRequest, reference: str) -> HttpResponse:
     text = request.POST.get("text", "")
     return _act(
-        request, reference, lambda r: request_reply(actor=_user(request), request=r, text=text), _("Reply sent.")
+        request, reference, lambda r: request_reply(actor=request_user(request), request=r, text=text), _("Reply sent.")
     )
 
 
@@ -202,7 +200,7 @@ def extend_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
         reference,
-        lambda r: request_extend(actor=_user(request), request=r, reasons=reasons, new_due_on=new_due_on),
+        lambda r: request_extend(actor=request_user(request), request=r, reasons=reasons, new_due_on=new_due_on),
         _("Deadline extended; the requester is told why."),
     )
 
@@ -211,14 +209,14 @@ def extend_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def forward_view(request: HttpRequest, reference: str) -> HttpResponse:
     ref = request.POST.get("organisation", "").strip()
-    organisation = Organisation.objects.filter(ref=ref).first() if ref else None
+    organisation = organisation_by_ref(ref) if ref else None
     if organisation is None:
         messages.error(request, _("No customer has the reference “%(ref)s”.") % {"ref": ref})
         return redirect(_get(reference))
     return _act(
         request,
         reference,
-        lambda r: request_forward(actor=_user(request), request=r, organisation=organisation),
+        lambda r: request_forward(actor=request_user(request), request=r, organisation=organisation),
         _("Forwarded to the controller; the requester is told."),
     )
 
@@ -230,7 +228,7 @@ def classify_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
         reference,
-        lambda r: request_classify(actor=_user(request), request=r, controller_kind=controller_kind),
+        lambda r: request_classify(actor=request_user(request), request=r, controller_kind=controller_kind),
         _("Saved: the deadline follows whose data it is."),
     )
 
@@ -243,7 +241,7 @@ def close_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
         reference,
-        lambda r: request_close(actor=_user(request), request=r, outcome=outcome, note=note, reasons=reasons),
+        lambda r: request_close(actor=request_user(request), request=r, outcome=outcome, note=note, reasons=reasons),
         _("Request closed."),
     )
 
@@ -251,13 +249,13 @@ def close_view(request: HttpRequest, reference: str) -> HttpResponse:
 @reader
 def profile_view(request: HttpRequest) -> HttpResponse:
     profile = dpo_profile()
-    can_write = _user(request).role in DPO_WRITERS
+    can_write = request_user(request).role in DPO_WRITERS
     if request.method == "POST":
         if not can_write:
             return HttpResponse(status=403)
         try:
             profile = dpo_profile_update(
-                actor=_user(request),
+                actor=request_user(request),
                 name=request.POST.get("name", ""),
                 email=request.POST.get("email", ""),
                 phone=request.POST.get("phone", ""),

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from art28.core.models import Organisation
+from art28.core.selectors import organisation_by_ref
 from art28.inventory.models import Asset, Flow, Placement, Service, Site
 
 CHILDREN_SHOWN = 200
@@ -121,7 +122,7 @@ def customer_placement_counts(*, organisation_ids: list[int]) -> dict[int, int]:
 
 
 def customer_by_ref(ref: str) -> Organisation:
-    organisation = Organisation.objects.filter(ref=ref).first()
+    organisation = organisation_by_ref(ref)
     if organisation is None:
         raise Http404("No such customer")
     return organisation

@@ -15,7 +15,8 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from art28.core.api import api_organisation, api_user, call_service
-from art28.core.models import Organisation, User
+from art28.core.models import User
+from art28.core.selectors import organisation_by_ref
 from art28.legal import schemas as s
 from art28.legal.diff import diff_lines, diff_stats
 from art28.legal.dpa import GeneratedDpa, dpa_countersign, dpa_for
@@ -174,7 +175,7 @@ def my_dpa_countersign(request: HttpRequest, payload: CountersignIn) -> Status[s
 @router.get("/dpa/{path:ref}", summary="A customer's DPA as PDF (staff)")
 def customer_dpa(request: HttpRequest, ref: str) -> HttpResponse:
     _staff(request)
-    organisation = Organisation.objects.filter(ref=ref).first()
+    organisation = organisation_by_ref(ref)
     if organisation is None:
         raise HttpError(404, f"no customer {ref}")
     return _dpa_response(dpa_for(organisation))

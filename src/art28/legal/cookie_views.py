@@ -15,11 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from art28.core.auth import request_user
 from art28.legal import forms as f
 from art28.legal.cookies import cookie_delete, cookie_save
 from art28.legal.models import ConsentRecord, Cookie
 from art28.legal.services import can_write
-from art28.legal.views import _user, staff_reader, writer
+from art28.legal.views import staff_reader, writer
 
 RECORDS_PER_PAGE = 100
 
@@ -31,14 +32,14 @@ def _records() -> QuerySet[ConsentRecord]:
 @staff_reader
 def cookies(request: HttpRequest) -> HttpResponse:
     """The inventory, and (for writers) a form that adds a cookie or changes one of the same name."""
-    writable = can_write(_user(request))
+    writable = can_write(request_user(request))
     form = f.CookieForm(request.POST or None, initial=_initial(request))
     if request.method == "POST":
         if not writable:
             return HttpResponse(status=403)
         if form.is_valid():
             try:
-                cookie_save(actor=_user(request), **form.cleaned_data)
+                cookie_save(actor=request_user(request), **form.cleaned_data)
             except ValidationError as exc:
                 f.add_errors(form, exc)
             else:
@@ -61,7 +62,7 @@ def _initial(request: HttpRequest) -> dict[str, str]:
 @require_POST
 def cookie_delete_view(request: HttpRequest, cookie_id: int) -> HttpResponse:
     cookie = get_object_or_404(Cookie, pk=cookie_id)
-    cookie_delete(actor=_user(request), cookie=cookie)
+    cookie_delete(actor=request_user(request), cookie=cookie)
     messages.success(request, _("The cookie %(name)s was removed from the inventory.") % {"name": cookie.name})
     return redirect("legal:cookies")
 

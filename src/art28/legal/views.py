@@ -5,8 +5,6 @@ Cookies and consent records are in cookie_views.py.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -15,8 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from art28.core.auth import role_required
-from art28.core.models import User
+from art28.core.auth import request_user, role_required
 from art28.core.roles import STAFF_ROLES
 from art28.legal import forms as f
 from art28.legal.clauses import authorisation_grant, clause_checklist, front_matter
@@ -45,17 +42,13 @@ writer = role_required(*LEGAL_WRITERS)
 NOT_ACCEPTED_SHOWN = 200
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 @staff_reader
 def document_list(request: HttpRequest) -> HttpResponse:
     rows = [
         (d, version_in_force(d), [v for v in d.versions.all() if v.status == VersionStatus.DRAFT])
         for d in all_documents()
     ]
-    return render(request, "legal/documents.html", {"rows": rows, "can_write": can_write(_user(request))})
+    return render(request, "legal/documents.html", {"rows": rows, "can_write": can_write(request_user(request))})
 
 
 @writer
@@ -63,7 +56,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
     form = f.DocumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            document = document_create(actor=_user(request), **form.cleaned_data)
+            document = document_create(actor=request_user(request), **form.cleaned_data)
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
@@ -90,7 +83,7 @@ def document_page(request: HttpRequest, slug: str) -> HttpResponse:
             "versions": versions,
             "in_force": version_in_force(document),
             "draft": draft,
-            "can_write": can_write(_user(request)),
+            "can_write": can_write(request_user(request)),
             "new_form": f.VersionForm(initial={"body": latest.body if latest else ""}) if not draft else None,
         },
     )
@@ -103,7 +96,7 @@ def version_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = f.VersionForm(request.POST)
     if form.is_valid():
         try:
-            version = version_draft(actor=_user(request), document=document, **form.cleaned_data)
+            version = version_draft(actor=request_user(request), document=document, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -121,7 +114,7 @@ def _version_page(
     edit_form: f.VersionForm | None = None,
     publish_form: f.PublishForm | None = None,
 ) -> HttpResponse:
-    writable = can_write(_user(request)) and version.status == VersionStatus.DRAFT
+    writable = can_write(request_user(request)) and version.status == VersionStatus.DRAFT
     earliest = timezone.localdate()
     is_dpa = version.document.kind == DocumentKind.DPA
     return render(
@@ -161,7 +154,7 @@ def version_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     form = f.VersionForm(request.POST)
     if form.is_valid():
         try:
-            version_update(actor=_user(request), version=version, **form.cleaned_data)
+            version_update(actor=request_user(request), version=version, **form.cleaned_data)
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
@@ -177,7 +170,9 @@ def version_publish_view(request: HttpRequest, slug: str, number: int) -> HttpRe
     form = f.PublishForm(request.POST)
     if form.is_valid():
         try:
-            version_publish(actor=_user(request), version=version, effective_on=form.cleaned_data["effective_on"])
+            version_publish(
+                actor=request_user(request), version=version, effective_on=form.cleaned_data["effective_on"]
+            )
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
@@ -191,7 +186,7 @@ def version_publish_view(request: HttpRequest, slug: str, number: int) -> HttpRe
 def version_discard_view(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     version = _version(document_by_slug(slug), number)
     try:
-        version_discard(actor=_user(request), version=version)
+        version_discard(actor=request_user(request), version=version)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("legal:version", slug=slug, number=number)

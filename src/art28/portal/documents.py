@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from art28.core.auth import customer_required
+from art28.core.auth import customer_required, request_user
 from art28.core.roles import Role
 from art28.legal.models import DocumentKind
 from art28.legal.selectors import (
@@ -25,7 +25,7 @@ from art28.legal.selectors import (
     published_version,
 )
 from art28.legal.services import document_accept
-from art28.portal.views import _organisation, _user
+from art28.portal.views import _organisation
 
 
 def _dpa_page() -> str | None:
@@ -46,7 +46,7 @@ def documents(request: HttpRequest) -> HttpResponse:
             "organisation": organisation,
             "rows": documents_for_organisation(organisation),
             "history": acceptances_for_organisation(organisation),
-            "can_accept": _user(request).role == Role.CUSTOMER_ADMIN,
+            "can_accept": request_user(request).role == Role.CUSTOMER_ADMIN,
             "dpa_kind": DocumentKind.DPA,
             "dpa_page": _dpa_page(),
         },
@@ -64,7 +64,7 @@ def accept(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         messages.error(request, _("The DPA is accepted by countersigning it on its own page."))
         return redirect("portal:documents")
     try:
-        document_accept(actor=_user(request), organisation=organisation, version=version)
+        document_accept(actor=request_user(request), organisation=organisation, version=version)
     except PermissionDenied:
         raise PermissionDenied(_("Only your organisation's administrators can accept a document.")) from None
     except ValidationError as exc:

@@ -11,10 +11,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from art28.core.auth import customer_required
+from art28.core.auth import customer_required, request_user
 from art28.core.roles import Role
 from art28.legal.dpa import dpa_acceptance, dpa_countersign, dpa_for
-from art28.portal.views import _organisation, _user
+from art28.portal.views import _organisation
 
 
 def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
@@ -29,7 +29,7 @@ def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpRe
             "dpa": dpa,
             "acceptance": acceptance,
             "matches_signed": bool(acceptance and dpa and acceptance.evidence_sha256 == dpa.sha256),
-            "can_sign": _user(request).role == Role.CUSTOMER_ADMIN and dpa is not None and acceptance is None,
+            "can_sign": request_user(request).role == Role.CUSTOMER_ADMIN and dpa is not None and acceptance is None,
             "error": error,
         },
         status=status,
@@ -56,7 +56,7 @@ def dpa_pdf(request: HttpRequest) -> HttpResponse:
 @customer_required
 @require_POST
 def dpa_countersign_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if user.role != Role.CUSTOMER_ADMIN:
         raise PermissionDenied(_("Only your organisation's administrators can countersign the DPA."))
     try:

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from art28.core.auth import customer_required
+from art28.core.auth import customer_required, request_user
 from art28.core.roles import Role
 from art28.notify.selectors import (
     inbox_for_organisation,
@@ -33,7 +33,7 @@ from art28.notify.services import (
     webhook_secret_rotate,
     webhook_test_send,
 )
-from art28.portal.views import _organisation, _user
+from art28.portal.views import _organisation
 
 MESSAGES_PER_PAGE = 50
 
@@ -49,7 +49,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inbox_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     organisation = _organisation(request)
     message = inbox_message(organisation, public_id)
-    message_mark_read(message=message, actor=_user(request))
+    message_mark_read(message=message, actor=request_user(request))
     return render(
         request,
         "portal/inbox_message.html",
@@ -63,7 +63,7 @@ def inbox_acknowledge(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Any user of the organisation may acknowledge receipt: it states a fact (the notice reached
     us), it changes no setting. The first acknowledgement is the one kept."""
     message = inbox_message(_organisation(request), public_id)
-    if message_acknowledge(message=message, actor=_user(request), via="portal"):
+    if message_acknowledge(message=message, actor=request_user(request), via="portal"):
         messages.success(request, _("Receipt acknowledged. The provider has been told."))
     return redirect("portal:inbox_message", public_id=message.public_id)
 
@@ -74,7 +74,7 @@ def webhook(request: HttpRequest) -> HttpResponse:
     event or removes the endpoint. A new secret is in the response to that POST only, never stored
     in a session or shown again."""
     organisation = _organisation(request)
-    user = _user(request)
+    user = request_user(request)
     endpoint = webhook_for_organisation(organisation)
     new_secret, url_error = None, ""
     url_value = endpoint.url if endpoint else ""

@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from art28.core.auth import customer_required
+from art28.core.auth import customer_required, request_user
 from art28.core.roles import Role
 from art28.notify.selectors import channel_preferences_for, webhook_for_organisation
 from art28.notify.subscriptions import PREFERENCE_TOPICS, channel_preference_save
-from art28.portal.views import _organisation, _user
+from art28.portal.views import _organisation
 
 TOPIC_LABELS = {"subprocessor.change": gettext_lazy("Sub-processor changes (announcements and withdrawals)")}
 
@@ -23,7 +23,7 @@ TOPIC_LABELS = {"subprocessor.change": gettext_lazy("Sub-processor changes (anno
 @customer_required
 def notifications(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
-    user = _user(request)
+    user = request_user(request)
     can_change = user.role == Role.CUSTOMER_ADMIN
     if request.method == "POST":
         if not can_change:

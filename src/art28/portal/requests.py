@@ -16,12 +16,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from art28.core.auth import customer_required
+from art28.core.auth import customer_required, request_user
 from art28.core.roles import Role
 from art28.dpo.models import CustomerAnswer, Request
 from art28.dpo.selectors import request_for_organisation, requests_for_organisation
 from art28.dpo.services import request_customer_answer
-from art28.portal.views import _organisation, _user
+from art28.portal.views import _organisation
 
 
 @customer_required
@@ -50,7 +50,7 @@ def request_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         {
             "r": dpo_request,
             "answers": CustomerAnswer.choices,
-            "can_answer": _user(request).role == Role.CUSTOMER_ADMIN and dpo_request.answered_at is None,
+            "can_answer": request_user(request).role == Role.CUSTOMER_ADMIN and dpo_request.answered_at is None,
         },
     )
 
@@ -61,7 +61,7 @@ def answer_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
     dpo_request = _own(request, public_id)
     try:
         request_customer_answer(
-            actor=_user(request),
+            actor=request_user(request),
             request=dpo_request,
             organisation=_organisation(request),
             answer=request.POST.get("answer", ""),

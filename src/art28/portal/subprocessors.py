@@ -17,12 +17,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from art28.core.auth import customer_required
+from art28.core.auth import customer_required, request_user
 from art28.core.countries import country_name
 from art28.core.models import Organisation
 from art28.core.roles import Role
 from art28.inventory.models import Service
-from art28.portal.views import _organisation, _user
+from art28.portal.views import _organisation
 from art28.subprocessors.forms import ConsentForm, ObjectionForm, add_errors
 from art28.subprocessors.models import NOT_AUTHORISED, Authorisation, ChangeRecipient, SubProcessor
 from art28.subprocessors.responses import change_consent, change_object
@@ -86,7 +86,7 @@ def _change_context(request: HttpRequest, row: ChangeRecipient, **forms: Any) ->
     sp = change.subprocessor
     not_authorised = row.authorisation == NOT_AUTHORISED  # GDPR Art. 28(2): never applies, nothing to answer
     can_answer = (
-        _user(request).role == Role.CUSTOMER_ADMIN
+        request_user(request).role == Role.CUSTOMER_ADMIN
         and not not_authorised
         and needs_answer(change.kind)
         and change.status in ("announced", "effective")
@@ -105,7 +105,7 @@ def _change_context(request: HttpRequest, row: ChangeRecipient, **forms: Any) ->
         "specific": row.authorisation == Authorisation.SPECIFIC,
         "not_authorised": not_authorised,
         "before_effective": before_effective_date(change),
-        "is_admin": _user(request).role == Role.CUSTOMER_ADMIN,
+        "is_admin": request_user(request).role == Role.CUSTOMER_ADMIN,
         "can_answer": can_answer,
         "objection_form": forms.get("objection_form") or ObjectionForm(),
         "consent_form": forms.get("consent_form") or ConsentForm(),
@@ -121,7 +121,7 @@ def change_page(request: HttpRequest, change_id: int) -> HttpResponse:
 def _answer(request: HttpRequest, change_id: int, form: Any, form_name: str, act: Any) -> HttpResponse:
     organisation = _organisation(request)
     row = recipient_for_organisation(organisation, change_id)
-    if _user(request).role != Role.CUSTOMER_ADMIN:
+    if request_user(request).role != Role.CUSTOMER_ADMIN:
         raise PermissionDenied(_("Only your organisation's administrators can object or consent."))
     if form.is_valid():
         try:
@@ -140,7 +140,9 @@ def _answer(request: HttpRequest, change_id: int, form: Any, form_name: str, act
 @require_POST
 def object_view(request: HttpRequest, change_id: int) -> HttpResponse:
     def act(row: ChangeRecipient, data: dict[str, Any]) -> str:
-        change_object(actor=_user(request), change=row.change, organisation=row.organisation, reason=data["reason"])
+        change_object(
+            actor=request_user(request), change=row.change, organisation=row.organisation, reason=data["reason"]
+        )
         return _("Your objection is recorded. The change will not apply to your data until it is resolved with you.")
 
     return _answer(request, change_id, ObjectionForm(request.POST), "objection_form", act)
@@ -151,7 +153,7 @@ def object_view(request: HttpRequest, change_id: int) -> HttpResponse:
 def consent_view(request: HttpRequest, change_id: int) -> HttpResponse:
     def act(row: ChangeRecipient, data: dict[str, Any]) -> str:
         given = data["decision"] == "consent"
-        change_consent(actor=_user(request), change=row.change, organisation=row.organisation, consent=given)
+        change_consent(actor=request_user(request), change=row.change, organisation=row.organisation, consent=given)
         if given:
             return _("Your consent is recorded.")
         return _("Your refusal is recorded. The change will not apply to your data.")

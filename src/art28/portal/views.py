@@ -3,7 +3,6 @@ and every read goes through a selector scoped to it, so another organisation's i
 
 from __future__ import annotations
 
-from typing import cast
 from uuid import UUID
 
 from django.conf import settings
@@ -19,9 +18,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from art28.core.auth import customer_required
+from art28.core.auth import customer_required, request_user
 from art28.core.countries import country_name
-from art28.core.models import Organisation, User
+from art28.core.models import Organisation
 from art28.core.roles import Role
 from art28.core.selectors import organisation_for_user
 from art28.portal.residency_page import residency_page_context
@@ -37,13 +36,9 @@ from art28.residency.signing import SigningKeyMissing
 ATTESTATIONS_PER_PAGE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)  # @customer_required let only a customer user through
-
-
 def _organisation(request: HttpRequest) -> Organisation:
     """The user's own organisation; also switches to the user's language unless they picked one."""
-    user = _user(request)
+    user = request_user(request)
     if not request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) and user.language:
         translation.activate(user.language)
         request.LANGUAGE_CODE = user.language
@@ -73,7 +68,7 @@ def attestations(request: HttpRequest) -> HttpResponse:
                 (attestation, [f"{country_name(c)} ({c})" for c in attestation.countries.split(";") if c])
                 for attestation in page.object_list
             ],
-            "can_issue": _user(request).role == Role.CUSTOMER_ADMIN,
+            "can_issue": request_user(request).role == Role.CUSTOMER_ADMIN,
         },
     )
 
@@ -82,10 +77,10 @@ def attestations(request: HttpRequest) -> HttpResponse:
 @require_POST
 def issue_attestation(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
-    if _user(request).role != Role.CUSTOMER_ADMIN:
+    if request_user(request).role != Role.CUSTOMER_ADMIN:
         raise PermissionDenied(_("Only your organisation's administrators can issue attestations."))
     try:
-        attestation = attestation_issue(actor=_user(request), organisation=organisation)
+        attestation = attestation_issue(actor=request_user(request), organisation=organisation)
     except SigningKeyMissing:
         messages.error(request, _("The provider has no signing key yet; please contact the provider."))
         return redirect("portal:attestations")

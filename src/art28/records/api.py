@@ -19,6 +19,7 @@ from ninja.errors import HttpError
 
 from art28.core.api import api_organisation, api_user
 from art28.core.models import Organisation, User
+from art28.core.selectors import organisation_by_ref
 from art28.records import exports
 from art28.records.generation import iter_records
 from art28.records.selectors import activities_all, measures_all, responsibilities_all
@@ -75,7 +76,7 @@ def controller(request: HttpRequest, ref: str, format: RecordFormat = "json") ->
             organisation = None
     else:
         _staff(request)
-        organisation = Organisation.objects.filter(ref=ref).first()
+        organisation = organisation_by_ref(ref)
     if organisation is None:
         raise HttpError(404, f"no controller {ref!r}")
     return record_download(organisation, format)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from art28.core.auth import role_required
+from art28.core.auth import request_user, role_required
 from art28.records import forms as f
 from art28.records.models import TechnicalMeasure
 from art28.records.selectors import (
@@ -39,7 +39,7 @@ from art28.records.services import (
     responsibility_delete,
     responsibility_update,
 )
-from art28.records.views import staff_reader, user_of
+from art28.records.views import staff_reader
 
 writer = role_required(*RECORDS_WRITERS)
 reviewer = role_required(*MEASURE_REVIEWERS)
@@ -49,7 +49,7 @@ reviewer = role_required(*MEASURE_REVIEWERS)
 def measure_list(request: HttpRequest) -> HttpResponse:
     show_retired = request.GET.get("retired") == "on"
     measures = measures_all(include_retired=show_retired)
-    user = user_of(request)
+    user = request_user(request)
     return render(
         request,
         "records/measures.html",
@@ -72,7 +72,7 @@ def measure_new(request: HttpRequest) -> HttpResponse:
     form = f.MeasureForm(request.POST or None, initial={"review_every_days": 365, "owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
-            measure = measure_create(actor=user_of(request), **_measure_values(form))  # type: ignore[arg-type]
+            measure = measure_create(actor=request_user(request), **_measure_values(form))  # type: ignore[arg-type]
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
@@ -82,7 +82,7 @@ def measure_new(request: HttpRequest) -> HttpResponse:
 
 
 def _measure_page(request: HttpRequest, measure: TechnicalMeasure, form: f.MeasureForm | None = None) -> HttpResponse:
-    user = user_of(request)
+    user = request_user(request)
     writable = can_write(user)
     if form is None and writable:
         initial = {name: getattr(measure, name) for name in f.MeasureForm.base_fields if name != "services"}
@@ -109,13 +109,13 @@ def measure_page(request: HttpRequest, ref: str) -> HttpResponse:
     measure = measure_by_ref(ref)
     if request.method != "POST":
         return _measure_page(request, measure)
-    if not can_write(user_of(request)):
+    if not can_write(request_user(request)):
         raise PermissionDenied("Only the provider's DPO or an administrator changes a measure.")
     form = f.MeasureForm(request.POST)
     if form.is_valid():
         values = _measure_values(form)
         try:
-            measure = measure_update(actor=user_of(request), measure=measure, **values)  # type: ignore[arg-type]
+            measure = measure_update(actor=request_user(request), measure=measure, **values)  # type: ignore[arg-type]
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
@@ -132,7 +132,7 @@ def measure_review_view(request: HttpRequest, ref: str) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(form.errors.as_text())
-        measure = measure_review(actor=user_of(request), measure=measure, note=form.cleaned_data["note"])
+        measure = measure_review(actor=request_user(request), measure=measure, note=form.cleaned_data["note"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -147,7 +147,7 @@ def measure_retire_view(request: HttpRequest, ref: str) -> HttpResponse:
     form = f.RetireForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        measure_retire(actor=user_of(request), measure=measure, reason=reason)
+        measure_retire(actor=request_user(request), measure=measure, reason=reason)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -160,7 +160,7 @@ def measure_retire_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 
 def _matrix_page(request: HttpRequest, form: f.ResponsibilityForm | None = None) -> HttpResponse:
-    writable = can_write(user_of(request))
+    writable = can_write(request_user(request))
     return render(
         request,
         "records/matrix.html",
@@ -177,12 +177,12 @@ def _matrix_page(request: HttpRequest, form: f.ResponsibilityForm | None = None)
 def matrix(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _matrix_page(request)
-    if not can_write(user_of(request)):
+    if not can_write(request_user(request)):
         raise PermissionDenied("Only the provider's DPO or an administrator changes the matrix.")
     form = f.ResponsibilityForm(request.POST)
     if form.is_valid():
         try:
-            responsibility_create(actor=user_of(request), **form.cleaned_data)
+            responsibility_create(actor=request_user(request), **form.cleaned_data)
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
@@ -198,7 +198,7 @@ def responsibility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.ResponsibilityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            responsibility_update(actor=user_of(request), line=line, **form.cleaned_data)
+            responsibility_update(actor=request_user(request), line=line, **form.cleaned_data)
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
@@ -211,7 +211,7 @@ def responsibility_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @writer
 @require_POST
 def responsibility_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    responsibility_delete(actor=user_of(request), line=responsibility_by_id(pk))
+    responsibility_delete(actor=request_user(request), line=responsibility_by_id(pk))
     messages.success(request, _("Line removed from the matrix."))
     return redirect("records:matrix")
 

@@ -20,8 +20,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from art28.core.auth import role_required
-from art28.core.models import Organisation, User
+from art28.core.auth import request_user, role_required
+from art28.core.models import Organisation
 from art28.core.roles import STAFF_ROLES
 from art28.records import exports
 from art28.records.forms import ActivityForm, add_errors
@@ -32,10 +32,6 @@ from art28.records.services import RECORDS_WRITERS, activity_create, activity_de
 staff_reader = role_required(*STAFF_ROLES)
 writer = role_required(*RECORDS_WRITERS)
 CONTROLLERS_PER_PAGE = 100
-
-
-def user_of(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def download(body: bytes | str, *, fmt: str, filename: str) -> HttpResponse:
@@ -104,7 +100,7 @@ def own_record(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "records/own_record.html",
-        {"activities": activities_all(), "can_write": can_write(user_of(request))},
+        {"activities": activities_all(), "can_write": can_write(request_user(request))},
     )
 
 
@@ -129,7 +125,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     form = ActivityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = activity_create(actor=user_of(request), **form.values())
+            activity = activity_create(actor=request_user(request), **form.values())
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -145,7 +141,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActivityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            activity_update(actor=user_of(request), activity=activity, **form.values())
+            activity_update(actor=request_user(request), activity=activity, **form.values())
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -157,6 +153,6 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @writer
 @require_POST
 def activity_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    activity_delete(actor=user_of(request), activity=activity_by_id(pk))
+    activity_delete(actor=request_user(request), activity=activity_by_id(pk))
     messages.success(request, _("Activity removed from the record."))
     return redirect("records:own")

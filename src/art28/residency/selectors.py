@@ -176,10 +176,6 @@ def audit_summary(violations: list[Violation]) -> AuditSummary:
     )
 
 
-def organisation_by_ref(ref: str) -> Organisation | None:
-    return Organisation.objects.filter(ref=ref).first()
-
-
 def datacenter_list() -> list[Site]:
     """Every site of the inventory, for the public trust center: where customer data can live (S1, S10).
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from art28.core.auth import request_user
 from art28.core.models import Organisation, User
 from art28.subprocessors import forms as f
 from art28.subprocessors.changes import change_announce, change_discard, change_draft, change_update, change_withdraw
@@ -31,7 +32,7 @@ from art28.subprocessors.selectors import (
     recipients_of,
 )
 from art28.subprocessors.services import can_write
-from art28.subprocessors.views import staff_reader, user_of, writer
+from art28.subprocessors.views import staff_reader, writer
 
 RECIPIENTS_PER_PAGE = 100
 
@@ -49,7 +50,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": ChangeStatus.choices,
             "open_objections": open_objections()[:50],
-            "can_write": can_write(user_of(request)),
+            "can_write": can_write(request_user(request)),
         },
     )
 
@@ -61,7 +62,7 @@ def change_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             change = change_draft(
-                actor=user_of(request),
+                actor=request_user(request),
                 kind=data["kind"],
                 subprocessor=data["subprocessor"],
                 replaces=data["replaces"],
@@ -82,7 +83,7 @@ def _context(request: HttpRequest, change: Change, **forms: Any) -> dict[str, An
     if show == "objections":
         rows = rows.filter(Q(objected_at__isnull=False) | Q(consent=ConsentStatus.REFUSED), resolution=Resolution.NONE)
     page = Paginator(rows, RECIPIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    writable = can_write(user_of(request))
+    writable = can_write(request_user(request))
     counts = changes_with_counts().filter(pk=change.pk).first()
     return {
         "change": change,
@@ -133,7 +134,7 @@ def _action(
         form = form_class(request.POST)
         if form.is_valid():
             try:
-                done = act(user_of(request), change, form.cleaned_data, kwargs)
+                done = act(request_user(request), change, form.cleaned_data, kwargs)
             except ValidationError as exc:
                 f.add_errors(form, exc)
             else:

@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from art28.core.audit import Actor, audit_record
+from art28.core.audit import Actor, audit_record, changed_fields
 from art28.core.models import Organisation
 from art28.inventory.models import Asset, Placement, Service
 from art28.notify.services import messages_create
@@ -178,8 +178,7 @@ def change_update(
                 actor=actor,
                 action="subprocessor.change.update",
                 obj=locked,
-                before={k: v for k, v in before.items() if after[k] != v},
-                after={k: v for k, v in after.items() if before[k] != v},
+                **changed_fields(before, after),
             )
     return locked
 

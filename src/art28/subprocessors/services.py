@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from art28.core import access
 from art28.core.adequacy import needs_safeguard
-from art28.core.audit import Actor, SystemActor, audit_record
+from art28.core.audit import Actor, SystemActor, audit_record, changed_fields
 from art28.core.countries import parse_country_list
 from art28.core.models import Organisation, User
 from art28.inventory.models import Service, Site
@@ -224,8 +224,7 @@ def subprocessor_update(
                 actor=actor,
                 action="subprocessor.update",
                 obj=sp,
-                before={k: v for k, v in before.items() if after.get(k) != v},
-                after={k: v for k, v in after.items() if before.get(k) != v},
+                **changed_fields(before, after),
             )
     return sp
 

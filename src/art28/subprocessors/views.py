@@ -7,7 +7,6 @@ No JavaScript: each action is a small form posting to its own URL.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,9 +18,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from art28.core.adequacy import Law, ground_text
-from art28.core.auth import role_required
+from art28.core.auth import request_user, role_required
 from art28.core.countries import country_name
-from art28.core.models import Organisation, User
+from art28.core.models import Organisation
 from art28.core.roles import STAFF_ROLES
 from art28.inventory.models import Service
 from art28.subprocessors import forms as f
@@ -55,10 +54,6 @@ staff_reader = role_required(*STAFF_ROLES)
 writer = role_required(*SUBPROCESSOR_WRITERS)
 CONTRACTS_PER_PAGE = 100
 UNAUTHORISED_SHOWN = 50
-
-
-def user_of(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 @dataclass(frozen=True)
@@ -98,7 +93,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "at": at,
             "rows": _rows(subprocessors, at),
             "upcoming": upcoming_changes(),
-            "can_write": can_write(user_of(request)),
+            "can_write": can_write(request_user(request)),
         },
     )
 
@@ -119,7 +114,7 @@ def _initial(sp: SubProcessor) -> dict[str, object]:
 
 
 def _detail(request: HttpRequest, sp: SubProcessor, form: f.SubProcessorForm | None) -> HttpResponse:
-    writable = can_write(user_of(request))
+    writable = can_write(request_user(request))
     chain = chain_of(sp)
     unauthorised = unauthorised_customers_of(sp)
     return render(
@@ -153,7 +148,7 @@ def create(request: HttpRequest) -> HttpResponse:
     form = f.SubProcessorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sp = subprocessor_create(actor=user_of(request), **form.service_arguments())
+            sp = subprocessor_create(actor=request_user(request), **form.service_arguments())
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
@@ -169,7 +164,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = f.SubProcessorForm(request.POST)
     if form.is_valid():
         try:
-            sp = subprocessor_update(actor=user_of(request), subprocessor=sp, **form.service_arguments())
+            sp = subprocessor_update(actor=request_user(request), subprocessor=sp, **form.service_arguments())
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
@@ -209,7 +204,7 @@ def contracts(request: HttpRequest) -> HttpResponse:
             "shown": shown,
             "filters": AUTHORISATION_FILTERS,
             "not_authorised_count": customer_authorisations(NOT_AUTHORISED).count(),
-            "can_write": can_write(user_of(request)),
+            "can_write": can_write(request_user(request)),
         },
     )
 
@@ -218,7 +213,7 @@ def contracts(request: HttpRequest) -> HttpResponse:
 def contract(request: HttpRequest, ref: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, ref=ref)
     terms = contract_terms(organisation)
-    writable = can_write(user_of(request))
+    writable = can_write(request_user(request))
     initial = (
         {"authorisation": terms.authorisation, "notice_days": terms.notice_days, "signed_on": terms.signed_on}
         if terms.authorised
@@ -230,7 +225,7 @@ def contract(request: HttpRequest, ref: str) -> HttpResponse:
             raise PermissionDenied(_("Only the provider's DPO or an administrator can change contracts."))
         if form.is_valid():
             try:
-                contract_set(actor=user_of(request), organisation=organisation, **form.cleaned_data)
+                contract_set(actor=request_user(request), organisation=organisation, **form.cleaned_data)
             except ValidationError as exc:
                 f.add_errors(form, exc)
             else:

@@ -13,17 +13,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 
-from art28.breaches.cli import (
-    add_scope_arguments,
-    cli_actor,
-    dump,
-    fail,
-    parse_time,
-    required_time,
-    validation_text,
-)
+from art28.breaches.cli import add_scope_arguments, dump, fail, parse_time, required_time
 from art28.breaches.impact import impact_of_incident
 from art28.breaches.services import incident_declare, scope_refs
+from art28.core.audit import cli_actor
+from art28.core.validation import validation_text
 
 
 class Command(BaseCommand):

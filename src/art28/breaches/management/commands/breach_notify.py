@@ -15,12 +15,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 
-from art28.breaches.cli import cli_actor, dump, fail, validation_text
+from art28.breaches.cli import dump, fail
 from art28.breaches.decisions import incident_decide_notify, incident_impact_freeze
 from art28.breaches.models import Decision, Incident, NoticeKind
 from art28.breaches.notices import LANGUAGES, complete_texts, needed_languages
 from art28.breaches.selectors import languages_of_affected
 from art28.breaches.sending import notice_create, notice_send, notice_texts_update
+from art28.core.audit import cli_actor
+from art28.core.validation import validation_text
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from art28.core.audit import cli_actor
 from art28.legal.cookies import cookies_seed
-from art28.subprocessors.cli import cli_actor
 
 
 class Command(BaseCommand):

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from art28.core.models import Organisation
+from art28.core.selectors import organisation_by_ref
 from art28.records import exports
 from art28.records.generation import ControllerRecord, controller_record, iter_records
 from art28.records.selectors import activities_all
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             self._write(output, self._own(format))
             return
         if customer:
-            organisation = Organisation.objects.filter(ref=customer).first()
+            organisation = organisation_by_ref(customer)
             if organisation is None:
                 raise CommandError(f"--customer: no customer with reference {customer!r}.")
             record = controller_record(organisation)

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from art28.core.audit import SystemActor
-from art28.residency.selectors import organisation_by_ref
+from art28.core.selectors import organisation_by_ref
 from art28.residency.services import attestation_issue
 from art28.residency.signing import SigningKeyMissing
 

@@ -16,9 +16,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from art28.core.selectors import organisation_by_ref
 from art28.residency.engine import REASONS, WITHOUT_PLACE, Violation, run_audit
 from art28.residency.reports import summary_sentence, violations_json_chunks
-from art28.residency.selectors import audit_summary, filter_violations, organisation_by_ref
+from art28.residency.selectors import audit_summary, filter_violations
 
 USAGE_ERROR = 2
 

@@ -14,8 +14,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from art28.core.audit import cli_actor
+from art28.core.validation import validation_text
 from art28.subprocessors.changes import change_announce
-from art28.subprocessors.cli import cli_actor, validation_text
 from art28.subprocessors.models import Change
 
 USAGE_ERROR = 2
