@@ -160,3 +160,16 @@ def test_art28_2_a_replacement_moves_the_customers_it_applies_to_off_the_old_sub
     unauthorised = {(v.customer, v.destination) for v in run_audit() if v.reason == SUBPROCESSOR_UNAUTHORISED}
     assert unauthorised == {("BETA", "helpdesk"), ("BETA", "swissdesk")}
     assert unauthorised_subprocessors_for(sp_world.beta) == ["helpdesk", "swissdesk"]
+
+
+def test_art28_2_an_announced_replacement_moves_no_one_before_it_takes_effect(sp_world):
+    """GDPR Art. 28(2), DSV Art. 7: until a replacement takes effect, every customer's data is still with
+    the old sub-processor, so the old one's findings stay for all of them (an engine that counted an
+    announced change like an effective one would drop BETA's and ACME's US finding too early)."""
+    new_subprocessor("usdesk", services=[WEB], in_use_from=SINCE)
+    swiss = new_subprocessor("swissdesk", countries="CH", legal_name="Swiss Desk AG")
+    draft = change_draft(actor=TEST_ACTOR, kind="replacement", subprocessor=swiss, replaces="usdesk", summary="CH.")
+    change_announce(actor=TEST_ACTOR, change=draft)
+
+    assert {f[0] for f in findings() if f[4] == "usdesk"} == {"ACME", "BETA"}
+    assert {sp.slug for sp in subprocessors_for_organisation(sp_world.beta)} == {"helpdesk", "usdesk"}
