@@ -34,6 +34,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from bench.notify_bench import first_notice_to_new_customers
+
 COUNT = 100_000
 WORKER_COUNTS = (1, 2, 4)
 MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*(<[^>\r\n]+>)", re.M | re.I)
@@ -81,44 +83,9 @@ def free_port() -> int:
 
 def create_notice(count: int) -> dict[str, float]:
     """``count`` customers and the first notice of a breach to each (e-mail to its privacy contact)."""
-    from django.db import transaction
-
-    from art28.core.models import Organisation
     from art28.notify.models import Channel
-    from art28.notify.services import Draft, messages_create
 
-    started = time.perf_counter()
-    orgs = Organisation.objects.bulk_create(
-        [
-            Organisation(
-                ref=f"F{i:06d}",
-                name=f"Customer {i}",
-                language="fr" if i % 3 else "de",
-                privacy_email=f"dpo@customer{i}.example",
-            )
-            for i in range(count)
-        ],
-        batch_size=5000,
-    )
-    created = time.perf_counter()
-    with transaction.atomic():
-        messages_create(
-            topic="breach.notice",
-            drafts=[
-                Draft(
-                    organisation=org,
-                    subject="Personal data breach: first notice (GDPR Art. 33(2), nFADP Art. 24(3))",
-                    body_text=f"Dear {org.name},\n\n" + "What happened, what it affects, what we do.\n" * 30,
-                    language=org.language,
-                    payload={"incident": "INC-BENCH", "phase": "initial"},
-                )
-                for org in orgs
-            ],
-            source_type="bench",
-            requires_ack=True,
-            channels=[Channel.EMAIL],
-        )
-    return {"customers_seconds": created - started, "messages_create_seconds": time.perf_counter() - created}
+    return first_notice_to_new_customers(count, prefix="F", channels=[Channel.EMAIL])
 
 
 def expected_message_ids() -> set[str]:
