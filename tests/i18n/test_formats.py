@@ -124,3 +124,18 @@ def test_large_ids_are_not_grouped_in_links_titles_and_anchors(sp_world, staff_c
     assert 'href="/staff/subprocessors/changes/12345/"' in listing
     assert ">12345</a>" in listing
     assert "#12345" in detail
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de", "it"])
+def test_typed_dates_are_read_day_first_and_iso_dates_stay_iso(language):
+    from django import forms
+    from django.utils import translation
+
+    with translation.override(language):
+        field = forms.DateField()
+        assert field.clean("03.12.2026") == dt.date(2026, 12, 3)
+        assert field.clean("2026-12-03") == dt.date(2026, 12, 3)
+        with pytest.raises(forms.ValidationError):
+            field.clean("12/03/2026")  # the US month-first form is not a Swiss date
+        # <input type="date"> needs ISO 8601 whatever the language (HTML, "valid date string").
+        assert 'value="2026-12-03"' in forms.DateInput(attrs={"type": "date"}).render("d", dt.date(2026, 12, 3))

@@ -2,7 +2,9 @@
 
 from art28.formats.ch.de.formats import (  # noqa: F401 (re-exported for Django's format lookup)
     DATE_FORMAT,
+    DATE_INPUT_FORMATS,
     DATETIME_FORMAT,
+    DATETIME_INPUT_FORMATS,
     FIRST_DAY_OF_WEEK,
     MONTH_DAY_FORMAT,
     NUMBER_GROUPING,
