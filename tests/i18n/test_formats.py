@@ -139,3 +139,20 @@ def test_typed_dates_are_read_day_first_and_iso_dates_stay_iso(language):
             field.clean("12/03/2026")  # the US month-first form is not a Swiss date
         # <input type="date"> needs ISO 8601 whatever the language (HTML, "valid date string").
         assert 'value="2026-12-03"' in forms.DateInput(attrs={"type": "date"}).render("d", dt.date(2026, 12, 3))
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de", "it"])
+def test_the_breach_notice_e_mail_uses_the_formats_of_its_language(breach_world, language):
+    from art28.breaches.models import AffectedCustomer
+    from art28.breaches.notices import customer_values, fill, render_default
+    from tests.breaches.flows import notified
+
+    incident = declared(aware_at=AWARE_AT, started_at=AWARE_AT - dt.timedelta(hours=3))
+    notified(incident)
+    row = AffectedCustomer.objects.select_related("organisation").get(incident=incident, organisation__ref="ACME")
+    texts = render_default(incident, kind="initial", sequence=1, language=language)
+    body = fill(texts["body"], customer_values(row, row.organisation, language))
+    assert SWISS[language]["datetime"] in body  # when the provider became aware, 24-hour clock
+    grouping = "\u202f" if language == "fr" else "’"
+    assert f": 1{grouping}300\n" in body and f": 5{grouping}300\n" in body  # ACME's subjects and records on GVA1
+    assert "a.m." not in body and "p.m." not in body
