@@ -156,3 +156,9 @@ def test_the_breach_notice_e_mail_uses_the_formats_of_its_language(breach_world,
     grouping = "\u202f" if language == "fr" else "’"
     assert f": 1{grouping}300\n" in body and f": 5{grouping}300\n" in body  # ACME's subjects and records on GVA1
     assert "a.m." not in body and "p.m." not in body
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_year_typed_into_a_filter_comes_back_ungrouped(staff_client, language):
+    html = page(staff_client, language, "/staff/breaches/?year=2026")
+    assert 'value="2026"' in html and "2’026" not in html
