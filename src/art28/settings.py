@@ -12,6 +12,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from art28.formats import module_path as format_module_path
+
 SOURCE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
 
@@ -219,6 +221,11 @@ LOCALE_PATHS = [SOURCE_DIR / "locale"]
 TIME_ZONE = env.str("ART28_TIME_ZONE", default="Europe/Zurich")
 USE_I18N = True
 USE_TZ = True
+# One date, time and number format per language (src/art28/formats): Swiss by default ("3 Dec 2026",
+# "03.12.2026 11:23", "5’207"); ART28_FORMAT_REGION=EU selects each language's continental conventions.
+ART28_FORMAT_REGION = env.str("ART28_FORMAT_REGION", default="CH").upper()
+FORMAT_MODULE_PATH = format_module_path(ART28_FORMAT_REGION)
+USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"  # created at start-up (art28.core.apps): WhiteNoise warns without it

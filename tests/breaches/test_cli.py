@@ -104,7 +104,7 @@ def test_breach_impact_without_scope_exits_2(breach_world):
 
 def test_breach_impact_table(breach_world):
     code, out, _ = run("breach_impact", "--site", "GVA1")
-    assert code == 0 and "ACME" in out and "2 customers affected, about 1,350 data subjects and 5,360 records." in out
+    assert code == 0 and "ACME" in out and "2 customers affected, about 1’350 data subjects and 5’360 records." in out
 
 
 def test_breach_declare_prints_the_incident_with_its_ref_and_impact(breach_world):

@@ -71,7 +71,7 @@ def test_reg_1182_71_art_3_4_co_art_78_one_day_after_the_page_date_the_extension
     response = dpo_client.post(
         f"/staff/dpo/{request.reference}/extend", {"reasons": "Archives on tape."} | extra, follow=True
     )
-    assert f"An extension must be told by {shown:%Y-%m-%d}; that is past." in response.content.decode()
+    assert f"An extension must be told by {formats.date_format(shown)}; that is past." in response.content.decode()
     request.refresh_from_db()
     assert request.extended_due_on is None
     assert not Message.objects.filter(subject__contains="More time").exists()

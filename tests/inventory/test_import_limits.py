@@ -128,7 +128,14 @@ def _sparse(path: Path, size: int) -> Path:
 
 
 HUGE = (1 << 30) + 1  # one byte past the default limit (1 GiB)
-TOO_BIG = f"the file has {HUGE:,} bytes, more than the limit of {1 << 30:,} (ART28_IMPORT_MAX_FILE_BYTES)"
+
+
+def swiss(number: int) -> str:
+    """The Swiss grouping of the message (art28.formats): 1’073’741’825."""
+    return f"{number:,}".replace(",", "’")
+
+
+TOO_BIG = f"the file has {swiss(HUGE)} bytes, more than the limit of {swiss(1 << 30)} (ART28_IMPORT_MAX_FILE_BYTES)"
 
 
 def test_a_json_file_past_the_size_limit_is_refused_unread(imported, tmp_path):
@@ -156,7 +163,8 @@ def test_the_size_limit_is_a_setting(imported, settings):
     size = JSON_EXAMPLE.stat().st_size
     assert run.code == 1
     assert run.problems == [
-        f"inventory.json:0: -: the file has {size:,} bytes, more than the limit of 100 (ART28_IMPORT_MAX_FILE_BYTES)"
+        f"inventory.json:0: -: the file has {swiss(size)} bytes, more than the limit of 100 "
+        "(ART28_IMPORT_MAX_FILE_BYTES)"
     ]
     assert db_state() == imported
 

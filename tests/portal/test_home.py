@@ -39,8 +39,8 @@ def test_home_has_banner_tiles_tables_and_plain_language_findings(client_a, two_
     html = client_a.get("/portal/").content.decode()
     assert 'class="banner bad"' in html
     assert "1 finding" in html
-    # Tiles: 2 countries (CH, DE), 3 sites, 2 placements, 1,500 subjects, 9,050 records.
-    for value, label in [("2", "countries"), ("3", "sites"), ("2", "placements"), ("1,500", "data subjects")]:
+    # Tiles: 2 countries (CH, DE), 3 sites, 2 placements, 1’500 subjects, 9’050 records (Swiss grouping).
+    for value, label in [("2", "countries"), ("3", "sites"), ("2", "placements"), ("1’500", "data subjects")]:
         assert re.search(rf'<div class="value">{re.escape(value)}</div><div class="label">{label}', html)
     assert "contact, customers" in html  # data categories
     assert "leaves the allowed countries" in html  # the flows table flags the backup to Frankfurt

@@ -95,6 +95,9 @@ def test_dpo_creates_a_measure_on_the_page_and_bad_input_is_shown_on_its_field(r
 def test_security_reviews_on_the_page_but_cannot_edit_or_create(records_world, security_client):
     response = security_client.post("/staff/records/measures/tom-d-pentest/review/", {"note": "Done."})
     assert response.status_code == 302
+    next_review = timezone.localdate() + dt.timedelta(days=365)  # in the page's format, not ISO 8601
+    shown = security_client.get(response["Location"]).content.decode()
+    assert f"next review on {next_review.day} {next_review:%b} {next_review.year}." in shown
     assert TechnicalMeasure.objects.get(ref="tom-d-pentest").last_reviewed_on == timezone.localdate()
     assert security_client.get("/staff/records/measures/new/").status_code == 403
     assert security_client.post("/staff/records/measures/tom-d-pentest/", {"title": "x"}).status_code == 403

@@ -19,6 +19,7 @@ from art28.breaches.models import AffectedCustomer, Decision, Incident, Notice, 
 from art28.breaches.notices import clean_texts, complete_texts, customer_values, fill, needed_languages, payload
 from art28.breaches.services import actor_fields, ensure_writer
 from art28.core.audit import Actor, audit_record
+from art28.core.display import datetime_text
 from art28.core.dpo import dpo_profile
 from art28.notify.services import Draft, messages_create
 
@@ -128,7 +129,7 @@ def notice_send(*, actor: Actor, notice: Notice) -> Notice:
         incident = Incident.objects.select_for_update().get(pk=notice.incident_id)
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
         if locked.sent_at:
-            raise ValidationError(f"Notice no. {locked.sequence} was already sent on {locked.sent_at:%Y-%m-%d %H:%M}.")
+            raise ValidationError(f"Notice no. {locked.sequence} was already sent on {datetime_text(locked.sent_at)}.")
         _check_can_compose(incident)
         _check_order(incident, locked.kind, excluding=locked)
         rows = list(AffectedCustomer.objects.filter(incident=incident).select_related("organisation"))

@@ -28,6 +28,7 @@ from art28.breaches.models import (
 from art28.breaches.severity import SeverityInput, SeverityInputError, assess
 from art28.core import access
 from art28.core.audit import Actor, SystemActor, audit_record, changed_fields
+from art28.core.display import date_text, datetime_text
 from art28.core.models import User
 
 BREACH_WRITERS = access.BREACH_WRITERS  # the role table
@@ -98,8 +99,8 @@ def _validate_facts(incident: Incident) -> None:
         errors["ended_at"] = "The end of the breach cannot be in the future; leave it empty while it is ongoing."
     elif incident.ended_at and incident.started_at and incident.ended_at < incident.started_at:
         errors["ended_at"] = (
-            f"The breach cannot end ({incident.ended_at:%Y-%m-%d %H:%M}) before it started "
-            f"({incident.started_at:%Y-%m-%d %H:%M})."
+            f"The breach cannot end ({datetime_text(incident.ended_at)}) before it started "
+            f"({datetime_text(incident.started_at)})."
         )
     # Becoming aware before the recorded start is allowed: a warning can precede the breach itself.
     if incident.window_from and incident.window_to and incident.window_to < incident.window_from:
@@ -340,7 +341,7 @@ def incident_delete(*, actor: Actor, incident: Incident) -> None:
         until = retained_until(locked)
         if timezone.now() < until:
             raise IncidentRetained(
-                f"{locked.ref} cannot be deleted before {timezone.localtime(until):%Y-%m-%d}: breach documentation "
+                f"{locked.ref} cannot be deleted before {date_text(until)}: breach documentation "
                 "is kept at least two years after the last notice (DSV Art. 15(4))."
             )
         audit_record(

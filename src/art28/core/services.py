@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from art28.core.audit import Actor, SystemActor, audit_record, changed_fields
 from art28.core.countries import parse_country_list
+from art28.core.display import datetime_text
 from art28.core.models import ApiToken, Organisation, SecurityTxt, User, one_year_after
 from art28.core.roles import SECURITY_TXT_RENEWERS, Role
 from art28.core.signals import security_txt_renewed
@@ -143,13 +144,14 @@ def security_txt_renew(*, actor: Actor, expires_at: dt.datetime, now: dt.datetim
         raise ValidationError({"expires_at": "Give the expiry with its time zone."})
     expires_at = expires_at.replace(microsecond=0)
     if expires_at <= now:
-        raise ValidationError({"expires_at": f"{expires_at:%Y-%m-%d %H:%M %Z} is not in the future (RFC 9116 §2.5.5)."})
+        shown = datetime_text(expires_at, with_zone=True)
+        raise ValidationError({"expires_at": f"{shown} is not in the future (RFC 9116 §2.5.5)."})
     latest = one_year_after(now)
     if expires_at >= latest:
         raise ValidationError(
             {
-                "expires_at": f"{expires_at:%Y-%m-%d %H:%M %Z} is a year or more ahead: RFC 9116 §2.5.5 recommends "
-                f"less than a year, i.e. before {timezone.localtime(latest):%Y-%m-%d %H:%M %Z}."
+                "expires_at": f"{datetime_text(expires_at, with_zone=True)} is a year or more ahead: RFC 9116 §2.5.5 "
+                f"recommends less than a year, i.e. before {datetime_text(latest, with_zone=True)}."
             }
         )
     with transaction.atomic():

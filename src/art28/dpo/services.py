@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from art28.core.audit import Actor, SystemActor, audit_record
+from art28.core.display import date_text
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
 from art28.dpo import conf, mails
@@ -256,7 +257,7 @@ def request_extend(
         raise ValidationError({"new_due_on": _extension_refused_reason(request)})
     if not deadline.extension_possible_on(today):
         raise ValidationError(
-            {"new_due_on": f"An extension must be told by {deadline.extension_window_ends:%Y-%m-%d}; that is past."}
+            {"new_due_on": f"An extension must be told by {date_text(deadline.extension_window_ends)}; that is past."}
         )
     new_due_on = new_due_on or deadline.extension_cap
     if new_due_on is None:
@@ -265,7 +266,7 @@ def request_extend(
         raise ValidationError({"new_due_on": "The new deadline must be after the current one."})
     if deadline.extension_cap is not None and new_due_on > deadline.extension_cap:
         raise ValidationError(
-            {"new_due_on": f"GDPR Art. 12(3) allows at most until {deadline.extension_cap:%Y-%m-%d}."}
+            {"new_due_on": f"GDPR Art. 12(3) allows at most until {date_text(deadline.extension_cap)}."}
         )
     with transaction.atomic():
         request.extended_due_on, request.extension_reasons = new_due_on, reasons

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from art28.core.auth import request_user, role_required
+from art28.core.display import date_text
 from art28.records import forms as f
 from art28.records.models import TechnicalMeasure
 from art28.records.selectors import (
@@ -136,7 +137,8 @@ def measure_review_view(request: HttpRequest, ref: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Review recorded; next review on %(day)s.") % {"day": measure.next_review_on})
+        day = date_text(measure.next_review_on)
+        messages.success(request, _("Review recorded; next review on %(day)s.") % {"day": day})
     return redirect("records:measure", ref=measure.ref)
 
 

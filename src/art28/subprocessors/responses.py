@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from art28.core.audit import Actor, audit_record
+from art28.core.display import date_text
 from art28.core.dpo import dpo_profile
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
@@ -84,7 +85,7 @@ def _check_answerable(row: ChangeRecipient) -> None:
         )
     if row.resolution:
         raise ValidationError(
-            f"This was settled with the provider on {timezone.localdate(row.resolved_at):%Y-%m-%d} "
+            f"This was settled with the provider on {date_text(row.resolved_at or timezone.now())} "
             f"({Resolution(row.resolution).label}); contact the provider's DPO ({dpo_profile().email}) "
             "to change it."
         )
@@ -123,9 +124,7 @@ def change_object(*, actor: Actor, change: Change, organisation: Organisation, r
                 f"date. Please contact the provider's DPO ({dpo_profile().email})."
             )
         if row.objected_at is not None:
-            raise ValidationError(
-                f"Your organisation objected on {timezone.localdate(row.objected_at):%Y-%m-%d} already."
-            )
+            raise ValidationError(f"Your organisation objected on {date_text(row.objected_at)} already.")
         before = _row_state(row)
         row.objected_at, row.objected_by, row.objection_reason = timezone.now(), actor_user(actor), reason.strip()
         row.save(update_fields=["objected_at", "objected_by", "objection_reason"])

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from art28.core.audit import Actor, audit_record
+from art28.core.display import number_text
 from art28.inventory.importers.formats import FORMATS, CsvSource, JsonSource, Source, failure, guess_format
 from art28.inventory.importers.merge import merge_all
 from art28.inventory.importers.netbox import NetboxSource
@@ -90,7 +91,8 @@ def refuse_oversized(files: list[InputFile]) -> None:
             file.name,
             0,
             "-",
-            f"the file has {file.size:,} bytes, more than the limit of {limit:,} (ART28_IMPORT_MAX_FILE_BYTES)",
+            f"the file has {number_text(file.size)} bytes, more than the limit of {number_text(limit)} "
+            "(ART28_IMPORT_MAX_FILE_BYTES)",
         )
         for file in sorted(files, key=lambda f: f.name)
         if file.size > limit

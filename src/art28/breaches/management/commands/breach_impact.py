@@ -22,6 +22,7 @@ from rich.text import Text
 
 from art28.breaches.cli import add_scope_arguments, fail
 from art28.breaches.impact import Impact, UnknownScope, impact_of_scope, resolve_scope
+from art28.core.display import number_text
 
 
 class Command(BaseCommand):
@@ -54,15 +55,15 @@ class Command(BaseCommand):
                 Text(", ".join(c.assets)),
                 Text(", ".join(c.data_categories)),
                 Text(", ".join(c.subject_categories)),
-                f"{c.subjects:,}",
-                f"{c.records:,}",
+                number_text(c.subjects),
+                number_text(c.records),
             )
         if result.customers:
             console.print(table)
         totals = result.totals
         console.print(
-            f"{totals['customers']:,} customers affected, about {totals['subjects']:,} data subjects and "
-            f"{totals['records']:,} records.",
+            f"{number_text(totals['customers'])} customers affected, "
+            f"about {number_text(totals['subjects'])} data subjects and {number_text(totals['records'])} records.",
             highlight=False,
             markup=False,
         )
