@@ -116,7 +116,7 @@ def _request_item(request: Request) -> AttentionItem:
         due_on=deadline.law_due or request.effective_due_on,
         due_label=_("your legal deadline"),
         url=reverse("portal:request", kwargs={"public_id": request.public_id}),
-        action=_("Answer"),
+        action=_("Answer the request"),
     )
 
 
