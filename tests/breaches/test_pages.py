@@ -163,9 +163,9 @@ def test_overdue_incidents_are_flagged_on_the_list_and_the_dashboard(breach_worl
     assert re.search(r'<tr class="flagged">\s*<td><a href="[^"]+"><code>' + late.ref, listing)
     dashboard = security_client.get("/staff/").content.decode()
     assert late.ref in dashboard and "overdue incidents" in dashboard
-    assert "Fresh one" not in dashboard
+    assert "1 incident is past the provider's commitment" in dashboard
     notified(late)
-    assert late.ref not in security_client.get("/staff/").content.decode()
+    assert "incident is past the provider's commitment" not in security_client.get("/staff/").content.decode()
 
 
 def test_deciding_no_notification_ends_the_overdue_flag(breach_world, security_client):

@@ -96,6 +96,12 @@ def overdue_incidents() -> list[Incident]:
     return list(incidents(overdue=True).order_by("aware_at"))
 
 
+def open_incidents() -> list[Incident]:
+    """For the dashboard: every incident not closed, overdue or not, the longest-known first, with its
+    overdue flag and latest severity level (one query)."""
+    return list(incidents().exclude(phase=Phase.CLOSED).order_by("aware_at", "pk"))
+
+
 def incident_by_ref(ref: str) -> Incident:
     incident = incidents().filter(ref=ref).first()
     if incident is None:

@@ -87,3 +87,13 @@ def request_for_organisation(organisation: Organisation, *, public_id: object = 
 
 def days_left(request: Request, *, today: dt.date | None = None) -> int:
     return (request.effective_due_on - (today or timezone.localdate())).days
+
+
+def requests_awaiting_answer(organisation: Organisation) -> QuerySet[Request]:
+    """The requests forwarded to ``organisation`` that it has not answered yet (GDPR Art. 28(3)(e): the
+    processor assists, the controller answers its data subject), the earliest deadline first."""
+    return (
+        Request.objects.filter(organisation=organisation, forwarded_at__isnull=False, answered_at__isnull=True)
+        .exclude(status=Status.CLOSED)
+        .order_by("received_on", "pk")
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -162,3 +162,33 @@ def documents_for_organisation(organisation: Organisation, on: dt.date | None = 
             )
         )
     return rows
+
+
+def versions_to_accept(organisation: Organisation, on: dt.date | None = None) -> QuerySet[DocumentVersion]:
+    """The published versions ``organisation`` still has to accept, earliest effective date first, in one
+    query: the version in force and the upcoming ones of each document customers accept, newer than the
+    last version it accepted (``documents_for_organisation``'s ``to_accept``). A DPA version is
+    countersigned only once in force (``dpa.dpa_countersign`` signs the DPA in force), so an upcoming
+    one is left out. GDPR Art. 28(9): the acceptance is the contract in writing."""
+    day = on or timezone.localdate()
+    accepted_same_or_newer = Acceptance.objects.filter(
+        organisation=organisation,
+        version__document=OuterRef("document"),
+        version__number__gte=OuterRef("number"),
+    )
+    superseded = DocumentVersion.objects.filter(
+        document=OuterRef("document"), status=VersionStatus.PUBLISHED, effective_on__lte=day
+    ).filter(
+        Q(effective_on__gt=OuterRef("effective_on"))
+        | Q(effective_on=OuterRef("effective_on"), number__gt=OuterRef("number"))
+    )
+    return (
+        DocumentVersion.objects.filter(
+            status=VersionStatus.PUBLISHED, document__requires_acceptance=True, effective_on__isnull=False
+        )
+        .exclude(Exists(accepted_same_or_newer))
+        .exclude(Q(effective_on__lte=day) & Exists(superseded))
+        .exclude(document__kind=DocumentKind.DPA, effective_on__gt=day)
+        .select_related("document")
+        .order_by("effective_on", "document__position", "pk")
+    )

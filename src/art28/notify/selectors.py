@@ -32,6 +32,16 @@ def inbox_message(organisation: Organisation, public_id: UUID | str) -> Message:
         raise Http404("No such message") from exc
 
 
+def notices_awaiting_acknowledgement(organisation: Organisation) -> QuerySet[Message]:
+    """The organisation's portal messages that ask for an acknowledgement of receipt (breach notices) and
+    have none yet, oldest first: the controller's own clock runs from receipt (GDPR Art. 33(1))."""
+    return (
+        inbox_for_organisation(organisation)
+        .filter(requires_ack=True, acknowledged_at__isnull=True)
+        .order_by("created_at", "pk")
+    )
+
+
 def unread_count(organisation: Organisation) -> int:
     return inbox_for_organisation(organisation).filter(read_at__isnull=True).count()
 

@@ -23,6 +23,7 @@ from art28.core.countries import country_name
 from art28.core.models import Organisation
 from art28.core.roles import Role
 from art28.core.selectors import organisation_for_user
+from art28.portal.attention import attention_items
 from art28.portal.residency_page import residency_page_context
 from art28.residency.models import Attestation
 from art28.residency.selectors import (
@@ -49,7 +50,8 @@ def _organisation(request: HttpRequest) -> Organisation:
 def home(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
     context = residency_page_context(organisation_residency(organisation), page=request.GET.get("page"))
-    return render(request, "portal/home.html", context | {"organisation": organisation})
+    attention = {"attention": attention_items(organisation), "today": timezone.localdate()}
+    return render(request, "portal/home.html", context | attention | {"organisation": organisation})
 
 
 @customer_required

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from art28.breaches.selectors import overdue_incidents
+from art28.breaches.selectors import open_incidents, overdue_incidents
+from art28.breaches.severity import LEVEL_LABELS
 from art28.core.auth import staff_required
 from art28.core.dpo import dpo_contact_problem, dpo_profile
 from art28.core.selectors import security_txt_state
@@ -35,6 +36,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "residency": residency,
             "by_reason": sorted(by_reason),
             "overdue_breaches": overdue_incidents(),
+            # Severity in words (ENISA 2013 levels), never the internal code.
+            "open_breaches": [
+                (i, LEVEL_LABELS.get(getattr(i, "severity_level", None) or "")) for i in open_incidents()
+            ],
             "breach_notice_hours": settings.ART28_BREACH_NOTICE_HOURS,
             "open_objections": list(objections[:10]),
             "open_objection_count": objections.count(),

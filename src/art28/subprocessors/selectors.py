@@ -394,3 +394,32 @@ def unauthorised_customers_of(subprocessor: SubProcessor) -> QuerySet[Organisati
         .exclude(pk__in=kept_away)
         .order_by("ref")
     )
+
+
+def changes_awaiting_answer(organisation: Organisation, on: dt.date | None = None) -> QuerySet[ChangeRecipient]:
+    """The additions and replacements announced to ``organisation`` that wait for its answer, earliest
+    effective date first (one query): under a general authorisation, while the objection window is open
+    (announced, before the effective date) and it has not objected; under a specific one, while its
+    consent is pending (the change never applies without it, DSV Art. 7). GDPR Art. 28(2)."""
+    day = on or today()
+    general_window_open = Q(
+        authorisation=Authorisation.GENERAL,
+        objected_at__isnull=True,
+        change__status=ChangeStatus.ANNOUNCED,
+        change__effective_on__gt=day,
+    )
+    specific_pending = Q(
+        authorisation=Authorisation.SPECIFIC,
+        consent=ConsentStatus.PENDING,
+        change__status__in=(ChangeStatus.ANNOUNCED, ChangeStatus.EFFECTIVE),
+    )
+    return (
+        ChangeRecipient.objects.filter(
+            organisation=organisation,
+            resolution=Resolution.NONE,
+            change__kind__in=(ChangeKind.ADDITION, ChangeKind.REPLACEMENT),
+        )
+        .filter(general_window_open | specific_pending)
+        .select_related("change__subprocessor", "change__replaces")
+        .order_by("change__effective_on", "change_id")
+    )
