@@ -171,9 +171,15 @@ def _wrapped(op: str, html: str) -> str:
     return f'<del><span class="visually-hidden">{escape(_("deleted:"))} </span>{html}</del>'
 
 
+def _bare(items: tuple[Item, ...]) -> list[Item]:
+    return [(word.rstrip() or word, marks) for word, marks in items]
+
+
 def _word_diff(old: tuple[Item, ...], new: tuple[Item, ...]) -> str:
     parts: list[str] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    # Words compared without the spaces after them: "hours" at the end of a heading is the same word as
+    # "hours " before another one.
+    matcher = difflib.SequenceMatcher(None, _bare(old), _bare(new), autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             parts.append(_render_items(new[j1:j2]))
