@@ -13,6 +13,7 @@ from django.test import Client
 from art28.legal.models import DocumentKind
 from art28.legal.redline import blocks_of, redline
 from tests.legal.conftest import new_document, publish
+from tests.legal.test_staff_and_api import _api
 
 OLD = """# Data protection policy
 
@@ -166,3 +167,24 @@ def test_the_language_form_keeps_the_query_of_the_page(client: Client, privacy):
     assert response.redirect_chain == [(next_url, 302)]
     assert response.status_code == 200 and response.headers["Content-Language"] == "fr"
     assert response.request["QUERY_STRING"] == "from=1&to=3"
+
+
+# The API ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_api_diff_defaults_to_the_latest_two_and_carries_the_redline(privacy, customer_a):
+    api = _api(customer_a)
+    latest = api.get("/api/v1/legal/documents/privacy/diff").json()
+    assert (latest["from_version"], latest["to_version"]) == (2, 3)
+    assert f"<li>{DELETED}e-mail </del>{INSERTED}postal </ins>addresses</li>" in latest["redline"]
+    assert api.get("/api/v1/legal/documents/privacy/diff?from=1&to=3").json()["from_version"] == 1
+    half = api.get("/api/v1/legal/documents/privacy/diff?from=1")
+    assert half.status_code == 422 and "name both versions" in half.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_the_api_diff_of_a_document_with_one_version_says_there_is_nothing_to_compare(customer_a):
+    publish(new_document("privacy", DocumentKind.DATA_PROTECTION), "# Policy\n")
+    response = _api(customer_a).get("/api/v1/legal/documents/privacy/diff")
+    assert response.status_code == 422 and "nothing to compare" in response.json()["detail"]
