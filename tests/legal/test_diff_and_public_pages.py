@@ -100,7 +100,7 @@ def test_the_source_view_of_the_diff_page_shows_ins_and_del_by_line(client: Clie
         ("?from=a&to=2", 400, "the &#x27;from&#x27; and &#x27;to&#x27; parameters"),
         ("?from=2&to=2", 400, "name the same version"),
         ("?from=1&to=4", 404, "Privacy has no published version 4."),  # the draft
-        ("?from=98&to=99", 404, "Privacy has no published versions 98, 99."),
+        ("?from=98&to=99", 404, "Privacy has no published version 98."),
     ],
 )
 def test_bad_or_unknown_versions_in_a_diff(client: Client, privacy, query, status, message):

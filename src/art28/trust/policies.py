@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from art28.legal import signals
 from art28.legal.cookies import (
@@ -212,12 +211,8 @@ def _diff_context(slug: str, choice: DiffChoice) -> dict[str, Any]:
         by_number = {version.number: version for version in versions}
         unknown = [number for number in choice.numbers if number not in by_number]
         if unknown:
-            message = ngettext(
-                "%(document)s has no published version %(numbers)s.",
-                "%(document)s has no published versions %(numbers)s.",
-                len(unknown),
-            ) % {"document": document.title, "numbers": ", ".join(str(n) for n in unknown)}
-            raise NoComparison(message, 404)
+            message = _("%(document)s has no published version %(number)s.")
+            raise NoComparison(message % {"document": document.title, "number": unknown[0]}, 404)
         old, new = by_number[choice.numbers[0]], by_number[choice.numbers[1]]
     context |= {"old": old, "new": new}
     if choice.source:
