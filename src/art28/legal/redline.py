@@ -166,9 +166,12 @@ def _render_items(items: list[Item] | tuple[Item, ...]) -> str:
 
 
 def _wrapped(op: str, html: str) -> str:
+    # The label before each change, for screen readers (outside the f-strings, where makemessages sees it).
     if op == "insert":
-        return f'<ins><span class="visually-hidden">{escape(_("inserted:"))} </span>{html}</ins>'
-    return f'<del><span class="visually-hidden">{escape(_("deleted:"))} </span>{html}</del>'
+        label = escape(_("inserted:"))
+        return f'<ins><span class="visually-hidden">{label} </span>{html}</ins>'
+    label = escape(_("deleted:"))
+    return f'<del><span class="visually-hidden">{label} </span>{html}</del>'
 
 
 def _bare(items: tuple[Item, ...]) -> list[Item]:
