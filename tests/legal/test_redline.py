@@ -188,3 +188,13 @@ def test_the_api_diff_of_a_document_with_one_version_says_there_is_nothing_to_co
     publish(new_document("privacy", DocumentKind.DATA_PROTECTION), "# Policy\n")
     response = _api(customer_a).get("/api/v1/legal/documents/privacy/diff")
     assert response.status_code == 422 and "nothing to compare" in response.json()["detail"]
+
+
+def test_a_paragraph_inserted_before_a_changed_one_is_an_insertion_not_a_rewrite():
+    old = "We keep tickets for five years.\n"
+    new = "A new first paragraph about something else.\n\nWe keep tickets for two years.\n"
+    html = str(redline(old, new).html)
+    assert html == (
+        f'<p class="redline-insert">{INSERTED}A new first paragraph about something else.</ins></p>'
+        f"<p>We keep tickets for {DELETED}five </del>{INSERTED}two </ins>years.</p>"
+    )

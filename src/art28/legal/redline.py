@@ -253,6 +253,36 @@ class _Writer:
             self.out.append(f"</{self.open.pop().tag}>")
 
 
+_LOOK_AHEAD = 5  # newer blocks searched for the one an older block became (keeps a long rewrite linear)
+_SIMILAR = 0.5  # the share of words two blocks have in common to count as one block changed
+
+
+def _similar(a: Block, b: Block) -> bool:
+    matcher = difflib.SequenceMatcher(None, _bare(a.items), _bare(b.items), autojunk=False)
+    return matcher.real_quick_ratio() >= _SIMILAR and matcher.quick_ratio() >= _SIMILAR and matcher.ratio() >= _SIMILAR
+
+
+def _pairs(olds: list[Block], news: list[Block]) -> list[tuple[Block | None, Block | None]]:
+    """The blocks of a replaced run, in order: (old, new) for a block changed, (old, None) deleted,
+    (None, new) inserted. An older block pairs with the first similar newer block of the same kind a few
+    blocks ahead (the ones skipped were inserted), else with the next newer block of its kind."""
+    pairs: list[tuple[Block | None, Block | None]] = []
+    j = 0
+    for a in olds:
+        window = range(j, min(len(news), j + _LOOK_AHEAD))
+        match = next((k for k in window if news[k].shape == a.shape and _similar(a, news[k])), None)
+        if match is None and j < len(news) and news[j].shape == a.shape and a.tag != "hr":
+            match = j
+        if match is None:
+            pairs.append((a, None))
+            continue
+        pairs += [(None, b) for b in news[j:match]]
+        pairs.append((a, news[match]))
+        j = match + 1
+    pairs += [(None, b) for b in news[j:]]
+    return pairs
+
+
 def redline(old_body: str, new_body: str) -> Redline:
     """The newer version's formatted text with the changes from the older one marked in place."""
     old, new = blocks_of(old_body), blocks_of(new_body)
@@ -273,17 +303,13 @@ def redline(old_body: str, new_body: str) -> Redline:
             for same_old, same_new in zip(old[i1:i2], new[j1:j2], strict=True):
                 writer.write(_leaf(same_new, _render_items(same_new.items), "equal"), same_old, same_new)
             continue
-        olds, news = old[i1:i2], new[j1:j2]
-        for k in range(max(len(olds), len(news))):
-            a = olds[k] if k < len(olds) else None
-            b = news[k] if k < len(news) else None
-            if a is not None and b is not None and a.shape == b.shape and b.tag not in ("hr",):
+        for a, b in _pairs(old[i1:i2], new[j1:j2]):
+            if a is not None and b is not None:
                 stats["change"] += 1
                 writer.write(_leaf(b, _word_diff(a.items, b.items), "change"), a, b)
-                continue
-            if a is not None:
+            elif a is not None:
                 deleted(a)
-            if b is not None:
+            elif b is not None:
                 inserted(b)
     writer.close_to(0)
     return Redline(html=mark_safe("".join(writer.out)), stats=stats)  # noqa: S308 - every text escaped above
