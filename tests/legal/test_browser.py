@@ -16,6 +16,7 @@ from tests.conftest import PASSWORD
 from tests.legal.conftest import accept, new_document, publish, today
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+SCREENSHOTS = os.environ.get("ART28_SCREENSHOTS", "")
 
 V1 = "# Terms\n\n## Support\n\nWe answer within two days.\n\n- e-mail\n- phone\n\nThis paragraph goes.\n"
 V2 = "# Terms\n\n## Support hours\n\nWe answer within one day.\n\n- e-mail\n- chat\n- phone\n"
@@ -52,6 +53,8 @@ def test_a_customer_reads_the_redline_and_switches_it_to_french(live_server, cus
                 "e => getComputedStyle(e).textDecorationLine"
             )
             assert page.get_by_text("is underlined in green").is_visible()
+            if SCREENSHOTS:
+                page.screenshot(path=f"{SCREENSHOTS}/policy-redline.png", full_page=True)
             label = page.locator("ins .visually-hidden").first  # for screen readers, not on screen
             assert label.evaluate("e => e.getBoundingClientRect().width <= 1")
 
