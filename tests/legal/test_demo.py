@@ -27,6 +27,11 @@ def test_the_demo_publishes_six_documents_and_announces_terms_v2(make_org, make_
     assert Acceptance.objects.filter(organisation__ref="DEMO1", version__number=1).exists()
     assert Message.objects.filter(topic="legal.document-version", organisation__ref="DEMO1").count() == 1
     assert Cookie.objects.count() == 5
-    diff = client.get("/en/trust/policies/data-protection/diff/?from=1&to=2").content.decode()
-    assert "<del>5</del><ins>2</ins>" in diff
+    path = "/en/trust/policies/data-protection/diff/?from=1&to=2"
+    diff = client.get(path).content.decode()
+    assert (
+        '<span class="visually-hidden">deleted: </span>5 </del><ins><span class="visually-hidden">inserted: </span>2 '
+        in diff
+    )
+    assert "<del>5</del><ins>2</ins>" in client.get(f"{path}&view=source").content.decode()
     assert load_demo_legal(TEST_ACTOR).startswith("legal documents: 0 published")  # a second run adds nothing

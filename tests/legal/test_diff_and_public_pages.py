@@ -84,8 +84,8 @@ def test_the_history_lists_every_published_version_with_date_and_summary(client:
     assert "diff/?from=1&amp;to=2" in html
 
 
-def test_the_diff_page_shows_ins_and_del(client: Client, privacy):
-    response = client.get("/en/trust/policies/privacy/diff/?from=1&to=2")
+def test_the_source_view_of_the_diff_page_shows_ins_and_del_by_line(client: Client, privacy):
+    response = client.get("/en/trust/policies/privacy/diff/?from=1&to=2&view=source")
     html = response.content.decode()
     assert response.status_code == 200
     assert "<del>5</del><ins>2</ins>" in html
@@ -96,24 +96,30 @@ def test_the_diff_page_shows_ins_and_del(client: Client, privacy):
 @pytest.mark.parametrize(
     ("query", "status", "message"),
     [
-        ("", 400, "the &#x27;from&#x27; and &#x27;to&#x27; parameters"),
+        ("?from=1", 400, "the &#x27;from&#x27; and &#x27;to&#x27; parameters"),
         ("?from=a&to=2", 400, "the &#x27;from&#x27; and &#x27;to&#x27; parameters"),
         ("?from=2&to=2", 400, "name the same version"),
-        ("?from=1&to=4", 404, ""),  # the draft
-        ("?from=1&to=99", 404, ""),
+        ("?from=1&to=4", 404, "Privacy has no published version 4."),  # the draft
+        ("?from=98&to=99", 404, "Privacy has no published version 98."),
     ],
 )
 def test_bad_or_unknown_versions_in_a_diff(client: Client, privacy, query, status, message):
     response = client.get(f"/en/trust/policies/privacy/diff/{query}")
     assert response.status_code == status
-    assert message in response.content.decode()
+    html = response.content.decode()
+    assert message in html and "This comparison cannot be shown" in html
+    assert 'href="/en/trust/policies/privacy/diff/"' in html  # the way to the latest changes
 
 
 def test_a_script_in_markdown_never_reaches_the_page(client: Client):
     document = new_document("privacy", DocumentKind.DATA_PROTECTION)
     publish(document, "# Hi\n")
     publish(document, "# Hi\n\n<script>alert('x')</script>\n[click](javascript:alert(1))\n")
-    for path in ("/en/trust/policies/privacy/", "/en/trust/policies/privacy/diff/?from=1&to=2"):
+    for path in (
+        "/en/trust/policies/privacy/",
+        "/en/trust/policies/privacy/diff/?from=1&to=2",
+        "/en/trust/policies/privacy/diff/?from=1&to=2&view=source",
+    ):
         html = client.get(path).content.decode()
         assert "<script>alert" not in html and 'href="javascript' not in html
         assert "&lt;script&gt;" in html
@@ -148,8 +154,8 @@ def test_the_diff_page_shows_the_changes_in_context_or_the_whole_text(client: Cl
     body = "".join(f"Line {n}.\n" for n in range(1, 21))
     publish(document, body)
     publish(document, body.replace("Line 10.", "Line ten."))
-    short = client.get("/en/trust/policies/privacy/diff/?from=1&to=2").content.decode()
+    short = client.get("/en/trust/policies/privacy/diff/?from=1&to=2&view=source").content.decode()
     assert "Line <del>10.</del><ins>ten.</ins>" in short
     assert "7 unchanged lines" in short and "8 unchanged lines" in short and "Line 3." not in short
-    whole = client.get("/en/trust/policies/privacy/diff/?from=1&to=2&full=1").content.decode()
+    whole = client.get("/en/trust/policies/privacy/diff/?from=1&to=2&view=source&full=1").content.decode()
     assert "Line 3." in whole and "unchanged lines" not in whole

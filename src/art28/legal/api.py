@@ -21,9 +21,11 @@ from art28.legal import schemas as s
 from art28.legal.diff import diff_lines, diff_stats
 from art28.legal.dpa import GeneratedDpa, dpa_countersign, dpa_for
 from art28.legal.models import DocumentKind, DocumentVersion
+from art28.legal.redline import redline
 from art28.legal.selectors import (
     acceptances_for_organisation,
     document_by_slug,
+    latest_two,
     public_documents,
     published,
     published_version,
@@ -84,15 +86,25 @@ def get_version(request: HttpRequest, slug: str, number: VersionNumber) -> s.Ver
 
 
 class DiffQuery(Schema):
-    from_version: int = Field(alias="from", ge=1, le=2**31 - 1)
-    to_version: int = Field(alias="to", ge=1, le=2**31 - 1)
+    from_version: int | None = Field(None, alias="from", ge=1, le=2**31 - 1)
+    to_version: int | None = Field(None, alias="to", ge=1, le=2**31 - 1)
 
 
 @router.get("/documents/{slug}/diff", response=s.DiffOut, summary="Diff of two published versions")
 def diff(request: HttpRequest, slug: str, query: Query[DiffQuery]) -> s.DiffOut:
+    """``from`` and ``to`` name two published versions; without both, the latest two. ``lines`` is the
+    Markdown source by line, ``redline`` the formatted text with ``<ins>``/``<del>`` (GDPR Art. 28(9))."""
     document = document_by_slug(slug)
-    old = published_version(document, query.from_version)
-    new = published_version(document, query.to_version)
+    if query.from_version is None and query.to_version is None:
+        pair = latest_two(document)
+        if pair is None:
+            raise HttpError(422, f"{slug} has fewer than two published versions: there is nothing to compare")
+        old, new = pair
+    elif query.from_version is None or query.to_version is None:
+        raise HttpError(422, "name both versions ('from' and 'to'), or neither for the latest two")
+    else:
+        old = published_version(document, query.from_version)
+        new = published_version(document, query.to_version)
     lines = diff_lines(old.body, new.body)
     return s.DiffOut(
         document=slug,
@@ -100,6 +112,7 @@ def diff(request: HttpRequest, slug: str, query: Query[DiffQuery]) -> s.DiffOut:
         to_version=new.number,
         stats=diff_stats(lines),
         lines=[s.DiffLineOut(**line.as_json()) for line in lines],  # type: ignore[arg-type]
+        redline=str(redline(old.body, new.body).html),
     )
 
 

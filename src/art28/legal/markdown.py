@@ -21,6 +21,7 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
 _ALLOWED_LINK_SCHEMES = ("http:", "https:", "mailto:", "#", "/")
 
@@ -70,6 +71,12 @@ _PARSER = _parser()
 def render_markdown(text: str) -> SafeString:
     """The HTML of ``text`` (safe to put in a page or a PDF as is), clause markers removed."""
     return mark_safe(_PARSER.render(text or ""))  # noqa: S308 - html=False escapes every tag of the input
+
+
+def markdown_tokens(text: str) -> list[Token]:
+    """The block tokens of ``text`` as the renderer sees them (clause markers removed, raw HTML as text):
+    the redline (``legal/redline.py``) walks them to compare two versions block by block."""
+    return _PARSER.parse(text or "", {})
 
 
 def markdown_env(text: str) -> dict[str, Any]:

@@ -75,6 +75,7 @@ class DiffOut(Schema):
     to_version: int
     stats: dict[str, int]
     lines: list[DiffLineOut]
+    redline: str = Field(description="The newer version's HTML with <ins> and <del> marking the changes")
 
 
 class AcceptanceOut(Schema):

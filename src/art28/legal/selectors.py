@@ -35,6 +35,12 @@ def upcoming_versions(document: Document, on: dt.date | None = None) -> list[Doc
     return list(published(document).filter(effective_on__gt=day).order_by("effective_on", "number"))
 
 
+def latest_two(document: Document) -> tuple[DocumentVersion, DocumentVersion] | None:
+    """(the second newest, the newest) published versions, upcoming ones included; None with fewer."""
+    newest = list(published(document)[:2])
+    return (newest[1], newest[0]) if len(newest) == 2 else None
+
+
 def published_version(document: Document, number: int) -> DocumentVersion:
     """A published version by number; a draft or an unknown number is a 404 (drafts are never public)."""
     version = published(document).filter(number=number).first()

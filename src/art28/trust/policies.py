@@ -8,6 +8,7 @@ inventory changes. Drafts are never public: an unknown or unpublished version is
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from art28.legal import signals
@@ -34,6 +35,7 @@ from art28.legal.cookies import (
 )
 from art28.legal.diff import diff_lines, diff_stats, with_context
 from art28.legal.models import Cookie, CookieCategory, DocumentKind
+from art28.legal.redline import redline
 from art28.legal.selectors import (
     document_by_slug,
     public_documents,
@@ -152,48 +154,99 @@ def policy_history(request: HttpRequest, slug: str, *, language: str, from_url: 
     )
 
 
-def _version_numbers(request: HttpRequest) -> tuple[int, int] | str:
-    """``from`` and ``to`` as numbers, or the message saying what is wrong with them."""
-    raw_from, raw_to = request.GET.get("from", ""), request.GET.get("to", "")
-    if not raw_from.isdigit() or not raw_to.isdigit():
-        return _("Name two versions by number: ?from=1&to=2 (the 'from' and 'to' parameters).")
+@dataclass(frozen=True)
+class DiffChoice:
+    """What a diff page was asked for: two version numbers (None: the latest two), redline or source."""
+
+    numbers: tuple[int, int] | None
+    source: bool  # the raw line diff of the Markdown, for auditors
+    full: bool  # source view: the whole text, not only the changes and their context
+
+    @property
+    def query(self) -> str:
+        """The query string naming this choice, kept by the language links (empty: the defaults)."""
+        params: dict[str, str | int] = {}
+        if self.numbers is not None:
+            params |= {"from": self.numbers[0], "to": self.numbers[1]}
+        if self.source:
+            params["view"] = "source"
+            if self.full:
+                params["full"] = 1
+        return f"?{urlencode(params)}" if params else ""
+
+
+class NoComparison(Exception):
+    """A diff that cannot be shown: the message for the page and its status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def _diff_choice(request: HttpRequest) -> DiffChoice:
+    """``from`` and ``to`` as numbers (both absent: the latest two versions), or NoComparison (400)."""
+    raw_from, raw_to = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
+    source = request.GET.get("view") == "source"
+    full = source and request.GET.get("full") == "1"
+    if not raw_from and not raw_to:
+        return DiffChoice(None, source, full)
+    if not raw_from.isdigit() or not raw_to.isdigit() or len(raw_from) > 9 or len(raw_to) > 9:
+        raise NoComparison(_("Name two versions by number: ?from=1&to=2 (the 'from' and 'to' parameters)."), 400)
     if int(raw_from) == int(raw_to):
-        return _("'from' and 'to' name the same version: choose two different versions.")
-    return int(raw_from), int(raw_to)
+        raise NoComparison(_("'from' and 'to' name the same version: choose two different versions."), 400)
+    return DiffChoice((int(raw_from), int(raw_to)), source, full)
+
+
+def _diff_context(slug: str, choice: DiffChoice) -> dict[str, Any]:
+    document = document_by_slug(slug)
+    versions = list(published(document))  # newest first
+    context = page_context("trust:policy_diff", slug=slug)
+    context["alternates"] = [(code, name, url + choice.query) for code, name, url in context["alternates"]]
+    context |= {"document": document, "versions": versions, "choice": choice}
+    if choice.numbers is None:
+        if len(versions) < 2:
+            return context | {"only": versions[0] if versions else None}
+        new, old = versions[0], versions[1]
+    else:
+        by_number = {version.number: version for version in versions}
+        unknown = [number for number in choice.numbers if number not in by_number]
+        if unknown:
+            message = _("%(document)s has no published version %(number)s.")
+            raise NoComparison(message % {"document": document.title, "number": unknown[0]}, 404)
+        old, new = by_number[choice.numbers[0]], by_number[choice.numbers[1]]
+    context |= {"old": old, "new": new}
+    if choice.source:
+        lines = diff_lines(old.body, new.body)
+        return context | {"lines": lines if choice.full else with_context(lines), "stats": diff_stats(lines)}
+    marked = redline(old.body, new.body)
+    return context | {"redline": marked, "stats": marked.stats}
+
+
+def _diff_error(request: HttpRequest, slug: str, problem: NoComparison) -> HttpResponse:
+    """A page saying what is wrong with the comparison asked for, with the way to the latest changes."""
+    context = page_context("trust:policy_diff", slug=slug) | {"message": problem.message, "slug": slug}
+    html = render_to_string("trust/policy_error.html", context, request=None)
+    return HttpResponse(html.encode(), status=problem.status)
 
 
 @page_language
 def policy_diff(request: HttpRequest, slug: str, *, language: str, from_url: bool) -> HttpResponse:
-    numbers = _version_numbers(request)
-    if isinstance(numbers, str):
-        return HttpResponseBadRequest(
-            render_to_string("trust/policy_error.html", page_context() | {"message": numbers}).encode()
+    """Two published versions compared (GDPR Art. 28(9): the customer sees what changes before accepting):
+    a redline of the formatted text, or the line diff of the Markdown (``?view=source``). Without
+    ``from``/``to``, the latest two versions."""
+    try:
+        choice = _diff_choice(request)
+        numbers = "latest" if choice.numbers is None else f"{choice.numbers[0]}:{choice.numbers[1]}"
+        return _cached(
+            request,
+            page=f"diff:{slug}:{numbers}:{int(choice.source)}:{int(choice.full)}",
+            language=language,
+            from_url=from_url,
+            template="trust/policy_diff.html",
+            context=lambda: _diff_context(slug, choice),
         )
-    old_number, new_number = numbers
-    full = request.GET.get("full") == "1"  # the whole text, not only the changes and their context
-
-    def context() -> dict[str, Any]:
-        document = document_by_slug(slug)
-        old, new = published_version(document, old_number), published_version(document, new_number)
-        lines = diff_lines(old.body, new.body)
-        return page_context("trust:policy_diff", slug=slug) | {
-            "document": document,
-            "old": old,
-            "new": new,
-            "lines": lines if full else with_context(lines),
-            "full": full,
-            "stats": diff_stats(lines),
-            "versions": list(published(document)),
-        }
-
-    return _cached(
-        request,
-        page=f"diff:{slug}:{old_number}:{new_number}:{int(full)}",
-        language=language,
-        from_url=from_url,
-        template="trust/policy_diff.html",
-        context=context,
-    )
+    except NoComparison as problem:
+        return _diff_error(request, slug, problem)
 
 
 def _next_url(request: HttpRequest) -> str:
