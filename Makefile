@@ -22,8 +22,10 @@ $(STAMP): requirements.lock pyproject.toml
 browser:
 	@scripts/ensure-chromium
 
+# PORT (default 8000) picks the port; scripts/demo derives ART28_BASE_URL from it unless that is set.
 demo: $(STAMP)
-	@$(DEV_ENV) ART28_STAFF_MFA_REQUIRED=0 scripts/demo
+	@SECRET_KEY="$${SECRET_KEY:-insecure-development-key-for-make-demo-and-make-test-only}" \
+		ART28_STAFF_MFA_REQUIRED=0 scripts/demo
 
 test: $(STAMP) browser
 	$(DEV_ENV) $(BIN)/pytest -n 2 --dist loadgroup

@@ -269,6 +269,9 @@ LOGGING = {
 
 # --- art28's own settings -------------------------------------------------------------------------
 # The provider, as it appears in records, attestations and the trust center.
+# Demo mode (`make demo` sets it): the login page lists the demo logins (art28.demo.logins). Never in
+# production: the demo's password is public.
+ART28_DEMO = env.bool("ART28_DEMO", default=False)
 ART28_PROVIDER_NAME = env.str("ART28_PROVIDER_NAME", default="Example Hosting SA")
 ART28_PROVIDER_ADDRESS = env.str("ART28_PROVIDER_ADDRESS", default="Rue du Lac 1, 1200 Genève, Switzerland")
 ART28_PROVIDER_COUNTRY = env.str("ART28_PROVIDER_COUNTRY", default="CH")

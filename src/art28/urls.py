@@ -6,6 +6,12 @@ from art28.core import views as core_views
 from art28.legal import dpa as legal_dpa
 from art28.trust import views as trust_views
 
+# Branded error pages in the visitor's language (JSON under /api/); see art28/core/errors.py.
+handler400 = "art28.core.errors.bad_request"
+handler403 = "art28.core.errors.permission_denied"
+handler404 = "art28.core.errors.page_not_found"
+handler500 = "art28.core.errors.server_error"
+
 admin.site.site_header = "art28 administration"
 admin.site.has_permission = core_views.admin_site_permission  # type: ignore[method-assign]
 

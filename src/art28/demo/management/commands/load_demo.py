@@ -16,17 +16,9 @@ from art28.core.models import Organisation, User
 from art28.core.roles import Role
 from art28.core.services import security_txt_renew, user_create
 from art28.demo.generator import DemoShape, write_demo_inventory
+from art28.demo.logins import CUSTOMER_EMAILS, DEMO_PASSWORD, STAFF, demo_logins_text
 from art28.inventory.importers import import_inventory
 from art28.residency.engine import FLOW_OUTSIDE, run_audit
-
-DEMO_PASSWORD = "art28-demo-password"  # noqa: S105 - printed for the local demo on purpose
-STAFF = [
-    ("admin@example-hosting.ch", Role.ADMIN, "Ada Admin"),
-    ("dpo@example-hosting.ch", Role.DPO, "Daniel DPO"),
-    ("security@example-hosting.ch", Role.SECURITY, "Sara Security"),
-    ("ops@example-hosting.ch", Role.OPERATIONS, "Oscar Operations"),
-    ("auditor@example-hosting.ch", Role.AUDITOR, "Aurelia Auditor"),
-]
 
 
 class Command(BaseCommand):
@@ -35,9 +27,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if organisations already exist.")
         parser.add_argument("--print-logins", action="store_true", help="Only print the demo logins.")
+        parser.add_argument(
+            "--no-logins", action="store_true", help="Do not print the logins after loading (`make demo` prints them)."
+        )
         parser.add_argument("--customers", type=int, default=DemoShape.customers)
 
-    def handle(self, *args: Any, if_empty: bool, print_logins: bool, customers: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, if_empty: bool, print_logins: bool, no_logins: bool, customers: int, **options: Any
+    ) -> None:
         if print_logins:
             self._print_logins()
             return
@@ -69,7 +66,8 @@ class Command(BaseCommand):
         self.stdout.write(load_demo_authorisations(actor))
         self.stdout.write(announce_demo_change(actor))
         self._renew_security_txt(actor)
-        self._print_logins()
+        if not no_logins:
+            self._print_logins()
 
     def _renew_security_txt(self, actor: SystemActor) -> None:
         """RFC 9116 §2.5.5: the demo's security.txt is published, valid for half a year (staff renew it)."""
@@ -124,23 +122,14 @@ class Command(BaseCommand):
             if affected:
                 org = Organisation.objects.get(ref=affected[0])
                 customer_users += [
-                    ("customer@example.org", Role.CUSTOMER_ADMIN, org),
-                    ("viewer@example.org", Role.CUSTOMER_VIEWER, org),
+                    (CUSTOMER_EMAILS[0], Role.CUSTOMER_ADMIN, org),
+                    (CUSTOMER_EMAILS[1], Role.CUSTOMER_VIEWER, org),
                 ]
             if clean is not None:
-                customer_users.append(("compliant@example.org", Role.CUSTOMER_ADMIN, clean))
+                customer_users.append((CUSTOMER_EMAILS[2], Role.CUSTOMER_ADMIN, clean))
             for email, role, org in customer_users:
                 if not User.objects.filter(email=email).exists():
                     user_create(actor=actor, email=email, role=role, password=DEMO_PASSWORD, organisation=org)
 
     def _print_logins(self) -> None:
-        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
-        for user in User.objects.filter(email__in=[s[0] for s in STAFF]).order_by("email"):
-            self.stdout.write(f"  staff     {user.email:34} {user.get_role_display()}")
-        for user in User.objects.filter(organisation__isnull=False).select_related("organisation").order_by("email"):
-            assert user.organisation is not None
-            self.stdout.write(
-                f"  customer  {user.email:34} {user.get_role_display()} of {user.organisation.name} "
-                f"({user.organisation.ref})"
-            )
-        self.stdout.write("")
+        self.stdout.write(f"\n{demo_logins_text()}\n")
