@@ -23,6 +23,14 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 PHONE = {"width": 390, "height": 844}
 FOLDED_MENU_MAX_HEIGHT = 120
+# The pictures' smallest own font size (flow labels, axis ticks); on a phone they are never drawn smaller.
+LEGIBLE_SVG_TEXT = 10
+# The smallest text drawn in any SVG picture on the page, in CSS px as shown (font size x the picture's scale).
+SMALLEST_SVG_TEXT = """Math.min(Infinity, ...[...document.querySelectorAll('svg')].flatMap(svg => {
+  const box = svg.viewBox.baseVal, shown = svg.getBoundingClientRect();
+  const scale = box && box.width ? shown.width / box.width : 1;
+  return [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+}))"""
 # What sticks out past the screen's right edge, named in a failure message.
 WIDE = """[...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8)
@@ -48,6 +56,8 @@ def _assert_fits_the_phone(page: Page, url: str) -> None:
     assert width <= page.evaluate("window.innerWidth") == PHONE["width"], (
         f"{url} is {width} px wide: {page.evaluate(WIDE)}"
     )
+    smallest_text = page.evaluate(SMALLEST_SVG_TEXT)
+    assert smallest_text >= LEGIBLE_SVG_TEXT, f"{url}: pictures' text shrunk to {smallest_text:.1f} px"
     toggle = page.locator("button.menu-toggle")
     assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
     assert not page.locator("#site-menu").is_visible()
