@@ -12,12 +12,13 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.functional import Promise
 
+T = TypeVar("T")
 SORT_PARAM = "sort"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -52,6 +53,26 @@ class SortState:
             return queryset
         prefix = "-" if self.descending else ""
         return queryset.order_by(*(f"{prefix}{field}" for field in column.fields), f"{prefix}pk")
+
+    def sort_list(self, items: list[T], root: Callable[[T], object] = lambda item: item) -> list[T]:
+        """A list already in memory sorted as ``order`` would sort a queryset (fields as ``a__b`` paths
+        on ``root(item)``; empty values first, text without regard to case)."""
+        column = next((c for c in self.columns if c.key == self.key), None)
+        if column is None:
+            return items
+
+        def key(item: T) -> tuple[tuple[bool, object], ...]:
+            values = []
+            for field in column.fields:
+                value: object = root(item)
+                for part in field.split("__"):
+                    value = getattr(value, part, None) if value is not None else None
+                if isinstance(value, str):
+                    value = value.casefold()
+                values.append((value is not None, "" if value is None else value))
+            return tuple(values)
+
+        return sorted(items, key=key, reverse=self.descending)
 
     def header(self) -> dict[str, HeaderCell]:
         """One header cell per sortable column, by key, for ``core/_sort_header.html``."""
@@ -104,6 +125,13 @@ def csv_response(
 ) -> StreamingHttpResponse:
     """Stream every row of ``queryset`` (no pagination) through ``row`` as a CSV download."""
     objects: Iterable[Model] = queryset.iterator(chunk_size=500)
-    response = StreamingHttpResponse(csv_rows(header, (row(obj) for obj in objects)), content_type="text/csv")
+    return csv_download(filename, header, (row(obj) for obj in objects))
+
+
+def csv_download(
+    filename: str, header: Sequence[str | Promise], rows: Iterable[Sequence[object]]
+) -> StreamingHttpResponse:
+    """Stream ``rows`` (already built, e.g. from a list in memory) as a CSV download."""
+    response = StreamingHttpResponse(csv_rows(header, rows), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
