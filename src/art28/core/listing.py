@@ -46,13 +46,18 @@ class SortState:
     descending: bool
     columns: tuple[Column, ...]
 
-    def order(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        """The queryset ordered by the chosen column (then ``pk``, for a stable page order)."""
+    def ordering(self) -> tuple[str, ...]:
+        """The ``order_by`` arguments of the chosen column (then ``pk``); empty for the default order."""
         column = next((c for c in self.columns if c.key == self.key), None)
         if column is None:
-            return queryset
+            return ()
         prefix = "-" if self.descending else ""
-        return queryset.order_by(*(f"{prefix}{field}" for field in column.fields), f"{prefix}pk")
+        return (*(f"{prefix}{field}" for field in column.fields), f"{prefix}pk")
+
+    def order(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """The queryset ordered by the chosen column (then ``pk``, for a stable page order)."""
+        ordering = self.ordering()
+        return queryset.order_by(*ordering) if ordering else queryset
 
     def sort_list(self, items: list[T], root: Callable[[T], object] = lambda item: item) -> list[T]:
         """A list already in memory sorted as ``order`` would sort a queryset (fields as ``a__b`` paths
