@@ -118,3 +118,8 @@ def test_assets_csv_matches_the_filtered_page(staff_client, assets):
     assert [r[0] for r in rows[1:]] == ["c-db", "a-vm"]
     assert _first_cells(html) == [r[0] for r in rows[1:]]
     assert rows[2] == ["a-vm", "virtual machine", "GVA", "b-host", ""]
+
+
+def test_the_csv_has_the_pages_role_check(client_a, orgs):
+    for url in ("/staff/inventory/customers/?format=csv", "/staff/inventory/assets/?format=csv"):
+        assert client_a.get(url).status_code == 403
