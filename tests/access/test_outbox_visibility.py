@@ -88,3 +88,12 @@ def test_every_role_in_the_table_exists():
 
     known = {*Role.values, ANONYMOUS}
     assert all(roles <= known for roles in [*URL_ROLES.values(), *OPERATION_ROLES.values()])
+
+
+def test_the_outbox_csv_keeps_the_restriction_for_operations(make_user, failing_dpo_mail):
+    response = client_of(make_user, Role.OPERATIONS).get("/staff/outbox/?format=csv&sort=attempts")
+    text = b"".join(response.streaming_content).decode()
+    assert "restricted: DPO desk" in text
+    assert REQUESTER not in text and "[DPO-" not in text
+    reader = client_of(make_user, Role.DPO).get("/staff/outbox/?format=csv")
+    assert REQUESTER in b"".join(reader.streaming_content).decode()

@@ -14,8 +14,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from art28.breaches import forms as f
@@ -45,6 +47,7 @@ from art28.breaches.services import (
 from art28.breaches.severity import LEVEL_LABELS, SeverityInput
 from art28.breaches.timeline import build_timeline
 from art28.core.auth import request_user, role_required
+from art28.core.listing import Column, csv_response, sort_state, wants_csv
 from art28.core.models import User
 from art28.core.roles import STAFF_ROLES
 
@@ -64,8 +67,17 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+INCIDENT_COLUMNS = (
+    Column("ref", gettext_lazy("Reference"), ("ref",)),
+    Column("title", gettext_lazy("Title"), ("title",)),
+    Column("aware_at", gettext_lazy("Provider aware at"), ("aware_at",)),
+    Column("severity", gettext_lazy("Severity"), ("severity_score",)),
+    Column("notices", gettext_lazy("Notices sent"), ("notices_sent",)),
+)
+
+
 @staff_reader
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: HttpRequest) -> HttpResponseBase:
     form = f.ListFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = incidents(
@@ -75,6 +87,31 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         year=filters.get("year"),
         query=filters.get("q", ""),
     )
+    sort = sort_state(request, INCIDENT_COLUMNS)
+    rows = sort.order(rows)
+    if wants_csv(request):
+        return csv_response(
+            "incidents.csv",
+            [
+                _("Reference"),
+                _("Title"),
+                _("Provider aware at"),
+                _("Phase"),
+                _("Decision"),
+                _("Severity"),
+                _("Notices sent"),
+            ],
+            rows,
+            lambda i: [
+                i.ref,
+                i.title,
+                i.aware_at.isoformat(),
+                i.get_phase_display(),
+                i.get_decision_display(),
+                "" if i.severity_score is None else i.severity_score,
+                i.notices_sent,
+            ],
+        )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     for incident in page.object_list:
         incident.severity_label = LEVEL_LABELS.get(incident.severity_level or "", "")  # type: ignore[attr-defined]
@@ -84,6 +121,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "sort": sort.header(),
             "overdue_count": incidents(overdue=True).count(),
             "can_write": can_write(request_user(request)),
         },

@@ -94,6 +94,8 @@ URL_ROLES: dict[str, Roles] = {
     # the back office
     "staff:dashboard": STAFF,
     "staff:security_txt": STAFF,
+    # The header's search: every staff role; DPO requests appear only for DPO_READERS.
+    "staff:search": STAFF,
     "staff:customers": STAFF,
     "staff:customer": STAFF,
     "inventory:sites": STAFF,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
@@ -23,7 +24,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
 
-View = Callable[..., HttpResponse]
+# Any view: a page, a redirect, or a streamed download (StreamingHttpResponse); the decorator keeps its type.
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def request_user(request: HttpRequest) -> User:
@@ -39,7 +41,7 @@ def role_required(*roles: Role | str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if request.user.role not in allowed:
@@ -48,7 +50,7 @@ def role_required(*roles: Role | str) -> Callable[[View], View]:
 
         # Read back by the role-table test (tests/access/): the roles this view lets through.
         wrapped.allowed_roles = frozenset(allowed)  # type: ignore[attr-defined]
-        return wrapped
+        return cast(View, wrapped)
 
     return decorator
 

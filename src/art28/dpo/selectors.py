@@ -97,3 +97,9 @@ def requests_awaiting_answer(organisation: Organisation) -> QuerySet[Request]:
         .exclude(status=Status.CLOSED)
         .order_by("received_on", "pk")
     )
+
+
+def requests_with_reference(fragment: str) -> QuerySet[Request]:
+    """Requests whose reference contains ``fragment`` (the staff search), newest first. Only the reference:
+    the requester's identity is personal data the search box does not reach (GDPR Art. 5(1)(c))."""
+    return Request.objects.filter(reference__icontains=fragment).order_by("-received_on", "-pk")

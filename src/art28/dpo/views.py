@@ -14,10 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from art28.core.auth import request_user, role_required
 from art28.core.dpo import dpo_profile, dpo_profile_update
+from art28.core.listing import Column, csv_cell, sort_state
 from art28.core.models import Language, User
 from art28.core.selectors import organisation_by_ref
 from art28.dpo.conf import forward_days
@@ -37,6 +39,15 @@ from art28.dpo.services import (
 reader = role_required(*DPO_READERS)
 writer = role_required(*DPO_WRITERS)
 PER_PAGE = 200
+REQUEST_COLUMNS = (
+    Column("reference", gettext_lazy("Reference"), ("reference",)),
+    Column("kind", gettext_lazy("Kind"), ("kind",)),
+    Column("received", gettext_lazy("Received"), ("received_on",)),
+    Column("due", gettext_lazy("Due"), ("effective_due",)),
+    Column("status", gettext_lazy("Status"), ("status",)),
+    Column("assignee", gettext_lazy("Assignee"), ("assignee__email",)),
+    Column("controller", gettext_lazy("Controller"), ("organisation__name",)),
+)
 
 
 def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
@@ -69,10 +80,11 @@ def request_list_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="dpo-requests.csv"'
     writer = csv.writer(response)
     writer.writerow(REGISTER_COLUMNS)
-    for r in requests_for_staff(_filters(request), today=timezone.localdate()).iterator(chunk_size=2000):
+    rows = sort_state(request, REQUEST_COLUMNS).order(requests_for_staff(_filters(request), today=timezone.localdate()))
+    for r in rows.iterator(chunk_size=2000):
         deadline = r.deadline
         writer.writerow(
-            [
+            csv_cell(cell) for cell in [
                 r.reference, r.kind, r.regime, r.received_on, r.due_on, r.extended_due_on or "", r.status,
                 r.assignee.email if r.assignee else "", r.organisation.ref if r.organisation else "",
                 r.forwarded_at or "", r.customer_answer, r.answered_at or "", r.outcome, r.closed_at or "",
@@ -86,7 +98,8 @@ def request_list_csv(request: HttpRequest) -> HttpResponse:
 def request_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     today = timezone.localdate()
-    rows = list(requests_for_staff(filters, today=today)[:PER_PAGE])
+    sort = sort_state(request, REQUEST_COLUMNS)
+    rows = list(sort.order(requests_for_staff(filters, today=today))[:PER_PAGE])
     for row in rows:
         row.days_left = (row.effective_due - today).days  # type: ignore[attr-defined]
         row.days_late = -row.days_left  # type: ignore[attr-defined]
@@ -95,6 +108,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "dpo/request_list.html",
         {
             "rows": rows,
+            "sort": sort.header(),
             "filters": filters,
             "kinds": Kind.choices,
             "statuses": [

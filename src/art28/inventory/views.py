@@ -7,14 +7,24 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from art28.core.auth import staff_required
 from art28.core.countries import country_name
+from art28.core.listing import Column, csv_response, sort_state, wants_csv
 from art28.inventory.models import AssetKind, Site
 from art28.inventory.selectors import asset_detail, asset_search, placement_counts, services, site_overview
 
 ASSETS_PER_PAGE = 50
+ASSET_COLUMNS = (
+    Column("ref", _("Reference"), ("ref",)),
+    Column("kind", _("Kind"), ("kind",)),
+    Column("site", _("Site"), ("location__code",)),
+    Column("parent", _("Parent"), ("parent__ref",)),
+    Column("service", _("Service"), ("service__name",)),
+)
 
 
 @staff_required
@@ -47,7 +57,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 @staff_required
-def asset_list(request: HttpRequest) -> HttpResponse:
+def asset_list(request: HttpRequest) -> HttpResponseBase:
     kind = request.GET.get("kind", "")
     filters = AssetFilters(
         ref=request.GET.get("q", "").strip(),
@@ -58,6 +68,21 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     assets = asset_search(
         ref=filters.ref, kind=filters.kind, site_code=filters.site_code, service_id=filters.service_id
     )
+    sort = sort_state(request, ASSET_COLUMNS)
+    assets = sort.order(assets)
+    if wants_csv(request):
+        return csv_response(
+            "assets.csv",
+            [_("Reference"), _("Kind"), _("Site"), _("Parent"), _("Service")],
+            assets,
+            lambda asset: [
+                asset.ref,
+                asset.get_kind_display(),
+                asset.location.code if asset.location else "",
+                asset.parent.ref if asset.parent else "",
+                asset.service.name if asset.service else "",
+            ],
+        )
     page = Paginator(assets, ASSETS_PER_PAGE).get_page(request.GET.get("page"))
     counts = placement_counts(asset_ids=[asset.pk for asset in page.object_list])
     return render(
@@ -67,6 +92,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(asset, counts.get(asset.pk, 0)) for asset in page.object_list],
             "filters": filters,
+            "sort": sort.header(),
             "kinds": AssetKind.choices,
             "sites": Site.objects.order_by("code").only("code", "name"),
             "services": services(),

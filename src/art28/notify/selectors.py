@@ -101,13 +101,15 @@ def outbox_counts() -> OutboxCounts:
     return OutboxCounts(by_channel=by_channel, totals=totals, oldest_waiting=oldest)
 
 
-def failing_deliveries(limit: int = 200) -> QuerySet[Delivery]:
-    """Deliveries that failed at least once and are not sent: waiting for a retry, or given up."""
-    return (
+def failing_deliveries(limit: int | None = 200, ordering: tuple[str, ...] = ()) -> QuerySet[Delivery]:
+    """Deliveries that failed at least once and are not sent: waiting for a retry, or given up; in
+    ``ordering`` (a whitelisted sort of the outbox page) or by status and next attempt."""
+    deliveries = (
         Delivery.objects.filter(status__in=(DeliveryStatus.FAILED, DeliveryStatus.DEAD))
         .select_related("message__organisation", "message__subscriber")
-        .order_by("status", "next_attempt_at", "pk")[:limit]
+        .order_by(*(ordering or ("status", "next_attempt_at", "pk")))
     )
+    return deliveries[:limit] if limit is not None else deliveries
 
 
 def delivery_by_public_id(public_id: UUID | str) -> Delivery:

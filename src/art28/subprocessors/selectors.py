@@ -423,3 +423,10 @@ def changes_awaiting_answer(organisation: Organisation, on: dt.date | None = Non
         .select_related("change__subprocessor", "change__replaces")
         .order_by("change__effective_on", "change_id")
     )
+
+
+def subprocessor_search(query: str) -> QuerySet[SubProcessor]:
+    """Sub-processors whose legal name or slug contains ``query`` (the staff search), by legal name."""
+    return SubProcessor.objects.filter(Q(legal_name__icontains=query) | Q(slug__icontains=query)).order_by(
+        "legal_name", "pk"
+    )

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from art28.core.adequacy import Law, ground_text
 from art28.core.auth import request_user, role_required
 from art28.core.countries import country_name
+from art28.core.listing import Column, csv_download, sort_state, wants_csv
 from art28.core.models import Organisation
 from art28.core.roles import STAFF_ROLES
 from art28.inventory.models import Service
@@ -56,6 +58,14 @@ CONTRACTS_PER_PAGE = 100
 UNAUTHORISED_SHOWN = 50
 
 
+REGISTER_COLUMNS = (
+    Column("name", _lazy("Sub-processor"), ("sp__legal_name",)),
+    Column("countries", _lazy("Countries"), ("sp__countries",)),
+    Column("engaged_by", _lazy("Engaged by"), ("sp__engaged_by__legal_name",)),
+    Column("in_use", _lazy("In use"), ("in_use", "sp__in_use_from")),
+)
+
+
 @dataclass(frozen=True)
 class RegisterRow:
     sp: SubProcessor
@@ -80,18 +90,38 @@ def _rows(subprocessors: list[SubProcessor], on: object) -> list[RegisterRow]:
 
 
 @staff_reader
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: HttpRequest) -> HttpResponseBase:
     """The register: everything ever registered, or (``?at=YYYY-MM-DD``) those in use on that date."""
     form = f.RegisterAtForm(request.GET or None)
     at = form.cleaned_data.get("at") if form.is_valid() else None
     subprocessors = public_register(at) if at else register_all()
+    sort = sort_state(request, REGISTER_COLUMNS)
+    rows = sort.sort_list(_rows(subprocessors, at))
+    if wants_csv(request):
+        return csv_download(
+            "subprocessors.csv",
+            [_("Sub-processor"), _("Slug"), _("Purpose"), _("Countries"), _("Services"), _("Engaged by"), _("In use")],
+            (
+                [
+                    row.sp.legal_name,
+                    row.sp.slug,
+                    row.sp.purpose,
+                    ", ".join(code for code, _name in row.countries),
+                    ", ".join(service.name for service in row.services),
+                    " ← ".join(link.legal_name for link in row.chain),
+                    _("yes") if row.in_use else _("no"),
+                ]
+                for row in rows
+            ),
+        )
     return render(
         request,
         "subprocessors/register.html",
         {
             "form": form,
             "at": at,
-            "rows": _rows(subprocessors, at),
+            "sort": sort.header(),
+            "rows": rows,
             "upcoming": upcoming_changes(),
             "can_write": can_write(request_user(request)),
         },
