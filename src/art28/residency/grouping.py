@@ -126,9 +126,7 @@ def group_violations(violations: Iterable[Violation], *, with_names: bool = True
             )
         group.count += 1
         group.customer_refs.add(violation.customer)
-    ordered = sorted(
-        groups.values(), key=lambda g: (-g.count, g.reason, g.cause_kind, g.cause or "", g.country or "")
-    )
+    ordered = sorted(groups.values(), key=lambda g: (-g.count, g.reason, g.cause_kind, g.cause or "", g.country or ""))
     first = {group.key: sorted(group.customer_refs)[:CUSTOMERS_SHOWN] for group in ordered}
     names: dict[str, str] = {}
     if with_names and first:
