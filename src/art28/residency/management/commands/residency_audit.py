@@ -78,10 +78,16 @@ class Command(BaseCommand):
         return (v for v in violations if not reason or v.reason == reason)
 
     def _write_json(self, violations: Iterator[Violation]) -> bool:
+        stream = cast(TextIO, getattr(self.stdout, "_out", self.stdout))
         found = False
+        batch: list[str] = []
         for chunk in violations_json_chunks(violations):
             found = found or chunk != "[]\n"
-            self.stdout.write(chunk, ending="")
+            batch.append(chunk)
+            if len(batch) >= 1000:  # one write per thousand rows, not one per row
+                stream.write("".join(batch))
+                batch.clear()
+        stream.write("".join(batch))
         return found
 
     def _write_csv(self, violations: Iterator[Violation]) -> bool:
