@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from art28.residency.engine import run_audit
 from art28.residency.grouping import CUSTOMERS_SHOWN, group_violations
+from art28.residency.reports import JSON_KEYS
 from art28.subprocessors.models import SubProcessor
 from tests.residency.fixtures import WORLD_AUDIT
 from tests.residency.test_audit_cli import in_audit_order, run_cli
@@ -177,3 +178,12 @@ def test_json_and_csv_stream_without_building_the_list(world, monkeypatch):
     monkeypatch.setattr(command, "run_audit", no_list)
     assert run_cli("--json")[0] == 1
     assert run_cli("--csv")[0] == 1
+
+
+@pytest.mark.parametrize("text", ["Zürich", 'quote " and \\ backslash', "tab\tnew\nline", "\u2028", "vm[1]"])
+def test_the_hand_built_json_is_what_json_dumps_writes(text):
+    from art28.residency.reports import json_line
+
+    line = json_line(text, None, text, "CH", ("CH", "LI"), "stored-outside", text)
+    fields = dict(zip(JSON_KEYS, (text, None, text, "CH", ["CH", "LI"], "stored-outside", text), strict=True))
+    assert line == json.dumps(fields, ensure_ascii=False)

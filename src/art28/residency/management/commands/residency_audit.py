@@ -24,9 +24,9 @@ from rich.table import Table
 from rich.text import Text
 
 from art28.core.selectors import organisation_by_ref
-from art28.residency.engine import REASONS, WITHOUT_PLACE, Violation, iter_violations, run_audit
+from art28.residency.engine import REASONS, WITHOUT_PLACE, Violation, iter_raw_rows, iter_violations, run_audit
 from art28.residency.grouping import group_violations
-from art28.residency.reports import JSON_KEYS, summary_sentence, violations_json_chunks
+from art28.residency.reports import JSON_KEYS, json_array_chunks, raw_row_json, summary_sentence
 from art28.residency.selectors import audit_summary, filter_violations
 
 USAGE_ERROR = 2
@@ -56,9 +56,11 @@ class Command(BaseCommand):
             organisation_id = organisation.pk
         found = False
         try:
-            if json or csv:
-                rows = self._streamed(iter_violations(organisation_id=organisation_id), reason)
-                found = self._write_json(rows) if json else self._write_csv(rows)
+            if json:
+                raw = iter_raw_rows(organisation_id=organisation_id)
+                found = self._write_json(raw_row_json(row) for row in raw if not reason or row[5] == reason)
+            elif csv:
+                found = self._write_csv(self._streamed(iter_violations(organisation_id=organisation_id), reason))
             else:
                 violations = filter_violations(run_audit(organisation_id=organisation_id), reason=reason)
                 found = bool(violations)
@@ -77,11 +79,12 @@ class Command(BaseCommand):
     def _streamed(violations: Iterator[Violation], reason: str) -> Iterator[Violation]:
         return (v for v in violations if not reason or v.reason == reason)
 
-    def _write_json(self, violations: Iterator[Violation]) -> bool:
+    def _write_json(self, lines: Iterator[str]) -> bool:
+        """The JSON array, streamed from the engine's raw rows (no Violation objects: up to 1M rows)."""
         stream = cast(TextIO, getattr(self.stdout, "_out", self.stdout))
         found = False
         batch: list[str] = []
-        for chunk in violations_json_chunks(violations):
+        for chunk in json_array_chunks(lines):
             found = found or chunk != "[]\n"
             batch.append(chunk)
             if len(batch) >= 1000:  # one write per thousand rows, not one per row
