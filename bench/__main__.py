@@ -106,9 +106,15 @@ def bench_database(vendor: str, data: Path, only: set[str], customers: int = FAN
             f"audit    engine {audit['engine_seconds']:6.2f}s  hand-written SQL {audit['baseline_seconds']:6.2f}s  "
             f"ratio {ratio:4.2f}x ({goal})  violations {audit['violations']}  same result: {audit['same_result']}\n"
             f"         (the engine's own SQL alone: {audit['engine_sql_seconds']:.2f}s; the rest is building the "
-            f"findings in Python)",
+            f"findings in Python)\n"
+            f"         whole command --json {audit['json_command_seconds']:6.2f}s "
+            f"(ratio {audit['json_command_seconds'] / audit['baseline_seconds']:4.2f}x), "
+            f"--csv {audit['csv_command_seconds']:6.2f}s "
+            f"(ratio {audit['csv_command_seconds'] / audit['baseline_seconds']:4.2f}x; goal ≤ 1.5x)",
             flush=True,
         )
+        result["audit_json_ratio"] = audit["json_command_seconds"] / audit["baseline_seconds"]
+        result["audit_csv_ratio"] = audit["csv_command_seconds"] / audit["baseline_seconds"]
     if "impact" in only:
         # A fresh database of its own (art28_bench_impact_main on PostgreSQL), filled by the importer.
         name = "art28_bench_impact" if vendor == "sqlite" else "art28_bench_impact_main"

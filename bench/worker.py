@@ -7,6 +7,7 @@ Prints one JSON line. DATABASE_URL selects the (already empty) database.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import operator
@@ -198,7 +199,17 @@ def audit(folder: Path, repeat: int = 3) -> dict[str, Any]:
         # The engine's own statements, rows fetched but not turned into objects: its Python overhead.
         return sum(1 for _ in iter_raw_rows())
 
+    def command(*flags: str) -> Any:
+        # The whole `art28 residency-audit --json|--csv`, output written (to /dev/null): what an operator runs.
+        def run() -> None:
+            with open(os.devnull, "w") as sink, contextlib.suppress(SystemExit):  # exit 1: violations found
+                call_command("residency_audit", *flags, stdout=sink)
+
+        return run
+
     engine_seconds, violations = best(run_audit)
+    json_command_seconds, _ = best(command("--json"))
+    csv_command_seconds, _ = best(command("--csv"))
     engine_sql_seconds, _ = best(engine_sql_only)
     baseline_seconds, baseline_rows = best(baseline)
     engine_keys = {(v.customer, v.asset, v.reason, v.destination) for v in violations}
@@ -207,6 +218,8 @@ def audit(folder: Path, repeat: int = 3) -> dict[str, Any]:
         "engine_seconds": engine_seconds,
         "engine_sql_seconds": engine_sql_seconds,
         "baseline_seconds": baseline_seconds,
+        "json_command_seconds": json_command_seconds,
+        "csv_command_seconds": csv_command_seconds,
         "violations": len(violations),
         "same_result": engine_keys == baseline_keys and len(violations) == len(baseline_rows),
     }

@@ -10,8 +10,8 @@ from django.core.paginator import Paginator
 from art28.core.countries import country_name
 from art28.inventory.models import AssetKind, FlowKind
 from art28.portal.diagram import residency_diagram
-from art28.portal.findings import explain_all
 from art28.residency.engine import CarriedFlow
+from art28.residency.findings import explain_all
 from art28.residency.selectors import OrganisationResidency, PlacementRow
 
 PLACEMENTS_PER_PAGE = 50

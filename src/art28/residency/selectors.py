@@ -26,6 +26,7 @@ from art28.residency.engine import (
     flows_carrying,
     run_audit,
 )
+from art28.residency.grouping import group_key
 from art28.residency.models import Attestation
 
 # What each reason means, for people (pages, PDF); the codes themselves are the stable API (S1).
@@ -137,11 +138,13 @@ def attestation_for_organisation(organisation: Organisation, public_id: UUID | s
 
 
 def filter_violations(
-    violations: list[Violation], *, reason: str = "", customer: str = "", country: str = ""
+    violations: list[Violation], *, reason: str = "", customer: str = "", country: str = "", group: str = ""
 ) -> list[Violation]:
     """The violations matching every filter given (empty = any). ``customer`` is a ref, case-insensitive;
     ``country`` an ISO code or ``"unknown"`` for violations whose country is unknown (findings about no
-    place, such as ``subprocessor-unauthorised``, have no country to match)."""
+    place, such as ``subprocessor-unauthorised``, have no country to match); ``group`` a cause group's key
+    (residency.grouping.group_key): the drill-down from a group to its rows."""
+
     customer = customer.strip().casefold()
     country = country.strip().upper()
     wanted_country = None if country == UNKNOWN_COUNTRY.upper() else country
@@ -151,6 +154,7 @@ def filter_violations(
         if (not reason or v.reason == reason)
         and (not customer or v.customer.casefold() == customer)
         and (not country or (v.country == wanted_country and v.reason not in WITHOUT_PLACE))
+        and (not group or group_key(v) == group)
     ]
 
 

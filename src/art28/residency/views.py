@@ -17,6 +17,7 @@ from art28.core.auth import staff_required
 from art28.core.countries import country_name
 from art28.residency.charts import BarChart, bar_chart
 from art28.residency.engine import Violation, run_audit
+from art28.residency.grouping import CauseGroup, group_violations
 from art28.residency.reports import violations_json_chunks
 from art28.residency.selectors import (
     REASON_LABELS,
@@ -27,6 +28,8 @@ from art28.residency.selectors import (
 )
 
 PAGE_SIZE = 100
+# The largest cause groups shown; the rest are counted (their rows stay in the findings below).
+GROUPS_SHOWN = 50
 
 
 class AuditFilterForm(forms.Form):
@@ -43,6 +46,8 @@ class AuditFilterForm(forms.Form):
         help_text=_("ISO code (DE), or “unknown”"),
         widget=forms.TextInput(attrs={"size": 8, "placeholder": "DE"}),
     )
+    # A cause group's key (residency.grouping.group_key): the drill-down from a group to its rows.
+    group = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -74,9 +79,14 @@ def _charts(summary: AuditSummary) -> list[BarChart]:
     ]
 
 
+def _drilled(groups: list[CauseGroup], key: str) -> CauseGroup | None:
+    return next((group for group in groups if group.key == key), None) if key else None
+
+
 @staff_required
 def audit_page(request: HttpRequest) -> HttpResponse:
-    """The whole audit summarised (tiles, charts) and the filtered findings, 100 per page."""
+    """The whole audit summarised (tiles, the findings grouped by cause, charts) and the filtered findings,
+    100 per page; ``?group=`` drills down from a group to its rows."""
     violations = run_audit()
     filters = _filters(request)
     shown = filter_violations(violations, **filters)
@@ -84,6 +94,7 @@ def audit_page(request: HttpRequest) -> HttpResponse:
         # A streaming response is not an HttpResponse subclass; staff_required only passes it through.
         return cast(HttpResponse, _json_download(shown))
     summary = audit_summary(violations)
+    groups = group_violations(violations)
     page_obj = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -94,6 +105,10 @@ def audit_page(request: HttpRequest) -> HttpResponse:
             "charts": _charts(summary) if summary.total else [],
             "form": AuditFilterForm(request.GET),
             "filtered": bool(filters),
+            "groups": groups[:GROUPS_SHOWN],
+            "groups_total": len(groups),
+            "groups_hidden": max(len(groups) - GROUPS_SHOWN, 0),
+            "drilled": _drilled(groups, filters.get("group", "")),
             "shown_count": len(shown),
             "page_obj": page_obj,
             "rows": [(v, REASON_LABELS.get(v.reason, v.reason)) for v in page_obj.object_list],

@@ -12,8 +12,8 @@ from art28.core.selectors import security_txt_state
 from art28.dpo.roles import DPO_READERS
 from art28.dpo.selectors import deadline_watch
 from art28.inventory.selectors import inventory_counts
-from art28.portal.findings import REASON_TITLES
 from art28.records.selectors import overdue_measures
+from art28.residency.findings import REASON_TITLES
 from art28.residency.selectors import residency_summary
 from art28.subprocessors.selectors import open_objections, upcoming_changes
 

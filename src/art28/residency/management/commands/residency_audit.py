@@ -1,4 +1,9 @@
-"""`art28 residency-audit [--json]`: every placement or flow outside its customer's allowed countries (S1).
+"""`art28 residency-audit [--all | --json | --csv]`: every placement or flow outside its customer's allowed
+countries (S1).
+
+By default the findings grouped by cause (rule, site/flow/sub-processor, country) with their counts,
+customers and remedy; ``--all`` every row as a table; ``--json`` and ``--csv`` every row, streamed as the
+engine returns them (stored, flows, sub-processors), never held in memory as a whole.
 
 Exit status: 0 when all is well, 1 when there are violations, 2 when the command itself was misused
 (e.g. an unknown ``--customer``), so scripts and monitoring can tell "non-compliant" from "broken".
@@ -7,8 +12,10 @@ See docs/residency-audit.md.
 
 from __future__ import annotations
 
+import csv
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -17,8 +24,9 @@ from rich.table import Table
 from rich.text import Text
 
 from art28.core.selectors import organisation_by_ref
-from art28.residency.engine import REASONS, WITHOUT_PLACE, Violation, run_audit
-from art28.residency.reports import summary_sentence, violations_json_chunks
+from art28.residency.engine import REASONS, WITHOUT_PLACE, Violation, iter_raw_rows, iter_violations, run_audit
+from art28.residency.grouping import group_violations
+from art28.residency.reports import JSON_KEYS, json_array_chunks, raw_row_json, summary_sentence
 from art28.residency.selectors import audit_summary, filter_violations
 
 USAGE_ERROR = 2
@@ -32,34 +40,99 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--json", action="store_true", help="Print a JSON array of violations.")
+        output = parser.add_mutually_exclusive_group()
+        output.add_argument("--all", action="store_true", help="Print every violation (a table), not the causes.")
+        output.add_argument("--json", action="store_true", help="Stream a JSON array of violations.")
+        output.add_argument("--csv", action="store_true", help="Stream the violations as CSV (header first).")
         parser.add_argument("--customer", metavar="REF", default="", help="Only this customer (its reference).")
         parser.add_argument("--reason", choices=REASONS, default="", help="Only violations with this reason.")
 
-    def handle(self, *args: Any, json: bool, customer: str, reason: str, **options: Any) -> None:
+    def handle(self, *args: Any, json: bool, csv: bool, customer: str, reason: str, **options: Any) -> None:
         organisation_id = None
         if customer:
             organisation = organisation_by_ref(customer)
             if organisation is None:
                 raise CommandError(f"no customer with reference {customer!r}", returncode=USAGE_ERROR)
             organisation_id = organisation.pk
-        violations = filter_violations(run_audit(organisation_id=organisation_id), reason=reason)
+        found = False
         try:
             if json:
-                for chunk in violations_json_chunks(violations):
-                    self.stdout.write(chunk, ending="")
+                raw = iter_raw_rows(organisation_id=organisation_id)
+                found = self._write_json(raw_row_json(row) for row in raw if not reason or row[5] == reason)
+            elif csv:
+                found = self._write_csv(self._streamed(iter_violations(organisation_id=organisation_id), reason))
             else:
-                self._print_table(violations)
+                violations = filter_violations(run_audit(organisation_id=organisation_id), reason=reason)
+                found = bool(violations)
+                if options.get("all"):
+                    self._print_table(violations)
+                else:
+                    self._print_groups(violations)
         except BrokenPipeError:
             # `art28 residency-audit --json | head`: the reader has seen enough; the verdict stands.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        if violations:
+            found = True
+        if found:
             raise SystemExit(1)
 
-    def _print_table(self, violations: list[Violation]) -> None:
+    @staticmethod
+    def _streamed(violations: Iterator[Violation], reason: str) -> Iterator[Violation]:
+        return (v for v in violations if not reason or v.reason == reason)
+
+    def _write_json(self, lines: Iterator[str]) -> bool:
+        """The JSON array, streamed from the engine's raw rows (no Violation objects: up to 1M rows)."""
+        stream = cast(TextIO, getattr(self.stdout, "_out", self.stdout))
+        found = False
+        batch: list[str] = []
+        for chunk in json_array_chunks(lines):
+            found = found or chunk != "[]\n"
+            batch.append(chunk)
+            if len(batch) >= 1000:  # one write per thousand rows, not one per row
+                stream.write("".join(batch))
+                batch.clear()
+        stream.write("".join(batch))
+        return found
+
+    def _write_csv(self, violations: Iterator[Violation]) -> bool:
+        """The seven JSON keys as columns; ``allowed`` joined by ``;`` as in the policies (CH;LI)."""
+        stream = cast(TextIO, getattr(self.stdout, "_out", self.stdout))
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(JSON_KEYS)
+        found = False
+        for v in violations:
+            found = True
+            writer.writerow((v.customer, v.asset, v.site, v.country, ";".join(v.allowed), v.reason, v.destination))
+        return found
+
+    def _console(self) -> Console:
         # The wrapped stream itself, so rich can tell a terminal from a pipe (and adds no extra newlines).
         stream = cast(TextIO, getattr(self.stdout, "_out", self.stdout))
-        console = Console(file=stream, width=None if stream.isatty() else 160, soft_wrap=False)
+        return Console(file=stream, width=None if stream.isatty() else 160, soft_wrap=False)
+
+    def _print_groups(self, violations: list[Violation]) -> None:
+        """The findings by cause, largest first: what to fix, for whom, and how."""
+        console = self._console()
+        if violations:
+            table = Table("findings", "customers", "reason", "cause", "country", "remedy")
+            for group in group_violations(violations):
+                shown = ", ".join(name for _ref, name in group.first_customers)
+                more = " …" if group.customers > len(group.first_customers) else ""
+                cells = (
+                    str(group.count),
+                    f"{group.customers}: {shown}{more}",
+                    group.reason,
+                    f"{group.cause_kind} {group.cause or '—'}",
+                    "—" if group.reason in WITHOUT_PLACE else group.country or "unknown",
+                    group.remedy,
+                )
+                table.add_row(*(Text(cell) for cell in cells))
+            console.print(table)
+            console.print("Every row: --all (table), --json or --csv.", highlight=False, markup=False)
+        style = "bold red" if violations else "bold green"
+        console.print(summary_sentence(audit_summary(violations)), style=style, highlight=False, markup=False)
+
+    def _print_table(self, violations: list[Violation]) -> None:
+        console = self._console()
         if violations:
             table = Table("customer", "asset", "site", "country", "allowed", "reason", "destination")
             for v in violations:
