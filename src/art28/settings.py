@@ -49,6 +49,8 @@ ALLOWED_HOSTS = env.list(
     "ART28_ALLOWED_HOSTS", default=sorted({_base.hostname, "127.0.0.1", "localhost", "testserver"})
 )
 CSRF_TRUSTED_ORIGINS = env.list("ART28_CSRF_TRUSTED_ORIGINS", default=[])
+# A form without a valid token: the branded page that says nothing changed (art28.core.errors).
+CSRF_FAILURE_VIEW = "art28.core.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -163,3 +163,18 @@ def test_the_api_keeps_its_json_errors(client, staff_client):
 
     assert missing.status_code == 404
     assert missing["Content-Type"] == "application/json" and missing.json() == {"detail": "Not Found"}
+
+
+@PRODUCTION
+@pytest.mark.django_db
+def test_a_form_without_its_csrf_token_gets_the_branded_page_in_the_users_language_and_nothing_changes(staff_user):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(staff_user)
+
+    response = client.post("/accounts/logout/", HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert 'class="topbar"' in page and "CSRF verification failed" not in page  # not Django's technical page
+    assert 'lang="de"' in page and "Das Formular konnte nicht gesendet werden" in page
+    assert client.get("/staff/").status_code == 200  # still signed in: the refused logout changed nothing

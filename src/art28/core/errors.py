@@ -113,6 +113,14 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return HttpResponse(loader.render_to_string("errors/403.html", context, request), status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form without a valid token is refused (403) on a page that says why and that
+    nothing changed, instead of Django's technical page."""
+    if _is_api(request):
+        return _api_error("CSRF verification failed", 403)
+    return HttpResponse(loader.render_to_string("errors/403_csrf.html", _ways_back(request), request), status=403)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
         return _api_error("Not Found", 404)
