@@ -25,15 +25,14 @@ import multiprocessing
 import os
 import re
 import resource
-import smtplib
 import socket
 import subprocess
 import sys
 import time
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from bench.notify_bench import baseline as smtplib_loop
 from bench.notify_bench import first_notice_to_new_customers
 
 COUNT = 100_000
@@ -140,31 +139,6 @@ def reset_deliveries() -> None:
         cursor.execute("VACUUM (ANALYZE) notify_delivery, notify_deliveryattempt")
 
 
-def raw_loop(port: int) -> float:
-    """The same messages (recipients, subject, body with the ack link, Message-ID) by plain smtplib."""
-    from django.conf import settings
-
-    from art28.notify.mail import email_for
-    from art28.notify.models import Delivery
-
-    prepared = []
-    for delivery in Delivery.objects.select_related("message__organisation", "message__subscriber"):
-        email = email_for(delivery)  # built before the clock starts
-        prepared.append((email.to, email.subject, email.body, email.extra_headers))
-    started = time.perf_counter()
-    with smtplib.SMTP("127.0.0.1", port) as smtp:
-        for to, subject, body, headers in prepared:
-            message = EmailMessage()
-            message["From"] = settings.DEFAULT_FROM_EMAIL
-            message["To"] = ", ".join(to)
-            message["Subject"] = subject
-            for name, value in headers.items():
-                message[name] = value
-            message.set_content(body)
-            smtp.send_message(message)
-    return time.perf_counter() - started
-
-
 def run_workers(workers: int, port: int) -> float:
     env = os.environ | {"EMAIL_URL": f"smtp://127.0.0.1:{port}", "ART28_LOG_LEVEL": "ERROR"}
     art28 = str(Path(sys.executable).with_name("art28"))
@@ -222,7 +196,7 @@ def main() -> None:
         if not ready.wait(30):
             raise SystemExit("the SMTP server did not start")
         assert sink.pid is not None
-        result["raw_loop"] = measure("smtplib loop", lambda: raw_loop(port), sink.pid, ours, expected, count)
+        result["raw_loop"] = measure("smtplib loop", lambda: smtplib_loop(port, count), sink.pid, ours, expected, count)
         result["workers"] = []
         for workers in worker_counts:
             reset_deliveries()
