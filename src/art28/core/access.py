@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from art28.core.dpo import PROFILE_EDITORS
-from art28.core.roles import CUSTOMER_ROLES, STAFF_ROLES, STAFF_WRITERS, Role
+from art28.core.roles import CUSTOMER_ROLES, STAFF_ROLES, STAFF_WRITERS, TRUST_CENTER_EDITORS, Role
 
 Roles = frozenset[str]
 
@@ -54,6 +54,10 @@ LEGAL_WRITERS: Roles = frozenset({Role.ADMIN, Role.DPO})
 # The sub-processor register and its changes (Art. 28(2), (4)).
 SUBPROCESSOR_READERS: Roles = STAFF
 SUBPROCESSOR_WRITERS: Roles = frozenset({Role.ADMIN, Role.DPO})
+# What the trust center claims (its profile, logo, certifications): every staff role reads, the DPO and
+# administrators change it (GDPR Art. 28(1): the guarantees a processor shows its customers).
+ASSURANCE_READERS: Roles = STAFF
+ASSURANCE_WRITERS: Roles = frozenset(TRUST_CENTER_EDITORS)
 
 # --- pages, by URL name ----------------------------------------------------------------------------
 
@@ -175,6 +179,12 @@ URL_ROLES: dict[str, Roles] = {
     "legal:version_edit": LEGAL_WRITERS,
     "legal:version_publish": LEGAL_WRITERS,
     "legal:version_discard": LEGAL_WRITERS,
+    "assurance:profile": ASSURANCE_READERS,
+    "assurance:certifications": ASSURANCE_READERS,
+    "assurance:certification_new": ASSURANCE_WRITERS,
+    "assurance:certification_edit": ASSURANCE_WRITERS,
+    "assurance:certification_delete": ASSURANCE_WRITERS,
+    "assurance:certification_file": ASSURANCE_READERS,
     "outbox:index": STAFF,
     "outbox:retry": STAFF_WRITING,
     # the customer portal: each customer sees only its own organisation's objects (others' are a 404)
@@ -224,6 +234,8 @@ URL_ROLES: dict[str, Roles] = {
     "trust:policy_history": EVERYONE,
     "trust:policy_diff": EVERYONE,
     "trust:cookie_consent": EVERYONE,
+    "trust:logo": EVERYONE,
+    "trust:certificate": EVERYONE,
     # the API's own pages; its operations are in OPERATION_ROLES
     "api:openapi-json": EVERYONE,
     "api:openapi-view": EVERYONE,
