@@ -29,11 +29,15 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
 
 class ProfileForm(forms.Form):
     tagline = forms.CharField(label=_("Tagline"), max_length=200, required=False)
-    summary = forms.CharField(label=_("Summary"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(
+        label=_("Summary"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     logo = forms.FileField(
         label=_("Logo"),
         required=False,
-        help_text=_("PNG, JPEG or WebP, at most 512 KB. Shown with the provider's name at the top of the trust center."),
+        help_text=_(
+            "PNG, JPEG or WebP, at most 512 KB. Shown with the provider's name at the top of the trust center."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)

@@ -32,7 +32,9 @@ def certificate_filename(certification: Certification) -> str:
 
 
 def certificate_response(certification: Certification, *, cache_seconds: int) -> HttpResponse:
-    response = HttpResponse(bytes(certification.certificate or b""), content_type=certification.certificate_content_type)
+    response = HttpResponse(
+        bytes(certification.certificate or b""), content_type=certification.certificate_content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="{certificate_filename(certification)}"'
     response["ETag"] = f'"{certification.certificate_sha256}"'
     if cache_seconds:

@@ -86,7 +86,7 @@ class Certification(models.Model):
         return self.valid_from <= day <= self.valid_until
 
     def status_on(self, day: dt.date) -> str:
-        """"not-yet", "valid", "expiring" (within EXPIRY_WARNING of its end) or "expired"."""
+        """ "not-yet", "valid", "expiring" (within EXPIRY_WARNING of its end) or "expired"."""
         if day < self.valid_from:
             return "not-yet"
         if day > self.valid_until:

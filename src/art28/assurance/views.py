@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from art28.assurance import selectors
-from art28.assurance.http import certificate_response
 from art28.assurance.forms import CertificationForm, ProfileForm, add_service_errors
+from art28.assurance.http import certificate_response
 from art28.assurance.models import Certification
 from art28.assurance.services import (
     certification_create,

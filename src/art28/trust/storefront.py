@@ -53,7 +53,9 @@ def _named(codes: set[str]) -> list[tuple[str, str]]:
     return [(code, country_name(code)) for code in ordered]
 
 
-def summary(sites: Sequence[Site], subprocessors: Sequence[SubProcessor], certifications: list[Certification]) -> Summary:
+def summary(
+    sites: Sequence[Site], subprocessors: Sequence[SubProcessor], certifications: list[Certification]
+) -> Summary:
     """From what the home page loaded already: no query."""
     sp_codes = {code for sp in subprocessors for code in (sp.countries or "").split(";") if code}
     return Summary(
