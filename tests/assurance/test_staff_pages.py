@@ -151,3 +151,14 @@ def test_customers_and_the_public_are_kept_out(client_a: Client):
 def test_an_unknown_certification_is_a_404(dpo_client: Client):
     assert dpo_client.get("/staff/assurance/certifications/999/").status_code == 404
     assert dpo_client.get("/staff/assurance/certifications/999/certificate.pdf").status_code == 404
+
+
+def test_the_dashboard_warns_of_published_certifications_expiring_within_60_days(dpo_client: Client):
+    add_certification("Far from its end", valid_until=today() + dt.timedelta(days=61))
+    add_certification("Unpublished and ending", valid_until=today(), published=False)
+    html = dpo_client.get("/staff/").content.decode()
+    assert "/staff/assurance/trust-center/" in html and "/staff/assurance/certifications/" in html
+    assert "expires within 60 days" not in html
+    add_certification("SOC 2 Type II", valid_until=today() + dt.timedelta(days=60))
+    html = dpo_client.get("/staff/").content.decode()
+    assert "1 published certification has expired or expires within 60 days" in html and "SOC 2 Type II" in html

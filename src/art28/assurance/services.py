@@ -61,7 +61,7 @@ def trust_profile_update(
     or remove it. Raises ValidationError naming the field; nothing is saved then."""
     _check_actor(actor)
     checked = check_logo(logo) if logo is not None else None
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         profile = TrustCenterProfile.objects.select_for_update().filter(pk=1).first() or TrustCenterProfile()
         before = _values(profile, PROFILE_FIELDS) if profile.updated_at else None
         profile.tagline, profile.summary = tagline.strip(), summary.strip()
@@ -152,7 +152,7 @@ def certification_create(
     )
     _set_certificate(certification, checked, remove=False)
     certification.full_clean()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         certification.save()
         audit_record(
             actor=actor,
@@ -181,7 +181,7 @@ def certification_update(
     """Change a certification; a new ``certificate`` replaces the file, ``remove_certificate`` drops it."""
     _check_actor(actor)
     checked = check_certificate(certificate) if certificate is not None else None
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         row = Certification.objects.select_for_update().defer("certificate").get(pk=certification.pk)
         before = _values(row, CERTIFICATION_FIELDS)
         _fill(
@@ -212,7 +212,7 @@ def certification_update(
 
 def certification_delete(*, actor: Actor, certification: Certification) -> None:
     _check_actor(actor)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         row = Certification.objects.select_for_update().defer("certificate").get(pk=certification.pk)
         before = _values(row, CERTIFICATION_FIELDS)
         audit_record(actor=actor, action="assurance.certification.delete", obj=row, before=before)
