@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from pathlib import Path
 
 import pytest
 from django.test import Client
+from jsonschema import Draft202012Validator, FormatChecker
 from tests.assurance.conftest import JPEG, PDF, PNG, add_certification, today
 from tests.conftest import TEST_ACTOR
 
@@ -180,3 +183,25 @@ def test_every_page_links_the_favicon(register, staff_client):
         Client().get("/accounts/login/").content.decode(),
     ):
         assert '<link rel="icon" href="/static/art28/favicon.svg" type="image/svg+xml">' in html
+
+
+def test_the_valid_certifications_as_json(db, settings):
+    settings.ART28_BASE_URL = "https://trust.example-hosting.ch/"
+    with_file = add_certification(scope="Hosting", certificate=PDF, valid_until=dt.date(2099, 12, 31))
+    add_certification("SOC 2 Type II", issuer="Auditor LLP", position=1)
+    add_certification("Expired", valid_until=today() - dt.timedelta(days=1))
+    response = Client().get("/trust/certifications.json")
+    assert response["Content-Type"] == "application/json" and response["Access-Control-Allow-Origin"] == "*"
+    document = response.json()
+    schema = json.loads((Path(__file__).resolve().parents[2] / "docs/schemas/certifications.schema.json").read_text())
+    Draft202012Validator.check_schema(schema)
+    Draft202012Validator(schema, format_checker=FormatChecker()).validate(document)
+    assert document["provider"] == "Example Hosting SA" and document["version"] == 1
+    assert [c["name"] for c in document["certifications"]] == ["ISO/IEC 27001:2022", "SOC 2 Type II"]
+    first, second = document["certifications"]
+    assert first["valid_until"] == "2099-12-31" and first["scope"] == "Hosting"
+    assert first["certificate_url"] == (
+        f"https://trust.example-hosting.ch/trust/certifications/{with_file.pk}/{with_file.certificate_sha256}.pdf"
+    )
+    assert second["certificate_url"] is None and second["certificate_sha256"] is None and second["scope"] is None
+    assert Client().get("/fr/trust/certifications.json").json() == document

@@ -220,6 +220,7 @@ URL_ROLES: dict[str, Roles] = {
     "trust:index": EVERYONE,
     "trust:subprocessors_json": EVERYONE,
     "trust:subprocessors_atom": EVERYONE,
+    "trust:certifications_json": EVERYONE,
     "trust:subscribe": EVERYONE,
     "trust:subscribe_sent": EVERYONE,
     "trust:subscribe_confirm": EVERYONE,

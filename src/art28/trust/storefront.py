@@ -8,10 +8,12 @@ the assurance app's (``/staff/assurance/``), stored in the database.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -21,6 +23,9 @@ from art28.assurance.models import Certification, TrustCenterProfile
 from art28.core.countries import country_name
 from art28.inventory.models import Site
 from art28.subprocessors.models import SubProcessor
+from art28.trust.cache import cached_response
+
+JSON_VERSION = 1
 
 # The public download of a certificate: cached for a day (it leaves the page when it expires).
 CERTIFICATE_CACHE_SECONDS = 24 * 3600
@@ -65,6 +70,41 @@ def summary(
         subprocessor_countries=_named(sp_codes),
         certifications=certifications,
     )
+
+
+def certifications_document(certifications: Sequence[Certification], base_url: str) -> dict[str, Any]:
+    """The valid certifications as JSON (what the page shows; dates in ISO 8601, URLs absolute)."""
+    return {
+        "version": JSON_VERSION,
+        "provider": settings.ART28_PROVIDER_NAME,
+        "certifications": [
+            {
+                "name": c.name,
+                "issuer": c.issuer,
+                "scope": c.scope or None,
+                "valid_from": c.valid_from.isoformat(),
+                "valid_until": c.valid_until.isoformat(),
+                "certificate_url": base_url
+                + reverse("trust:certificate", kwargs={"pk": c.pk, "digest": c.certificate_sha256})
+                if c.has_certificate
+                else None,
+                "certificate_sha256": c.certificate_sha256 or None,
+            }
+            for c in certifications
+        ],
+    }
+
+
+def certifications_json(request: HttpRequest, lang: str | None = None) -> HttpResponse:
+    """``certifications.json``: the certifications valid today (the same in every language)."""
+
+    def build() -> tuple[bytes, str]:
+        document = certifications_document(selectors.published_certifications(), settings.ART28_BASE_URL.rstrip("/"))
+        return json.dumps(document, ensure_ascii=False, indent=1).encode(), "application/json"
+
+    response = cached_response(request, page="certifications-json", language=None, build=build, vary=False)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def logo(request: HttpRequest, digest: str) -> HttpResponse:

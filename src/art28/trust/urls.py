@@ -23,6 +23,7 @@ pages = [
     path("", views.index, name="index"),
     path("subprocessors.json", views.subprocessors_json, name="subprocessors_json"),
     path("subprocessors.atom", views.subprocessors_atom, name="subprocessors_atom"),
+    path("certifications.json", storefront.certifications_json, name="certifications_json"),
     path("subscribe/", subscribe.subscribe, name="subscribe"),
     path("subscribe/sent/", subscribe.subscribe_sent, name="subscribe_sent"),
     path("subscribe/confirm/<str:token>/", subscribe.subscribe_confirm, name="subscribe_confirm"),
