@@ -162,3 +162,13 @@ def test_the_dashboard_warns_of_published_certifications_expiring_within_60_days
     add_certification("SOC 2 Type II", valid_until=today() + dt.timedelta(days=60))
     html = dpo_client.get("/staff/").content.decode()
     assert "1 published certification has expired or expires within 60 days" in html and "SOC 2 Type II" in html
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_reaches_the_service(dpo_client: Client):
+    big_logo = SimpleUploadedFile("logo.png", PNG + b"\x00" * (512 * 1024), "image/png")
+    response = dpo_client.post("/staff/assurance/trust-center/", {"tagline": "x", "logo": big_logo})
+    assert response.status_code == 400 and "too large (at most 512.0\xa0KB)" in response.content.decode()
+    big_pdf = SimpleUploadedFile("cert.pdf", PDF + b"\x00" * (10 * 1024 * 1024), "application/pdf")
+    response = dpo_client.post("/staff/assurance/certifications/new/", _form(certificate=big_pdf))
+    assert response.status_code == 400 and "too large (at most 10.0\xa0MB)" in response.content.decode()
+    assert not TrustCenterProfile.objects.exists() and not Certification.objects.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from art28.assurance.files import CERTIFICATE_MAX_BYTES, LOGO_MAX_BYTES
@@ -16,7 +17,7 @@ def read_upload(form: forms.Form, field: str, limit: int) -> bytes | None:
     if upload is None:
         return None
     if (upload.size or 0) > limit:
-        form.add_error(field, _("The file is too large (at most %(size)s KB).") % {"size": limit // 1024})
+        form.add_error(field, _("The file is too large (at most %(size)s).") % {"size": filesizeformat(limit)})
         return None
     return upload.read()
 
