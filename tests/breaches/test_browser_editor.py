@@ -18,6 +18,7 @@ from tests.browser.test_notices import _log_in
 from tests.conftest import TEST_ACTOR
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+SCREENSHOTS = os.environ.get("ART28_SCREENSHOTS", "")
 
 
 @pytest.mark.browser
@@ -47,11 +48,15 @@ def test_a_responder_switches_language_tabs_and_previews_a_customers_notice(
             assert german.is_visible() and not french.is_visible()
             german.fill("Guten Tag {customer_name}\n\n== Was geschah ==\n- eins\n- zwei\n")
 
+            if SCREENSHOTS:
+                page.screenshot(path=f"{SCREENSHOTS}/notice-editor.png", full_page=True)
             page.get_by_label("Affected customer").select_option("BETA")
             with context.expect_page() as opened:
                 page.get_by_role("button", name="Preview").click()
             preview = opened.value
             preview.wait_for_load_state()
+            if SCREENSHOTS:
+                preview.screenshot(path=f"{SCREENSHOTS}/notice-preview.png", full_page=True)
             article = preview.locator("article.message-body")
             assert article.get_by_role("heading", name="Was geschah", level=2).is_visible()
             assert article.locator("ul > li").all_inner_texts() == ["eins", "zwei"]

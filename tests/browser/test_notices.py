@@ -14,6 +14,7 @@ from tests.browser.test_customer_portal import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import PASSWORD
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+SCREENSHOTS = os.environ.get("ART28_SCREENSHOTS", "")
 
 BODY = """Dear {name},
 
@@ -62,6 +63,8 @@ def test_a_customer_reads_a_notice_with_headings_and_a_list(live_server, org_a, 
             _log_in(page, f"{live_server.url}/portal/inbox/", customer_a.email)
             page.get_by_role("link", name="Personal data breach INC-1, first notice").click()
             page.wait_for_url("**/portal/inbox/*/")
+            if SCREENSHOTS:
+                page.screenshot(path=f"{SCREENSHOTS}/inbox-notice.png", full_page=True)
             notice = page.locator("article.message-body")
             assert notice.get_by_role("heading", name="What happened", level=2).is_visible()
             assert notice.get_by_role("heading", name="Nature of the breach", level=2).is_visible()
