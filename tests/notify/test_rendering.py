@@ -7,6 +7,8 @@ value can become markup.
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -79,7 +81,5 @@ def test_inline_styles_for_e_mail():
 def test_no_text_whatever_yields_a_tag_of_its_own(text):
     html = to_html(text)
     allowed = {"h2", "h3", "ul", "li", "p", "br", "a", "/h2", "/h3", "/ul", "/li", "/p", "/a"}
-    import re
-
     assert {m.group(1) for m in re.finditer(r"<(/?[a-z0-9]+)", html)} <= allowed
     assert len(parse(text)) <= text.count("\n") + 1
