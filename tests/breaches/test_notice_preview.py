@@ -113,3 +113,17 @@ def test_every_staff_role_may_preview_a_sent_notice(draft, make_user):
     auditor = logged_in(make_user("auditor@provider.example", Role.AUDITOR))
     assert auditor.get(_url(draft), {"customer": "BETA"}).status_code == 200
     assert 'formmethod="get"' in auditor.get(_url(draft, "")).text
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de", "it"])
+def test_the_default_text_in_each_language_renders_as_headings_and_lists(breach_world, language):
+    """The stored template's ``== … ==`` and ``- `` conventions are the format: the eight Art. 33(3) /
+    DSV Art. 15(1) sections become headings, the natures and the deadlines lists, in every language."""
+    from art28.breaches.notices import render_default
+    from art28.notify.rendering import to_html, to_plain
+
+    incident = declared()
+    body = render_default(incident, kind="initial", sequence=1, language=language)["body"]
+    html, plain = to_html(body), to_plain(body)
+    assert html.count("<h2>") == 8 and html.count("<ul>") == 2
+    assert "==" not in html and "==" not in plain
