@@ -1,0 +1,105 @@
+"""Translatable content (issue 11 item 2): the reader's language where it exists, else the English text
+with a visible marker; translations validated before anything is saved; the public `…_i18n` object."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template import Context, Template
+from django.utils import translation
+
+from art28.core.forms import TranslatedFieldsMixin
+from art28.core.translated import all_languages, clean_translations, localized, missing_languages, pick
+
+ROW = SimpleNamespace(purpose="Backups", purpose_i18n={"fr": "Sauvegardes", "de": "Datensicherung"})
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "missing"),
+    [("en", "Backups", False), ("fr", "Sauvegardes", False), ("de", "Datensicherung", False), ("it", "Backups", True)],
+)
+def test_reader_language_else_english_marked_missing(language, text, missing):
+    shown = localized(ROW, "purpose", language)
+    assert (shown.text, shown.missing) == (text, missing)
+    assert shown.language == ("en" if missing else language)
+
+
+def test_active_language_is_the_default_reader_language():
+    with translation.override("fr"):
+        assert str(localized(ROW, "purpose")) == "Sauvegardes"
+    with translation.override("de-ch"):
+        assert str(localized(ROW, "purpose")) == "Datensicherung"
+
+
+def test_an_empty_text_is_not_reported_missing():
+    assert not pick("", {}, "fr").missing
+
+
+def test_public_json_object_lists_every_language_with_a_text_english_first():
+    assert all_languages(ROW, "purpose") == {"en": "Backups", "fr": "Sauvegardes", "de": "Datensicherung"}
+    assert next(iter(all_languages(ROW, "purpose"))) == "en"
+
+
+def test_missing_languages_names_what_is_left_to_translate():
+    assert missing_languages(ROW, ("purpose",)) == ["it"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"xx": "?"}, "Unknown language xx"),
+        ({"en": "Backups"}, "English is the field itself"),
+        ({"fr": 3}, "must be a string"),
+        (["fr"], "object of language code"),
+    ],
+)
+def test_bad_translations_are_refused_naming_the_field(value, message):
+    with pytest.raises(ValidationError) as caught:
+        clean_translations(value, field="purpose")
+    assert message in str(caught.value.message_dict["purpose_i18n"])
+
+
+def test_blank_translations_are_dropped_and_text_trimmed():
+    assert clean_translations({"it": "  ", "fr": " Sauvegardes ", "de": None}, field="purpose") == {"fr": "Sauvegardes"}
+
+
+def test_template_tag_escapes_and_marks_the_english_stand_in():
+    row = SimpleNamespace(purpose="<b>Backups</b>", purpose_i18n={"fr": "<i>Sauvegardes</i>"})
+    template = Template('{% load translated %}{% tr row "purpose" %}')
+    with translation.override("fr"):
+        assert template.render(Context({"row": row})) == "&lt;i&gt;Sauvegardes&lt;/i&gt;"
+    with translation.override("it"):
+        html = template.render(Context({"row": row}))
+    assert '<span lang="en">&lt;b&gt;Backups&lt;/b&gt;</span>' in html
+    assert "untranslated" in html and 'lang="it"' in html
+
+
+class PurposeForm(TranslatedFieldsMixin, forms.Form):
+    translated_fields = ("purpose",)
+    purpose = forms.CharField(label="Purpose", widget=forms.Textarea)
+    website = forms.URLField(required=False)
+
+
+def test_form_puts_each_language_beside_the_english_field():
+    form = PurposeForm(data={"purpose": "Backups", "purpose__fr": "Sauvegardes", "purpose__it": ""})
+    assert list(form.fields) == ["purpose", "purpose__fr", "purpose__de", "purpose__it", "website"]
+    assert form.is_valid(), form.errors
+    assert form.translations() == {"purpose_i18n": {"fr": "Sauvegardes", "de": "", "it": ""}}
+    assert not form.fields["purpose__fr"].required
+    assert [field.name for field in form.translation_rows()[0]] == [
+        "purpose",
+        "purpose__fr",
+        "purpose__de",
+        "purpose__it",
+    ]
+
+
+def test_block_and_lines_keep_paragraphs_and_stay_escaped():
+    row = SimpleNamespace(bio="One <x>\nTwo\n\nThree", bio_i18n={})
+    block = Template('{% load translated %}{% tr row "bio" block=True %}').render(Context({"row": row}))
+    lines = Template('{% load translated %}{% tr row "bio" lines=True %}').render(Context({"row": row}))
+    assert block == "<p>One &lt;x&gt;<br>Two</p>\n\n<p>Three</p>"
+    assert lines == "One &lt;x&gt;<br>Two<br><br>Three"
