@@ -147,7 +147,10 @@ def build_world() -> World:
         "breaches:incident": {"ref": ref},
         **{f"breaches:{n}": {"ref": ref} for n in ("edit", "scope", "decide", "freeze", "phase", "assess")},
         "breaches:notice_create": {"ref": ref},
-        **{n: {"ref": ref, "sequence": notice.sequence} for n in ("breaches:notice", "breaches:notice_send")},
+        **{
+            n: {"ref": ref, "sequence": notice.sequence}
+            for n in ("breaches:notice", "breaches:notice_send", "breaches:notice_preview")
+        },
         "breaches:notice_delete": {"ref": ref, "sequence": notice.sequence},
         "subprocessors:contract": {"ref": org_a.ref},
         **{

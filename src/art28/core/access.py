@@ -119,6 +119,7 @@ URL_ROLES: dict[str, Roles] = {
     "breaches:assess": BREACH_WRITERS,
     "breaches:notice_create": BREACH_WRITERS,
     "breaches:notice": BREACH_READERS,
+    "breaches:notice_preview": BREACH_READERS,
     "breaches:notice_send": BREACH_WRITERS,
     "breaches:notice_delete": BREACH_WRITERS,
     "subprocessors:register": SUBPROCESSOR_READERS,
