@@ -178,7 +178,7 @@ def record_authorisations() -> None:
     )
 
 
-def audit(folder: Path, repeat: int = 3) -> dict[str, Any]:
+def audit(folder: Path, repeat: int = 3, with_baseline: bool = True) -> dict[str, Any]:
     from art28.residency.engine import iter_raw_rows, run_audit
     from bench.audit_sql import baseline_params, baseline_sql
 
@@ -212,6 +212,15 @@ def audit(folder: Path, repeat: int = 3) -> dict[str, Any]:
     json_command_seconds, _ = best(command("--json"))
     csv_command_seconds, _ = best(command("--csv"))
     engine_sql_seconds, _ = best(engine_sql_only)
+    if not with_baseline:
+        return {
+            "engine_seconds": engine_seconds,
+            "engine_sql_seconds": engine_sql_seconds,
+            "summary_command_seconds": summary_command_seconds,
+            "json_command_seconds": json_command_seconds,
+            "csv_command_seconds": csv_command_seconds,
+            "violations": len(violations),
+        }
     baseline_seconds, baseline_rows = best(baseline)
     engine_keys = {(v.customer, v.asset, v.reason, v.destination) for v in violations}
     baseline_keys = {(r[0], r[1], r[5], r[6]) for r in baseline_rows}
@@ -235,8 +244,9 @@ def main() -> None:
         "import-baseline": import_baseline,
         "import-art28": import_art28,
         "audit": audit,
-        # Hundreds of thousands of findings: each measurement once (the baseline alone takes minutes on PostgreSQL).
-        "audit-heavy": lambda folder: audit(folder, repeat=1),
+        # Hundreds of thousands of findings: each measurement once. On PostgreSQL the hand-written statement
+        # did not finish in 30 minutes in this world (its recursive joins), so there it is not run.
+        "audit-heavy": lambda folder: audit(folder, repeat=1, with_baseline=connection.vendor == "sqlite"),
     }
     result = modes[mode](folder)
     print(json.dumps(result))

@@ -7,7 +7,7 @@ urlpatterns = [
     path("trust-center/", views.profile, name="profile"),
     path("certifications/", views.certification_list, name="certifications"),
     path("certifications/new/", views.certification_new, name="certification_new"),
-    path("certifications/<int:pk>/", views.certification_edit, name="certification_edit"),
-    path("certifications/<int:pk>/delete", views.certification_delete_view, name="certification_delete"),
-    path("certifications/<int:pk>/certificate.pdf", views.certification_file, name="certification_file"),
+    path("certifications/<id:pk>/", views.certification_edit, name="certification_edit"),
+    path("certifications/<id:pk>/delete", views.certification_delete_view, name="certification_delete"),
+    path("certifications/<id:pk>/certificate.pdf", views.certification_file, name="certification_file"),
 ]

@@ -45,7 +45,7 @@ urlpatterns = [
     path("trust/_bare", views.bare, name="bare"),
     # Files named by their SHA-256, the same in every language (so outside ``pages``).
     path("trust/logo/<str:digest>", storefront.logo, name="logo"),
-    path("trust/certifications/<int:pk>/<str:digest>.pdf", storefront.certificate, name="certificate"),
+    path("trust/certifications/<id:pk>/<str:digest>.pdf", storefront.certificate, name="certificate"),
     path("trust/", include(pages)),
     path("<trustlang:lang>/trust/", include(pages)),
 ]
