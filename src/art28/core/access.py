@@ -203,6 +203,7 @@ URL_ROLES: dict[str, Roles] = {
     "portal:request_answer": CUSTOMERS,
     "portal:documents": CUSTOMERS,
     "portal:document_accept": CUSTOMERS,
+    "portal:document_version": CUSTOMERS,
     # public: the trust center, security.txt, the acknowledgement link (the signed token is the credential)
     "notify_ack:ack": EVERYONE,
     "security_txt": EVERYONE,
