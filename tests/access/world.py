@@ -181,6 +181,7 @@ def build_world() -> World:
         "portal:request": {"public_id": dpo_request[org_a].public_id},
         "portal:request_answer": {"public_id": dpo_request[org_a].public_id},
         "portal:document_accept": {"slug": dpa_version.document.slug, "number": dpa_version.number},
+        "portal:document_version": {"slug": dpa_version.document.slug, "number": dpa_version.number},
         "trust:subscribe_confirm": {"token": "not-a-token"},
         "trust:unsubscribe": {"token": subscriber.token},
         "trust:policy": {"slug": dpa_version.document.slug},
