@@ -292,3 +292,15 @@ def test_the_staff_editor_stacks_every_language_and_names_the_missing_ones(dpo_c
     assert draft.change_summary_i18n == {"de": "Ein Tag."}
     preview = dpo_client.get(f"/staff/legal/terms/v{draft.number}/?lang=it").content.decode()
     assert "Condizioni" in preview
+
+
+def test_staff_create_a_document_with_its_title_in_every_language(dpo_client):
+    response = dpo_client.post(
+        "/staff/legal/new/",
+        {"slug": "terms", "kind": "terms", "title": "Terms", "title__fr": "Conditions", "position": 0},
+    )
+    assert response.status_code == 302
+    from art28.legal.models import Document
+
+    assert Document.objects.get().title_i18n == {"fr": "Conditions"}
+    assert AuditEntry.objects.get(action="legal.document.create").after["title_i18n"] == {"fr": "Conditions"}

@@ -59,8 +59,16 @@ def document_new(request: HttpRequest) -> HttpResponse:
     form = f.DocumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            fields = {k: v for k, v in form.cleaned_data.items() if "__" not in k}
-            document = document_create(actor=request_user(request), **fields, **form.translations())
+            data = form.cleaned_data
+            document = document_create(
+                actor=request_user(request),
+                slug=data["slug"],
+                kind=data["kind"],
+                title=data["title"],
+                requires_acceptance=data["requires_acceptance"],
+                position=data["position"],
+                title_i18n=form.translations()["title_i18n"],
+            )
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
