@@ -42,20 +42,20 @@ TITLES = {
         "it": "Politica di confidenzialità",
     },
     "data-protection": {
-        "fr": "Politique de protection des données (RGPD / nLPD)",
-        "de": "Datenschutzrichtlinie (DSGVO / revDSG)",
-        "it": "Politica di protezione dei dati (RGPD / nLPD)",
+        "fr": "Politique de protection des données (RGPD / LPD)",
+        "de": "Datenschutzrichtlinie (DSGVO / DSG)",
+        "it": "Politica di protezione dei dati (RGPD / LPD)",
     },
     "cookies": {"fr": "Politique en matière de cookies", "de": "Cookie-Richtlinie", "it": "Politica sui cookie"},
     "terms": {"fr": "Conditions générales", "de": "Allgemeine Geschäftsbedingungen", "it": "Condizioni generali"},
     "dpa": {
         "fr": "Contrat de sous-traitance (DPA)",
-        "de": "Auftragsbearbeitungsvertrag (AVV)",
+        "de": "Auftragsbearbeitungsvertrag",
         "it": "Accordo sul trattamento dei dati (DPA)",
     },
     "toms": {
         "fr": "Mesures techniques et organisationnelles (annexe au DPA)",
-        "de": "Technische und organisatorische Massnahmen (Anhang zum AVV)",
+        "de": "Technische und organisatorische Massnahmen (Anhang zum Auftragsbearbeitungsvertrag)",
         "it": "Misure tecniche e organizzative (allegato al DPA)",
     },
 }
@@ -68,11 +68,11 @@ SUMMARIES = {
 SUMMARIES_I18N = {
     "data-protection": {
         "fr": "Conservation des tickets de support réduite de 5 à 2 ans ; le PFPDT suisse désigné comme autorité "
-        "de contrôle pour les réclamations selon la nLPD.",
+        "de contrôle pour les réclamations selon la LPD.",
         "de": "Aufbewahrung der Support-Tickets von 5 auf 2 Jahre verkürzt; der Schweizer EDÖB als "
-        "Aufsichtsbehörde für Beschwerden nach dem revDSG genannt.",
+        "Aufsichtsbehörde für Beschwerden nach dem DSG genannt.",
         "it": "Conservazione dei ticket di supporto ridotta da 5 a 2 anni; l'IFPDT svizzero indicato come autorità "
-        "di vigilanza per i reclami secondo la nLPD.",
+        "di vigilanza per i reclami secondo la LPD.",
     },
     "terms": {
         "fr": "Section 6 : le délai d'annonce des changements de sous-traitants ultérieurs est désormais de 30 jours "
