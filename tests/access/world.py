@@ -165,6 +165,7 @@ def build_world() -> World:
         "legal:cookie_delete": {"cookie_id": Cookie.objects.values_list("pk", flat=True).first() or 1},
         "legal:document": {"slug": slug},
         "legal:version_new": {"slug": slug},
+        "legal:document_title": {"slug": slug},
         "legal:acceptances": {"slug": slug},
         **{
             f"legal:{n}": {"slug": slug, "number": number}

@@ -304,3 +304,16 @@ def test_staff_create_a_document_with_its_title_in_every_language(dpo_client):
 
     assert Document.objects.get().title_i18n == {"fr": "Conditions"}
     assert AuditEntry.objects.get(action="legal.document.create").after["title_i18n"] == {"fr": "Conditions"}
+
+
+def test_staff_translate_an_existing_documents_title_and_it_is_audited(dpo_client, terms):
+    response = dpo_client.post(
+        "/staff/legal/terms/title/",
+        {"title": "Terms and conditions", "title__fr": "Conditions générales", "title__it": "Condizioni generali"},
+    )
+    assert response.status_code == 302
+    terms.refresh_from_db()
+    assert terms.title_i18n == {"fr": "Conditions générales", "it": "Condizioni generali"}
+    entry = AuditEntry.objects.get(action="legal.document.update")
+    assert entry.before["title_i18n"] == {"de": "Allgemeine Geschäftsbedingungen", "fr": "Conditions générales"}
+    assert 'name="title__de"' in dpo_client.get("/staff/legal/terms/").content.decode()

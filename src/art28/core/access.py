@@ -170,6 +170,7 @@ URL_ROLES: dict[str, Roles] = {
     "legal:consents_csv": LEGAL_READERS,
     "legal:document": LEGAL_READERS,
     "legal:version_new": LEGAL_WRITERS,
+    "legal:document_title": LEGAL_WRITERS,
     "legal:acceptances": LEGAL_READERS,
     "legal:version": LEGAL_READERS,
     "legal:version_edit": LEGAL_WRITERS,

@@ -32,6 +32,12 @@ class DocumentForm(TranslatedFieldsMixin, forms.Form):
     position = forms.IntegerField(label=_("Position in lists"), min_value=0, initial=0)
 
 
+class TitleForm(TranslatedFieldsMixin, forms.Form):
+    translated_fields = ("title",)
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+
 class VersionForm(TranslatedFieldsMixin, forms.Form):
     """The text and what changed in English (required) and French, German and Italian (optional), each
     language a whole text: the template stacks them (``legal/_version_fields.html``), no narrow columns."""

@@ -186,6 +186,28 @@ def document_create(
     return document
 
 
+def document_title_update(*, actor: Actor, document: Document, title: str, title_i18n: Any = None) -> Document:
+    """Change a document's title and its translations (``title_i18n``; None keeps them). The title is
+    not part of any version's text, so it may change at any time; the audit entry keeps before/after."""
+    ensure_writer(actor)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        before = {"title": document.title, "title_i18n": document.title_i18n}
+        document.title = title.strip()
+        if title_i18n is not None:
+            document.title_i18n = clean_translations(title_i18n, field="title")
+        document.full_clean()
+        document.save(update_fields=["title", "title_i18n"])
+        audit_record(
+            actor=actor,
+            action="legal.document.update",
+            obj=document,
+            before=before,
+            after={"title": document.title, "title_i18n": document.title_i18n},
+        )
+    return document
+
+
 def _check_text(body: str, kind: str) -> None:
     """A text to save: not empty; its front matter and (for the DPA) clause markers well formed, each
     error naming its line and key (docs/legal-documents.md)."""

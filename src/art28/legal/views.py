@@ -32,6 +32,7 @@ from art28.legal.services import (
     LEGAL_WRITERS,
     can_write,
     document_create,
+    document_title_update,
     notice_days,
     version_discard,
     version_draft,
@@ -77,6 +78,35 @@ def document_new(request: HttpRequest) -> HttpResponse:
     return render(request, "legal/document_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _title_form(document: Document) -> f.TitleForm:
+    form = f.TitleForm(initial={"title": document.title})
+    form.initial_translations(document)
+    return form
+
+
+@writer
+@require_POST
+def document_title(request: HttpRequest, slug: str) -> HttpResponse:
+    """The document's title in every language (not part of any version: it may change at any time)."""
+    document = document_by_slug(slug)
+    form = f.TitleForm(request.POST)
+    if form.is_valid():
+        try:
+            document_title_update(
+                actor=request_user(request),
+                document=document,
+                title=form.cleaned_data["title"],
+                title_i18n=form.translations()["title_i18n"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Nothing was saved: the English title is required."))
+    return redirect("legal:document", slug=slug)
+
+
 def _version_form(version: DocumentVersion | None, *, summary: bool = True) -> f.VersionForm:
     """A version form filled from ``version`` (every language); a new draft starts from the latest
     published texts, without their summaries."""
@@ -111,6 +141,7 @@ def document_page(request: HttpRequest, slug: str) -> HttpResponse:
             "draft": draft,
             "can_write": can_write(request_user(request)),
             "new_form": _version_form(latest, summary=False) if not draft else None,
+            "title_form": _title_form(document),
         },
     )
 
