@@ -107,10 +107,11 @@ def other_language_links(version: DocumentVersion, shown: str) -> list[tuple[str
         page = settings.ART28_BASE_URL.rstrip("/") + reverse("portal:dpa")
     except NoReverseMatch:  # pragma: no cover - the portal is always installed with legal
         page = ""
+    available = all_languages(version, "body")
     return [
         (code, language_name(code), f"{page}?{urlencode({'lang': code})}" if page else "")
-        for code in all_languages(version, "body")
-        if code != shown
+        for code, _name in settings.LANGUAGES
+        if code in available and code != shown
     ]
 
 

@@ -68,10 +68,11 @@ def document_version(request: HttpRequest, slug: str, number: int) -> HttpRespon
     version = published_version(document, number)
     text = version_text(version, _text_language(request, request.GET.get("lang")))
     names = dict(settings.LANGUAGES)
+    available = all_languages(version, "body")
     others = [
         (code, names[code], "?" + urlencode({"lang": code}))
-        for code in all_languages(version, "body")
-        if code != text.language
+        for code in names
+        if code in available and code != text.language
     ]
     accepted = Acceptance.objects.filter(organisation=organisation, version=version).first()
     return render(
