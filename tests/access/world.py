@@ -179,6 +179,7 @@ def build_world() -> World:
         "legal:cookie_delete": {"cookie_id": Cookie.objects.values_list("pk", flat=True).first() or 1},
         "legal:document": {"slug": slug},
         "legal:version_new": {"slug": slug},
+        "legal:document_title": {"slug": slug},
         "legal:acceptances": {"slug": slug},
         **{
             f"legal:{n}": {"slug": slug, "number": number}
@@ -199,6 +200,7 @@ def build_world() -> World:
         "assurance:certification_file": {"pk": certification.pk},
         "trust:logo": {"digest": logo.logo_sha256},
         "trust:certificate": {"pk": certification.pk, "digest": certification.certificate_sha256},
+        "portal:document_version": {"slug": dpa_version.document.slug, "number": dpa_version.number},
         "trust:subscribe_confirm": {"token": "not-a-token"},
         "trust:unsubscribe": {"token": subscriber.token},
         "trust:policy": {"slug": dpa_version.document.slug},

@@ -151,6 +151,7 @@ def test_the_dpo_drafts_and_publishes_by_api_and_anyone_reads(dpo_user, customer
             "slug": "terms",
             "kind": "terms",
             "title": "Terms and conditions",
+            "title_i18n": {"en": "Terms and conditions"},
             "requires_acceptance": True,
             "version_in_force": 2,
             "upcoming_versions": [],

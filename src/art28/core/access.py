@@ -175,6 +175,7 @@ URL_ROLES: dict[str, Roles] = {
     "legal:consents_csv": LEGAL_READERS,
     "legal:document": LEGAL_READERS,
     "legal:version_new": LEGAL_WRITERS,
+    "legal:document_title": LEGAL_WRITERS,
     "legal:acceptances": LEGAL_READERS,
     "legal:version": LEGAL_READERS,
     "legal:version_edit": LEGAL_WRITERS,
@@ -214,6 +215,7 @@ URL_ROLES: dict[str, Roles] = {
     "portal:request_answer": CUSTOMERS,
     "portal:documents": CUSTOMERS,
     "portal:document_accept": CUSTOMERS,
+    "portal:document_version": CUSTOMERS,
     # public: the trust center, security.txt, the acknowledgement link (the signed token is the credential)
     "notify_ack:ack": EVERYONE,
     "security_txt": EVERYONE,

@@ -7,7 +7,7 @@ acceptances under ``/my/`` (administrators accept; GDPR Art. 28(9)). A rule brok
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
@@ -30,7 +30,14 @@ from art28.legal.selectors import (
     published,
     published_version,
 )
-from art28.legal.services import can_write, document_accept, version_draft, version_publish, version_update
+from art28.legal.services import (
+    can_write,
+    document_accept,
+    version_draft,
+    version_publish,
+    version_text,
+    version_update,
+)
 from art28.legal.source import render_document
 
 router = Router(tags=["legal"])
@@ -88,12 +95,17 @@ def get_version(request: HttpRequest, slug: str, number: VersionNumber) -> s.Ver
 class DiffQuery(Schema):
     from_version: int | None = Field(None, alias="from", ge=1, le=2**31 - 1)
     to_version: int | None = Field(None, alias="to", ge=1, le=2**31 - 1)
+    language: Literal["en", "fr", "de", "it"] = Field(
+        "en", description="Compare the texts in this language (a version without it: its English text)"
+    )
 
 
 @router.get("/documents/{slug}/diff", response=s.DiffOut, summary="Diff of two published versions")
 def diff(request: HttpRequest, slug: str, query: Query[DiffQuery]) -> s.DiffOut:
     """``from`` and ``to`` name two published versions; without both, the latest two. ``lines`` is the
-    Markdown source by line, ``redline`` the formatted text with ``<ins>``/``<del>`` (GDPR Art. 28(9))."""
+    Markdown source by line, ``redline`` the formatted text with ``<ins>``/``<del>`` (GDPR Art. 28(9)).
+    The texts compared are those in ``language``; a version without one is compared by its English text,
+    and ``from_language`` / ``to_language`` say which text each side is."""
     document = document_by_slug(slug)
     if query.from_version is None and query.to_version is None:
         pair = latest_two(document)
@@ -105,14 +117,18 @@ def diff(request: HttpRequest, slug: str, query: Query[DiffQuery]) -> s.DiffOut:
     else:
         old = published_version(document, query.from_version)
         new = published_version(document, query.to_version)
-    lines = diff_lines(old.body, new.body)
+    old_text, new_text = version_text(old, query.language), version_text(new, query.language)
+    lines = diff_lines(old_text.text, new_text.text)
     return s.DiffOut(
         document=slug,
+        language=query.language,
         from_version=old.number,
         to_version=new.number,
+        from_language=old_text.language,
+        to_language=new_text.language,
         stats=diff_stats(lines),
         lines=[s.DiffLineOut(**line.as_json()) for line in lines],  # type: ignore[arg-type]
-        redline=str(redline(old.body, new.body).html),
+        redline=str(redline(old_text.text, new_text.text).html),
     )
 
 
@@ -150,7 +166,9 @@ def my_accept(request: HttpRequest, payload: s.AcceptIn) -> Status[s.AcceptanceO
     if document.kind == DocumentKind.DPA:
         raise HttpError(422, "the DPA is accepted by countersigning it, not here")
     version = published_version(document, payload.version)
-    acceptance = _do(document_accept, actor=_user(request), organisation=organisation, version=version)
+    acceptance = _do(
+        document_accept, actor=_user(request), organisation=organisation, version=version, language=payload.language
+    )
     return Status(201, s.acceptance_out(acceptance))
 
 
@@ -164,16 +182,26 @@ def _dpa_response(dpa: GeneratedDpa | None) -> HttpResponse:
     response = HttpResponse(dpa.pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, f"{dpa.filename}.pdf")
     response["X-Content-SHA256"] = dpa.sha256
+    response["Content-Language"] = dpa.language
     return response
 
 
+Language = Literal["en", "fr", "de", "it"]
+
+
+class DpaQuery(Schema):
+    language: Language | None = Field(None, description="The DPA's language (default: your organisation's)")
+
+
 @router.get("/my/dpa", summary="My organisation's DPA as PDF (its SHA-256 in X-Content-SHA256)")
-def my_dpa(request: HttpRequest) -> HttpResponse:
-    return _dpa_response(dpa_for(_organisation(request)))
+def my_dpa(request: HttpRequest, query: Query[DpaQuery]) -> HttpResponse:
+    """In the organisation's language, or ``?language=``; Content-Language names the language of its text."""
+    return _dpa_response(dpa_for(_organisation(request), language=query.language))
 
 
 class CountersignIn(Schema):
     sha256: str = Field(description="The SHA-256 of the PDF you reviewed (X-Content-SHA256 of GET /my/dpa)")
+    language: Language | None = Field(None, description="The language of the DPA you reviewed (as GET /my/dpa)")
 
 
 @router.post("/my/dpa/countersign", response={201: s.AcceptanceOut}, summary="Countersign my DPA (admins)")
@@ -181,7 +209,13 @@ def my_dpa_countersign(request: HttpRequest, payload: CountersignIn) -> Status[s
     """Refused (422) when the DPA generated now is not the one whose hash you send: it changed meanwhile."""
     user = _user(request)
     organisation = _organisation(request)
-    acceptance = _do(dpa_countersign, actor=user, organisation=organisation, echoed_sha256=payload.sha256)
+    acceptance = _do(
+        dpa_countersign,
+        actor=user,
+        organisation=organisation,
+        echoed_sha256=payload.sha256,
+        language=payload.language,
+    )
     return Status(201, s.acceptance_out(acceptance))
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from art28.core.forms import TranslatedFieldsMixin
+from art28.core.translated import language_name, other_languages
 from art28.legal.models import CookieCategory, DocumentKind
 
 
@@ -18,7 +22,9 @@ def add_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(TranslatedFieldsMixin, forms.Form):
+    translated_fields = ("title",)
+
     slug = forms.SlugField(label=_("Short name (slug)"), max_length=80, help_text=_("Its public address."))
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -26,7 +32,18 @@ class DocumentForm(forms.Form):
     position = forms.IntegerField(label=_("Position in lists"), min_value=0, initial=0)
 
 
-class VersionForm(forms.Form):
+class TitleForm(TranslatedFieldsMixin, forms.Form):
+    translated_fields = ("title",)
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+
+class VersionForm(TranslatedFieldsMixin, forms.Form):
+    """The text and what changed in English (required) and French, German and Italian (optional), each
+    language a whole text: the template stacks them (``legal/_version_fields.html``), no narrow columns."""
+
+    translated_fields = ("body", "change_summary")
+
     body = forms.CharField(label=_("Text (Markdown)"), widget=forms.Textarea(attrs={"rows": 24, "cols": 100}))
     change_summary = forms.CharField(
         label=_("What changed"),
@@ -34,6 +51,18 @@ class VersionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Published with the version and sent to the customers who accepted an earlier one."),
     )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The services' arguments: the English fields and the ``…_i18n`` objects."""
+        data = self.cleaned_data
+        return {"body": data["body"], "change_summary": data.get("change_summary") or ""} | self.translations()
+
+    def stacked_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """Per language (English first): its name and its bound fields, for a stacked editor."""
+        rows = [(str(_("English (required)")), [self["body"], self["change_summary"]])]
+        for code in other_languages():
+            rows.append((language_name(code), [self[f"body__{code}"], self[f"change_summary__{code}"]]))
+        return rows
 
 
 class PublishForm(forms.Form):

@@ -16,7 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from art28.core.models import Organisation, User
+from art28.core.models import Language, Organisation, User
+from art28.core.translated import translations_field
 
 
 class DocumentKind(models.TextChoices):
@@ -34,6 +35,7 @@ class Document(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=200)
+    title_i18n = translations_field(_("title in other languages"))
     # Terms and the DPA are accepted by each customer (Art. 28(9): in writing, electronic form allowed);
     # a new version of such a document is announced to the customers who accepted an earlier one.
     requires_acceptance = models.BooleanField(_("customers accept it"), default=False)
@@ -62,14 +64,18 @@ class VersionStatus(models.TextChoices):
 class DocumentVersion(models.Model):
     """One version of a document: Markdown (rendered safely, never raw HTML), numbered 1, 2, …
 
-    A published version never changes (it is what customers accepted); the version in force on a day is
-    the published one with the latest ``effective_on`` not after that day.
+    A published version never changes (it is what customers accepted), its translations included; the
+    version in force on a day is the published one with the latest ``effective_on`` not after that day.
+    ``body`` is the English text (required); ``body_i18n`` the French, German and Italian ones
+    (``core.translated``), each a whole text a customer may read and accept.
     """
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     body = models.TextField(_("text (Markdown)"))
+    body_i18n = translations_field(_("text in other languages"))
     change_summary = models.TextField(_("what changed"), blank=True)
+    change_summary_i18n = translations_field(_("what changed, in other languages"))
     status = models.CharField(max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     effective_on = models.DateField(_("effective on"), null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -102,6 +108,10 @@ class Acceptance(models.Model):
 
     For the DPA, ``evidence_sha256`` is the SHA-256 of the customer's generated DPA (PDF) that was
     countersigned, so the exact document can be shown again and checked.
+
+    ``language`` is the language of the text the customer was shown and accepted (English when the
+    version had no text in the page's language), ``text_sha256`` the SHA-256 of that exact Markdown text
+    (UTF-8), so the proof names the text accepted, not only the version.
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="acceptances")
@@ -111,6 +121,10 @@ class Acceptance(models.Model):
     accepted_at = models.DateTimeField()
     method = models.CharField(max_length=12, choices=AcceptanceMethod.choices, default=AcceptanceMethod.CLICK)
     evidence_sha256 = models.CharField(max_length=64, blank=True)
+    language = models.CharField(
+        _("language of the text accepted"), max_length=2, choices=Language.choices, default=Language.EN
+    )
+    text_sha256 = models.CharField(_("SHA-256 of the text accepted"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-accepted_at"]

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from art28.core import access
 from art28.core.audit import Actor, SystemActor, audit_record
-from art28.core.models import Organisation, User
+from art28.core.models import Language, Organisation, User
 from art28.core.roles import Role
-from art28.legal.clauses import authorisation_grant, missing_clauses, source_errors
+from art28.core.translated import DEFAULT_LANGUAGE, Localized, clean_translations, localized
+from art28.legal.clauses import authorisation_grant, front_matter, missing_clauses, source_errors
 from art28.legal.models import (
     Acceptance,
     AcceptanceMethod,
@@ -33,10 +34,16 @@ def document_accept(
     version: DocumentVersion,
     method: str = AcceptanceMethod.CLICK,
     evidence_sha256: str = "",
+    language: str = DEFAULT_LANGUAGE,
 ) -> Acceptance:
     """Record that ``organisation`` accepted ``version`` (GDPR Art. 28(9): in writing, electronic form
     allowed). Only a customer administrator of that organisation accepts; only a published version of a
     document customers accept can be accepted, and each version once.
+
+    ``language`` is the language of the page on which the customer read the version (the view passes
+    it). What is recorded is the text really shown: that language's text where the version has one, else
+    the English text (then ``"en"`` is recorded, never a language whose text the customer did not see),
+    with the SHA-256 of that exact text (``Acceptance.text_sha256``).
 
     A DPA version whose front matter grants an authorisation of sub-processors (GDPR Art. 28(2), nFADP
     Art. 9(3), DSV Art. 7) has it recorded in the same transaction (``subprocessors.Contract``), dated
@@ -48,10 +55,13 @@ def document_accept(
         raise PermissionDenied("Only your organisation's administrators can accept a document.")
     if method not in AcceptanceMethod.values:
         raise ValidationError({"method": f"unknown method {method!r}"})
+    if language not in Language.values:
+        raise ValidationError({"language": f"unknown language {language!r}: use one of {', '.join(Language.values)}"})
     if method == AcceptanceMethod.COUNTERSIGN and len(evidence_sha256) != 64:
         raise ValidationError({"evidence_sha256": "A countersignature names the SHA-256 of the signed document."})
     with transaction.atomic():
         version = DocumentVersion.objects.select_related("document").get(pk=version.pk)
+        shown = version_text(version, language)
         if version.status != VersionStatus.PUBLISHED or not version.document.requires_acceptance:
             raise ValidationError("Only a published version of a document customers accept can be accepted.")
         if Acceptance.objects.filter(organisation=organisation, version=version).exists():
@@ -64,6 +74,8 @@ def document_accept(
             accepted_at=timezone.now(),
             method=method,
             evidence_sha256=evidence_sha256,
+            language=shown.language,
+            text_sha256=text_sha256(shown.text),
         )
         grant = authorisation_grant(version.body) if version.document.kind == DocumentKind.DPA else None
         audit_record(
@@ -76,6 +88,8 @@ def document_accept(
                 "version": version.number,
                 "method": method,
                 "evidence_sha256": evidence_sha256,
+                "language": acceptance.language,
+                "text_sha256": acceptance.text_sha256,
                 "grants": f"{grant.authorisation}, {grant.notice_days} days" if grant else None,
             },
         )
@@ -87,9 +101,19 @@ def document_accept(
                 acceptance=acceptance,
                 authorisation=grant.authorisation,
                 notice_days=grant.notice_days,
-                evidence_sha256=evidence_sha256 or hashlib.sha256(version.body.encode()).hexdigest(),
+                evidence_sha256=evidence_sha256 or acceptance.text_sha256,
             )
     return acceptance
+
+
+def text_sha256(text: str) -> str:
+    """The SHA-256 of a version's text as accepted (its Markdown, UTF-8)."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def version_text(version: DocumentVersion, language: str | None) -> Localized:
+    """The version's text a reader of ``language`` is shown: that language's, else the English one."""
+    return localized(version, "body", language if language else DEFAULT_LANGUAGE)
 
 
 # --- Documents and versions (S8): drafted by the DPO or an administrator, published with an effective date.
@@ -117,17 +141,32 @@ def version_snapshot(version: DocumentVersion) -> dict[str, Any]:
         "status": version.status,
         "effective_on": version.effective_on,
         "change_summary": version.change_summary,
-        "body_sha256": hashlib.sha256(version.body.encode()).hexdigest(),
+        "change_summary_i18n": version.change_summary_i18n,
+        "body_sha256": text_sha256(version.body),
+        "body_i18n_sha256": {code: text_sha256(text) for code, text in (version.body_i18n or {}).items()},
     }
 
 
 def document_create(
-    *, actor: Actor, slug: str, kind: str, title: str, requires_acceptance: bool = False, position: int = 0
+    *,
+    actor: Actor,
+    slug: str,
+    kind: str,
+    title: str,
+    requires_acceptance: bool = False,
+    position: int = 0,
+    title_i18n: dict[str, str] | None = None,
 ) -> Document:
-    """A new legal document (one per kind), without any version yet."""
+    """A new legal document (one per kind), without any version yet; its title in English and,
+    optionally, French, German and Italian (``title_i18n``)."""
     ensure_writer(actor)
     document = Document(
-        slug=slug, kind=kind, title=title.strip(), requires_acceptance=requires_acceptance, position=position
+        slug=slug,
+        kind=kind,
+        title=title.strip(),
+        title_i18n=clean_translations(title_i18n, field="title"),
+        requires_acceptance=requires_acceptance,
+        position=position,
     )
     document.full_clean()
     with transaction.atomic():
@@ -136,7 +175,35 @@ def document_create(
             actor=actor,
             action="legal.document.create",
             obj=document,
-            after={"slug": slug, "kind": kind, "title": document.title, "requires_acceptance": requires_acceptance},
+            after={
+                "slug": slug,
+                "kind": kind,
+                "title": document.title,
+                "title_i18n": document.title_i18n,
+                "requires_acceptance": requires_acceptance,
+            },
+        )
+    return document
+
+
+def document_title_update(*, actor: Actor, document: Document, title: str, title_i18n: Any = None) -> Document:
+    """Change a document's title and its translations (``title_i18n``; None keeps them). The title is
+    not part of any version's text, so it may change at any time; the audit entry keeps before/after."""
+    ensure_writer(actor)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        before = {"title": document.title, "title_i18n": document.title_i18n}
+        document.title = title.strip()
+        if title_i18n is not None:
+            document.title_i18n = clean_translations(title_i18n, field="title")
+        document.full_clean()
+        document.save(update_fields=["title", "title_i18n"])
+        audit_record(
+            actor=actor,
+            action="legal.document.update",
+            obj=document,
+            before=before,
+            after={"title": document.title, "title_i18n": document.title_i18n},
         )
     return document
 
@@ -150,11 +217,32 @@ def _check_text(body: str, kind: str) -> None:
         raise ValidationError({"body": errors})
 
 
-def version_draft(*, actor: Actor, document: Document, body: str, change_summary: str = "") -> DocumentVersion:
+def _check_translations(kind: str, body_i18n: Any, change_summary_i18n: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """The translations as stored (``core.translated.clean_translations``), each text checked like the
+    English one; an error names ``body_i18n`` and the language, and nothing is saved."""
+    texts = clean_translations(body_i18n, field="body")
+    summaries = clean_translations(change_summary_i18n, field="change_summary")
+    errors = [f"{code}: {error}" for code, text in texts.items() for error in source_errors(text, kind)]
+    if errors:
+        raise ValidationError({"body_i18n": errors})
+    return texts, summaries
+
+
+def version_draft(
+    *,
+    actor: Actor,
+    document: Document,
+    body: str,
+    change_summary: str = "",
+    body_i18n: dict[str, str] | None = None,
+    change_summary_i18n: dict[str, str] | None = None,
+) -> DocumentVersion:
     """A new draft, numbered after the last version. One draft per document at a time, so that two
-    people do not write two competing next versions."""
+    people do not write two competing next versions. ``body_i18n`` and ``change_summary_i18n`` are the
+    French, German and Italian texts (``{"fr": "…"}``; English is ``body`` itself, and required)."""
     ensure_writer(actor)
     _check_text(body, document.kind)
+    texts, summaries = _check_translations(document.kind, body_i18n, change_summary_i18n)
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.versions.filter(status=VersionStatus.DRAFT).exists():
@@ -164,7 +252,9 @@ def version_draft(*, actor: Actor, document: Document, body: str, change_summary
             document=document,
             number=last + 1,
             body=body,
+            body_i18n=texts,
             change_summary=change_summary.strip(),
+            change_summary_i18n=summaries,
             created_by=_actor_user(actor),
         )
         audit_record(actor=actor, action="legal.version.draft", obj=version, after=version_snapshot(version))
@@ -174,20 +264,41 @@ def version_draft(*, actor: Actor, document: Document, body: str, change_summary
 def _locked_draft(version: DocumentVersion) -> DocumentVersion:
     version = DocumentVersion.objects.select_for_update(of=("self",)).select_related("document").get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
-        # Customers accepted (or may accept) exactly that text: it never changes (GDPR Art. 28(9)).
+        # Customers accepted (or may accept) exactly that text, in the language they read: no text of it
+        # changes, and no translation is added to it either (GDPR Art. 28(9)).
         raise ValidationError("A published version never changes: draft a new version instead.")
     return version
 
 
-def version_update(*, actor: Actor, version: DocumentVersion, body: str, change_summary: str = "") -> DocumentVersion:
-    """Change a draft's text and summary (only drafts change)."""
+def version_update(
+    *,
+    actor: Actor,
+    version: DocumentVersion,
+    body: str,
+    change_summary: str = "",
+    body_i18n: dict[str, str] | None = None,
+    change_summary_i18n: dict[str, str] | None = None,
+) -> DocumentVersion:
+    """Change a draft's texts and summaries (only drafts change). ``body_i18n`` / ``change_summary_i18n``
+    replace the translations when given (None keeps them).
+
+    A published version never changes, and that includes its translations: a translation missing from
+    a published version is not added to it, a new version is drafted and published instead. Customers
+    accept a text (``Acceptance.text_sha256``) and are told of every new version; a text appearing in
+    a version they already accepted would be a change nobody announced (GDPR Art. 28(9))."""
     ensure_writer(actor)
     with transaction.atomic():
         version = _locked_draft(version)
         _check_text(body, version.document.kind)
+        texts, summaries = _check_translations(
+            version.document.kind,
+            version.body_i18n if body_i18n is None else body_i18n,
+            version.change_summary_i18n if change_summary_i18n is None else change_summary_i18n,
+        )
         before = version_snapshot(version)
         version.body, version.change_summary = body, change_summary.strip()
-        version.save(update_fields=["body", "change_summary"])
+        version.body_i18n, version.change_summary_i18n = texts, summaries
+        version.save(update_fields=["body", "change_summary", "body_i18n", "change_summary_i18n"])
         audit_record(
             actor=actor, action="legal.version.update", obj=version, before=before, after=version_snapshot(version)
         )
@@ -265,15 +376,25 @@ def version_publish(*, actor: Actor, version: DocumentVersion, effective_on: dt.
 
 
 def _text_errors_at_publication(version: DocumentVersion) -> list[str]:
+    """What stops the version's texts from being published; an error in a translation names its language.
+
+    Each DPA text (every language a customer may countersign) carries every clause and the same front
+    matter as the English one: what accepting grants must not depend on the language read."""
     kind = version.document.kind
-    errors = source_errors(version.body, kind)
-    if kind == DocumentKind.DPA:
-        # GDPR Art. 28(3): the contract "shall stipulate, in particular" each of these.
-        errors += [
-            f"The DPA lacks the clause {clause.article}: {clause.title}. Add it, starting with its marker "
-            f"{clause.marker}."
-            for clause in missing_clauses(version.body)
-        ]
+    errors: list[str] = []
+    texts = {DEFAULT_LANGUAGE: version.body} | dict(version.body_i18n or {})
+    for code, text in texts.items():
+        prefix = "" if code == DEFAULT_LANGUAGE else f"{code}: "
+        errors += [prefix + error for error in source_errors(text, kind)]
+        if kind == DocumentKind.DPA:
+            # GDPR Art. 28(3): the contract "shall stipulate, in particular" each of these.
+            errors += [
+                f"{prefix}The DPA lacks the clause {clause.article}: {clause.title}. Add it, starting with its "
+                f"marker {clause.marker}."
+                for clause in missing_clauses(text)
+            ]
+            if code != DEFAULT_LANGUAGE and front_matter(text) != front_matter(version.body):
+                errors.append(f"{prefix}the front matter differs from the English text's: give it the same keys.")
     return errors
 
 

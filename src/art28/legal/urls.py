@@ -12,6 +12,7 @@ urlpatterns = [
     path("consents.csv", cookie_views.consents_csv, name="consents_csv"),
     path("<slug:slug>/", views.document_page, name="document"),
     path("<slug:slug>/versions/", views.version_new, name="version_new"),
+    path("<slug:slug>/title/", views.document_title, name="document_title"),
     path("<slug:slug>/acceptances/", views.acceptance_report, name="acceptances"),
     path("<slug:slug>/v<int:number>/", views.version_page, name="version"),
     path("<slug:slug>/v<int:number>/edit/", views.version_edit, name="version_edit"),

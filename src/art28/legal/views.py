@@ -5,16 +5,19 @@ Cookies and consent records are in cookie_views.py.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from art28.core.auth import request_user, role_required
 from art28.core.roles import STAFF_ROLES
+from art28.core.translated import DEFAULT_LANGUAGE, all_languages, language_name, localized, missing_languages
 from art28.legal import forms as f
 from art28.legal.clauses import authorisation_grant, clause_checklist, front_matter
 from art28.legal.models import Document, DocumentKind, DocumentVersion, VersionStatus
@@ -29,6 +32,7 @@ from art28.legal.services import (
     LEGAL_WRITERS,
     can_write,
     document_create,
+    document_title_update,
     notice_days,
     version_discard,
     version_draft,
@@ -56,13 +60,65 @@ def document_new(request: HttpRequest) -> HttpResponse:
     form = f.DocumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            document = document_create(actor=request_user(request), **form.cleaned_data)
+            data = form.cleaned_data
+            document = document_create(
+                actor=request_user(request),
+                slug=data["slug"],
+                kind=data["kind"],
+                title=data["title"],
+                requires_acceptance=data["requires_acceptance"],
+                position=data["position"],
+                title_i18n=form.translations()["title_i18n"],
+            )
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
             messages.success(request, _("%(title)s was created: write its first version.") % {"title": document.title})
             return redirect("legal:document", slug=document.slug)
     return render(request, "legal/document_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _title_form(document: Document) -> f.TitleForm:
+    form = f.TitleForm(initial={"title": document.title})
+    form.initial_translations(document)
+    return form
+
+
+@writer
+@require_POST
+def document_title(request: HttpRequest, slug: str) -> HttpResponse:
+    """The document's title in every language (not part of any version: it may change at any time)."""
+    document = document_by_slug(slug)
+    form = f.TitleForm(request.POST)
+    if form.is_valid():
+        try:
+            document_title_update(
+                actor=request_user(request),
+                document=document,
+                title=form.cleaned_data["title"],
+                title_i18n=form.translations()["title_i18n"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Nothing was saved: the English title is required."))
+    return redirect("legal:document", slug=slug)
+
+
+def _version_form(version: DocumentVersion | None, *, summary: bool = True) -> f.VersionForm:
+    """A version form filled from ``version`` (every language); a new draft starts from the latest
+    published texts, without their summaries."""
+    summary_text = version.change_summary if summary and version else ""
+    form = f.VersionForm(initial={"body": version.body if version else "", "change_summary": summary_text})
+    if version is not None:
+        form.initial.update({f"body__{code}": text for code, text in (version.body_i18n or {}).items()})
+        if summary:
+            form.initial.update(
+                {f"change_summary__{code}": text for code, text in (version.change_summary_i18n or {}).items()}
+            )
+    return form
 
 
 def _version(document: Document, number: int) -> DocumentVersion:
@@ -84,7 +140,8 @@ def document_page(request: HttpRequest, slug: str) -> HttpResponse:
             "in_force": version_in_force(document),
             "draft": draft,
             "can_write": can_write(request_user(request)),
-            "new_form": f.VersionForm(initial={"body": latest.body if latest else ""}) if not draft else None,
+            "new_form": _version_form(latest, summary=False) if not draft else None,
+            "title_form": _title_form(document),
         },
     )
 
@@ -96,7 +153,7 @@ def version_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = f.VersionForm(request.POST)
     if form.is_valid():
         try:
-            version = version_draft(actor=request_user(request), document=document, **form.cleaned_data)
+            version = version_draft(actor=request_user(request), document=document, **form.service_kwargs())
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -116,6 +173,9 @@ def _version_page(
 ) -> HttpResponse:
     writable = can_write(request_user(request)) and version.status == VersionStatus.DRAFT
     earliest = timezone.localdate()
+    # The preview: the English text, or ``?lang=`` another language's (the English one, marked, if none).
+    wanted = request.GET.get("lang", DEFAULT_LANGUAGE)
+    text = localized(version, "body", wanted if wanted in dict(settings.LANGUAGES) else DEFAULT_LANGUAGE)
     is_dpa = version.document.kind == DocumentKind.DPA
     return render(
         request,
@@ -123,18 +183,20 @@ def _version_page(
         {
             "document": version.document,
             "version": version,
-            "html": render_document(version.body),
+            "html": render_document(text.text),
             "front_matter": front_matter(version.body),
             # GDPR Art. 28(2): what accepting this version authorises; Art. 28(3): the clauses it has.
             "grant": authorisation_grant(version.body) if is_dpa else None,
             "checklist": clause_checklist(version.body) if is_dpa else None,
             "can_write": writable,
-            "edit_form": edit_form
-            or (
-                f.VersionForm(initial={"body": version.body, "change_summary": version.change_summary})
-                if writable
-                else None
-            ),
+            "edit_form": edit_form or (_version_form(version) if writable else None),
+            "missing": [(code, language_name(code)) for code in missing_languages(version, ("body",))],
+            "preview": text,
+            "preview_languages": [
+                (code, language_name(code), "?" + urlencode({"lang": code}))
+                for code in all_languages(version, "body")
+                if code != text.language
+            ],
             "publish_form": publish_form or (f.PublishForm(initial={"effective_on": earliest}) if writable else None),
             "notice_days": notice_days(),
         },
@@ -154,7 +216,7 @@ def version_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     form = f.VersionForm(request.POST)
     if form.is_valid():
         try:
-            version_update(actor=request_user(request), version=version, **form.cleaned_data)
+            version_update(actor=request_user(request), version=version, **form.service_kwargs())
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:

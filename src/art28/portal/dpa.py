@@ -1,13 +1,17 @@
 """The customer's DPA (GDPR Art. 28(3), (9); nFADP Art. 9): preview, PDF, and the countersignature by a
-customer administrator, bound to the SHA-256 of the exact PDF bytes the signer saw."""
+customer administrator, bound to the SHA-256 of the exact PDF bytes the signer saw.
+
+The DPA is in the organisation's language; ``?lang=`` shows (and the PDF link and the countersignature
+keep) another language the DPA's text exists in. The acceptance records the language countersigned."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,9 +21,15 @@ from art28.legal.dpa import dpa_acceptance, dpa_countersign, dpa_for
 from art28.portal.views import _organisation
 
 
+def _language(value: str | None) -> str | None:
+    """A language of the site named by ``?lang=`` / the form, else None (the organisation's)."""
+    return value if value in {code for code, _name in settings.LANGUAGES} else None
+
+
 def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
     organisation = _organisation(request)
-    dpa = dpa_for(organisation)
+    language = _language(request.POST.get("language") or request.GET.get("lang"))
+    dpa = dpa_for(organisation, language=language)
     acceptance = dpa_acceptance(organisation, dpa.version) if dpa else None
     return render(
         request,
@@ -31,6 +41,7 @@ def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpRe
             "matches_signed": bool(acceptance and dpa and acceptance.evidence_sha256 == dpa.sha256),
             "can_sign": request_user(request).role == Role.CUSTOMER_ADMIN and dpa is not None and acceptance is None,
             "error": error,
+            "lang_query": f"?{urlencode({'lang': language})}" if language else "",
         },
         status=status,
     )
@@ -43,7 +54,7 @@ def dpa_page(request: HttpRequest) -> HttpResponse:
 
 @customer_required
 def dpa_pdf(request: HttpRequest) -> HttpResponse:
-    dpa = dpa_for(_organisation(request))
+    dpa = dpa_for(_organisation(request), language=_language(request.GET.get("lang")))
     if dpa is None:
         messages.error(request, _("No DPA is published yet."))
         return redirect("portal:dpa")
@@ -60,7 +71,12 @@ def dpa_countersign_view(request: HttpRequest) -> HttpResponse:
     if user.role != Role.CUSTOMER_ADMIN:
         raise PermissionDenied(_("Only your organisation's administrators can countersign the DPA."))
     try:
-        dpa_countersign(actor=user, organisation=_organisation(request), echoed_sha256=request.POST.get("sha256", ""))
+        dpa_countersign(
+            actor=user,
+            organisation=_organisation(request),
+            echoed_sha256=request.POST.get("sha256", ""),
+            language=_language(request.POST.get("language")),
+        )
     except ValidationError as exc:
         return _page(request, error=" ".join(exc.messages), status=400)
     messages.success(request, _("The DPA is countersigned for your organisation."))

@@ -30,5 +30,6 @@ urlpatterns = [
     path("requests/<uuid:public_id>/", requests.request_page, name="request"),
     path("requests/<uuid:public_id>/answer", requests.answer_view, name="request_answer"),
     path("documents/", documents.documents, name="documents"),
+    path("documents/<slug:slug>/v<int:number>/", documents.document_version, name="document_version"),
     path("documents/<slug:slug>/v<int:number>/accept", documents.accept, name="document_accept"),
 ]

@@ -20,8 +20,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from art28.core.translated import DEFAULT_LANGUAGE, all_languages, localized
 from art28.legal import signals
 from art28.legal.cookies import (
     CONSENT_COOKIE,
@@ -34,7 +36,7 @@ from art28.legal.cookies import (
     optional_categories,
 )
 from art28.legal.diff import diff_lines, diff_stats, with_context
-from art28.legal.models import Cookie, CookieCategory, DocumentKind
+from art28.legal.models import Cookie, CookieCategory, DocumentKind, DocumentVersion
 from art28.legal.redline import redline
 from art28.legal.selectors import (
     document_by_slug,
@@ -84,7 +86,19 @@ def policy_list(request: HttpRequest, *, language: str, from_url: bool) -> HttpR
     )
 
 
+def _page_language() -> str:
+    return (get_language() or DEFAULT_LANGUAGE)[:2]
+
+
+def text_languages(version: DocumentVersion, alternates: list[tuple[str, str, str]], shown: str) -> list[Any]:
+    """``(code, name, url)`` of the other languages this version has a text in: the same page there."""
+    available = all_languages(version, "body")
+    return [(code, name, url) for code, name, url in alternates if code in available and code != shown]
+
+
 def _version_context(slug: str, number: int | None) -> dict[str, Any]:
+    """The version in the page's language (the URL's, else the browser's): its text there, else the
+    English one marked as not available in that language, and links to the languages it exists in."""
     document = document_by_slug(slug)
     in_force = version_in_force(document)
     version = published_version(document, number) if number is not None else in_force
@@ -100,9 +114,11 @@ def _version_context(slug: str, number: int | None) -> dict[str, Any]:
         "in_force": in_force,
         "upcoming": upcoming,
         "is_upcoming": version.effective_on > timezone.localdate(),  # type: ignore[operator]
-        "html": render_document(version.body),
+        "text": (text := localized(version, "body", _page_language())),
+        "html": render_document(text.text),
         "previous": published(document).filter(number__lt=version.number).first(),
     }
+    context["text_languages"] = text_languages(version, context["alternates"], text.language)
     if document.kind == DocumentKind.COOKIES:
         context["cookies"] = list(Cookie.objects.all())
     return context
@@ -139,6 +155,7 @@ def policy_history(request: HttpRequest, slug: str, *, language: str, from_url: 
         in_force = version_in_force(document)
         return page_context("trust:policy_history", slug=slug) | {
             "document": document,
+            "document_title": localized(document, "title").text,
             "versions": list(published(document)),
             "in_force": in_force,
             "today": timezone.localdate(),
@@ -202,7 +219,12 @@ def _diff_context(slug: str, choice: DiffChoice) -> dict[str, Any]:
     versions = list(published(document))  # newest first
     context = page_context("trust:policy_diff", slug=slug)
     context["alternates"] = [(code, name, url + choice.query) for code, name, url in context["alternates"]]
-    context |= {"document": document, "versions": versions, "choice": choice}
+    context |= {
+        "document": document,
+        "document_title": localized(document, "title").text,
+        "versions": versions,
+        "choice": choice,
+    }
     if choice.numbers is None:
         if len(versions) < 2:
             return context | {"only": versions[0] if versions else None}
@@ -214,11 +236,15 @@ def _diff_context(slug: str, choice: DiffChoice) -> dict[str, Any]:
             message = _("%(document)s has no published version %(number)s.")
             raise NoComparison(message % {"document": document.title, "number": unknown[0]}, 404)
         old, new = by_number[choice.numbers[0]], by_number[choice.numbers[1]]
-    context |= {"old": old, "new": new}
+    # The two texts in the page's language; a version without one is compared by its English text, and
+    # the page says so (a French reader must not take an English sentence for a change of wording).
+    language = _page_language()
+    old_text, new_text = localized(old, "body", language), localized(new, "body", language)
+    context |= {"old": old, "new": new, "old_text": old_text, "new_text": new_text}
     if choice.source:
-        lines = diff_lines(old.body, new.body)
+        lines = diff_lines(old_text.text, new_text.text)
         return context | {"lines": lines if choice.full else with_context(lines), "stats": diff_stats(lines)}
-    marked = redline(old.body, new.body)
+    marked = redline(old_text.text, new_text.text)
     return context | {"redline": marked, "stats": marked.stats}
 
 
