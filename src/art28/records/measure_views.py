@@ -65,7 +65,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
 
 
 def _measure_values(form: f.MeasureForm) -> dict[str, object]:
-    return {name: form.cleaned_data[name] for name in f.MeasureForm.base_fields}
+    return {name: form.cleaned_data[name] for name in f.MeasureForm.base_fields} | form.translations()
 
 
 @writer
@@ -88,6 +88,7 @@ def _measure_page(request: HttpRequest, measure: TechnicalMeasure, form: f.Measu
     if form is None and writable:
         initial = {name: getattr(measure, name) for name in f.MeasureForm.base_fields if name != "services"}
         form = f.MeasureForm(initial=initial | {"services": list(measure.services.all())})
+        form.initial_translations(measure)
     return render(
         request,
         "records/measure.html",
@@ -184,7 +185,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     form = f.ResponsibilityForm(request.POST)
     if form.is_valid():
         try:
-            responsibility_create(actor=request_user(request), **form.cleaned_data)
+            responsibility_create(actor=request_user(request), **form.values())
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
@@ -198,9 +199,10 @@ def responsibility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     line = responsibility_by_id(pk)
     initial = {name: getattr(line, name) for name in f.ResponsibilityForm.base_fields}
     form = f.ResponsibilityForm(request.POST or None, initial=initial)
+    form.initial_translations(line)
     if request.method == "POST" and form.is_valid():
         try:
-            responsibility_update(actor=request_user(request), line=line, **form.cleaned_data)
+            responsibility_update(actor=request_user(request), line=line, **form.values())
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
