@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from art28.core.forms import TranslatedFieldsMixin
 from art28.core.models import User
 from art28.core.roles import STAFF_ROLES
+from art28.core.translated import other_languages
 from art28.inventory.models import Service
 from art28.records.models import MeasureArea
 from art28.records.services import ACTIVITY_FIELDS, MAX_REVIEW_DAYS
@@ -109,3 +112,21 @@ class ActivityForm(forms.Form):
 
     def values(self) -> dict[str, object]:
         return {name: self.cleaned_data[name] for name in ACTIVITY_FIELDS}
+
+
+class ServiceTextsForm(TranslatedFieldsMixin, forms.Form):
+    """A service's name in the other languages (English is the name itself, its key: not edited here)
+    and its description in all four, side by side."""
+
+    translated_fields = ("name", "description")
+
+    name = forms.CharField(label=_("Name"), max_length=100, required=False, disabled=True)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code in other_languages():  # the English name is fixed, its translations are not
+            self.fields[f"name__{code}"].disabled = False
+
+    def values(self) -> dict[str, object]:
+        return {"description": self.cleaned_data["description"]} | self.translations()

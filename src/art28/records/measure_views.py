@@ -10,13 +10,17 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from art28.core.auth import request_user, role_required
 from art28.core.display import date_text
+from art28.inventory.models import Service
+from art28.inventory.selectors import services
+from art28.inventory.services import can_write as can_write_service
+from art28.inventory.services import service_texts_update
 from art28.records import forms as f
 from art28.records.models import TechnicalMeasure
 from art28.records.selectors import (
@@ -255,3 +259,38 @@ def matrix_csv(request: HttpRequest) -> HttpResponse:
         for line in responsibilities_all()
     ]
     return _csv_response("responsibilities.csv", ("service", "topic", "customer", "provider"), rows)
+
+
+# ----------------------------------------------------------------------------------------------------
+# The services' texts customers read (the matrix, the register and the records name them)
+
+
+@staff_reader
+def service_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "records/services.html",
+        {"services": services(), "can_write": can_write_service(request_user(request))},
+    )
+
+
+@staff_reader
+def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    service = get_object_or_404(Service, pk=pk)
+    writable = can_write_service(request_user(request))
+    if request.method == "POST" and not writable:
+        raise PermissionDenied("Only the provider's DPO or an administrator changes the texts of a service.")
+    initial = {"name": service.name, "description": service.description}
+    form = f.ServiceTextsForm(request.POST or None, initial=initial)
+    form.initial_translations(service)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service_texts_update(actor=request_user(request), service=service, **form.values())  # type: ignore[arg-type]
+        except ValidationError as exc:
+            f.add_errors(form, exc)
+        else:
+            messages.success(request, _("Service texts saved."))
+            return redirect("records:services")
+    status = 400 if form.errors else 200
+    context = {"form": form, "service": service, "can_write": writable}
+    return render(request, "records/service_form.html", context, status=status)
