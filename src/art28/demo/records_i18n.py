@@ -343,6 +343,15 @@ SERVICES_I18N: dict[str, dict[str, object]] = {
             "it": "Caselle di posta, webmail e invio delle e-mail dei clienti.",
         },
     },
+    "Object storage": {
+        "name": {"fr": "Stockage objet", "de": "Objektspeicher", "it": "Archiviazione a oggetti"},
+        "description": "S3-compatible buckets in the Swiss datacentres.",
+        "description_i18n": {
+            "fr": "Buckets compatibles S3 dans les centres de données suisses.",
+            "de": "S3-kompatible Buckets in den Schweizer Rechenzentren.",
+            "it": "Bucket compatibili S3 nei centri di calcolo svizzeri.",
+        },
+    },
     "Backup": {
         "name": {"fr": "Sauvegarde", "de": "Datensicherung", "it": "Backup"},
         "description": "Encrypted backup copies of the customers' data, kept in Switzerland and Frankfurt.",
