@@ -357,7 +357,7 @@ def iter_records(*, organisation: Organisation | None = None, search: str = "") 
     register = _register(on)
     measures = _active_measures()
     service_names = dict(Service.objects.values_list("pk", "name"))
-    names_i18n = {service.name: all_languages(service, "name") for service in Service.objects.only("name", "name_i18n")}
+    names_i18n = {service.name: all_languages(service, "name") for service in Service.objects.all()}
     the_processor = processor()
     organisations = Organisation.objects.order_by("ref")
     if organisation_id:

@@ -189,7 +189,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     form = f.ResponsibilityForm(request.POST)
     if form.is_valid():
         try:
-            responsibility_create(actor=request_user(request), **form.values())
+            responsibility_create(actor=request_user(request), **form.values())  # type: ignore[arg-type]
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
@@ -206,7 +206,7 @@ def responsibility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form.initial_translations(line)
     if request.method == "POST" and form.is_valid():
         try:
-            responsibility_update(actor=request_user(request), line=line, **form.values())
+            responsibility_update(actor=request_user(request), line=line, **form.values())  # type: ignore[arg-type]
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:

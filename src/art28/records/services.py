@@ -138,13 +138,12 @@ def measure_create(
             ref=ref,
             area=area,
             title=title,
-            title_i18n=title_i18n or {},
             description=description,
-            description_i18n=description_i18n or {},
             owner=owner,
             review_every_days=review_every_days,
             next_review_on=next_review_on or timezone.localdate() + dt.timedelta(days=review_every_days or 0),
         )
+        measure.title_i18n, measure.description_i18n = title_i18n or {}, description_i18n or {}
         _clean_measure(measure, owner)
         measure.save()
         measure.services.set(list(services))
@@ -278,10 +277,9 @@ def responsibility_create(
             customer_part=customer_part,
             provider_part=provider_part,
             position=position,
-            topic_i18n=topic_i18n or {},
-            customer_part_i18n=customer_part_i18n or {},
-            provider_part_i18n=provider_part_i18n or {},
         )
+        line.topic_i18n, line.customer_part_i18n = topic_i18n or {}, customer_part_i18n or {}
+        line.provider_part_i18n = provider_part_i18n or {}
         _save_responsibility(line)
         audit_record(
             actor=actor, action="records.responsibility.create", obj=line, after=_responsibility_snapshot(line)
