@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from tests.conftest import TEST_ACTOR
+from tests.trust.test_machine_readable import validate
 
 from art28.core.dpo import dpo_profile_update
 from art28.inventory.models import Service
 from art28.subprocessors.models import SubProcessor
 from art28.subprocessors.services import subprocessor_update
-from tests.conftest import TEST_ACTOR
-from tests.trust.test_machine_readable import validate
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_the_json_keeps_english_and_adds_every_language(client: Client, register
     assert cloud["transfer_safeguard_i18n"] == {}
     cdn = next(sp for sp in document["subprocessors"] if sp["id"] == "cdn")
     assert cdn["transfer_safeguard_i18n"]["de"] == "Standardvertragsklauseln"
-    assert list(cdn["transfer_safeguard_i18n"])[0] == "en"
+    assert next(iter(cdn["transfer_safeguard_i18n"])) == "en"
 
 
 def test_the_schema_refuses_a_translation_in_an_unknown_language(client: Client, register):
@@ -78,3 +78,19 @@ def test_the_atom_feed_names_the_services_in_its_language(client: Client, regist
     announce("newco")
     assert "Hébergement web" in client.get("/fr/trust/subprocessors.atom").content.decode()
     assert "Hébergement web" not in client.get("/en/trust/subprocessors.atom").content.decode()
+
+
+def test_a_subscribers_change_mail_gives_the_purpose_in_its_language_or_the_english_marked(
+    client: Client, register, announce, smtp_server
+):
+    from tests.trust.conftest import drain, sent_to
+    from tests.trust.test_subscriptions import subscribed
+
+    subscribed(client, smtp_server, "leser@example.org", language="de")
+    subscribed(client, smtp_server, "lettore@example.org", language="it")
+    announce("newco", legal_name="New Company SA", purpose="Log analysis", purpose_i18n={"de": "Log-Auswertung"})
+    drain()
+    german = sent_to(smtp_server, "leser@example.org")[-1].get_content()
+    assert "Log-Auswertung" in german and "Log analysis" not in german
+    italian = sent_to(smtp_server, "lettore@example.org")[-1].get_content()
+    assert "Log analysis [" in italian  # the English, with the marker in Italian

@@ -77,7 +77,7 @@ def _grounds(sp: SubProcessor) -> list[dict[str, str]]:
     ]
 
 
-def _in_language(obj: Any, field: str) -> str:
+def in_language(obj: Any, field: str) -> str:
     """A translatable text in the active language (the notice's); the English text where none is, marked
     so in the notice's language (art28.core.translated: never a silent fallback)."""
     text = localized(obj, field)
@@ -90,7 +90,7 @@ def _in_language(obj: Any, field: str) -> str:
 def _context(change: Change, services: list[str], authorisation: str, dpo: DpoProfile) -> dict[str, Any]:
     sp = change.subprocessor
     return {
-        "purpose": _in_language(sp, "purpose"),
+        "purpose": in_language(sp, "purpose"),
         "change": change,
         "kind": change.kind,
         "sp": sp,
@@ -114,7 +114,7 @@ def render_texts(
 ) -> dict[str, str]:
     """``which`` is ``announce`` or ``withdraw``; the subject and body with ``{customer_name}`` left in."""
     with translation.override(language):
-        services = [_in_language(s, "name") for s in change.services.all()]
+        services = [in_language(s, "name") for s in change.services.all()]
         context = _context(change, services, authorisation, dpo or dpo_profile())
         subject = render_to_string(f"subprocessors/notice/{which}_subject.txt", context)
         body = render_to_string(f"subprocessors/notice/{which}_body.txt", context)
