@@ -78,6 +78,7 @@ def build_world() -> World:
     from art28.breaches.models import Notice
     from art28.dpo.models import Request
     from art28.dpo.services import request_forward, request_submit
+    from art28.inventory.models import Service
     from art28.legal.models import Cookie, DocumentVersion
     from art28.notify.mail import ack_token
     from art28.notify.models import Delivery, Message, Subscriber
@@ -170,6 +171,7 @@ def build_world() -> World:
         "records:measure_retire": {"ref": TechnicalMeasure.objects.values_list("ref", flat=True).first()},
         "records:responsibility": {"pk": Responsibility.objects.values_list("pk", flat=True).first()},
         "records:responsibility_delete": {"pk": Responsibility.objects.values_list("pk", flat=True).first()},
+        "records:service": {"pk": Service.objects.values_list("pk", flat=True).first()},
         "records:controller_export": {"ref": org_a.ref, "fmt": "csv"},
         "records:controller": {"ref": org_a.ref},
         **{

@@ -134,3 +134,27 @@ def test_loading_again_with_if_empty_changes_nothing():
 
     assert "already loaded" in output
     assert (Organisation.objects.count(), User.objects.count()) == counts
+
+
+def test_the_demo_content_is_in_french_german_and_italian_but_one_text():
+    """Issue 11 item 2: every demo purpose, safeguard, service, measure, matrix line and the DPO's text has
+    FR/DE/IT, except Alpine Cloud's purpose in Italian (left out so the marker shows), German without ß."""
+    from art28.core.dpo import dpo_profile
+    from art28.core.translated import missing_languages
+    from art28.inventory.models import Service
+    from art28.records.models import Responsibility, TechnicalMeasure
+
+    _load("--customers", "40")
+    rows = [
+        *((sp, ("purpose", "transfer_safeguard")) for sp in SubProcessor.objects.all()),
+        *((service, ("name", "description")) for service in Service.objects.all()),
+        *((measure, ("title", "description")) for measure in TechnicalMeasure.objects.all()),
+        *((line, ("topic", "customer_part", "provider_part")) for line in Responsibility.objects.all()),
+        (dpo_profile(), ("introduction",)),
+    ]
+    gaps = {str(obj): missing_languages(obj, fields) for obj, fields in rows if missing_languages(obj, fields)}
+    assert gaps == {"Alpine Cloud AG": ["it"]}
+    assert Service.objects.count() >= 5 and TechnicalMeasure.objects.count() == 12
+    texts = [text for obj, fields in rows for name in fields for text in getattr(obj, f"{name}_i18n").values()]
+    assert not [text for text in texts if "ß" in text]
+    assert "Datenschutzberater" in dpo_profile().introduction_i18n["de"]

@@ -58,3 +58,28 @@ def test_only_the_dpo_or_an_admin_edit_the_profile(make_user):
     assert security.post("/staff/dpo/profile/", {"name": "X", "email": "x@y.example"}).status_code == 403
     operations = logged_in(make_user("ops2@provider.example", Role.OPERATIONS))
     assert operations.get("/staff/dpo/profile/").status_code == 403
+
+
+def test_the_dpo_writes_the_introduction_in_every_language_side_by_side(dpo_client, django_capture_on_commit_callbacks):
+    """Issue 11 item 2: the short text in EN/FR/DE/IT; each trust center language shows its own, and one
+    without a text shows the English marked "not available in …"."""
+    assert 'name="introduction__it"' in dpo_client.get("/staff/dpo/profile/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = dpo_client.post(
+            "/staff/dpo/profile/",
+            {
+                "name": "Marie Curie",
+                "email": "dpo@provider.example",
+                "introduction": "Ask me anything.",
+                "introduction__fr": "Posez-moi toutes vos questions.",
+                "introduction__de": "Fragen Sie mich alles.",
+                "languages": ["en"],
+            },
+        )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action="dpo.profile.update").latest("seq")
+    assert entry.after["introduction_i18n"] == {"de": "Fragen Sie mich alles.", "fr": "Posez-moi toutes vos questions."}
+    assert "Posez-moi toutes vos questions." in Client().get("/fr/trust/").content.decode()
+    assert "Fragen Sie mich alles." in Client().get("/de/trust/contact/").content.decode()
+    italian = Client().get("/it/trust/").content.decode()
+    assert '<span lang="en">Ask me anything.</span> <span class="untranslated" lang="it">' in italian

@@ -36,7 +36,7 @@ def test_the_json_validates_against_the_published_schema(client: Client, registe
     assert response["Content-Type"] == "application/json"
     document = response.json()
     validate(document)
-    assert document["version"] == 1
+    assert document["version"] == 2
     by_id = {sp["id"]: sp for sp in document["subprocessors"]}
     assert set(by_id) == {"cloud", "cdn", "backup", "colo"}
     assert by_id["cloud"]["sub_processors"] == ["backup"] and by_id["backup"]["engaged_by"] == "cloud"

@@ -154,6 +154,9 @@ URL_ROLES: dict[str, Roles] = {
     "records:matrix": RECORDS_READERS,
     "records:responsibility": RECORDS_WRITERS,
     "records:responsibility_delete": RECORDS_WRITERS,
+    # The services' customer-facing texts (name translations, description): every staff role reads.
+    "records:services": RECORDS_READERS,
+    "records:service": RECORDS_READERS,
     "records:controller_export": RECORDS_READERS,
     "records:controller": RECORDS_READERS,
     "dpo:requests": DPO_READERS,

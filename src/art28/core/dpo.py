@@ -20,13 +20,14 @@ from django.dispatch import Signal
 from art28.core.audit import Actor, audit_record
 from art28.core.models import DpoProfile, Language, User
 from art28.core.roles import Role
+from art28.core.translated import clean_translations
 
 # Sent after the profile is saved (on commit): the trust center refreshes its cached pages.
 dpo_profile_changed = Signal()
 
 # Who edits the profile: the DPO and administrators (the DPO desk's writers).
 PROFILE_EDITORS = frozenset({Role.ADMIN, Role.DPO})
-FIELDS = ("name", "email", "phone", "postal_address", "introduction", "languages")
+FIELDS = ("name", "email", "phone", "postal_address", "introduction", "introduction_i18n", "languages")
 
 
 def default_profile() -> DpoProfile:
@@ -60,8 +61,10 @@ def dpo_profile_update(
     postal_address: str = "",
     introduction: str = "",
     languages: list[str] | None = None,
+    introduction_i18n: dict[str, str] | None = None,
 ) -> DpoProfile:
-    """Save the profile every output shows; raises ValidationError naming the field."""
+    """Save the profile every output shows; raises ValidationError naming the field. ``introduction_i18n``
+    gives the short text in the other languages (art28.core.translated); None keeps the saved ones."""
     if isinstance(actor, User) and actor.role not in PROFILE_EDITORS:
         raise PermissionDenied("Only the DPO or an administrator edits the DPO profile.")
     errors: dict[str, str] = {}
@@ -73,6 +76,11 @@ def dpo_profile_update(
     codes = [code for code in (languages or []) if code]
     if unknown := [code for code in codes if code not in Language.values]:
         errors["languages"] = f"Unknown language code(s): {', '.join(unknown)}."
+    if introduction_i18n is not None:
+        try:
+            introduction_i18n = clean_translations(introduction_i18n, field="introduction")
+        except ValidationError as exc:
+            errors.update({key: " ".join(messages) for key, messages in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -81,6 +89,8 @@ def dpo_profile_update(
         profile.name, profile.email, profile.phone = name.strip(), email, phone.strip()
         profile.postal_address, profile.introduction = postal_address.strip(), introduction.strip()
         profile.languages = ";".join(sorted(set(codes), key=Language.values.index))
+        if introduction_i18n is not None:
+            profile.introduction_i18n = introduction_i18n
         profile.full_clean()
         profile.save()
         # The DPO's contact is published on purpose (GDPR Art. 37(7)): it may be in the audit trail.

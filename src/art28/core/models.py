@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from art28.core.roles import CUSTOMER_ROLES, STAFF_ROLES, STAFF_WRITERS, Role
+from art28.core.translated import translations_field
 
 
 class Language(models.TextChoices):
@@ -222,6 +223,7 @@ class DpoProfile(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     postal_address = models.TextField(_("postal address"), blank=True)
     introduction = models.TextField(_("short text"), blank=True, max_length=1000)
+    introduction_i18n = translations_field(_("short text: translations"))
     # ';'-separated language codes the DPO answers in, e.g. "en;fr;de".
     languages = models.CharField(_("languages"), max_length=40, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

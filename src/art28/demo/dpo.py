@@ -37,6 +37,15 @@ def load_demo_dpo_profile(actor: SystemActor) -> None:
         phone="+41 22 555 01 28",
         postal_address="Example Hosting SA\nData protection officer\nRue du Lac 1\n1200 Genève",
         introduction="I answer questions about how we process personal data and help you exercise your rights.",
+        # The provider is Swiss: its adviser of nFADP Art. 10 (Datenschutzberater/in), in each language.
+        introduction_i18n={
+            "fr": "En tant que conseiller à la protection des données, je réponds à vos questions sur la manière "
+            "dont nous traitons les données personnelles et je vous aide à exercer vos droits.",
+            "de": "Als Datenschutzberater beantworte ich Ihre Fragen dazu, wie wir Personendaten bearbeiten, und "
+            "helfe Ihnen, Ihre Rechte auszuüben.",
+            "it": "In qualità di consulente per la protezione dei dati rispondo alle vostre domande su come trattiamo "
+            "i dati personali e vi aiuto a esercitare i vostri diritti.",
+        },
         languages=["en", "fr", "de", "it"],
     )
 

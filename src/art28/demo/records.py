@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from art28.core.audit import SystemActor
 from art28.core.models import User
+from art28.demo.records_i18n import MATRIX_I18N, MEASURES_I18N, SERVICES_I18N
 from art28.inventory.models import Service
+from art28.inventory.services import service_texts_update
 from art28.records.models import ProcessingActivity, TechnicalMeasure
 from art28.records.services import activity_create, measure_create, responsibility_create
 
@@ -257,6 +259,15 @@ def load_demo_records(actor: SystemActor) -> str:
         return "records: measures already present; nothing to do"
     owners = {u.email: u for u in User.objects.filter(email__in=[DPO, SECURITY, OPS])}
     services = {s.name: s for s in Service.objects.all()}
+    for name, texts in SERVICES_I18N.items():  # the services the inventory import created, in FR/DE/IT
+        if name in services:
+            services[name] = service_texts_update(
+                actor=actor,
+                service=services[name],
+                name_i18n=texts["name"],  # type: ignore[arg-type]
+                description=texts["description"],  # type: ignore[arg-type]
+                description_i18n=texts["description_i18n"],  # type: ignore[arg-type]
+            )
     today = timezone.localdate()
     for ref, area, title, description, owner, names, every, next_in in MEASURES:
         measure_create(
@@ -269,6 +280,8 @@ def load_demo_records(actor: SystemActor) -> str:
             review_every_days=every,
             next_review_on=today + dt.timedelta(days=next_in),
             services=[services[name] for name in names if name in services],
+            title_i18n=MEASURES_I18N[ref]["title"],
+            description_i18n=MEASURES_I18N[ref]["description"],
         )
     lines = 0
     for position, (service, topic, customer_part, provider_part) in enumerate(MATRIX):
@@ -281,6 +294,9 @@ def load_demo_records(actor: SystemActor) -> str:
             customer_part=customer_part,
             provider_part=provider_part,
             position=position,
+            topic_i18n=MATRIX_I18N[topic]["topic"],
+            customer_part_i18n=MATRIX_I18N[topic]["customer_part"],
+            provider_part_i18n=MATRIX_I18N[topic]["provider_part"],
         )
         lines += 1
     if not ProcessingActivity.objects.exists():

@@ -26,6 +26,14 @@ REGISTER = [
         "contact_email": "privacy@mainhattan-colo.example",
         "website": "https://mainhattan-colo.example",
         "purpose": "Colocation of the FRA1 cage: power, cooling and physical access to the racks of backup copies.",
+        "purpose_i18n": {
+            "fr": "Colocation de la cage FRA1 : alimentation électrique, refroidissement et accès physique aux "
+            "baies des copies de sauvegarde.",
+            "de": "Colocation des Käfigs FRA1: Stromversorgung, Kühlung und physischer Zugang zu den Racks mit den "
+            "Sicherungskopien.",
+            "it": "Colocation della gabbia FRA1: alimentazione elettrica, raffreddamento e accesso fisico ai rack "
+            "delle copie di backup.",
+        },
         "data_categories": "backup copies",
         "countries": "DE",
         "sites": ["FRA1"],
@@ -40,6 +48,11 @@ REGISTER = [
         "contact_email": "dpo@ticketdesk.example",
         "website": "https://ticketdesk.example",
         "purpose": "Support tickets of web hosting customers, which may quote content of their sites.",
+        "purpose_i18n": {
+            "fr": "Tickets de support des clients de l’hébergement web, qui peuvent citer des contenus de leurs sites.",
+            "de": "Support-Tickets der Webhosting-Kunden, die Inhalte ihrer Websites zitieren können.",
+            "it": "Ticket di assistenza dei clienti dell’hosting web, che possono citare contenuti dei loro siti.",
+        },
         "data_categories": "contact details;support requests",
         "countries": "CH",
         "services": ["Web hosting"],
@@ -50,6 +63,12 @@ REGISTER = [
         "legal_name": "Alpine Cloud AG",
         "address": "Route de la Gare 5, 1950 Sion, Switzerland",
         "purpose": "Hosting of the Helvetic Ticketdesk service.",
+        # No Italian on purpose: the one demo text an Italian reader sees in English with the
+        # "not available in Italian" marker (art28.core.translated).
+        "purpose_i18n": {
+            "fr": "Hébergement du service de Helvetic Ticketdesk.",
+            "de": "Hosting des Dienstes von Helvetic Ticketdesk.",
+        },
         "countries": "CH",
         "engaged_by": "helvetic-ticketdesk",
         "in_use_from": dt.date(2022, 1, 1),
@@ -60,9 +79,20 @@ REGISTER = [
         "address": "500 Howard Street, San Francisco, CA 94105, USA",
         "website": "https://inboxly.example",
         "purpose": "Delivery of outgoing e-mail of the Mail service: reputation, bounces and complaints.",
+        "purpose_i18n": {
+            "fr": "Distribution des e-mails sortants du service Mail : réputation, rebonds et plaintes.",
+            "de": "Zustellung der ausgehenden E-Mails des Mail-Dienstes: Reputation, Unzustellbarkeitsmeldungen "
+            "und Beschwerden.",
+            "it": "Recapito delle e-mail in uscita del servizio Mail: reputazione, messaggi non recapitati e reclami.",
+        },
         "data_categories": "e-mail addresses;e-mail metadata",
         "countries": "US",
         "transfer_safeguard": "Standard contractual clauses (EU 2021/914) with the Swiss addendum",
+        "transfer_safeguard_i18n": {
+            "fr": "Clauses contractuelles types (UE 2021/914) avec l’avenant suisse",
+            "de": "Standardvertragsklauseln (EU 2021/914) mit dem Schweizer Addendum",
+            "it": "Clausole contrattuali tipo (UE 2021/914) con l’addendum svizzero",
+        },
         "services": ["Mail"],
         "in_use_from": dt.date(2024, 6, 1),
     },
@@ -72,6 +102,12 @@ REGISTER = [
         "address": "1 Grand Canal Square, Dublin 2, Ireland",
         "website": "https://loglake.example",
         "purpose": "Central analysis of web server and VM logs to detect attacks faster.",
+        "purpose_i18n": {
+            "fr": "Analyse centralisée des journaux des serveurs web et des VM pour détecter plus vite les attaques.",
+            "de": "Zentrale Auswertung der Logs von Webservern und VMs, um Angriffe schneller zu erkennen.",
+            "it": "Analisi centralizzata dei log dei server web e delle VM per individuare più rapidamente gli "
+            "attacchi.",
+        },
         "data_categories": "logs;IP addresses",
         "countries": "IE",
     },

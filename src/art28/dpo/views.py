@@ -23,6 +23,7 @@ from art28.core.listing import Column, csv_cell, sort_state
 from art28.core.models import Language, User
 from art28.core.selectors import organisation_by_ref
 from art28.dpo.conf import forward_days
+from art28.dpo.forms import DpoIntroductionForm
 from art28.dpo.models import CONTROLLER_KIND_CHOICES, Kind, Outcome, Request, Status
 from art28.dpo.roles import DPO_READERS, DPO_WRITERS
 from art28.dpo.selectors import RequestFilters, request_by_reference, request_events, requests_for_staff
@@ -264,17 +265,21 @@ def close_view(request: HttpRequest, reference: str) -> HttpResponse:
 def profile_view(request: HttpRequest) -> HttpResponse:
     profile = dpo_profile()
     can_write = request_user(request).role in DPO_WRITERS
+    introduction = DpoIntroductionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not can_write:
             return HttpResponse(status=403)
         try:
+            if not introduction.is_valid():
+                raise ValidationError(introduction.errors)
             profile = dpo_profile_update(
                 actor=request_user(request),
                 name=request.POST.get("name", ""),
                 email=request.POST.get("email", ""),
                 phone=request.POST.get("phone", ""),
                 postal_address=request.POST.get("postal_address", ""),
-                introduction=request.POST.get("introduction", ""),
+                introduction=introduction.cleaned_data["introduction"],
+                introduction_i18n=introduction.translations()["introduction_i18n"],
                 languages=request.POST.getlist("languages"),
             )
         except ValidationError as exc:
@@ -282,6 +287,11 @@ def profile_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Profile saved; the trust center shows it now."))
             return redirect("dpo:profile")
+    if request.method != "POST":
+        introduction = DpoIntroductionForm(initial={"introduction": profile.introduction})
+        introduction.initial_translations(profile)
     return render(
-        request, "dpo/profile.html", {"profile": profile, "languages": Language.choices, "can_write": can_write}
+        request,
+        "dpo/profile.html",
+        {"profile": profile, "languages": Language.choices, "can_write": can_write, "introduction": introduction},
     )

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from art28.core.models import Organisation
+from art28.core.translated import translations_field
 
 
 class Site(models.Model):
@@ -44,8 +45,12 @@ class Site(models.Model):
 class Service(models.Model):
     """A product of the provider (web hosting, object storage …); assets serve one."""
 
+    # ``name`` is the English name and the service's key (imports, URLs, the register's JSON); a page
+    # shows it in the reader's language from ``name_i18n`` (art28.core.translated).
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_i18n = translations_field(_("name: translations"))
     description = models.TextField(blank=True)
+    description_i18n = translations_field(_("description: translations"))
 
     class Meta:
         ordering = ["name"]

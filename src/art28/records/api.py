@@ -20,6 +20,7 @@ from ninja.errors import HttpError
 from art28.core.api import api_organisation, api_user
 from art28.core.models import Organisation, User
 from art28.core.selectors import organisation_by_ref
+from art28.core.translated import all_languages
 from art28.records import exports
 from art28.records.generation import iter_records
 from art28.records.selectors import activities_all, measures_all, responsibilities_all
@@ -35,6 +36,9 @@ class MeasureOut(Schema):
     area: str
     title: str
     description: str
+    # Every language that has a text, English first (art28.core.translated.all_languages).
+    title_i18n: dict[str, str]
+    description_i18n: dict[str, str]
     owner: str
     review_every_days: int
     last_reviewed_on: dt.date | None
@@ -50,6 +54,9 @@ class ResponsibilityOut(Schema):
     customer_part: str
     provider_part: str
     position: int
+    topic_i18n: dict[str, str]
+    customer_part_i18n: dict[str, str]
+    provider_part_i18n: dict[str, str]
 
 
 _user = api_user
@@ -115,6 +122,8 @@ def measures(request: HttpRequest, include_retired: bool = False) -> list[Measur
             area=m.area,
             title=m.title,
             description=m.description,
+            title_i18n=all_languages(m, "title"),
+            description_i18n=all_languages(m, "description"),
             owner=m.owner.email,
             review_every_days=m.review_every_days,
             last_reviewed_on=m.last_reviewed_on,
@@ -137,6 +146,9 @@ def responsibilities(request: HttpRequest) -> list[ResponsibilityOut]:
             customer_part=line.customer_part,
             provider_part=line.provider_part,
             position=line.position,
+            topic_i18n=all_languages(line, "topic"),
+            customer_part_i18n=all_languages(line, "customer_part"),
+            provider_part_i18n=all_languages(line, "provider_part"),
         )
         for line in responsibilities_all()
     ]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from art28.core.forms import TranslatedFieldsMixin
 from art28.core.models import User
 from art28.core.roles import STAFF_ROLES
+from art28.core.translated import other_languages
 from art28.inventory.models import Service
 from art28.records.models import MeasureArea
 from art28.records.services import ACTIVITY_FIELDS, MAX_REVIEW_DAYS
@@ -35,7 +39,11 @@ def _services() -> forms.ModelMultipleChoiceField:
     )
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(TranslatedFieldsMixin, forms.Form):
+    """A measure; its title and description in every language side by side (English required)."""
+
+    translated_fields = ("title", "description")
+
     ref = forms.SlugField(label=_("Reference"), max_length=40, help_text=_("e.g. tom-a-disk-encryption"))
     area = forms.ChoiceField(label=_("Area (GDPR Art. 32(1))"), choices=MeasureArea.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -58,7 +66,11 @@ class RetireForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class ResponsibilityForm(forms.Form):
+class ResponsibilityForm(TranslatedFieldsMixin, forms.Form):
+    """A line of the matrix; its texts in every language side by side (English required)."""
+
+    translated_fields = ("topic", "customer_part", "provider_part")
+
     service = forms.ModelChoiceField(
         label=_("Service"),
         queryset=Service.objects.order_by("name"),
@@ -69,6 +81,10 @@ class ResponsibilityForm(forms.Form):
     customer_part = forms.CharField(label=_("The customer's part"), widget=forms.Textarea(attrs={"rows": 2}))
     provider_part = forms.CharField(label=_("The provider's part"), widget=forms.Textarea(attrs={"rows": 2}))
     position = forms.IntegerField(label=_("Position"), min_value=0, max_value=32767, initial=0)
+
+    def values(self) -> dict[str, object]:
+        """The service's arguments: the fields, and each text's translations as ``<field>_i18n``."""
+        return {name: self.cleaned_data[name] for name in self.base_fields} | self.translations()
 
 
 class ActivityForm(forms.Form):
@@ -96,3 +112,21 @@ class ActivityForm(forms.Form):
 
     def values(self) -> dict[str, object]:
         return {name: self.cleaned_data[name] for name in ACTIVITY_FIELDS}
+
+
+class ServiceTextsForm(TranslatedFieldsMixin, forms.Form):
+    """A service's name in the other languages (English is the name itself, its key: not edited here)
+    and its description in all four, side by side."""
+
+    translated_fields = ("name", "description")
+
+    name = forms.CharField(label=_("Name"), max_length=100, required=False, disabled=True)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code in other_languages():  # the English name is fixed, its translations are not
+            self.fields[f"name__{code}"].disabled = False
+
+    def values(self) -> dict[str, object]:
+        return {"description": self.cleaned_data["description"]} | self.translations()

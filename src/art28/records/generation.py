@@ -36,6 +36,7 @@ from art28.core.adequacy import Ground, Law, ground_text, grounds_for
 from art28.core.countries import EEA_COUNTRIES, country_name
 from art28.core.dpo import dpo_profile
 from art28.core.models import Organisation
+from art28.core.translated import all_languages
 from art28.inventory.engine import DESTINATION_COUNTRY, drive_joins_by_index, flows_reaching_ctes
 from art28.inventory.models import Placement, Service, Site
 from art28.records.models import MeasureArea, TechnicalMeasure
@@ -60,6 +61,10 @@ class SubProcessorEntry:
     purpose: str
     countries: list[str]
     safeguard: str
+    # Every language that has a text, English included (art28.core.translated.all_languages): the pages
+    # show the reader's language with ``{% tr %}``, the JSON export carries them all.
+    purpose_i18n: dict[str, str] = field(default_factory=dict)
+    safeguard_i18n: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +113,15 @@ class MeasureEntry:
     area: str
     ref: str
     title: str
+    title_i18n: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceName:
+    """A service's English name (its key) and its name in every language that has one."""
+
+    name: str
+    name_i18n: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +140,8 @@ class ControllerRecord:
     measures: list[MeasureEntry]
     generated_on: dt.date
     service_ids: list[int] = field(default_factory=list, repr=False)
+    # ``services`` lists the English names; this maps each to its names in every language that has one.
+    services_i18n: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -138,6 +154,11 @@ class ControllerRecord:
     def gdpr_transfers(self) -> list[ForeignState]:
         """GDPR Art. 30(2)(c): the third countries among the foreign states."""
         return [state for state in self.foreign_states if state.gdpr_third_country]
+
+    @property
+    def service_names(self) -> list[ServiceName]:
+        """The services for a page: ``{% tr name "name" %}`` shows each in the reader's language."""
+        return [ServiceName(name, self.services_i18n.get(name, {})) for name in self.services]
 
     def measures_by_area(self) -> list[tuple[str, list[MeasureEntry]]]:
         return [
@@ -336,6 +357,7 @@ def iter_records(*, organisation: Organisation | None = None, search: str = "") 
     register = _register(on)
     measures = _active_measures()
     service_names = dict(Service.objects.values_list("pk", "name"))
+    names_i18n = {service.name: all_languages(service, "name") for service in Service.objects.all()}
     the_processor = processor()
     organisations = Organisation.objects.order_by("ref")
     if organisation_id:
@@ -360,14 +382,23 @@ def iter_records(*, organisation: Organisation | None = None, search: str = "") 
             country=org.country,
             contact=org.privacy_email,
             processor=the_processor,
-            services=sorted(service_names[pk] for pk in mine),
+            services=(names := sorted(service_names[pk] for pk in mine)),
+            services_i18n={name: names_i18n[name] for name in names},
             data_categories=sorted(categories.get(org.pk, ())),
             subprocessors=[
-                SubProcessorEntry(sp.legal_name, sp.purpose, sp.country_list, sp.transfer_safeguard) for sp in working
+                SubProcessorEntry(
+                    sp.legal_name,
+                    sp.purpose,
+                    sp.country_list,
+                    sp.transfer_safeguard,
+                    all_languages(sp, "purpose"),
+                    all_languages(sp, "transfer_safeguard"),
+                )
+                for sp in working
             ],
             foreign_states=states,
             measures=[
-                MeasureEntry(m.area, m.ref, m.title)
+                MeasureEntry(m.area, m.ref, m.title, all_languages(m, "title"))
                 for m, applies_to in measures
                 if not applies_to or applies_to & mine
             ],

@@ -10,13 +10,17 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from art28.core.auth import request_user, role_required
 from art28.core.display import date_text
+from art28.inventory.models import Service
+from art28.inventory.selectors import services
+from art28.inventory.services import can_write as can_write_service
+from art28.inventory.services import service_texts_update
 from art28.records import forms as f
 from art28.records.models import TechnicalMeasure
 from art28.records.selectors import (
@@ -65,7 +69,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
 
 
 def _measure_values(form: f.MeasureForm) -> dict[str, object]:
-    return {name: form.cleaned_data[name] for name in f.MeasureForm.base_fields}
+    return {name: form.cleaned_data[name] for name in f.MeasureForm.base_fields} | form.translations()
 
 
 @writer
@@ -88,6 +92,7 @@ def _measure_page(request: HttpRequest, measure: TechnicalMeasure, form: f.Measu
     if form is None and writable:
         initial = {name: getattr(measure, name) for name in f.MeasureForm.base_fields if name != "services"}
         form = f.MeasureForm(initial=initial | {"services": list(measure.services.all())})
+        form.initial_translations(measure)
     return render(
         request,
         "records/measure.html",
@@ -184,7 +189,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     form = f.ResponsibilityForm(request.POST)
     if form.is_valid():
         try:
-            responsibility_create(actor=request_user(request), **form.cleaned_data)
+            responsibility_create(actor=request_user(request), **form.values())  # type: ignore[arg-type]
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
@@ -198,9 +203,10 @@ def responsibility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     line = responsibility_by_id(pk)
     initial = {name: getattr(line, name) for name in f.ResponsibilityForm.base_fields}
     form = f.ResponsibilityForm(request.POST or None, initial=initial)
+    form.initial_translations(line)
     if request.method == "POST" and form.is_valid():
         try:
-            responsibility_update(actor=request_user(request), line=line, **form.cleaned_data)
+            responsibility_update(actor=request_user(request), line=line, **form.values())  # type: ignore[arg-type]
         except ValidationError as exc:
             f.add_errors(form, exc)
         else:
@@ -253,3 +259,38 @@ def matrix_csv(request: HttpRequest) -> HttpResponse:
         for line in responsibilities_all()
     ]
     return _csv_response("responsibilities.csv", ("service", "topic", "customer", "provider"), rows)
+
+
+# ----------------------------------------------------------------------------------------------------
+# The services' texts customers read (the matrix, the register and the records name them)
+
+
+@staff_reader
+def service_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "records/services.html",
+        {"services": services(), "can_write": can_write_service(request_user(request))},
+    )
+
+
+@staff_reader
+def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    service = get_object_or_404(Service, pk=pk)
+    writable = can_write_service(request_user(request))
+    if request.method == "POST" and not writable:
+        raise PermissionDenied("Only the provider's DPO or an administrator changes the texts of a service.")
+    initial = {"name": service.name, "description": service.description}
+    form = f.ServiceTextsForm(request.POST or None, initial=initial)
+    form.initial_translations(service)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service_texts_update(actor=request_user(request), service=service, **form.values())  # type: ignore[arg-type]
+        except ValidationError as exc:
+            f.add_errors(form, exc)
+        else:
+            messages.success(request, _("Service texts saved."))
+            return redirect("records:services")
+    status = 400 if form.errors else 200
+    context = {"form": form, "service": service, "can_write": writable}
+    return render(request, "records/service_form.html", context, status=status)

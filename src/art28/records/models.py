@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from art28.core.models import User
+from art28.core.translated import translations_field
 from art28.inventory.models import Service
 
 
@@ -32,7 +33,9 @@ class TechnicalMeasure(models.Model):
     ref = models.SlugField(_("reference"), max_length=40, unique=True, help_text=_("e.g. tom-a-disk-encryption"))
     area = models.CharField(_("area"), max_length=1, choices=MeasureArea.choices)
     title = models.CharField(_("title"), max_length=200)
+    title_i18n = translations_field(_("title: translations"))
     description = models.TextField(_("description"))
+    description_i18n = translations_field(_("description: translations"))
     owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
     review_every_days = models.PositiveIntegerField(_("review every (days)"), default=365)
     last_reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
@@ -58,8 +61,11 @@ class Responsibility(models.Model):
         Service, on_delete=models.CASCADE, null=True, blank=True, related_name="responsibilities"
     )
     topic = models.CharField(_("topic"), max_length=200)
+    topic_i18n = translations_field(_("topic: translations"))
     customer_part = models.TextField(_("the customer's responsibility"))
+    customer_part_i18n = translations_field(_("the customer's responsibility: translations"))
     provider_part = models.TextField(_("the provider's responsibility"))
+    provider_part_i18n = translations_field(_("the provider's responsibility: translations"))
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

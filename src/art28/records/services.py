@@ -20,13 +20,31 @@ from art28.core import access
 from art28.core.audit import Actor, SystemActor, audit_record
 from art28.core.models import User
 from art28.core.roles import STAFF_ROLES
+from art28.core.translated import clean_translations
 from art28.inventory.models import Service
 from art28.records.models import MeasureArea, ProcessingActivity, Responsibility, TechnicalMeasure
 
 RECORDS_WRITERS = access.RECORDS_WRITERS  # the role table
 MEASURE_REVIEWERS = access.MEASURE_REVIEWERS
-MEASURE_FIELDS = ("ref", "area", "title", "description", "review_every_days", "next_review_on")
-RESPONSIBILITY_FIELDS = ("topic", "customer_part", "provider_part", "position")
+# Texts a customer reads in its language: ``<field>_i18n`` = {"fr": …} beside each (art28.core.translated).
+MEASURE_TRANSLATED = ("title", "description")
+RESPONSIBILITY_TRANSLATED = ("topic", "customer_part", "provider_part")
+MEASURE_FIELDS = (
+    "ref",
+    "area",
+    "title",
+    "description",
+    "review_every_days",
+    "next_review_on",
+    *(f"{name}_i18n" for name in MEASURE_TRANSLATED),
+)
+RESPONSIBILITY_FIELDS = (
+    "topic",
+    "customer_part",
+    "provider_part",
+    "position",
+    *(f"{name}_i18n" for name in RESPONSIBILITY_TRANSLATED),
+)
 ACTIVITY_FIELDS = (
     "name",
     "purposes",
@@ -62,6 +80,15 @@ def ensure_writer(actor: Actor) -> None:
 # TOMs (GDPR Art. 32(1))
 
 
+def _clean_translations(obj: Any, fields: tuple[str, ...], errors: dict[str, str]) -> None:
+    """Each ``<field>_i18n`` as stored (known languages, text values); a bad one adds an error naming it."""
+    for name in fields:
+        try:
+            setattr(obj, f"{name}_i18n", clean_translations(getattr(obj, f"{name}_i18n"), field=name))
+        except ValidationError as exc:
+            errors.update({key: " ".join(messages) for key, messages in exc.message_dict.items()})
+
+
 def measure_snapshot(measure: TechnicalMeasure) -> dict[str, Any]:
     data: dict[str, Any] = {name: getattr(measure, name) for name in MEASURE_FIELDS}
     data |= {"owner": measure.owner.email, "active": measure.active, "last_reviewed_on": measure.last_reviewed_on}
@@ -75,6 +102,7 @@ def _clean_measure(measure: TechnicalMeasure, owner: User) -> None:
     for name in ("ref", "title", "description"):
         setattr(measure, name, str(getattr(measure, name) or "").strip())
     measure.ref = measure.ref.lower()
+    _clean_translations(measure, MEASURE_TRANSLATED, errors)
     if measure.area not in MeasureArea.values:
         errors["area"] = f"{measure.area!r} is not one of GDPR Art. 32(1)(a)-(d)."
     if not (1 <= int(measure.review_every_days or 0) <= MAX_REVIEW_DAYS):
@@ -99,7 +127,11 @@ def measure_create(
     review_every_days: int = 365,
     next_review_on: dt.date | None = None,
     services: Iterable[Service] = (),
+    title_i18n: dict[str, str] | None = None,
+    description_i18n: dict[str, str] | None = None,
 ) -> TechnicalMeasure:
+    """A measure of the catalogue (GDPR Art. 32), its title and description in English and optionally
+    in the other languages."""
     ensure_writer(actor)
     with transaction.atomic():
         measure = TechnicalMeasure(
@@ -111,6 +143,7 @@ def measure_create(
             review_every_days=review_every_days,
             next_review_on=next_review_on or timezone.localdate() + dt.timedelta(days=review_every_days or 0),
         )
+        measure.title_i18n, measure.description_i18n = title_i18n or {}, description_i18n or {}
         _clean_measure(measure, owner)
         measure.save()
         measure.services.set(list(services))
@@ -135,7 +168,7 @@ def measure_update(
         locked = TechnicalMeasure.objects.select_for_update(of=("self",)).select_related("owner").get(pk=measure.pk)
         before = measure_snapshot(locked)
         for name, value in fields.items():
-            setattr(locked, name, value)
+            setattr(locked, name, (value or {}) if name.endswith("_i18n") else value)
         if owner is not None:
             locked.owner = owner
         _clean_measure(locked, locked.owner)
@@ -207,6 +240,10 @@ def _responsibility_snapshot(line: Responsibility) -> dict[str, Any]:
 def _save_responsibility(line: Responsibility) -> None:
     for name in ("topic", "customer_part", "provider_part"):
         setattr(line, name, str(getattr(line, name) or "").strip())
+    errors: dict[str, str] = {}
+    _clean_translations(line, RESPONSIBILITY_TRANSLATED, errors)
+    if errors:
+        raise ValidationError(errors)
     line.full_clean(exclude=["service"])
     clash = Responsibility.objects.filter(service=line.service, topic=line.topic).exclude(pk=line.pk)
     if clash.exists():
@@ -219,14 +256,30 @@ def _save_responsibility(line: Responsibility) -> None:
 
 
 def responsibility_create(
-    *, actor: Actor, service: Service | None, topic: str, customer_part: str, provider_part: str, position: int = 0
+    *,
+    actor: Actor,
+    service: Service | None,
+    topic: str,
+    customer_part: str,
+    provider_part: str,
+    position: int = 0,
+    topic_i18n: dict[str, str] | None = None,
+    customer_part_i18n: dict[str, str] | None = None,
+    provider_part_i18n: dict[str, str] | None = None,
 ) -> Responsibility:
-    """A line of one service's matrix, or of every service's (``service=None``)."""
+    """A line of one service's matrix, or of every service's (``service=None``); its texts in English and
+    optionally in the other languages."""
     ensure_writer(actor)
     with transaction.atomic():
         line = Responsibility(
-            service=service, topic=topic, customer_part=customer_part, provider_part=provider_part, position=position
+            service=service,
+            topic=topic,
+            customer_part=customer_part,
+            provider_part=provider_part,
+            position=position,
         )
+        line.topic_i18n, line.customer_part_i18n = topic_i18n or {}, customer_part_i18n or {}
+        line.provider_part_i18n = provider_part_i18n or {}
         _save_responsibility(line)
         audit_record(
             actor=actor, action="records.responsibility.create", obj=line, after=_responsibility_snapshot(line)
@@ -243,7 +296,7 @@ def responsibility_update(
         before = _responsibility_snapshot(locked)
         for name in RESPONSIBILITY_FIELDS:
             if name in fields:
-                setattr(locked, name, fields[name])
+                setattr(locked, name, (fields[name] or {}) if name.endswith("_i18n") else fields[name])
         locked.service = service
         _save_responsibility(locked)
         audit_record(

@@ -19,6 +19,8 @@ urlpatterns = [
     path("measures/<slug:ref>/review/", measure_views.measure_review_view, name="measure_review"),
     path("measures/<slug:ref>/retire/", measure_views.measure_retire_view, name="measure_retire"),
     path("responsibilities/", measure_views.matrix, name="matrix"),
+    path("services/", measure_views.service_list, name="services"),
+    path("services/<id:pk>/", measure_views.service_edit, name="service"),
     path("responsibilities/<id:pk>/", measure_views.responsibility_edit, name="responsibility"),
     path("responsibilities/<id:pk>/delete/", measure_views.responsibility_remove, name="responsibility_delete"),
     # A customer's record; its DPA (…/<ref>/dpa.pdf) is served by art28.legal.dpa (see art28/urls.py).

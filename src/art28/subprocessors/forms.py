@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from art28.core.forms import TranslatedFieldsMixin
 from art28.inventory.models import Service, Site
 from art28.subprocessors.models import Authorisation, ChangeKind, Resolution, SubProcessor
 
@@ -26,7 +27,11 @@ def add_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-class SubProcessorForm(forms.Form):
+class SubProcessorForm(TranslatedFieldsMixin, forms.Form):
+    """The register entry; its purpose and safeguard in every language side by side (English required)."""
+
+    translated_fields = ("purpose", "transfer_safeguard")
+
     slug = forms.SlugField(label=_("Short name (slug)"), max_length=80, help_text=_("e.g. mainhattan-colocation"))
     legal_name = forms.CharField(label=_("Legal name"), max_length=200)
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -91,7 +96,8 @@ class SubProcessorForm(forms.Form):
     in_use_until = forms.DateField(label=_("In use until (exclusive)"), required=False, widget=DateInput)
 
     def service_arguments(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        data = {name: value for name, value in self.cleaned_data.items() if "__" not in name}
+        data.update(self.translations())
         data["engaged_by"] = data["engaged_by"].slug if data["engaged_by"] else None
         data["services"] = [s.name for s in data["services"]]
         data["sites"] = [s.code for s in data["sites"]]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from art28.core.adequacy import Certifications, Ground, Law, grounds_for
 from art28.core.models import Organisation, User
+from art28.core.translated import translations_field
 from art28.inventory.models import Service, Site
 
 
@@ -31,6 +32,7 @@ class SubProcessor(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     purpose = models.TextField(_("purpose"))
+    purpose_i18n = translations_field(_("purpose: translations"))
     services = models.ManyToManyField(Service, related_name="subprocessors", blank=True)
     # Sorted, ';'-separated, like Placement.data_categories and Organisation.allowed_countries.
     data_categories = models.CharField(_("data categories"), max_length=500, blank=True)
@@ -42,6 +44,7 @@ class SubProcessor(models.Model):
         blank=True,
         help_text=_("GDPR Art. 46 / nFADP Art. 16(2), e.g. SCC (EU 2021/914) with the Swiss addendum"),
     )
+    transfer_safeguard_i18n = translations_field(_("transfer safeguard: translations"))
     # Data Privacy Framework certifications of a US recipient, with the day each started: the US is
     # adequate only for certified organisations (EU-US: Commission Implementing Decision (EU) 2023/1795;
     # Swiss-US: DSV Annex 1 since 15 September 2024).

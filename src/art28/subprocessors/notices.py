@@ -16,12 +16,14 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from art28.core.adequacy import Law, ground_text
 from art28.core.audit import jsonable
 from art28.core.countries import country_name
 from art28.core.dpo import dpo_profile
 from art28.core.models import DpoProfile, Organisation
+from art28.core.translated import all_languages, language_name, localized
 from art28.notify.services import Draft
 from art28.subprocessors.models import Change, SubProcessor
 from art28.subprocessors.rules import needs_answer
@@ -75,9 +77,20 @@ def _grounds(sp: SubProcessor) -> list[dict[str, str]]:
     ]
 
 
+def in_language(obj: Any, field: str) -> str:
+    """A translatable text in the active language (the notice's); the English text where none is, marked
+    so in the notice's language (art28.core.translated: never a silent fallback)."""
+    text = localized(obj, field)
+    if not text.missing:
+        return text.text
+    marker = gettext("not available in %(language)s") % {"language": language_name(text.wanted)}
+    return f"{text.text} [{marker}]"
+
+
 def _context(change: Change, services: list[str], authorisation: str, dpo: DpoProfile) -> dict[str, Any]:
     sp = change.subprocessor
     return {
+        "purpose": in_language(sp, "purpose"),
         "change": change,
         "kind": change.kind,
         "sp": sp,
@@ -100,8 +113,8 @@ def render_texts(
     change: Change, *, which: str, language: str, authorisation: str, dpo: DpoProfile | None = None
 ) -> dict[str, str]:
     """``which`` is ``announce`` or ``withdraw``; the subject and body with ``{customer_name}`` left in."""
-    services = [s.name for s in change.services.all()]
     with translation.override(language):
+        services = [in_language(s, "name") for s in change.services.all()]
         context = _context(change, services, authorisation, dpo or dpo_profile())
         subject = render_to_string(f"subprocessors/notice/{which}_subject.txt", context)
         body = render_to_string(f"subprocessors/notice/{which}_body.txt", context)
@@ -120,8 +133,10 @@ def payload(change: Change, authorisation: str, *, event: str) -> dict[str, Any]
                 "slug": sp.slug,
                 "legal_name": sp.legal_name,
                 "purpose": sp.purpose,
+                "purpose_i18n": all_languages(sp, "purpose"),
                 "countries": sp.country_list,
                 "transfer_safeguard": sp.transfer_safeguard,
+                "transfer_safeguard_i18n": all_languages(sp, "transfer_safeguard"),
                 "transfer_grounds": sp.transfer_grounds(timezone.localdate()),
                 "engaged_by": sp.engaged_by.slug if sp.engaged_by else None,
             },

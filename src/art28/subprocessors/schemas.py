@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -23,6 +23,9 @@ class SubProcessorIn(Schema):
     website: str = ""
     data_categories: list[str] = []
     transfer_safeguard: str = ""
+    # Translations, {"fr": "…", "de": "…", "it": "…"}; checked by the service (art28.core.translated).
+    purpose_i18n: dict[str, Any] = {}
+    transfer_safeguard_i18n: dict[str, Any] = {}
     dpf_eu_us_since: dt.date | None = None
     dpf_swiss_us_since: dt.date | None = None
     engaged_by: str | None = None
@@ -45,6 +48,9 @@ class SubProcessorPatch(Schema):
     website: str | None = None
     data_categories: list[str] | None = None
     transfer_safeguard: str | None = None
+    # Replaces all translations of the field; {} removes them.
+    purpose_i18n: dict[str, Any] | None = None
+    transfer_safeguard_i18n: dict[str, Any] | None = None
     dpf_eu_us_since: dt.date | None = None
     dpf_swiss_us_since: dt.date | None = None
     engaged_by: str | None = None
@@ -73,9 +79,11 @@ class SubProcessorOut(Schema):
     contact_email: str
     website: str
     purpose: str
+    purpose_i18n: dict[str, str]
     data_categories: list[str]
     countries: list[str]
     transfer_safeguard: str
+    transfer_safeguard_i18n: dict[str, str]
     dpf_eu_us_since: dt.date | None
     dpf_swiss_us_since: dt.date | None
     # Per country, the ground under each law (GDPR Art. 44-46, nFADP Art. 16): eea / switzerland /
@@ -100,9 +108,11 @@ def subprocessor_out(sp: SubProcessor, at: dt.date | None = None) -> SubProcesso
         contact_email=sp.contact_email,
         website=sp.website,
         purpose=sp.purpose,
+        purpose_i18n=sp.purpose_i18n or {},
         data_categories=[c for c in sp.data_categories.split(";") if c],
         countries=sp.country_list,
         transfer_safeguard=sp.transfer_safeguard,
+        transfer_safeguard_i18n=sp.transfer_safeguard_i18n or {},
         dpf_eu_us_since=sp.dpf_eu_us_since,
         dpf_swiss_us_since=sp.dpf_swiss_us_since,
         transfer_grounds=[CountryGroundsOut(**row) for row in sp.transfer_grounds(at or today())],

@@ -21,6 +21,7 @@ from art28.core.adequacy import needs_safeguard
 from art28.core.audit import Actor, SystemActor, audit_record, changed_fields
 from art28.core.countries import parse_country_list
 from art28.core.models import Organisation, User
+from art28.core.translated import clean_translations
 from art28.inventory.models import Service, Site
 from art28.subprocessors.models import NOT_AUTHORISED, Authorisation, Contract, ContractSource, SubProcessor
 from art28.subprocessors.rules import today
@@ -39,7 +40,10 @@ TEXT_FIELDS = (
     "transfer_safeguard",
 )
 DATE_FIELDS = ("dpf_eu_us_since", "dpf_swiss_us_since", "in_use_from", "in_use_until")
-FIELDS = (*TEXT_FIELDS, *DATE_FIELDS)
+# The texts a customer reads in its language: ``<field>_i18n`` = {"fr": …} (art28.core.translated).
+TRANSLATED_FIELDS = ("purpose", "transfer_safeguard")
+I18N_FIELDS = tuple(f"{name}_i18n" for name in TRANSLATED_FIELDS)
+FIELDS = (*TEXT_FIELDS, *DATE_FIELDS, *I18N_FIELDS)
 MAX_NOTICE_DAYS = 365
 # Path segments of the staff pages (/staff/subprocessors/<slug>/): no sub-processor may be called so.
 RESERVED_SLUGS = frozenset({"new", "changes", "contracts", "at"})
@@ -72,6 +76,11 @@ def _normalise(sp: SubProcessor) -> None:
     errors: dict[str, str] = {}
     for name in TEXT_FIELDS:
         setattr(sp, name, str(getattr(sp, name) or "").strip())
+    for name in TRANSLATED_FIELDS:
+        try:
+            setattr(sp, f"{name}_i18n", clean_translations(getattr(sp, f"{name}_i18n"), field=name))
+        except ValidationError as exc:
+            errors.update({key: " ".join(messages) for key, messages in exc.message_dict.items()})
     sp.slug = sp.slug.lower()
     if sp.slug in RESERVED_SLUGS:
         errors["slug"] = f"{sp.slug!r} is reserved for a page; choose another short name."
@@ -209,7 +218,10 @@ def subprocessor_update(
             _check_chain(sp, parent)
             sp.engaged_by = parent
         for name, value in changes.items():
-            setattr(sp, name, value if name in DATE_FIELDS else ("" if value is None else value))
+            if name in I18N_FIELDS:
+                setattr(sp, name, value or {})
+            else:
+                setattr(sp, name, value if name in DATE_FIELDS else ("" if value is None else value))
         if isinstance(sp.countries, (list, tuple)):
             sp.countries = ";".join(sp.countries)
         _validate(sp)

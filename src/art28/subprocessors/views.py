@@ -143,6 +143,12 @@ def _initial(sp: SubProcessor) -> dict[str, object]:
     }
 
 
+def _edit_form(sp: SubProcessor) -> f.SubProcessorForm:
+    form = f.SubProcessorForm(initial=_initial(sp))
+    form.initial_translations(sp)
+    return form
+
+
 def _detail(request: HttpRequest, sp: SubProcessor, form: f.SubProcessorForm | None) -> HttpResponse:
     writable = can_write(request_user(request))
     chain = chain_of(sp)
@@ -167,7 +173,7 @@ def _detail(request: HttpRequest, sp: SubProcessor, form: f.SubProcessorForm | N
             "changes": changes_naming(sp),
             "history": audit_history(sp),
             "can_write": writable,
-            "form": form or (f.SubProcessorForm(initial=_initial(sp)) if writable else None),
+            "form": form or (_edit_form(sp) if writable else None),
         },
         status=400 if form is not None and form.errors else 200,
     )

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from art28.core.dpo import dpo_profile
+from art28.core.translated import localized
 from art28.subprocessors.models import Change, ChangeKind, ChangeStatus
 from art28.trust.register import trust_url
 from art28.trust.tags import TaggingEntity, parse_tagging_entity
@@ -62,7 +63,9 @@ def change_text(change: Change) -> str:
     lines = [change.summary.strip()]
     if change.effective_on:
         lines.append(_("Effective on %(date)s.") % {"date": change.effective_on.isoformat()})
-    services = [service.name for service in change.services.all()]
+    # The feed is per language (its URL names one): the service names in it, English where a name has no
+    # translation (a service's name, like a company's, reads as a name).
+    services = [localized(service, "name").text for service in change.services.all()]
     if services:
         lines.append(_("Services concerned: %(services)s.") % {"services": ", ".join(services)})
     if change.status == ChangeStatus.WITHDRAWN and change.withdrawn_reason:

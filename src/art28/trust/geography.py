@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from art28.core.adequacy import Law, decision_for, needs_safeguard
 from art28.core.countries import EEA_COUNTRIES, country_name
 from art28.core.svg import CHAR_WIDTH, shorten, svg_text
+from art28.core.translated import localized
 from art28.inventory.models import Site
 from art28.subprocessors.models import Change, ChangeKind, SubProcessor
 
@@ -84,7 +85,10 @@ def panels(sites: Iterable[Site], subprocessors: Iterable[SubProcessor], upcomin
         panel(site.country or "").chips.append(Chip(where, "site", _("Datacenter %(site)s") % {"site": where}))
     for sp in subprocessors:
         for country in sp.country_list:
-            tooltip = _("Sub-processor %(name)s: %(purpose)s") % {"name": sp.legal_name, "purpose": sp.purpose}
+            tooltip = _("Sub-processor %(name)s: %(purpose)s") % {
+                "name": sp.legal_name,
+                "purpose": localized(sp, "purpose").text,
+            }
             panel(country).chips.append(Chip(sp.legal_name, "subprocessor", tooltip))
     for change in upcoming:
         if change.kind == ChangeKind.REMOVAL or change.effective_on is None:

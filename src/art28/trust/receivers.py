@@ -108,6 +108,9 @@ def _change_mail(change: Change, language: str) -> tuple[str, str]:
                 "change": change,
                 "title": change_title(change),
                 "text": change_text(change),
+                # The subscriber's language, else the English marked so (plain text: the marker in brackets).
+                "purpose": notices.in_language(change.subprocessor, "purpose"),
+                "safeguard": notices.in_language(change.subprocessor, "transfer_safeguard"),
                 "countries": countries_named(change.subprocessor.countries, language),
                 "page_url": trust_url(f"#change-{change.pk}").replace("/trust/", f"/{language}/trust/", 1),
                 "feed_url": trust_url("subprocessors.atom"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,10 +21,14 @@ from django.utils import timezone
 
 from art28.core.countries import country_name
 from art28.core.dpo import dpo_profile
+from art28.core.translated import all_languages
+from art28.inventory.models import Service
 from art28.subprocessors import selectors
 from art28.subprocessors.models import Change, SubProcessor
 
-JSON_VERSION = 1
+# 2: each translatable text (purpose, transfer safeguard, service names) keeps its English string and gains
+# ``<field>_i18n`` = {language: text} with every language that has one, English first (art28.core.translated).
+JSON_VERSION = 2
 
 
 def _split(value: str) -> list[str]:
@@ -91,10 +95,13 @@ def subprocessor_public(subprocessor: SubProcessor, register: Register) -> dict[
         "address": subprocessor.address,
         "website": subprocessor.website or None,
         "purpose": subprocessor.purpose,
+        "purpose_i18n": all_languages(subprocessor, "purpose"),
         "services": [service.name for service in subprocessor.services.all()],
+        "services_i18n": services_i18n(subprocessor.services.all()),
         "data_categories": _split(subprocessor.data_categories),
         "countries": _split(subprocessor.countries),
         "transfer_safeguard": subprocessor.transfer_safeguard or None,
+        "transfer_safeguard_i18n": all_languages(subprocessor, "transfer_safeguard"),
         # Per country, the ground under each law (GDPR Art. 44-46, nFADP Art. 16), and the recipient's
         # Data Privacy Framework certifications (the US is adequate only for certified organisations).
         "transfer_grounds": subprocessor.transfer_grounds(timezone.localdate()),
@@ -108,6 +115,12 @@ def subprocessor_public(subprocessor: SubProcessor, register: Register) -> dict[
         "in_use_from": _date(subprocessor.in_use_from),
         "in_use_until": _date(subprocessor.in_use_until),
     }
+
+
+def services_i18n(services: Iterable[Service]) -> dict[str, dict[str, str]]:
+    """``{"<English name>": {"en": …, "fr": …}}``: each service's name in every language it has, keyed by
+    the English name that ``services`` lists (the name is the service's key)."""
+    return {service.name: all_languages(service, "name") for service in services}
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -127,6 +140,7 @@ def change_public(change: Change, register: Register) -> dict[str, Any]:
         "subprocessor": subprocessor_public(change.subprocessor, register),
         "replaces": {"id": replaces.slug, "legal_name": replaces.legal_name} if replaces is not None else None,
         "services": [service.name for service in change.services.all()],
+        "services_i18n": services_i18n(change.services.all()),
         "summary": change.summary,
         "announced_at": _timestamp(change.announced_at),
         "effective_on": change.effective_on.isoformat() if change.effective_on else None,

@@ -160,8 +160,10 @@ def _merge_customers(now: dt.datetime) -> tuple[int, int]:
 def _merge_services() -> int:
     """Services are named by the assets that serve them; create the ones not known yet."""
     return _execute(
-        f"INSERT INTO inventory_service (name, description) "
-        f"SELECT named.service, '' FROM (SELECT DISTINCT service FROM {table('assets')} WHERE service <> '') named "
+        # The English name from the file; translations are added by staff later (art28.core.translated).
+        f"INSERT INTO inventory_service (name, name_i18n, description, description_i18n) "
+        f"SELECT named.service, '{{}}', '', '{{}}' "
+        f"FROM (SELECT DISTINCT service FROM {table('assets')} WHERE service <> '') named "
         f"{_new_rows_only('inventory_service')}"
     )
 
