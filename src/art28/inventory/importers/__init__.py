@@ -22,6 +22,7 @@ from art28.inventory.importers.merge import merge_all
 from art28.inventory.importers.netbox import NetboxSource
 from art28.inventory.importers.problems import ImportFailed, ImportReport, Problem, ProblemLog
 from art28.inventory.importers.readers import ByteProgress, InputFile, digest_and_check_utf8
+from art28.inventory.importers.validate import mapping_categories
 from art28.inventory.importers.staging import (
     Staging,
     check_cycles,
@@ -63,7 +64,9 @@ def import_inventory(
     with larger_sqlite_cache(), transaction.atomic():
         staging = Staging([file.name for file in source.files], batch=settings.ART28_IMPORT_BATCH)
         staging.create()
-        report.entities = source.feed(staging, problems, reading)
+        with mapping_categories() as categories:
+            report.entities = source.feed(staging, problems, reading)
+        report.unknown_categories = {kind: sorted(terms, key=str.casefold) for kind, terms in categories.unknown.items()}
         staging.finish()
         check_duplicates(staging, problems)
         check_references(staging, problems, source.labels)
