@@ -27,7 +27,8 @@ from django.utils import formats, translation
 from art28.breaches.models import AffectedCustomer, Incident, Nature, Notice
 from art28.core.audit import jsonable
 from art28.core.dpo import dpo_profile
-from art28.core.models import DpoProfile, Language, Organisation
+from art28.core.glossary import GlossaryTexts
+from art28.core.models import CategoryKind, DpoProfile, Language, Organisation
 
 PLACEHOLDERS = (
     "customer_name",
@@ -105,16 +106,21 @@ def clean_texts(texts: dict[str, Any]) -> dict[str, dict[str, str]]:
     return cleaned
 
 
-def customer_values(row: AffectedCustomer, organisation: Organisation, language: str) -> dict[str, str]:
-    """The customer's own facts as text in their language (numbers grouped the local way)."""
+def customer_values(
+    row: AffectedCustomer, organisation: Organisation, language: str, glossary: GlossaryTexts | None = None
+) -> dict[str, str]:
+    """The customer's own facts as text in their language (numbers grouped the local way; the categories
+    from the glossary, a term without translation in English marked as such). ``glossary`` is read once by
+    a caller writing to many customers."""
+    glossary = glossary or GlossaryTexts()
     with translation.override(language):
         return {
             "customer_name": organisation.name,
             "customer_ref": organisation.ref,
             "subjects": formats.number_format(row.subjects, force_grouping=True),
             "records": formats.number_format(row.records, force_grouping=True),
-            "data_categories": "; ".join(row.category_list) or "—",
-            "subject_categories": "; ".join(row.subject_category_list) or "—",
+            "data_categories": glossary.text(row.category_list, CategoryKind.DATA, language) or "—",
+            "subject_categories": glossary.text(row.subject_category_list, CategoryKind.SUBJECTS, language) or "—",
             "assets": ", ".join(row.asset_list) or "—",
         }
 

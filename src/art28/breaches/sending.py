@@ -21,6 +21,7 @@ from art28.breaches.services import actor_fields, ensure_writer
 from art28.core.audit import Actor, audit_record
 from art28.core.display import datetime_text
 from art28.core.dpo import dpo_profile
+from art28.core.glossary import GlossaryTexts
 from art28.notify.services import Draft, messages_create
 
 TOPIC = "breach.notice"
@@ -138,10 +139,11 @@ def notice_send(*, actor: Actor, notice: Notice) -> Notice:
         texts = complete_texts(locked, incident, needed_languages(row.organisation.language for row in rows))
         drafts = []
         dpo = dpo_profile()
+        glossary = GlossaryTexts()  # the categories in each customer's language: one query for all
         for row in rows:
             org = row.organisation
             language = org.language or "en"
-            values = customer_values(row, org, language)
+            values = customer_values(row, org, language, glossary)
             drafts.append(
                 Draft(
                     organisation=org,

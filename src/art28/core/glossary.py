@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from art28.core.audit import Actor, audit_record, changed_fields
 from art28.core.display import number_text
 from art28.core.models import CategoryKind, DataCategory
-from art28.core.translated import DEFAULT_LANGUAGE, Localized, clean_translations, pick
+from art28.core.translated import DEFAULT_LANGUAGE, Localized, clean_translations, language_name, pick
 
 # Where categories are stored: (model label, field, glossary, what staff call those rows). Read by the
 # "in use" checks; a new field holding categories is added here.
@@ -142,6 +142,31 @@ def glossary_translations(kind: str) -> dict[str, dict[str, str]]:
     }
 
 
+class GlossaryTexts:
+    """Both glossaries' terms in every language, read in ONE query, for texts written for many readers in
+    their own languages (a breach notice sent to thousands of customers): no query per reader."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, str], dict[str, str]] = {
+            (kind, name): i18n or {}
+            for kind, name, i18n in DataCategory.objects.values_list("kind", "name", "name_i18n")
+        }
+
+    def terms(self, value: str | Iterable[str], kind: str, language: str) -> list[Localized]:
+        """The stored terms in ``language``; without translation or entry: the English, ``missing`` set."""
+        return [pick(term, self._rows.get((str(kind), term)), language) for term in split_terms(value)]
+
+    def text(self, value: str | Iterable[str], kind: str, language: str, separator: str = "; ") -> str:
+        """Plain text: the terms joined, each one shown in English marked "(not available in <language>)"."""
+        with translation.override(language):
+            return separator.join(
+                f"{term.text} ({_('not available in %(language)s') % {'language': language_name(term.wanted)}})"
+                if term.missing
+                else term.text
+                for term in self.terms(value, kind, language)
+            )
+
+
 def localize_terms(terms: Iterable[str], names: dict[str, Localized], language: str) -> list[Localized]:
     """Each stored term in ``language``; a term without entry is its English self (``missing`` when the
     reader's language is not English)."""
@@ -243,7 +268,9 @@ def _clean(category: DataCategory) -> None:
             )
         clashes = [f"“{alias}” ({taken[key][0]})" for key, alias in aliases.items() if key in taken]
         if clashes:
-            errors["aliases"] = _("Already a term or alias of another entry: %(terms)s.") % {"terms": ", ".join(clashes)}
+            errors["aliases"] = _("Already a term or alias of another entry: %(terms)s.") % {
+                "terms": ", ".join(clashes)
+            }
     if errors:
         raise ValidationError(errors)
 
@@ -285,11 +312,11 @@ def data_category_update(*, actor: Actor, category: DataCategory, **changes: Any
                 raise ValueError(f"unknown data category field {name!r}")
             setattr(current, name, value)
         _clean(current)
-        if current.name != before["name"] and current.kind == before["kind"]:
-            stored = DataCategory(kind=before["kind"], name=before["name"])
-            if term_key(current.name) != term_key(before["name"]) and (uses := category_uses(stored)):
-                raise ValidationError({"name": _in_use(before["name"], uses)})
-        if current.kind != before["kind"] and (uses := category_uses(DataCategory(kind=before["kind"], name=before["name"]))):
+        stored = DataCategory(kind=before["kind"], name=before["name"])
+        renamed = term_key(current.name) != term_key(before["name"]) and current.kind == before["kind"]
+        if renamed and (uses := category_uses(stored)):
+            raise ValidationError({"name": _in_use(before["name"], uses)})
+        if current.kind != before["kind"] and (uses := category_uses(stored)):
             raise ValidationError({"kind": _in_use(before["name"], uses)})
         after = _snapshot(current)
         if after != before:

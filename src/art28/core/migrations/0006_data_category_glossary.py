@@ -5,29 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_security_txt'),
+        ("core", "0005_security_txt"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DataCategory',
+            name="DataCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('data', 'Categories of personal data'), ('subjects', 'Categories of data subjects')], default='data', max_length=10, verbose_name='glossary')),
-                ('name', models.CharField(help_text='In English; this is what is stored.', max_length=100, verbose_name='term')),
-                ('name_i18n', models.JSONField(blank=True, default=dict, help_text='{language code: text}; the default language (English) is the field itself.', verbose_name='term (translations)')),
-                ('description', models.TextField(blank=True, max_length=1000, verbose_name='description')),
-                ('description_i18n', models.JSONField(blank=True, default=dict, help_text='{language code: text}; the default language (English) is the field itself.', verbose_name='description (translations)')),
-                ('aliases', models.CharField(blank=True, max_length=500, verbose_name='aliases')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("data", "Categories of personal data"), ("subjects", "Categories of data subjects")],
+                        default="data",
+                        max_length=10,
+                        verbose_name="glossary",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="In English; this is what is stored.", max_length=100, verbose_name="term"
+                    ),
+                ),
+                (
+                    "name_i18n",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="{language code: text}; the default language (English) is the field itself.",
+                        verbose_name="term (translations)",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, max_length=1000, verbose_name="description")),
+                (
+                    "description_i18n",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="{language code: text}; the default language (English) is the field itself.",
+                        verbose_name="description (translations)",
+                    ),
+                ),
+                ("aliases", models.CharField(blank=True, max_length=500, verbose_name="aliases")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'data category',
-                'verbose_name_plural': 'data categories',
-                'ordering': ['kind', 'name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('kind'), name='core_datacategory_unique_name')],
+                "verbose_name": "data category",
+                "verbose_name_plural": "data categories",
+                "ordering": ["kind", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"),
+                        models.F("kind"),
+                        name="core_datacategory_unique_name",
+                    )
+                ],
             },
         ),
     ]

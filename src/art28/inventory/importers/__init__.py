@@ -22,7 +22,6 @@ from art28.inventory.importers.merge import merge_all
 from art28.inventory.importers.netbox import NetboxSource
 from art28.inventory.importers.problems import ImportFailed, ImportReport, Problem, ProblemLog
 from art28.inventory.importers.readers import ByteProgress, InputFile, digest_and_check_utf8
-from art28.inventory.importers.validate import mapping_categories
 from art28.inventory.importers.staging import (
     Staging,
     check_cycles,
@@ -30,6 +29,7 @@ from art28.inventory.importers.staging import (
     check_references,
     larger_sqlite_cache,
 )
+from art28.inventory.importers.validate import mapping_categories
 
 __all__ = ["FORMATS", "ImportFailed", "ImportReport", "Problem", "import_inventory"]
 
@@ -66,7 +66,9 @@ def import_inventory(
         staging.create()
         with mapping_categories() as categories:
             report.entities = source.feed(staging, problems, reading)
-        report.unknown_categories = {kind: sorted(terms, key=str.casefold) for kind, terms in categories.unknown.items()}
+        report.unknown_categories = {
+            kind: sorted(found, key=str.casefold) for kind, found in categories.unknown.items()
+        }
         staging.finish()
         check_duplicates(staging, problems)
         check_references(staging, problems, source.labels)

@@ -171,7 +171,7 @@ def placement(values: tuple[str, ...], file: str, line: int, problems: ProblemLo
     if not asset_ or len(asset_) > ASSET_REF:
         text(asset_, "asset", ASSET_REF, file, line, problems, required=True)
     if categories:
-        categories = _MAPPER.get().stored(categories, DATA)
+        categories = _mapper().stored(categories, DATA)
         if len(categories) > CATEGORIES:
             problems.add(file, line, "data_categories", f"longer than {CATEGORIES} characters")
     # GDPR Art. 33(3)(a), DSV Art. 15(1)(d): the categories of data subjects, listed like data_categories.
@@ -200,7 +200,7 @@ def category_list(
 ) -> str:
     """A ';'-separated list of categories as stored (glossary terms, sorted, no duplicates), at most ``limit``
     characters."""
-    stored = _MAPPER.get().stored(value, kind) if value else ""
+    stored = _mapper().stored(value, kind) if value else ""
     if len(stored) > limit:
         problems.add(file, line, field, f"longer than {limit} characters")
     return stored
@@ -211,7 +211,12 @@ def category_list(
 # provider's placements share a few combinations). Terms not in the glossary are kept as given and
 # collected in ``unknown`` for the import's summary. Outside an import: no glossary, lists only sorted.
 DATA, SUBJECTS = CategoryKind.DATA.value, CategoryKind.SUBJECTS.value
-_MAPPER: ContextVar[CategoryMapper] = ContextVar("category_mapper", default=CategoryMapper.verbatim())
+_VERBATIM = CategoryMapper.verbatim()
+_MAPPER: ContextVar[CategoryMapper | None] = ContextVar("category_mapper", default=None)
+
+
+def _mapper() -> CategoryMapper:
+    return _MAPPER.get() or _VERBATIM
 
 
 @contextmanager
