@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from django.utils import timezone
 
 from art28.core.countries import country_name
 from art28.core.dpo import dpo_profile
+from art28.core.glossary import glossary_translations
+from art28.core.models import CategoryKind
 from art28.subprocessors import selectors
 from art28.subprocessors.models import Change, SubProcessor
 
@@ -41,6 +44,11 @@ class Register:
 
     def chain_of(self, subprocessor: SubProcessor) -> list[SubProcessor]:
         return self.children.get(subprocessor.pk, [])
+
+    @cached_property
+    def category_texts(self) -> dict[str, dict[str, str]]:
+        """The glossary's data categories in every language (one query, when first needed)."""
+        return glossary_translations(CategoryKind.DATA)
 
 
 def current_register() -> Register:
@@ -93,6 +101,10 @@ def subprocessor_public(subprocessor: SubProcessor, register: Register) -> dict[
         "purpose": subprocessor.purpose,
         "services": [service.name for service in subprocessor.services.all()],
         "data_categories": _split(subprocessor.data_categories),
+        # {English term: {"en": term, "fr": …}}: every language the glossary has; a term outside it, English only.
+        "data_categories_i18n": {
+            term: register.category_texts.get(term, {"en": term}) for term in _split(subprocessor.data_categories)
+        },
         "countries": _split(subprocessor.countries),
         "transfer_safeguard": subprocessor.transfer_safeguard or None,
         # Per country, the ground under each law (GDPR Art. 44-46, nFADP Art. 16), and the recipient's
