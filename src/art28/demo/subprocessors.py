@@ -60,7 +60,8 @@ REGISTER = [
         "address": "500 Howard Street, San Francisco, CA 94105, USA",
         "website": "https://inboxly.example",
         "purpose": "Delivery of outgoing e-mail of the Mail service: reputation, bounces and complaints.",
-        "data_categories": "e-mail addresses;e-mail metadata",
+        # "email addresses" is an alias in the glossary: the register stores "e-mail addresses".
+        "data_categories": "email addresses;e-mail metadata",
         "countries": "US",
         "transfer_safeguard": "Standard contractual clauses (EU 2021/914) with the Swiss addendum",
         "services": ["Mail"],
