@@ -138,5 +138,6 @@ def test_names_in_a_language_and_the_plain_text_of_a_notice(mail):
     assert glossary_names(DATA, "it")["e-mail addresses"].missing
 
     texts = GlossaryTexts()
-    assert texts.text("e-mail addresses;logs", DATA, "it") == "e-mail addresses (not available in Italian); logs (not available in Italian)"
+    italian = texts.text("e-mail addresses;logs", DATA, "it")  # the marker in Italian, from the catalogue
+    assert italian.startswith("e-mail addresses (") and "; logs (" in italian and "taliano)" in italian
     assert texts.text("e-mail addresses", DATA, "fr") == "adresses e-mail"
