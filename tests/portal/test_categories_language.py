@@ -12,6 +12,9 @@ from art28.core.glossary import data_category_create
 from art28.core.models import CategoryKind
 from art28.core.roles import Role
 from tests.conftest import TEST_ACTOR, logged_in
+from tests.records.fixtures import records_world  # noqa: F401  (fixtures)
+from tests.residency.fixtures import inventory  # noqa: F401
+from tests.subprocessors.fixtures import sp_world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +96,17 @@ def test_the_trust_center_lists_the_categories_in_the_page_language(client, glos
     html = client.get("/it/trust/").content.decode()
 
     assert "dati di contatto" in html and '<span lang="en">documents</span>' in html
+
+
+def test_the_art_30_2_record_lists_the_categories_in_the_customers_language(records_world, make_user):  # noqa: F811
+    """GDPR Art. 30(2)(b): the record generated for the customer names the categories of processing in
+    its language (the PDF is rendered in the organisation's language the same way)."""
+    data_category_create(actor=TEST_ACTOR, kind=CategoryKind.DATA, name="invoices", name_i18n={"fr": "factures"})
+    viewer = make_user("victor@acme.example", Role.CUSTOMER_VIEWER, records_world.acme)
+    viewer.language = "fr"
+    viewer.save()
+
+    html = logged_in(viewer).get("/portal/records/").content.decode()
+
+    assert "factures" in html
+    assert '<span lang="en">contact</span> <span class="untranslated" lang="fr">' in html
