@@ -110,3 +110,19 @@ def test_the_art_30_2_record_lists_the_categories_in_the_customers_language(reco
 
     assert "factures" in html
     assert '<span lang="en">contact</span> <span class="untranslated" lang="fr">' in html
+
+
+def test_a_glossary_change_refreshes_the_cached_trust_center(client, glossary, django_capture_on_commit_callbacks):
+    from tests.trust.conftest import add_subprocessor
+
+    add_subprocessor("mailer", data_categories="documents")
+    assert "Dokumente" in client.get("/de/trust/").content.decode()
+
+    from art28.core.glossary import data_category_update
+    from art28.core.models import DataCategory
+
+    entry = DataCategory.objects.get(name="documents")
+    with django_capture_on_commit_callbacks(execute=True):
+        data_category_update(actor=TEST_ACTOR, category=entry, name_i18n={"de": "Unterlagen"})
+
+    assert "Unterlagen" in client.get("/de/trust/").content.decode()
