@@ -302,8 +302,8 @@ def data_category_create(
 
 
 def data_category_update(*, actor: Actor, category: DataCategory, **changes: Any) -> DataCategory:
-    """Change an entry. Renaming it would orphan the stored lists, so ``name`` changes only its case or
-    spacing while the term is in use."""
+    """Change an entry. The name is the key the stored lists hold, so it does not change (not even its
+    case) while a list uses it, nor does the glossary; the translations, description and aliases always may."""
     with transaction.atomic():
         current = DataCategory.objects.select_for_update().get(pk=category.pk)
         before = _snapshot(current)
@@ -313,7 +313,7 @@ def data_category_update(*, actor: Actor, category: DataCategory, **changes: Any
             setattr(current, name, value)
         _clean(current)
         stored = DataCategory(kind=before["kind"], name=before["name"])
-        renamed = term_key(current.name) != term_key(before["name"]) and current.kind == before["kind"]
+        renamed = current.name != before["name"] and current.kind == before["kind"]
         if renamed and (uses := category_uses(stored)):
             raise ValidationError({"name": _in_use(before["name"], uses)})
         if current.kind != before["kind"] and (uses := category_uses(stored)):
