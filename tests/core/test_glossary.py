@@ -145,3 +145,4 @@ def test_names_in_a_language_and_the_plain_text_of_a_notice(mail):
     italian = texts.text("e-mail addresses;logs", DATA, "it")  # the marker in Italian, from the catalogue
     assert italian.startswith("e-mail addresses (") and "; logs (" in italian and "taliano)" in italian
     assert texts.text("e-mail addresses", DATA, "fr") == "adresses e-mail"
+    assert texts.text("E-Mail  Addresses", DATA, "fr") == "adresses e-mail"  # stored before the glossary

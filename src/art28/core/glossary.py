@@ -148,13 +148,13 @@ class GlossaryTexts:
 
     def __init__(self) -> None:
         self._rows: dict[tuple[str, str], dict[str, str]] = {
-            (kind, name): i18n or {}
+            (kind, term_key(name)): i18n or {}
             for kind, name, i18n in DataCategory.objects.values_list("kind", "name", "name_i18n")
         }
 
     def terms(self, value: str | Iterable[str], kind: str, language: str) -> list[Localized]:
         """The stored terms in ``language``; without translation or entry: the English, ``missing`` set."""
-        return [pick(term, self._rows.get((str(kind), term)), language) for term in split_terms(value)]
+        return [pick(term, self._rows.get((str(kind), term_key(term))), language) for term in split_terms(value)]
 
     def text(self, value: str | Iterable[str], kind: str, language: str, separator: str = "; ") -> str:
         """Plain text: the terms joined, each one shown in English marked "(not available in <language>)"."""
@@ -168,9 +168,10 @@ class GlossaryTexts:
 
 
 def localize_terms(terms: Iterable[str], names: dict[str, Localized], language: str) -> list[Localized]:
-    """Each stored term in ``language``; a term without entry is its English self (``missing`` when the
-    reader's language is not English)."""
-    return [names.get(term) or pick(term, None, language) for term in terms]
+    """Each stored term in ``language`` from ``names`` (``glossary_names`` keyed by ``term_key``, so a list
+    stored before the glossary as "Contact details" still finds "contact details"); a term without entry
+    is its English self (``missing`` when the reader's language is not English)."""
+    return [names.get(term_key(term)) or pick(term, None, language) for term in terms]
 
 
 def _contains(field_name: str, term: str) -> Q:

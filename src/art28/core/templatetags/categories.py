@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from art28.core.glossary import glossary_names, localize_terms, split_terms
+from art28.core.glossary import glossary_names, localize_terms, split_terms, term_key
 from art28.core.templatetags.translated import render_localized
 from art28.core.translated import DEFAULT_LANGUAGE, Localized
 
@@ -27,7 +27,7 @@ def _names(context: template.Context, kind: str, language: str) -> dict[str, Loc
     cache: dict[tuple[str, str], dict[str, Localized]] = holder.__dict__.setdefault("_art28_glossary_names", {})
     key = (kind, language)
     if key not in cache:
-        cache[key] = glossary_names(kind, language)
+        cache[key] = {term_key(name): text for name, text in glossary_names(kind, language).items()}
     return cache[key]
 
 
