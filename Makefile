@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 ART28 := $(BIN)/art28
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench browser clean lock messages
+.PHONY: demo test lint bench browser clean lock messages screenshots
 
 # Development values for the two Quick-start commands (production sets its own: docs/deploy.md). With
 # DEBUG off art28 refuses to start without them; a value already in the environment wins.
@@ -40,6 +40,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(DEV_ENV) $(BIN)/python -m bench
+
+# Pictures of the main pages, desktop and phone, into docs/screenshots/ (shown in the README): a small
+# demo in a temporary folder, served on a free port, photographed by Debian's Chromium (about a minute).
+screenshots: $(STAMP) browser
+	$(DEV_ENV) $(BIN)/python scripts/screenshots
 
 # Re-pin every dependency after editing pyproject.toml.
 lock: $(STAMP)

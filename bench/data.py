@@ -27,6 +27,9 @@ class Shape:
     customers: int = 10_000
     assets: int = 200_000
     placements: int = 1_000_000
+    # A world where most findings come from a few causes (the demo's shape: a third of the hosts backed up
+    # to Frankfurt, half the storage clusters transferring to the US): hundreds of thousands of findings.
+    heavy: bool = False
 
     @property
     def hosts(self) -> int:
@@ -117,10 +120,14 @@ def write_inventory(folder: Path, shape: Shape, seed: int = 28) -> dict[str, int
         writer.writerow(["asset", "kind", "to_asset", "to_site", "to_country"])
         for h in range(shape.hosts):
             site = CH_SITES[h % len(CH_SITES)]
-            target = "BK-FRA1" if h % 97 == 0 else f"BK-{CH_SITES[(h + 1) % len(CH_SITES)]}"
+            target = "BK-FRA1" if h % (3 if shape.heavy else 97) == 0 else f"BK-{CH_SITES[(h + 1) % len(CH_SITES)]}"
             writer.writerow([f"H{h:06d}", "backup", target, "", ""])
             counts["flows"] += 1
         writer.writerow(["H000003", "support_access", "", "LAB1", ""])
         writer.writerow(["SC0001", "transfer", "", "", "US"])
         counts["flows"] += 2
+        if shape.heavy:
+            for cluster in range(3, cluster_index, 2):
+                writer.writerow([f"SC{cluster:04d}", "transfer", "", "", "US"])
+                counts["flows"] += 1
     return counts

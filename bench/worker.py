@@ -208,6 +208,7 @@ def audit(folder: Path, repeat: int = 3) -> dict[str, Any]:
         return run
 
     engine_seconds, violations = best(run_audit)
+    summary_command_seconds, _ = best(command())  # the default: the findings grouped by cause
     json_command_seconds, _ = best(command("--json"))
     csv_command_seconds, _ = best(command("--csv"))
     engine_sql_seconds, _ = best(engine_sql_only)
@@ -218,6 +219,7 @@ def audit(folder: Path, repeat: int = 3) -> dict[str, Any]:
         "engine_seconds": engine_seconds,
         "engine_sql_seconds": engine_sql_seconds,
         "baseline_seconds": baseline_seconds,
+        "summary_command_seconds": summary_command_seconds,
         "json_command_seconds": json_command_seconds,
         "csv_command_seconds": csv_command_seconds,
         "violations": len(violations),
@@ -229,7 +231,14 @@ def main() -> None:
     mode, folder = sys.argv[1], Path(sys.argv[2])
     if mode in {"import-baseline", "import-art28"}:
         call_command("migrate", verbosity=0)
-    result = {"import-baseline": import_baseline, "import-art28": import_art28, "audit": audit}[mode](folder)
+    modes = {
+        "import-baseline": import_baseline,
+        "import-art28": import_art28,
+        "audit": audit,
+        # Hundreds of thousands of findings: each measurement once (the baseline alone takes minutes on PostgreSQL).
+        "audit-heavy": lambda folder: audit(folder, repeat=1),
+    }
+    result = modes[mode](folder)
     print(json.dumps(result))
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "art28.records",
     "art28.legal",
     "art28.dpo",
+    "art28.assurance",
     "art28.staff",
     "art28.portal",
     "art28.demo",

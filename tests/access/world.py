@@ -4,6 +4,7 @@ role and two customers of two organisations, plus what the demo lacks for every 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +74,7 @@ class World:
 
 
 def build_world() -> World:
+    from art28.assurance.services import certification_create, trust_profile_update
     from art28.breaches.models import Notice
     from art28.dpo.models import Request
     from art28.dpo.services import request_forward, request_submit
@@ -129,6 +131,15 @@ def build_world() -> World:
     slug, number = version.document.slug, version.number
     subprocessor = SubProcessor.objects.first()
     assert subprocessor is not None
+    certification = certification_create(
+        actor=TEST_ACTOR,
+        name="ISO/IEC 27001:2022",
+        issuer="SQS",
+        valid_from=dt.date(2025, 1, 1),
+        valid_until=dt.date(2099, 12, 31),
+        certificate=b"%PDF-1.4\n%%EOF\n",
+    )
+    logo = trust_profile_update(actor=TEST_ACTOR, logo=b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
     w.url_kwargs = {
         "api_token_revoke": {"token_id": 1},
         "staff:customer": {"ref": org_a.ref},
@@ -137,7 +148,10 @@ def build_world() -> World:
         "breaches:incident": {"ref": ref},
         **{f"breaches:{n}": {"ref": ref} for n in ("edit", "scope", "decide", "freeze", "phase", "assess")},
         "breaches:notice_create": {"ref": ref},
-        **{n: {"ref": ref, "sequence": notice.sequence} for n in ("breaches:notice", "breaches:notice_send")},
+        **{
+            n: {"ref": ref, "sequence": notice.sequence}
+            for n in ("breaches:notice", "breaches:notice_send", "breaches:notice_preview")
+        },
         "breaches:notice_delete": {"ref": ref, "sequence": notice.sequence},
         "subprocessors:contract": {"ref": org_a.ref},
         **{
@@ -182,6 +196,10 @@ def build_world() -> World:
         "portal:request": {"public_id": dpo_request[org_a].public_id},
         "portal:request_answer": {"public_id": dpo_request[org_a].public_id},
         "portal:document_accept": {"slug": dpa_version.document.slug, "number": dpa_version.number},
+        **{f"assurance:{n}": {"pk": certification.pk} for n in ("certification_edit", "certification_delete")},
+        "assurance:certification_file": {"pk": certification.pk},
+        "trust:logo": {"digest": logo.logo_sha256},
+        "trust:certificate": {"pk": certification.pk, "digest": certification.certificate_sha256},
         "trust:subscribe_confirm": {"token": "not-a-token"},
         "trust:unsubscribe": {"token": subscriber.token},
         "trust:policy": {"slug": dpa_version.document.slug},

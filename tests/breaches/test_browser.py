@@ -59,6 +59,7 @@ def test_a_responder_declares_decides_and_notifies_in_the_browser(
             assert page.get_by_label("Text (Français)").input_value().startswith("{customer_name}\n\nMadame, Monsieur,")
             if SCREENSHOTS:
                 page.screenshot(path=f"{SCREENSHOTS}/notice-draft.png", full_page=True)
+            page.get_by_role("tab", name="DE · Deutsch").click()  # one language at a time (static/art28/tabs.js)
             page.get_by_label("Text (Deutsch)").fill("Guten Tag {customer_name}: {subjects} Personen.")
             page.get_by_role("button", name="Save and send…").click()
             page.get_by_role("button", name="Yes, send it now").click()

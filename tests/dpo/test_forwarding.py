@@ -33,7 +33,9 @@ def test_gdpr_art_28_3_e_forwarding_mails_the_controller_and_tells_the_requester
     assert to_org.deliveries.filter(channel="portal").exists()
     deliver_due()
     smtp_server.sink.wait_for(3)
-    to = {r.message["Subject"]: (r.rcpt_tos, r.message.get_content()) for r in smtp_server.received}
+    to = {
+        r.message["Subject"]: (r.rcpt_tos, r.message.get_body(("plain",)).get_content()) for r in smtp_server.received
+    }
     controller = [text for rcpt, text in to.values() if rcpt == ["privacy@acme.example"]]
     assert len(controller) == 1
     assert "Welche Daten haben Sie über mich?" in controller[0] and forwarded.reference in controller[0]

@@ -31,7 +31,7 @@ def test_a_breach_notice_reaches_the_privacy_and_security_contacts(smtp_server, 
     assert received.message["X-Art28-Topic"] == "breach.notice"
     assert received.message["Auto-Submitted"] == "auto-generated"
     assert received.mail_from == "art28@localhost"
-    assert "we inform you of a personal data breach" in received.message.get_content()
+    assert "we inform you of a personal data breach" in received.message.get_body(("plain",)).get_content()
 
 
 def test_the_message_id_is_the_deliverys_deterministic_external_id(smtp_server, make_org, send_notice, settings):
@@ -48,7 +48,7 @@ def test_the_mail_carries_a_signed_acknowledgement_link_when_receipt_must_be_ack
     settings.ART28_BASE_URL = "https://art28.example-hosting.ch"
     send_notice(make_org("ACME", privacy_email="privacy@acme.example"), requires_ack=True)
     deliver_due()
-    text = smtp_server.received[0].message.get_content()
+    text = smtp_server.received[0].message.get_body(("plain",)).get_content()
     match = re.search(r"https://art28\.example-hosting\.ch(/notify/ack/[^/\s]+/)", text)
     assert match, text
     page = client.get(match.group(1))
@@ -59,7 +59,7 @@ def test_the_mail_carries_a_signed_acknowledgement_link_when_receipt_must_be_ack
 def test_no_acknowledgement_link_when_none_is_asked_for(smtp_server, make_org, send_notice):
     send_notice(make_org("ACME", privacy_email="privacy@acme.example"), requires_ack=False)
     deliver_due()
-    assert "/notify/ack/" not in smtp_server.received[0].message.get_content()
+    assert "/notify/ack/" not in smtp_server.received[0].message.get_body(("plain",)).get_content()
 
 
 def test_each_attempt_is_recorded_with_the_servers_reply(smtp_server, make_org, send_notice):

@@ -146,6 +146,34 @@ def test_the_cli_prints_the_causes_by_default(world):
     assert "fra-vm-1" not in out  # rows only with --all
 
 
+def test_the_database_counts_the_same_groups_as_the_rows(world):
+    """The CLI's summary counts by cause in SQL (engine.iter_cause_tallies): the same groups, counts,
+    customers and summary as grouping the rows in Python, on SQLite and on PostgreSQL."""
+    from art28.residency.engine import iter_cause_tallies
+    from art28.residency.grouping import group_tallies
+    from art28.residency.selectors import audit_summary, summary_of_groups
+
+    violations = run_audit()
+    in_sql = group_tallies(iter_cause_tallies())
+    assert summary(in_sql) == summary(group_violations(violations)) == WORLD_GROUPS
+    assert [g.customers for g in in_sql] == [g.customers for g in group_violations(violations)]
+    assert summary_of_groups(in_sql) == audit_summary(violations)
+
+
+def test_the_cli_summary_does_not_build_the_rows(world, monkeypatch):
+    """At 1M placements the summary must not hold 400,000 findings: it reads counts by cause."""
+    import art28.residency.management.commands.residency_audit as command
+
+    def no_rows(*args, **kwargs):
+        raise AssertionError("the summary read every row")
+
+    monkeypatch.setattr(command, "run_audit", no_rows)
+    code, out, _ = run_cli()
+    assert code == 1 and "subprocessor postbote" in out
+    code, out, _ = run_cli("--reason", "stored-outside")
+    assert code == 1 and "site FRA1" in out and "postbote" not in out
+
+
 def test_the_cli_all_prints_the_rows(world):
     _, out, _ = run_cli("--all")
     assert "fra-vm-1" in out and "orphan-vol-1" in out

@@ -192,6 +192,13 @@ class NoticeTextsForm(forms.Form):
             for code in self.languages
         }
 
+    def by_language(self) -> list[tuple[str, str, forms.BoundField, forms.BoundField]]:
+        """(code, language name, subject field, body field) per language: one editor tab each."""
+        names = dict(Language.choices)
+        return [
+            (code, str(names.get(code, code)), self[f"subject_{code}"], self[f"body_{code}"]) for code in self.languages
+        ]
+
 
 class ListFilterForm(forms.Form):
     q = forms.CharField(label=_("Reference or title"), required=False, max_length=200)

@@ -14,13 +14,23 @@ from django.views.decorators.http import require_POST
 
 from art28.breaches import forms as f
 from art28.breaches.models import Notice
-from art28.breaches.notices import PLACEHOLDERS, complete_texts, needed_languages
+from art28.breaches.notices import PLACEHOLDER_HELP, clean_texts, complete_texts, customer_text, needed_languages
 from art28.breaches.register import csv_chunks, register_pdf, register_row
-from art28.breaches.selectors import affected_rows, incident_by_ref, languages_of_affected, register_incidents
+from art28.breaches.selectors import (
+    affected_customer,
+    affected_rows,
+    incident_by_ref,
+    languages_of_affected,
+    register_incidents,
+)
 from art28.breaches.sending import notice_create, notice_delete, notice_send, notice_texts_update
 from art28.breaches.services import can_write
 from art28.breaches.views import _add_errors, breach_writer, incident_context, staff_reader
 from art28.core.auth import request_user
+
+# The editor's preview offers the affected customers in a select up to this many; past it, the reference
+# is typed (with suggestions), so a 100,000-customer incident does not make a 100,000-option page.
+PREVIEW_CHOICES = 300
 
 
 def _notice(ref: str, sequence: int) -> Notice:
@@ -77,6 +87,7 @@ def notice_page(request: HttpRequest, ref: str, sequence: int) -> HttpResponse:
                 return redirect("breaches:notice", ref=ref, sequence=sequence)
         status = 400
     rows = affected_rows(notice.incident)
+    recipients = rows.count()
     return render(
         request,
         "breaches/notice.html",
@@ -85,11 +96,49 @@ def notice_page(request: HttpRequest, ref: str, sequence: int) -> HttpResponse:
             "notice": notice,
             "form": form,
             "editable": editable,
-            "placeholders": ["{" + name + "}" for name in PLACEHOLDERS],
+            "placeholders": [("{" + name + "}", meaning) for name, meaning in PLACEHOLDER_HELP.items()],
             "languages": languages_of_affected(notice.incident),
-            "recipients": rows.count(),
+            "recipients": recipients,
+            "preview_rows": rows[:PREVIEW_CHOICES],
+            "preview_select": recipients <= PREVIEW_CHOICES,
         },
         status=status,
+    )
+
+
+@staff_reader
+def notice_preview(request: HttpRequest, ref: str, sequence: int) -> HttpResponse:
+    """The notice as one affected customer will read it (its language, its facts, the portal's renderer).
+
+    GET previews the saved texts; POST (from the editor) previews the texts on the screen without saving
+    them. Nothing is written either way. A customer the incident does not affect is a 404."""
+    notice = _notice(ref, sequence)
+    data = request.POST if request.method == "POST" else request.GET
+    customer = data.get("customer", "").strip()
+    if not customer:
+        return HttpResponse(_("Choose an affected customer to preview the notice for."), status=400)
+    row = affected_customer(notice.incident, customer)
+    language = row.organisation.language or "en"
+    texts = complete_texts(notice, notice.incident, [language])
+    errors: list[str] = []
+    if request.method == "POST" and notice.sent_at is None and f"body_{language}" in request.POST:
+        on_screen = {"subject": request.POST.get(f"subject_{language}", ""), "body": request.POST[f"body_{language}"]}
+        try:
+            texts |= clean_texts({language: on_screen})
+        except ValidationError as exc:
+            errors = exc.messages
+    return render(
+        request,
+        "breaches/notice_preview.html",
+        {
+            "incident": notice.incident,
+            "notice": notice,
+            "row": row,
+            "text": customer_text(texts, row),
+            "errors": errors,
+            "unsaved": request.method == "POST" and notice.sent_at is None,
+        },
+        status=400 if errors else 200,
     )
 
 

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import formats, translation
+from django.utils.translation import gettext_lazy as _
 
 from art28.breaches.models import AffectedCustomer, Incident, Nature, Notice
 from art28.core.audit import jsonable
@@ -39,6 +40,16 @@ PLACEHOLDERS = (
     "subject_categories",
     "assets",
 )
+# What each placeholder becomes, for the person editing the text (the editor lists them).
+PLACEHOLDER_HELP = {
+    "customer_name": _("the customer's name"),
+    "customer_ref": _("the customer's reference"),
+    "subjects": _("the approximate number of the customer's data subjects concerned"),
+    "records": _("the approximate number of the customer's personal data records concerned"),
+    "data_categories": _("the categories of the customer's personal data concerned"),
+    "subject_categories": _("the categories of the customer's data subjects concerned"),
+    "assets": _("the customer's systems concerned"),
+}
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 LANGUAGES = tuple(code for code, _label in Language.choices)
 SUBJECT_MAX = 300
@@ -128,6 +139,19 @@ def customer_values(
 def fill(text: str, values: dict[str, str]) -> str:
     """Replace the known placeholders (only those: a brace elsewhere stays as written)."""
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def customer_text(
+    texts: dict[str, dict[str, str]], row: AffectedCustomer, glossary: GlossaryTexts | None = None
+) -> dict[str, str]:
+    """The subject and body one affected customer receives: its language's text with its own facts filled
+    in. Sending and the staff preview both go through here, so the preview is what the customer reads.
+    ``glossary`` (the data categories' terms) is read once by a caller writing to many customers."""
+    organisation = row.organisation
+    language = organisation.language or "en"
+    values = customer_values(row, organisation, language, glossary)
+    text = texts[language]
+    return {"subject": fill(text["subject"], values), "body": fill(text["body"], values), "language": language}
 
 
 def needed_languages(languages: Iterable[str]) -> list[str]:

@@ -169,6 +169,15 @@ def affected_rows(incident: Incident) -> QuerySet[AffectedCustomer]:
     )
 
 
+def affected_customer(incident: Incident, organisation_ref: str) -> AffectedCustomer:
+    """One affected customer of the incident, by its reference; 404 for any customer the incident's frozen
+    impact does not name (a preview shows only what an affected customer will read)."""
+    row = affected_rows(incident).filter(organisation__ref=organisation_ref).first()
+    if row is None:
+        raise Http404(f"{organisation_ref!r} is not an affected customer of {incident.ref}")
+    return row
+
+
 def frozen_rows_for_difference(incident: Incident) -> list[tuple[str, str, str, str, int, int]]:
     return list(
         AffectedCustomer.objects.filter(incident=incident, still_affected=True).values_list(

@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from art28.breaches.models import AffectedCustomer, Decision, Incident, Notice, NoticeKind, Phase
-from art28.breaches.notices import clean_texts, complete_texts, customer_values, fill, needed_languages, payload
+from art28.breaches.notices import clean_texts, complete_texts, customer_text, needed_languages, payload
 from art28.breaches.services import actor_fields, ensure_writer
 from art28.core.audit import Actor, audit_record
 from art28.core.display import datetime_text
@@ -141,15 +141,13 @@ def notice_send(*, actor: Actor, notice: Notice) -> Notice:
         dpo = dpo_profile()
         glossary = GlossaryTexts()  # the categories in each customer's language: one query for all
         for row in rows:
-            org = row.organisation
-            language = org.language or "en"
-            values = customer_values(row, org, language, glossary)
+            text = customer_text(texts, row, glossary)
             drafts.append(
                 Draft(
-                    organisation=org,
-                    subject=fill(texts[language]["subject"], values),
-                    body_text=fill(texts[language]["body"], values),
-                    language=language,
+                    organisation=row.organisation,
+                    subject=text["subject"],
+                    body_text=text["body"],
+                    language=text["language"],
                     payload=payload(incident, locked, row, dpo=dpo),
                 )
             )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<str:ref>/severity/", views.incident_assess, name="assess"),
     path("<str:ref>/notices/", notice_views.notice_create_view, name="notice_create"),
     path("<str:ref>/notices/<int:sequence>/", notice_views.notice_page, name="notice"),
+    path("<str:ref>/notices/<int:sequence>/preview/", notice_views.notice_preview, name="notice_preview"),
     path("<str:ref>/notices/<int:sequence>/send/", notice_views.notice_send_view, name="notice_send"),
     path("<str:ref>/notices/<int:sequence>/delete/", notice_views.notice_delete_view, name="notice_delete"),
 ]

@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from art28.core.dpo import PROFILE_EDITORS
-from art28.core.roles import CUSTOMER_ROLES, STAFF_ROLES, STAFF_WRITERS, Role
+from art28.core.roles import CUSTOMER_ROLES, STAFF_ROLES, STAFF_WRITERS, TRUST_CENTER_EDITORS, Role
 
 Roles = frozenset[str]
 
@@ -58,6 +58,10 @@ LEGAL_WRITERS: Roles = frozenset({Role.ADMIN, Role.DPO})
 # The sub-processor register and its changes (Art. 28(2), (4)).
 SUBPROCESSOR_READERS: Roles = STAFF
 SUBPROCESSOR_WRITERS: Roles = frozenset({Role.ADMIN, Role.DPO})
+# What the trust center claims (its profile, logo, certifications): every staff role reads, the DPO and
+# administrators change it (GDPR Art. 28(1): the guarantees a processor shows its customers).
+ASSURANCE_READERS: Roles = STAFF
+ASSURANCE_WRITERS: Roles = frozenset(TRUST_CENTER_EDITORS)
 
 # --- pages, by URL name ----------------------------------------------------------------------------
 
@@ -123,6 +127,7 @@ URL_ROLES: dict[str, Roles] = {
     "breaches:assess": BREACH_WRITERS,
     "breaches:notice_create": BREACH_WRITERS,
     "breaches:notice": BREACH_READERS,
+    "breaches:notice_preview": BREACH_READERS,
     "breaches:notice_send": BREACH_WRITERS,
     "breaches:notice_delete": BREACH_WRITERS,
     "subprocessors:register": SUBPROCESSOR_READERS,
@@ -183,6 +188,12 @@ URL_ROLES: dict[str, Roles] = {
     "legal:version_edit": LEGAL_WRITERS,
     "legal:version_publish": LEGAL_WRITERS,
     "legal:version_discard": LEGAL_WRITERS,
+    "assurance:profile": ASSURANCE_READERS,
+    "assurance:certifications": ASSURANCE_READERS,
+    "assurance:certification_new": ASSURANCE_WRITERS,
+    "assurance:certification_edit": ASSURANCE_WRITERS,
+    "assurance:certification_delete": ASSURANCE_WRITERS,
+    "assurance:certification_file": ASSURANCE_READERS,
     "outbox:index": STAFF,
     "outbox:retry": STAFF_WRITING,
     # the customer portal: each customer sees only its own organisation's objects (others' are a 404)
@@ -218,6 +229,7 @@ URL_ROLES: dict[str, Roles] = {
     "trust:index": EVERYONE,
     "trust:subprocessors_json": EVERYONE,
     "trust:subprocessors_atom": EVERYONE,
+    "trust:certifications_json": EVERYONE,
     "trust:subscribe": EVERYONE,
     "trust:subscribe_sent": EVERYONE,
     "trust:subscribe_confirm": EVERYONE,
@@ -232,6 +244,8 @@ URL_ROLES: dict[str, Roles] = {
     "trust:policy_history": EVERYONE,
     "trust:policy_diff": EVERYONE,
     "trust:cookie_consent": EVERYONE,
+    "trust:logo": EVERYONE,
+    "trust:certificate": EVERYONE,
     # the API's own pages; its operations are in OPERATION_ROLES
     "api:openapi-json": EVERYONE,
     "api:openapi-view": EVERYONE,

@@ -20,3 +20,5 @@ CUSTOMER_ROLES = frozenset({Role.CUSTOMER_ADMIN, Role.CUSTOMER_VIEWER})
 STAFF_WRITERS = STAFF_ROLES - {Role.AUDITOR}
 # Who renews /.well-known/security.txt (RFC 9116 §2.5.5): the people answering for its Contact.
 SECURITY_TXT_RENEWERS = frozenset({Role.ADMIN, Role.DPO, Role.SECURITY})
+# Who edits what the trust center claims about the provider (its profile, logo and certifications).
+TRUST_CENTER_EDITORS = frozenset({Role.ADMIN, Role.DPO})

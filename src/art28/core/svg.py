@@ -19,3 +19,15 @@ def shorten(text: str, width: float, char_width: float = CHAR_WIDTH) -> str:
     """``text`` if it fits in ``width`` pixels, else cut with an ellipsis."""
     limit = max(4, int(width / char_width))
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def wrap(text: str, width: float, char_width: float = CHAR_WIDTH) -> list[str]:
+    """``text`` cut at spaces into lines that fit in ``width`` pixels (a single too-long word is shortened)."""
+    limit = max(4, int(width / char_width))
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(shorten(word, width, char_width))
+    return lines or [""]

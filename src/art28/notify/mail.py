@@ -17,11 +17,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core import mail, signing
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from art28.core.dpo import dpo_profile
+from art28.notify import rendering
 from art28.notify.models import Delivery, Message, Subscriber
 
 ACK_SALT = "art28.notify.ack"
@@ -82,8 +84,13 @@ def unsubscribe_mailto(subscriber: Subscriber) -> str:
 
 
 def email_for(delivery: Delivery) -> mail.EmailMessage:
+    """The e-mail of one delivery. A notice (to a customer or a subscriber) is written in the notice format
+    and goes out as clean plain text; to a customer also as an HTML alternative (``mail_html``). A letter to
+    a person (the DPO desk's replies) goes verbatim, plain text only."""
     message = delivery.message
-    body = message.body_text.rstrip("\n") + "\n"
+    is_notice = message.organisation_id is not None or message.subscriber_id is not None
+    body = rendering.to_plain(message.body_text) if is_notice else message.body_text.rstrip("\n") + "\n"
+    links: dict[str, str] = {}
     headers = {
         "Message-ID": f"<{delivery.external_id}>",
         "X-Art28-Topic": message.topic,
@@ -93,11 +100,12 @@ def email_for(delivery: Delivery) -> mail.EmailMessage:
         "Content-Language": message.language,
     }
     if message.requires_ack:
+        links["ack_url"] = ack_url(message)
         with translation.override(message.language):
-            body += "\n-- \n" + _("Please acknowledge receipt of this notice: %(url)s") % {"url": ack_url(message)}
+            body += "\n-- \n" + _("Please acknowledge receipt of this notice: %(url)s") % {"url": links["ack_url"]}
             body += "\n"
     if (subscriber := message.subscriber) is not None:
-        url = unsubscribe_url(subscriber)
+        url = links["unsubscribe_url"] = unsubscribe_url(subscriber)
         with translation.override(message.language):
             body += "\n-- \n" + _("To stop receiving these messages, unsubscribe in one click: %(url)s") % {"url": url}
             body += "\n"
@@ -107,13 +115,39 @@ def email_for(delivery: Delivery) -> mail.EmailMessage:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": f"<subprocessors.{settings.ART28_MAIL_DOMAIN}>",
         }
-    return mail.EmailMessage(
+    email = mail.EmailMultiAlternatives(
         subject=message.subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address for address in delivery.recipient.split(",") if address],
         headers=headers,
     )
+    if message.organisation_id is not None:
+        email.attach_alternative(mail_html(message, **links), "text/html")
+    return email
+
+
+# Inline styles only: mail clients drop stylesheets and <style> blocks unevenly; no remote images.
+MAIL_STYLES = {
+    "h2": "font-size:18px;line-height:1.3;margin:24px 0 8px;color:#1f2328;",
+    "h3": "font-size:16px;line-height:1.3;margin:20px 0 6px;color:#1f2328;",
+    "p": "margin:0 0 12px;",
+    "ul": "margin:0 0 12px;padding-left:22px;",
+    "li": "margin:0 0 4px;",
+}
+
+
+def mail_html(message: Message, *, ack_url: str = "", unsubscribe_url: str = "") -> str:
+    """The HTML part: the provider's name, the subject, the notice through the one renderer, the links."""
+    context = {
+        "message": message,
+        "body_html": rendering.to_html(message.body_text, styles=MAIL_STYLES),
+        "provider_name": settings.ART28_PROVIDER_NAME,
+        "ack_url": ack_url,
+        "unsubscribe_url": unsubscribe_url,
+    }
+    with translation.override(message.language):
+        return render_to_string("notify/mail/notice.html", context)
 
 
 class MailSession:

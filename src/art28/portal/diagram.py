@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from art28.core.countries import country_name
-from art28.core.svg import shorten, svg_text
+from art28.core.svg import shorten, svg_text, wrap
 from art28.inventory.models import FlowKind
 from art28.portal.diagram_layout import (
     CHAR_W,
+    CHAR_W_SMALL,
     COL_GAP,
     COL_W,
     GUTTER,
@@ -30,13 +31,19 @@ from art28.portal.diagram_layout import (
     NODE_H,
     NODE_W,
     TOP,
+    V_MARGIN,
+    V_WIDTH,
     Column,
     Edge,
     Node,
     Route,
+    StackedLayout,
     column_left,
+    node_height,
     place,
     route,
+    stack,
+    stacked_route,
 )
 from art28.residency.engine import CarriedFlow
 from art28.residency.selectors import OrganisationResidency
@@ -238,25 +245,24 @@ def _description(residency: OrganisationResidency, edges: list[Edge], nodes: dic
     return text
 
 
-def residency_diagram(residency: OrganisationResidency, *, id_prefix: str = "residency") -> SafeString:
-    """The SVG markup (safe to insert in a page) picturing ``residency``."""
-    prefix = re.sub(r"[^a-z0-9-]", "", id_prefix.lower()) or "residency"
-    nodes = _nodes(residency)
-    columns = _columns(residency, nodes)
-    edges = _edges(residency)
-    column_h = place(columns)
-    by_key = {key: node for key, (_country, node) in nodes.items()}
-    lanes_top = TOP + column_h + 22
-    routes, lanes = route(edges, by_key, lanes_top)
+def _prefix(id_prefix: str) -> str:
+    return re.sub(r"[^a-z0-9-]", "", id_prefix.lower()) or "residency"
 
-    width = max(560, GUTTER + MARGIN + len(columns) * COL_W + max(0, len(columns) - 1) * COL_GAP)
-    legend_y = lanes_top + lanes * LANE_H + 24
-    height = legend_y + 4 * LEGEND_ROW + 16
 
-    allowed = ", ".join(f"{country_name(c)} ({c})" for c in residency.organisation.allowed_country_list)
+def _svg_start(
+    residency: OrganisationResidency,
+    edges: list[Edge],
+    nodes: dict[str, tuple[str, Node]],
+    *,
+    css_class: str,
+    width: float,
+    height: float,
+    prefix: str,
+) -> list[str]:
+    """The ``<svg>`` element's opening: size, accessible title and description, arrowheads, background."""
     title = _("Where the data of %(name)s is") % {"name": residency.organisation.name}
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" role="img" width="{width:.0f}" '
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" role="img" width="{width:.0f}" '
         f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" font-family="system-ui, sans-serif" font-size="12">',
         f'<title id="{prefix}-title">{escape(title)}</title>',
@@ -269,8 +275,31 @@ def residency_diagram(residency: OrganisationResidency, *, id_prefix: str = "res
         ),
         "</defs>",
         f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
-        _text(GUTTER, 26, _("Allowed countries: %(countries)s") % {"countries": allowed}, font_weight="600", fill=INK),
     ]
+
+
+def _allowed_line(residency: OrganisationResidency) -> str:
+    allowed = ", ".join(f"{country_name(c)} ({c})" for c in residency.organisation.allowed_country_list)
+    return _("Allowed countries: %(countries)s") % {"countries": allowed}
+
+
+def residency_diagram(residency: OrganisationResidency, *, id_prefix: str = "residency") -> SafeString:
+    """The SVG markup (safe to insert in a page) picturing ``residency``, one column per country."""
+    prefix = _prefix(id_prefix)
+    nodes = _nodes(residency)
+    columns = _columns(residency, nodes)
+    edges = _edges(residency)
+    column_h = place(columns)
+    by_key = {key: node for key, (_country, node) in nodes.items()}
+    lanes_top = TOP + column_h + 22
+    routes, lanes = route(edges, by_key, lanes_top)
+
+    width = max(560, GUTTER + MARGIN + len(columns) * COL_W + max(0, len(columns) - 1) * COL_GAP)
+    legend_y = lanes_top + lanes * LANE_H + 24
+    height = legend_y + 4 * LEGEND_ROW + 16
+
+    parts = _svg_start(residency, edges, nodes, css_class="diagram", width=width, height=height, prefix=prefix)
+    parts.append(_text(GUTTER, 26, _allowed_line(residency), font_weight="600", fill=INK))
     parts += [_column_svg(column, index, column_h) for index, column in enumerate(columns)]
     parts += [_node_svg(node) for column in columns for node in column.nodes]
 
@@ -279,5 +308,137 @@ def residency_diagram(residency: OrganisationResidency, *, id_prefix: str = "res
         for edge, path in zip(edges, routes, strict=True)
     ]
     parts.append(_legend_svg(GUTTER, legend_y, prefix))
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 -- every text above went through escape()
+
+
+# The stacked picture (phones): the same boxes and arrows, countries one under the other.
+V_LINE = 16  # between two lines of wrapped text
+BOLD_CHAR_W = 6.9
+
+
+def _band_svg(layout: StackedLayout, index: int) -> str:
+    band = layout.bands[index]
+    column = band.column
+    x, width = layout.gutter, V_WIDTH - V_MARGIN - layout.gutter
+    if column.country:
+        title = f"{country_name(column.country)} ({column.country})"
+        status = _("allowed") if column.allowed else _("NOT ALLOWED")
+    else:
+        title, status = _("Unknown country"), _("cannot be checked")
+    stroke, fill = (OK, OK_BG) if column.allowed else (BAD, BAD_BG if column.country else UNKNOWN_BG)
+    dash = "" if column.allowed else ' stroke-dasharray="6 3"'
+    return (
+        f'<g class="column" data-country="{escape(column.country)}">'
+        f'<rect x="{x:.0f}" y="{band.y:.0f}" width="{width:.0f}" height="{band.height:.0f}" rx="8" fill="{fill}" '
+        f'stroke="{stroke}" stroke-width="1.5"{dash}/>'
+        + _text(x + 10, band.y + 20, shorten(title, width - 20, BOLD_CHAR_W), font_weight="700", fill=INK)
+        + _text(x + 10, band.y + 37, status, font_size="11", fill=stroke, font_weight="600")
+        + "</g>"
+    )
+
+
+def _stacked_node_svg(node: Node, layout: StackedLayout, outgoing: int) -> str:
+    width = layout.box_width
+    parts = [
+        f'<g class="site" data-key="{escape(node.key)}"><title>{escape(node.tooltip)}</title>',
+        f'<rect x="{node.x:.0f}" y="{node.y:.0f}" width="{width:.0f}" height="{node_height(outgoing):.0f}" rx="6" '
+        f'fill="#ffffff" stroke="{INK}" stroke-width="1"/>',
+    ]
+    for row, line in enumerate(node.lines):
+        if line:
+            weight = {"font_weight": "700"} if row == 0 else {}
+            parts.append(
+                _text(
+                    node.x + 8,
+                    node.y + 18 + row * 17,
+                    shorten(line, width - 16, BOLD_CHAR_W if row == 0 else CHAR_W),
+                    fill=INK if row == 0 else MUTED,
+                    **weight,
+                )
+            )
+    parts.append("</g>")
+    return "".join(parts)
+
+
+ROW_ARROW_START = 22  # the arrow starts inside its row of the source box, left of the row's text
+
+
+def _stacked_edge_svg(edge: Edge, index: int, layout: StackedLayout, source: Node, target: Node, prefix: str) -> str:
+    colour = BAD if edge.leaves_policy else LINE
+    dash = ' stroke-dasharray="7 4"' if edge.leaves_policy else ""
+    marker = f"{prefix}-arrow-bad" if edge.leaves_policy else f"{prefix}-arrow"
+    kind = _kind_label(edge.kind) + (f" \u00d7{edge.count}" if edge.count > 1 else "")  # multiplication sign
+    state = "leaves-policy" if edge.leaves_policy else "within-policy"
+    text_x = source.x + ROW_ARROW_START + 6
+    label = shorten(f"{kind} → {target.lines[0]}", source.x + layout.box_width - 6 - text_x, CHAR_W_SMALL)
+    path = stacked_route(layout, index, source, target, start=ROW_ARROW_START)
+    return (
+        f'<g class="flow {state}" data-from="{escape(edge.source)}" data-to="{escape(edge.target)}">'
+        f"<title>{escape(kind)}: {escape(source.tooltip)} → {escape(target.tooltip)}</title>"
+        f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2" stroke-linejoin="round"{dash} '
+        f'marker-end="url(#{marker})"/>'
+        + _text(text_x, layout.rows[index] + 4, label, font_size="11", fill=BAD if edge.leaves_policy else INK)
+        + "</g>"
+    )
+
+
+def _stacked_legend_svg(y: float, prefix: str) -> tuple[str, float]:
+    """The legend, its labels wrapped to the narrow picture; returns the markup and the y below it."""
+    x, text_x = V_MARGIN + 4, V_MARGIN + 40
+    symbols = [
+        f'<rect x="{x}" y="{{y}}" width="26" height="14" rx="3" fill="#fff" stroke="{INK}"/>',
+        f'<line x1="{x}" y1="{{y7}}" x2="{x + 26}" y2="{{y7}}" stroke="{LINE}" stroke-width="2" '
+        f'marker-end="url(#{prefix}-arrow)"/>',
+        f'<line x1="{x}" y1="{{y7}}" x2="{x + 26}" y2="{{y7}}" stroke="{BAD}" stroke-width="2" '
+        f'stroke-dasharray="7 4" marker-end="url(#{prefix}-arrow-bad)"/>',
+        f'<rect x="{x}" y="{{y}}" width="26" height="14" rx="3" fill="{BAD_BG}" stroke="{BAD}" '
+        f'stroke-dasharray="6 3"/>',
+    ]
+    labels = [
+        _("site, with your placements there"),
+        _("flow that stays in the allowed countries"),
+        _("flow that leaves the allowed countries, or goes somewhere unknown"),
+        _("country not allowed by the policy, or unknown"),
+    ]
+    parts = [f'<g class="legend">{_text(x, y, _("Legend"), font_weight="700", fill=INK)}']
+    y += 10
+    for symbol, label in zip(symbols, labels, strict=True):
+        parts.append(symbol.format(y=f"{y:.0f}", y7=f"{y + 7:.0f}"))
+        for line in wrap(label, V_WIDTH - V_MARGIN - text_x, CHAR_W):
+            parts.append(_text(text_x, y + 12, line, fill=INK))
+            y += V_LINE
+        y += 8
+    parts.append("</g>")
+    return "".join(parts), y
+
+
+def residency_diagram_stacked(residency: OrganisationResidency, *, id_prefix: str = "residency") -> SafeString:
+    """The same picture for a phone: countries stacked top to bottom, each flow listed in its source box.
+
+    Drawn ``V_WIDTH`` wide so that, shown across a 390 px phone, its smallest text (11) is not shrunk."""
+    prefix = _prefix(id_prefix) + "-stacked"
+    nodes = _nodes(residency)
+    columns = _columns(residency, nodes)
+    edges = _edges(residency)
+    by_key = {key: node for key, (_country, node) in nodes.items()}
+    heading = wrap(_allowed_line(residency), V_WIDTH - 2 * V_MARGIN, BOLD_CHAR_W)
+    top = 22 + len(heading) * V_LINE
+    layout = stack(columns, edges, by_key, top)
+    outgoing = Counter(edge.source for edge in edges)
+    legend, bottom = _stacked_legend_svg(layout.height + 30, prefix)
+    height = bottom + 4
+
+    parts = _svg_start(
+        residency, edges, nodes, css_class="diagram-stacked", width=V_WIDTH, height=height, prefix=prefix
+    )
+    parts += [_text(V_MARGIN, 20 + row * V_LINE, line, font_weight="600", fill=INK) for row, line in enumerate(heading)]
+    parts += [_band_svg(layout, index) for index in range(len(layout.bands))]
+    parts += [_stacked_node_svg(node, layout, outgoing[node.key]) for column in columns for node in column.nodes]
+    parts += [
+        _stacked_edge_svg(edge, index, layout, by_key[edge.source], by_key[edge.target], prefix)
+        for index, edge in enumerate(edges)
+    ]
+    parts.append(legend)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 -- every text above went through escape()

@@ -144,3 +144,112 @@ def route(edges: list[Edge], by_key: dict[str, Node], lanes_top: float) -> tuple
             routes.append(Route(path, (down_x + up_x) / 2, lane_y - 4, "middle"))
             lanes += 1
     return routes, lanes
+
+
+# The stacked layout, for phones: the countries one under the other, each a band as wide as the picture
+# with its sites as full-width boxes. A box also lists the flows leaving it (one row each), and every flow
+# is an arrow from its row, out to the left into its own lane of the gutter and back into its target box.
+V_WIDTH = 340  # drawn at least this wide on a 390 px phone, so no text is shown below its own size
+V_MARGIN = 8
+V_BAND_HEADER = 46
+V_BAND_PAD = 8
+V_BAND_GAP = 12
+V_NODE_HEAD = 62  # the box's three lines: code, place, placements
+V_FLOW_ROW = 16
+V_NODE_GAP = 10
+V_LANE_W = 8
+V_MAX_LANES = 8
+CHAR_W_SMALL = 5.9  # average glyph width at 11px
+
+
+@dataclass
+class Band:
+    column: Column
+    y: float = 0
+    height: float = 0
+
+
+@dataclass(frozen=True)
+class StackedLayout:
+    bands: list[Band]
+    rows: dict[int, float]  # edge index -> y of its row (and of its arrow's start) in the source box
+    ports: dict[int, float]  # edge index -> y where its arrow enters the target box
+    lanes: dict[int, int]  # edge index -> its lane in the gutter, 0 next to the boxes
+    gutter: float
+    height: float  # bottom of the last band
+
+    @property
+    def box_left(self) -> float:
+        return self.gutter + V_BAND_PAD
+
+    @property
+    def box_width(self) -> float:
+        return V_WIDTH - V_MARGIN - V_BAND_PAD - self.box_left
+
+    def lane_x(self, index: int) -> float:
+        return self.gutter - V_LANE_W * (self.lanes[index] + 1)
+
+
+def node_height(outgoing: int) -> float:
+    return V_NODE_HEAD + (outgoing * V_FLOW_ROW + 4 if outgoing else 0)
+
+
+def _assign_lanes(spans: list[tuple[float, float, int]]) -> dict[int, int]:
+    """Shortest arrows nearest the boxes; an arrow shares a lane only with arrows it does not overlap."""
+    taken: list[list[tuple[float, float]]] = []
+    lanes: dict[int, int] = {}
+    for low, high, index in sorted(spans, key=lambda s: (s[1] - s[0], s[0], s[2])):
+        free = [n for n, used in enumerate(taken) if all(high + 6 < a or low - 6 > b for a, b in used)]
+        if free:
+            lane = free[0]
+        else:
+            if len(taken) < V_MAX_LANES:
+                taken.append([])
+            lane = len(taken) - 1  # out of lanes: the outermost is shared
+        taken[lane].append((low, high))
+        lanes[index] = lane
+    return lanes
+
+
+def stack(columns: list[Column], edges: list[Edge], by_key: dict[str, Node], top: float) -> StackedLayout:
+    """Place the bands and boxes from ``top`` down, give each arrow its row, port and lane."""
+    outgoing: dict[str, list[int]] = defaultdict(list)
+    incoming: dict[str, list[int]] = defaultdict(list)
+    for index, edge in enumerate(edges):
+        outgoing[edge.source].append(index)
+        incoming[edge.target].append(index)
+    bands: list[Band] = []
+    rows: dict[int, float] = {}
+    y = top
+    for index, column in enumerate(columns):
+        band = Band(column, y=y)
+        node_y = y + V_BAND_HEADER
+        for node in column.nodes:
+            node.column = index
+            node.y = node_y
+            for row, edge_index in enumerate(outgoing[node.key]):
+                rows[edge_index] = node_y + V_NODE_HEAD + row * V_FLOW_ROW + 6
+            node_y += node_height(len(outgoing[node.key])) + V_NODE_GAP
+        band.height = node_y - V_NODE_GAP + V_BAND_PAD - y
+        bands.append(band)
+        y += band.height + V_BAND_GAP
+    ports: dict[int, float] = {}
+    for key, indexes in incoming.items():
+        node = by_key[key]
+        ordered = sorted(indexes, key=lambda i: (rows[i], i))
+        for position, edge_index in enumerate(ordered):
+            ports[edge_index] = node.y + V_NODE_HEAD * (position + 1) / (len(ordered) + 1)
+    lanes = _assign_lanes([(min(rows[i], ports[i]), max(rows[i], ports[i]), i) for i in range(len(edges))])
+    gutter = V_MARGIN + 4 + V_LANE_W * (max(lanes.values(), default=-1) + 1)
+    layout = StackedLayout(bands, rows, ports, lanes, gutter, y - V_BAND_GAP if bands else top)
+    for band in bands:
+        for node in band.column.nodes:
+            node.x = layout.box_left
+    return layout
+
+
+def stacked_route(layout: StackedLayout, index: int, source: Node, target: Node, *, start: float = 0) -> str:
+    """SVG path data of one arrow: from its row in the source box (``start`` px inside it), out through its
+    lane of the gutter and into the left side of the target box."""
+    x, y1, y2 = layout.lane_x(index), layout.rows[index], layout.ports[index]
+    return f"M{source.x + start:.0f},{y1:.0f} H{x:.0f} V{y2:.0f} H{target.x:.0f}"

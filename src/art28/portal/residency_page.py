@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 
 from art28.core.countries import country_name
 from art28.inventory.models import AssetKind, FlowKind
-from art28.portal.diagram import residency_diagram
+from art28.portal.diagram import residency_diagram, residency_diagram_stacked
 from art28.residency.engine import CarriedFlow
 from art28.residency.findings import explain_all
 from art28.residency.selectors import OrganisationResidency, PlacementRow
@@ -74,6 +74,8 @@ def residency_page_context(
             "records": sum(p.records for p in residency.placements),
         },
         "diagram": residency_diagram(residency, id_prefix=id_prefix) if residency.placements else "",
+        # The same picture for a phone; the stylesheet shows one of the two (no script: the CSP forbids it).
+        "diagram_stacked": residency_diagram_stacked(residency, id_prefix=id_prefix) if residency.placements else "",
         "placements_page": placements,
         "placement_rows": placement_rows,
         "flows": flows,

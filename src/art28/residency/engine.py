@@ -287,8 +287,9 @@ def iter_violations(*, organisation_id: int | None = None) -> Iterator[Violation
         )
 
 
-def iter_raw_rows(*, organisation_id: int | None = None) -> Iterator[tuple[Any, ...]]:
-    """The audit's rows as the database returns them (the allowed list still as ';CH;LI;')."""
+def _statements(organisation_id: int | None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The audit's four statements (stored, flows, sub-processors outside, unauthorised) with their
+    parameters, for the whole provider or one organisation."""
     params: dict[str, Any] = {
         "default_allowed": ";".join(settings.ART28_ALLOWED_COUNTRIES),
         "today": timezone.localdate(),
@@ -308,7 +309,42 @@ def iter_raw_rows(*, organisation_id: int | None = None) -> Iterator[tuple[Any, 
         sql = sql.replace("{customer_filter}", customer_filter).replace("{origin_filter}", origin_filter)
         sql = sql.replace("{org_up}", org_up).replace("{cover_filter}", cover_filter)
         sql = sql.replace("{unauthorised_filter}", unauthorised_filter)
+        yield sql, params
+
+
+def iter_raw_rows(*, organisation_id: int | None = None) -> Iterator[tuple[Any, ...]]:
+    """The audit's rows as the database returns them (the allowed list still as ';CH;LI;')."""
+    for sql, params in _statements(organisation_id):
         yield from _rows(sql, params)
+
+
+# The findings counted by cause in the database (residency.grouping says what a cause is: the sub-processor
+# for its two rules, the flow's destination for a flow, else the site), one row per cause and customer:
+# a summary of 400,000 findings reads a few thousand rows instead of building 400,000 objects.
+_BY_CAUSE = f"""
+WITH finding(customer, asset, site, country, allowed, reason, destination) AS ({{statement}}),
+caused AS (
+    SELECT reason, customer, country,
+           CASE WHEN reason IN ('{SUBPROCESSOR_OUTSIDE}', '{SUBPROCESSOR_UNAUTHORISED}') THEN 'subprocessor'
+                WHEN reason = '{FLOW_OUTSIDE}'
+                     OR (reason = '{UNKNOWN_LOCATION}' AND COALESCE(destination, '') <> '') THEN 'flow'
+                ELSE 'site' END AS cause_kind,
+           CASE WHEN reason IN ('{SUBPROCESSOR_OUTSIDE}', '{SUBPROCESSOR_UNAUTHORISED}', '{FLOW_OUTSIDE}')
+                     OR (reason = '{UNKNOWN_LOCATION}' AND COALESCE(destination, '') <> '') THEN destination
+                ELSE site END AS cause
+    FROM finding
+)
+SELECT reason, cause_kind, cause, country, customer, COUNT(*) FROM caused
+GROUP BY reason, cause_kind, cause, country, customer
+"""
+
+
+def iter_cause_tallies(
+    *, organisation_id: int | None = None
+) -> Iterator[tuple[str, str, str | None, str | None, str, int]]:
+    """(reason, cause kind, cause, country, customer, findings) for every cause and customer."""
+    for sql, params in _statements(organisation_id):
+        yield from _rows(_BY_CAUSE.replace("{statement}", sql), params)
 
 
 def sort_key(violation: Violation) -> tuple[str, str, str, str, str]:

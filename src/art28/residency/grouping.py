@@ -9,7 +9,7 @@ the customers shown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -111,21 +111,35 @@ def remedy(reason: str, cause_kind: str, cause: str | None, country: str | None)
     return text % names
 
 
-def group_violations(violations: Iterable[Violation], *, with_names: bool = True) -> list[CauseGroup]:
-    """The findings grouped by rule, cause and country, most rows first (ties: rule, cause, country).
+# (reason, cause kind, cause, country, customer, findings): a cause's findings for one customer, as
+# engine.iter_cause_tallies counts them in the database or tallies_of counts them from rows.
+Tally = tuple[str, str, str | None, str | None, str, int]
 
-    One pass over the rows; with ``with_names``, one query for the names of each group's first customers."""
-    groups: dict[str, CauseGroup] = {}
+
+def tallies_of(violations: Iterable[Violation]) -> Iterator[Tally]:
+    """The rows already read, one tally each (group_tallies adds them up)."""
     for violation in violations:
-        key = group_key(violation)
+        kind, cause = cause_of(violation)
+        yield violation.reason, kind, cause, violation.country, violation.customer, 1
+
+
+def group_violations(violations: Iterable[Violation], *, with_names: bool = True) -> list[CauseGroup]:
+    """The findings grouped by rule, cause and country, most rows first (ties: rule, cause, country)."""
+    return group_tallies(tallies_of(violations), with_names=with_names)
+
+
+def group_tallies(tallies: Iterable[Tally], *, with_names: bool = True) -> list[CauseGroup]:
+    """Tallies added up into groups, most findings first (ties: rule, cause, country).
+
+    One pass; with ``with_names``, one query for the names of each group's first customers."""
+    groups: dict[str, CauseGroup] = {}
+    for reason, kind, cause, country, customer, count in tallies:
+        key = "|".join((reason, kind, cause or "", country or ""))
         group = groups.get(key)
         if group is None:
-            kind, cause = cause_of(violation)
-            group = groups[key] = CauseGroup(
-                key=key, reason=violation.reason, cause_kind=kind, cause=cause, country=violation.country
-            )
-        group.count += 1
-        group.customer_refs.add(violation.customer)
+            group = groups[key] = CauseGroup(key=key, reason=reason, cause_kind=kind, cause=cause, country=country)
+        group.count += count
+        group.customer_refs.add(customer)
     ordered = sorted(groups.values(), key=lambda g: (-g.count, g.reason, g.cause_kind, g.cause or "", g.country or ""))
     first = {group.key: sorted(group.customer_refs)[:CUSTOMERS_SHOWN] for group in ordered}
     names: dict[str, str] = {}

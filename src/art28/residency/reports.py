@@ -63,6 +63,11 @@ def _split_allowed(allowed: str) -> tuple[str, ...]:
     return tuple(code for code in allowed.split(";") if code)
 
 
+def allowed_text(allowed: str) -> str:
+    """A raw row's ';CH;LI;' as the policies write it: 'CH;LI'."""
+    return ";".join(_split_allowed(allowed))
+
+
 def json_array_chunks(lines: Iterable[str]) -> Iterator[str]:
     """``[\n  {...},\n  {...}\n]\n`` (``[]\n`` when empty) around JSON objects of one line each."""
     empty = True

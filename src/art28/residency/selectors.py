@@ -26,7 +26,7 @@ from art28.residency.engine import (
     flows_carrying,
     run_audit,
 )
-from art28.residency.grouping import group_key
+from art28.residency.grouping import CauseGroup, group_key
 from art28.residency.models import Attestation
 
 # What each reason means, for people (pages, PDF); the codes themselves are the stable API (S1).
@@ -176,6 +176,25 @@ def audit_summary(violations: list[Violation]) -> AuditSummary:
         customers=len({v.customer for v in violations}),
         by_reason={reason: sum(1 for v in violations if v.reason == reason) for reason in REASON_LABELS},
         # Most violations first; unknown last among equals so real countries lead.
+        by_country=sorted(by_country.items(), key=lambda item: (-item[1], item[0] is None, item[0] or "")),
+    )
+
+
+def summary_of_groups(groups: list[CauseGroup]) -> AuditSummary:
+    """The same summary as ``audit_summary``, from the findings grouped by cause (no row held)."""
+    by_reason = dict.fromkeys(REASON_LABELS, 0)
+    by_country: Counter[str | None] = Counter()
+    customers: set[str] = set()
+    for group in groups:
+        if group.reason in by_reason:
+            by_reason[group.reason] += group.count
+        customers |= group.customer_refs
+        if group.reason not in WITHOUT_PLACE:
+            by_country[group.country] += group.count
+    return AuditSummary(
+        total=sum(group.count for group in groups),
+        customers=len(customers),
+        by_reason=by_reason,
         by_country=sorted(by_country.items(), key=lambda item: (-item[1], item[0] is None, item[0] or "")),
     )
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from art28.assurance.selectors import certifications_needing_attention
 from art28.breaches.selectors import open_incidents, overdue_incidents
 from art28.breaches.severity import LEVEL_LABELS
 from art28.core.auth import staff_required
@@ -55,5 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "dpo_overdue": dpo_overdue,
             "dpo_approaching": dpo_approaching,
             "security_txt": security_txt_state(),
+            # Published certifications that expired or expire within 60 days (renewal audits take weeks).
+            "certifications_attention": certifications_needing_attention(),
         },
     )

@@ -7,7 +7,9 @@
   A subscriber whose address is also the privacy or security contact of a customer told of the change
   by e-mail (the subprocessors app notifies the customers concerned) is left out: one mail per change.
 - A withdrawn change (``change_withdrawn``) is mailed to the subscribers who were told of it.
-- A renewal of security.txt's expiry (``core.signals.security_txt_renewed``) refreshes the pages too.
+- A renewal of security.txt's expiry (``core.signals.security_txt_renewed``) refreshes the pages too,
+  and so does a change of the trust center's profile or certifications
+  (``assurance.signals.trust_content_changed``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from art28.assurance.signals import trust_content_changed
 from art28.core.models import DataCategory, Organisation
 from art28.core.signals import security_txt_renewed
 from art28.inventory.models import Service, Site
@@ -117,8 +120,13 @@ def _security_txt_renewed(**kwargs: Any) -> None:
     invalidate()  # sent after the commit already: the trust page shows the new expiry at once
 
 
+def _trust_content_changed(**kwargs: Any) -> None:
+    invalidate()  # sent after the commit already: the new logo or certification shows at once
+
+
 def connect() -> None:
     security_txt_renewed.connect(_security_txt_renewed, dispatch_uid="trust-security-txt-renewed")
+    trust_content_changed.connect(_trust_content_changed, dispatch_uid="trust-assurance-changed")
     # DataCategory: the glossary's terms are the register's data categories in each language.
     for model in (SubProcessor, Change, Site, Service, DataCategory):
         post_save.connect(_invalidate, sender=model, dispatch_uid=f"trust-invalidate-save-{model.__name__}")

@@ -4,7 +4,7 @@ is in the root URLconf."""
 
 from django.urls import include, path, register_converter
 
-from art28.trust import contact, policies, subscribe, views
+from art28.trust import contact, policies, storefront, subscribe, views
 
 
 class LanguageConverter:
@@ -23,6 +23,7 @@ pages = [
     path("", views.index, name="index"),
     path("subprocessors.json", views.subprocessors_json, name="subprocessors_json"),
     path("subprocessors.atom", views.subprocessors_atom, name="subprocessors_atom"),
+    path("certifications.json", storefront.certifications_json, name="certifications_json"),
     path("subscribe/", subscribe.subscribe, name="subscribe"),
     path("subscribe/sent/", subscribe.subscribe_sent, name="subscribe_sent"),
     path("subscribe/confirm/<str:token>/", subscribe.subscribe_confirm, name="subscribe_confirm"),
@@ -42,6 +43,9 @@ pages = [
 app_name = "trust"
 urlpatterns = [
     path("trust/_bare", views.bare, name="bare"),
+    # Files named by their SHA-256, the same in every language (so outside ``pages``).
+    path("trust/logo/<str:digest>", storefront.logo, name="logo"),
+    path("trust/certifications/<int:pk>/<str:digest>.pdf", storefront.certificate, name="certificate"),
     path("trust/", include(pages)),
     path("<trustlang:lang>/trust/", include(pages)),
 ]

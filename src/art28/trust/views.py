@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from art28.assurance.selectors import published_certifications
 from art28.core.dpo import dpo_profile
 from art28.core.models import Language
 from art28.core.selectors import security_txt_state
@@ -36,6 +37,7 @@ from art28.trust.cache import cached_response
 from art28.trust.feeds import ATOM_CONTENT_TYPE, atom_feed, change_title, security_contact, security_txt
 from art28.trust.geography import geography
 from art28.trust.register import Register, announced_changes, countries_named, current_register, subprocessors_document
+from art28.trust.storefront import brand_context, summary
 
 ALGORITHM = "Ed25519"
 
@@ -70,6 +72,7 @@ def page_context(url_name: str = "trust:index", **kwargs: str) -> dict[str, Any]
         "provider_name": settings.ART28_PROVIDER_NAME,
         "alternates": alternates(url_name, **kwargs),
         "base_url": settings.ART28_BASE_URL.rstrip("/"),
+        **brand_context(),
     }
 
 
@@ -84,7 +87,10 @@ def _index_context(register: Register) -> dict[str, Any]:
     key = _public_key()
     sites = datacenter_list()
     operated_by = {site.pk: sp for sp in register.subprocessors for site in sp.sites.all()}
+    certifications = published_certifications()
     return page_context() | {
+        "summary": summary(sites, register.subprocessors, certifications),
+        "certifications": certifications,
         "subprocessors": [
             {
                 "sp": sp,

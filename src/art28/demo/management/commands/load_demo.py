@@ -69,6 +69,9 @@ class Command(BaseCommand):
         self.stdout.write(load_demo_authorisations(actor))
         self.stdout.write(announce_demo_change(actor))
         self._renew_security_txt(actor)
+        from art28.demo.assurance import load_demo_assurance
+
+        self.stdout.write(load_demo_assurance(actor))
         if not no_logins:
             self._print_logins()
 

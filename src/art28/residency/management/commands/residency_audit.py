@@ -24,10 +24,17 @@ from rich.table import Table
 from rich.text import Text
 
 from art28.core.selectors import organisation_by_ref
-from art28.residency.engine import REASONS, WITHOUT_PLACE, Violation, iter_raw_rows, iter_violations, run_audit
-from art28.residency.grouping import group_violations
-from art28.residency.reports import JSON_KEYS, json_array_chunks, raw_row_json, summary_sentence
-from art28.residency.selectors import audit_summary, filter_violations
+from art28.residency.engine import (
+    REASONS,
+    WITHOUT_PLACE,
+    Violation,
+    iter_cause_tallies,
+    iter_raw_rows,
+    run_audit,
+)
+from art28.residency.grouping import CauseGroup, group_tallies
+from art28.residency.reports import JSON_KEYS, allowed_text, json_array_chunks, raw_row_json, summary_sentence
+from art28.residency.selectors import audit_summary, filter_violations, summary_of_groups
 
 USAGE_ERROR = 2
 
@@ -60,24 +67,24 @@ class Command(BaseCommand):
                 raw = iter_raw_rows(organisation_id=organisation_id)
                 found = self._write_json(raw_row_json(row) for row in raw if not reason or row[5] == reason)
             elif csv:
-                found = self._write_csv(self._streamed(iter_violations(organisation_id=organisation_id), reason))
-            else:
+                raw = iter_raw_rows(organisation_id=organisation_id)
+                found = self._write_csv(row for row in raw if not reason or row[5] == reason)
+            elif options.get("all"):
                 violations = filter_violations(run_audit(organisation_id=organisation_id), reason=reason)
                 found = bool(violations)
-                if options.get("all"):
-                    self._print_table(violations)
-                else:
-                    self._print_groups(violations)
+                self._print_table(violations)
+            else:
+                # Counted by cause in the database: the summary never holds the rows (400,000 at a large provider).
+                tallies = iter_cause_tallies(organisation_id=organisation_id)
+                groups = group_tallies(tally for tally in tallies if not reason or tally[0] == reason)
+                found = bool(groups)
+                self._print_groups(groups)
         except BrokenPipeError:
             # `art28 residency-audit --json | head`: the reader has seen enough; the verdict stands.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             found = True
         if found:
             raise SystemExit(1)
-
-    @staticmethod
-    def _streamed(violations: Iterator[Violation], reason: str) -> Iterator[Violation]:
-        return (v for v in violations if not reason or v.reason == reason)
 
     def _write_json(self, lines: Iterator[str]) -> bool:
         """The JSON array, streamed from the engine's raw rows (no Violation objects: up to 1M rows)."""
@@ -93,15 +100,16 @@ class Command(BaseCommand):
         stream.write("".join(batch))
         return found
 
-    def _write_csv(self, violations: Iterator[Violation]) -> bool:
-        """The seven JSON keys as columns; ``allowed`` joined by ``;`` as in the policies (CH;LI)."""
+    def _write_csv(self, rows: Iterator[tuple[Any, ...]]) -> bool:
+        """The seven JSON keys as columns; ``allowed`` joined by ``;`` as in the policies (CH;LI). From the
+        engine's raw rows, like --json (no Violation objects: up to 1M rows)."""
         stream = cast(TextIO, getattr(self.stdout, "_out", self.stdout))
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(JSON_KEYS)
         found = False
-        for v in violations:
+        for customer, asset, site, country, allowed, reason, destination in rows:
             found = True
-            writer.writerow((v.customer, v.asset, v.site, v.country, ";".join(v.allowed), v.reason, v.destination))
+            writer.writerow((customer, asset, site, country, allowed_text(allowed), reason, destination))
         return found
 
     def _console(self) -> Console:
@@ -109,12 +117,12 @@ class Command(BaseCommand):
         stream = cast(TextIO, getattr(self.stdout, "_out", self.stdout))
         return Console(file=stream, width=None if stream.isatty() else 160, soft_wrap=False)
 
-    def _print_groups(self, violations: list[Violation]) -> None:
+    def _print_groups(self, groups: list[CauseGroup]) -> None:
         """The findings by cause, largest first: what to fix, for whom, and how."""
         console = self._console()
-        if violations:
+        if groups:
             table = Table("findings", "customers", "reason", "cause", "country", "remedy")
-            for group in group_violations(violations):
+            for group in groups:
                 shown = ", ".join(name for _ref, name in group.first_customers)
                 more = " …" if group.customers > len(group.first_customers) else ""
                 cells = (
@@ -128,8 +136,8 @@ class Command(BaseCommand):
                 table.add_row(*(Text(cell) for cell in cells))
             console.print(table)
             console.print("Every row: --all (table), --json or --csv.", highlight=False, markup=False)
-        style = "bold red" if violations else "bold green"
-        console.print(summary_sentence(audit_summary(violations)), style=style, highlight=False, markup=False)
+        style = "bold red" if groups else "bold green"
+        console.print(summary_sentence(summary_of_groups(groups)), style=style, highlight=False, markup=False)
 
     def _print_table(self, violations: list[Violation]) -> None:
         console = self._console()

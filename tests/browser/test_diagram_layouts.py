@@ -1,0 +1,71 @@
+"""The residency diagram in a real Chromium: on a 390 px phone the stacked picture is shown, fits the screen
+and its smallest label is drawn at 11 CSS px or more; at 1280 px the wide one is shown (issue 11). The
+switch is the stylesheet's media query: no script (the CSP forbids inline ones)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from playwright.sync_api import Page, ViewportSize, sync_playwright
+
+from tests.browser.test_customer_portal import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import PASSWORD
+from tests.portal.fixtures import build_two_customers
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+PHONE = ViewportSize(width=390, height=844)
+DESKTOP = ViewportSize(width=1280, height=800)
+LEGIBLE = 11
+# Each label's font size as drawn: its computed size times the picture's scale (getScreenCTM), and the
+# height of its box on screen, which is about its font size.
+LABEL_SIZES = """selector => [...document.querySelectorAll(selector + ' text')].map(t => ({
+  text: t.textContent,
+  drawn: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a,
+  height: t.getBoundingClientRect().height,
+}))"""
+
+
+def _log_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+@pytest.mark.django_db(transaction=True)
+def test_phone_gets_the_stacked_diagram_legible_and_a_desktop_the_wide_one(live_server, org_a, org_b, customer_a):
+    build_two_customers(org_a, org_b)
+    base = live_server.url
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport=PHONE, device_scale_factor=2, has_touch=True)
+            page = context.new_page()
+            _log_in(page, base, customer_a.email)
+            page.goto(f"{base}/portal/")
+            stacked, wide = page.locator("svg.diagram-stacked"), page.locator("svg.diagram")
+            assert stacked.is_visible() and not wide.is_visible()
+            assert stacked.locator("g.site[data-key='site:FRA-7']").is_visible()
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            box = stacked.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+            sizes = page.evaluate(LABEL_SIZES, "svg.diagram-stacked")
+            assert sizes, "the stacked diagram has no text"
+            smallest = min(sizes, key=lambda s: s["drawn"])
+            assert smallest["drawn"] >= LEGIBLE, f"{smallest['text']!r} drawn at {smallest['drawn']:.1f} px"
+            flow = next(s for s in sizes if "→" in s["text"])  # a flow's label, the smallest kind of text
+            assert flow["height"] >= LEGIBLE, flow
+            # Screen readers meet one picture: the hidden one is out of the accessibility tree.
+            assert page.get_by_role("img", name="Where the data of Acme Sàrl is").count() == 1
+
+            page.set_viewport_size(DESKTOP)
+            assert wide.is_visible() and not stacked.is_visible()
+            assert wide.locator("g.flow.leaves-policy").count() == 1
+            assert page.get_by_role("img", name="Where the data of Acme Sàrl is").count() == 1
+        finally:
+            browser.close()
