@@ -144,6 +144,7 @@ def build_world() -> World:
     w.url_kwargs = {
         "api_token_revoke": {"token_id": 1},
         "staff:customer": {"ref": org_a.ref},
+        **{f"staff:glossary_{n}": {"pk": _first("core.DataCategory", "pk")} for n in ("edit", "delete")},
         "inventory:asset": {"ref": _first("inventory.Asset", "ref")},
         "breaches:incident": {"ref": ref},
         **{f"breaches:{n}": {"ref": ref} for n in ("edit", "scope", "decide", "freeze", "phase", "assess")},

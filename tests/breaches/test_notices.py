@@ -13,6 +13,7 @@ from art28.breaches.models import AffectedCustomer, Nature, Notice
 from art28.breaches.notices import fill, render_default
 from art28.breaches.sending import notice_create, notice_delete, notice_send, notice_texts_update
 from art28.breaches.services import incident_update
+from art28.core.glossary import data_category_create
 from art28.core.models import AuditEntry
 from art28.notify.models import Delivery, Message
 from tests.breaches.flows import declared, notified
@@ -76,7 +77,8 @@ def test_art_33_3_content_in_each_customers_language(
         assert str(Nature.CONFIDENTIALITY.label) in body and str(Nature.INTEGRITY.label) in body
         assert str(Nature.AVAILABILITY.label) not in body
     assert grouped(subjects, language) in body and grouped(records, language) in body
-    assert categories in body and assets in body
+    # Terms outside the glossary of data categories: in English, marked where the notice is not (core.glossary).
+    assert all(term in body for term in categories.split("; ")) and assets in body
     with translation.override(language):
         assert formats.date_format(timezone.localtime(incident.started_at), "DATETIME_FORMAT") in body
         assert formats.date_format(timezone.localtime(incident.aware_at), "DATETIME_FORMAT") in body
@@ -149,6 +151,14 @@ def test_art_33_4_phases_first_notice_updates_final_report(breach_world):
 
 
 def test_a_person_edits_the_text_per_language_and_what_is_sent_is_stored(breach_world):
+    # The categories are written from the glossary in each customer's language (core.glossary).
+    for kind, name, fr, de in (
+        ("data", "contact", "coordonnées", "Kontaktdaten"),
+        ("data", "customer", "données clients", "Kundendaten"),
+        ("data", "health", "données sur la santé", "Gesundheitsdaten"),
+        ("subjects", "employees", "collaborateurs", "Mitarbeitende"),
+    ):
+        data_category_create(actor=TEST_ACTOR, kind=kind, name=name, name_i18n={"fr": fr, "de": de})
     incident = declared()
     incident_decide_notify(actor=TEST_ACTOR, incident=incident)
     notice = notice_create(actor=TEST_ACTOR, incident=incident, kind="initial")
@@ -161,10 +171,13 @@ def test_a_person_edits_the_text_per_language_and_what_is_sent_is_stored(breach_
     acme = Message.objects.get(organisation=breach_world.acme)
     assert acme.subject == "Violation ACME"
     people, records = grouped(1300, "fr"), grouped(5300, "fr")
-    expected = f"Chère cliente Acme Sàrl, {people} personnes et {records} enregistrements (contact; customer; health)."
+    expected = (
+        f"Chère cliente Acme Sàrl, {people} personnes et {records} enregistrements "
+        "(coordonnées; données clients; données sur la santé)."
+    )
     assert acme.body_text == expected
     beta = {"customer_name": "Beta AG", "customer_ref": "BETA", "subjects": "50", "records": "60"}
-    beta |= {"data_categories": "contact", "subject_categories": "employees", "assets": "gva-vm-2"}
+    beta |= {"data_categories": "Kontaktdaten", "subject_categories": "Mitarbeitende", "assets": "gva-vm-2"}
     assert Message.objects.get(organisation=breach_world.beta).body_text == fill(sent.texts["de"]["body"], beta)
     assert sent.texts["fr"]["body"] == fr_body
     with pytest.raises(ValidationError, match="cannot change"):

@@ -20,6 +20,8 @@ from art28.breaches.models import AffectedCustomer
 from art28.breaches.register import csv_chunks
 from art28.breaches.sending import notice_create
 from art28.breaches.services import incident_update
+from art28.core.glossary import data_category_create
+from art28.core.translated import language_name
 from art28.inventory.models import Placement
 from art28.notify.models import Message
 from art28.notify.webhooks import event_body
@@ -79,24 +81,36 @@ def test_gdpr_art_33_3_a_subject_categories_are_frozen_at_the_decision_and_a_cha
 @pytest.mark.parametrize(
     ("ref", "language", "expected"),
     [
-        ("ACME", "fr", "customers; patients; website visitors"),
-        ("BETA", "de", "customers; employees"),
-        ("GAMMA", "it", "members"),
+        ("ACME", "fr", "clients; patients; visiteurs du site web"),
+        ("BETA", "de", "Kundinnen und Kunden; Mitarbeitende"),
+        ("GAMMA", "it", "members ({marker})"),  # not in the glossary: English, marked
         ("DELTA", "en", "—"),  # none declared: said so, not left out
     ],
 )
 def test_gdpr_art_33_3_a_dsv_art_15_1_d_the_notice_names_the_customers_own_subject_categories(
     breach_world, ref, language, expected
 ):
-    """The text in the customer's language states the categories of data subjects of *its* data."""
+    """The text in the customer's language states the categories of data subjects of *its* data, in the
+    glossary's terms in that language (core.glossary)."""
+    for name, fr, de in (
+        ("customers", "clients", "Kundinnen und Kunden"),
+        ("patients", "patients", "Patientinnen und Patienten"),
+        ("website visitors", "visiteurs du site web", "Besucherinnen und Besucher der Website"),
+        ("employees", "collaborateurs", "Mitarbeitende"),
+    ):
+        data_category_create(actor=TEST_ACTOR, kind="subjects", name=name, name_i18n={"fr": fr, "de": de})
     notice = notified(declared(sites=["GVA1", "ZRH1", "FRA1"]))
     message = Message.objects.get(organisation__ref=ref, source_id=notice.pk)
     assert message.language == language
     with translation.override(language):
+        marker = gettext("not available in %(language)s") % {"language": language_name(language)}
+        expected = expected.replace("{marker}", marker)
         line = gettext("Categories of data subjects: {subject_categories}").replace("{subject_categories}", expected)
     assert line in message.body_text.splitlines()
     assert "{subject_categories}" in notice.texts[language]["body"]  # filled per customer at sending
-    assert message.payload["impact"]["subject_categories"] == ([] if expected == "—" else expected.split("; "))
+    english = {"ACME": "customers; patients; website visitors", "BETA": "customers; employees", "GAMMA": "members"}
+    # The machine-readable payload keeps the English terms.
+    assert message.payload["impact"]["subject_categories"] == (english[ref].split("; ") if ref in english else [])
 
 
 def test_gdpr_art_33_3_a_to_d_dsv_art_15_1_webhook_payload_carries_the_full_content(breach_world, settings):

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from art28.core.audit import verify_chain
+from art28.core.glossary import GlossaryTexts
 from art28.core.models import Organisation, User
 from art28.core.roles import STAFF_ROLES, Role
 from art28.core.selectors import security_txt_state
@@ -60,7 +61,9 @@ def test_the_demo_provider_has_swiss_sites_a_frankfurt_colocation_and_the_miscon
     assert "customers" in subject_categories and set(subject_categories) <= {
         category for categories in SUBJECT_CATEGORIES.values() for category in categories
     }
-    assert "; ".join(subject_categories) in notice.body_text
+    # … in the customer's language, from the demo's glossary of data categories (core.glossary).
+    language = notice.language
+    assert GlossaryTexts().text(subject_categories, "subjects", language) in notice.body_text
     breach_notices = Message.objects.filter(topic="breach.notice")
     assert not breach_notices.filter(organisation__ref__in=clean_refs(flow_findings)).exists()
 

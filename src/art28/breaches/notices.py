@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from art28.breaches.models import AffectedCustomer, Incident, Nature, Notice
 from art28.core.audit import jsonable
 from art28.core.dpo import dpo_profile
-from art28.core.models import DpoProfile, Language, Organisation
+from art28.core.glossary import GlossaryTexts
+from art28.core.models import CategoryKind, DpoProfile, Language, Organisation
 
 PLACEHOLDERS = (
     "customer_name",
@@ -116,16 +117,21 @@ def clean_texts(texts: dict[str, Any]) -> dict[str, dict[str, str]]:
     return cleaned
 
 
-def customer_values(row: AffectedCustomer, organisation: Organisation, language: str) -> dict[str, str]:
-    """The customer's own facts as text in their language (numbers grouped the local way)."""
+def customer_values(
+    row: AffectedCustomer, organisation: Organisation, language: str, glossary: GlossaryTexts | None = None
+) -> dict[str, str]:
+    """The customer's own facts as text in their language (numbers grouped the local way; the categories
+    from the glossary, a term without translation in English marked as such). ``glossary`` is read once by
+    a caller writing to many customers."""
+    glossary = glossary or GlossaryTexts()
     with translation.override(language):
         return {
             "customer_name": organisation.name,
             "customer_ref": organisation.ref,
             "subjects": formats.number_format(row.subjects, force_grouping=True),
             "records": formats.number_format(row.records, force_grouping=True),
-            "data_categories": "; ".join(row.category_list) or "—",
-            "subject_categories": "; ".join(row.subject_category_list) or "—",
+            "data_categories": glossary.text(row.category_list, CategoryKind.DATA, language) or "—",
+            "subject_categories": glossary.text(row.subject_category_list, CategoryKind.SUBJECTS, language) or "—",
             "assets": ", ".join(row.asset_list) or "—",
         }
 
@@ -135,12 +141,15 @@ def fill(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def customer_text(texts: dict[str, dict[str, str]], row: AffectedCustomer) -> dict[str, str]:
+def customer_text(
+    texts: dict[str, dict[str, str]], row: AffectedCustomer, glossary: GlossaryTexts | None = None
+) -> dict[str, str]:
     """The subject and body one affected customer receives: its language's text with its own facts filled
-    in. Sending and the staff preview both go through here, so the preview is what the customer reads."""
+    in. Sending and the staff preview both go through here, so the preview is what the customer reads.
+    ``glossary`` (the data categories' terms) is read once by a caller writing to many customers."""
     organisation = row.organisation
     language = organisation.language or "en"
-    values = customer_values(row, organisation, language)
+    values = customer_values(row, organisation, language, glossary)
     text = texts[language]
     return {"subject": fill(text["subject"], values), "body": fill(text["body"], values), "language": language}
 

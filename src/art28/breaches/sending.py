@@ -21,6 +21,7 @@ from art28.breaches.services import actor_fields, ensure_writer
 from art28.core.audit import Actor, audit_record
 from art28.core.display import datetime_text
 from art28.core.dpo import dpo_profile
+from art28.core.glossary import GlossaryTexts
 from art28.notify.services import Draft, messages_create
 
 TOPIC = "breach.notice"
@@ -138,8 +139,9 @@ def notice_send(*, actor: Actor, notice: Notice) -> Notice:
         texts = complete_texts(locked, incident, needed_languages(row.organisation.language for row in rows))
         drafts = []
         dpo = dpo_profile()
+        glossary = GlossaryTexts()  # the categories in each customer's language: one query for all
         for row in rows:
-            text = customer_text(texts, row)
+            text = customer_text(texts, row, glossary)
             drafts.append(
                 Draft(
                     organisation=row.organisation,

@@ -48,6 +48,10 @@ BREACH_WRITERS: Roles = frozenset({Role.ADMIN, Role.DPO, Role.SECURITY})
 RECORDS_READERS: Roles = STAFF
 RECORDS_WRITERS: Roles = frozenset({Role.ADMIN, Role.DPO})
 MEASURE_REVIEWERS: Roles = RECORDS_WRITERS | {Role.SECURITY}
+# The glossary of data categories (the terms customers read in their language): every staff role reads,
+# the DPO and administrators write.
+GLOSSARY_READERS: Roles = STAFF
+GLOSSARY_WRITERS: Roles = frozenset({Role.ADMIN, Role.DPO})
 # Legal documents and the DPA (Art. 28(3)).
 LEGAL_READERS: Roles = STAFF
 LEGAL_WRITERS: Roles = frozenset({Role.ADMIN, Role.DPO})
@@ -102,6 +106,10 @@ URL_ROLES: dict[str, Roles] = {
     "staff:search": STAFF,
     "staff:customers": STAFF,
     "staff:customer": STAFF,
+    "staff:glossary": GLOSSARY_READERS,
+    "staff:glossary_new": GLOSSARY_WRITERS,
+    "staff:glossary_edit": GLOSSARY_WRITERS,
+    "staff:glossary_delete": GLOSSARY_WRITERS,
     "inventory:sites": STAFF,
     "inventory:assets": STAFF,
     "inventory:asset": STAFF,

@@ -12,6 +12,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -277,3 +278,42 @@ class SecurityTxt(models.Model):
 
     def __str__(self) -> str:
         return f"security.txt expires {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class CategoryKind(models.TextChoices):
+    """The two glossaries: what personal data, and whose (GDPR Art. 28(3), 30(2)(b), 33(3)(a))."""
+
+    DATA = "data", _("Categories of personal data")
+    SUBJECTS = "subjects", _("Categories of data subjects")
+
+
+class DataCategory(models.Model):
+    """A term of the staff-managed glossary of data categories, in English (``name``) and translated.
+
+    ``name`` is the key: it is the string stored in the ';'-separated category fields (placements,
+    sub-processors, frozen breach impacts), so data written before the glossary keeps working. Imports
+    map free text to it through ``aliases`` (art28.core.glossary.canonical_categories)."""
+
+    kind = models.CharField(_("glossary"), max_length=10, choices=CategoryKind.choices, default=CategoryKind.DATA)
+    name = models.CharField(_("term"), max_length=100, help_text=_("In English; this is what is stored."))
+    name_i18n = translations_field(_("term (translations)"))
+    description = models.TextField(_("description"), blank=True, max_length=1000)
+    description_i18n = translations_field(_("description (translations)"))
+    # ';'-separated other spellings that imports map to ``name``, e.g. "email address;e-mail".
+    aliases = models.CharField(_("aliases"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("data category")
+        verbose_name_plural = _("data categories")
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "kind", name="core_datacategory_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [a for a in self.aliases.split(";") if a]

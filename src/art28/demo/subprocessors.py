@@ -85,7 +85,8 @@ REGISTER = [
             "und Beschwerden.",
             "it": "Recapito delle e-mail in uscita del servizio Mail: reputazione, messaggi non recapitati e reclami.",
         },
-        "data_categories": "e-mail addresses;e-mail metadata",
+        # "email addresses" is an alias in the glossary: the register stores "e-mail addresses".
+        "data_categories": "email addresses;e-mail metadata",
         "countries": "US",
         "transfer_safeguard": "Standard contractual clauses (EU 2021/914) with the Swiss addendum",
         "transfer_safeguard_i18n": {

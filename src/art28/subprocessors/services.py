@@ -20,7 +20,8 @@ from art28.core import access
 from art28.core.adequacy import needs_safeguard
 from art28.core.audit import Actor, SystemActor, audit_record, changed_fields
 from art28.core.countries import parse_country_list
-from art28.core.models import Organisation, User
+from art28.core.glossary import canonical_categories
+from art28.core.models import CategoryKind, Organisation, User
 from art28.core.translated import clean_translations
 from art28.inventory.models import Service, Site
 from art28.subprocessors.models import NOT_AUTHORISED, Authorisation, Contract, ContractSource, SubProcessor
@@ -102,8 +103,8 @@ def _normalise(sp: SubProcessor) -> None:
                 "name the safeguard (GDPR Art. 46, nFADP Art. 16(2)), e.g. SCC (EU 2021/914) with the Swiss "
                 "addendum."
             )
-    categories = {c.strip() for c in sp.data_categories.replace(",", ";").split(";") if c.strip()}
-    sp.data_categories = ";".join(sorted(categories))
+    # The glossary's terms (names and aliases map to the name); a term not in it is kept as given.
+    sp.data_categories = ";".join(canonical_categories(sp.data_categories.replace(",", ";"), CategoryKind.DATA)[0])
     if sp.in_use_from and sp.in_use_until and sp.in_use_until <= sp.in_use_from:
         errors["in_use_until"] = "It cannot stop being in use before (or on the day) it starts."
     if errors:

@@ -1,7 +1,7 @@
 """What the trust center does when the register changes.
 
-- Any write to the register, its changes, the sites or the services makes the cached pages stale
-  (after the commit, so that the next render sees it).
+- Any write to the register, its changes, the sites, the services or the glossary of data categories
+  makes the cached pages stale (after the commit, so that the next render sees it).
 - An announced change (``art28.subprocessors.signals.change_announced``, sent inside the announce
   transaction) is mailed to every confirmed public subscriber, in the same transaction, once each.
   A subscriber whose address is also the privacy or security contact of a customer told of the change
@@ -23,7 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from art28.assurance.signals import trust_content_changed
-from art28.core.models import Organisation
+from art28.core.models import DataCategory, Organisation
 from art28.core.signals import security_txt_renewed
 from art28.inventory.models import Service, Site
 from art28.notify.models import ChannelPreference, Message, Subscriber
@@ -130,7 +130,8 @@ def _trust_content_changed(**kwargs: Any) -> None:
 def connect() -> None:
     security_txt_renewed.connect(_security_txt_renewed, dispatch_uid="trust-security-txt-renewed")
     trust_content_changed.connect(_trust_content_changed, dispatch_uid="trust-assurance-changed")
-    for model in (SubProcessor, Change, Site, Service):
+    # DataCategory: the glossary's terms are the register's data categories in each language.
+    for model in (SubProcessor, Change, Site, Service, DataCategory):
         post_save.connect(_invalidate, sender=model, dispatch_uid=f"trust-invalidate-save-{model.__name__}")
         post_delete.connect(_invalidate, sender=model, dispatch_uid=f"trust-invalidate-delete-{model.__name__}")
     for through in (SubProcessor.services.through, SubProcessor.sites.through, Change.services.through):

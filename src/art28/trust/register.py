@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from django.utils import timezone
 
 from art28.core.countries import country_name
 from art28.core.dpo import dpo_profile
+from art28.core.glossary import glossary_translations
+from art28.core.models import CategoryKind
 from art28.core.translated import all_languages
 from art28.inventory.models import Service
 from art28.subprocessors import selectors
@@ -45,6 +48,11 @@ class Register:
 
     def chain_of(self, subprocessor: SubProcessor) -> list[SubProcessor]:
         return self.children.get(subprocessor.pk, [])
+
+    @cached_property
+    def category_texts(self) -> dict[str, dict[str, str]]:
+        """The glossary's data categories in every language (one query, when first needed)."""
+        return glossary_translations(CategoryKind.DATA)
 
 
 def current_register() -> Register:
@@ -99,6 +107,10 @@ def subprocessor_public(subprocessor: SubProcessor, register: Register) -> dict[
         "services": [service.name for service in subprocessor.services.all()],
         "services_i18n": services_i18n(subprocessor.services.all()),
         "data_categories": _split(subprocessor.data_categories),
+        # {English term: {"en": term, "fr": …}}: every language the glossary has; a term outside it, English only.
+        "data_categories_i18n": {
+            term: register.category_texts.get(term, {"en": term}) for term in _split(subprocessor.data_categories)
+        },
         "countries": _split(subprocessor.countries),
         "transfer_safeguard": subprocessor.transfer_safeguard or None,
         "transfer_safeguard_i18n": all_languages(subprocessor, "transfer_safeguard"),

@@ -29,6 +29,7 @@ from art28.inventory.importers.staging import (
     check_references,
     larger_sqlite_cache,
 )
+from art28.inventory.importers.validate import mapping_categories
 
 __all__ = ["FORMATS", "ImportFailed", "ImportReport", "Problem", "import_inventory"]
 
@@ -63,7 +64,11 @@ def import_inventory(
     with larger_sqlite_cache(), transaction.atomic():
         staging = Staging([file.name for file in source.files], batch=settings.ART28_IMPORT_BATCH)
         staging.create()
-        report.entities = source.feed(staging, problems, reading)
+        with mapping_categories() as categories:
+            report.entities = source.feed(staging, problems, reading)
+        report.unknown_categories = {
+            kind: sorted(found, key=str.casefold) for kind, found in categories.unknown.items()
+        }
         staging.finish()
         check_duplicates(staging, problems)
         check_references(staging, problems, source.labels)

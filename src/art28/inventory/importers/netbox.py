@@ -231,7 +231,13 @@ class NetboxSource:
             )
             return None
         return v.category_list(
-            value or "", "custom_fields.subject_categories", v.SUBJECT_CATEGORIES, name, line, self.problems
+            value or "",
+            "custom_fields.subject_categories",
+            v.SUBJECT_CATEGORIES,
+            name,
+            line,
+            self.problems,
+            kind=v.SUBJECTS,
         )
 
     def _machine(self, name: str, line: int, item: dict[str, Any]) -> Machine:

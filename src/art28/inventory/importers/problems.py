@@ -52,6 +52,19 @@ class ImportReport:
     services_created: int = 0
     # The entities the input carried (a CSV folder without flows.csv does not carry flows).
     entities: tuple[str, ...] = ()
+    # Per glossary ("data", "subjects"): the terms of the input that are not in the glossary of data
+    # categories (kept as given, not an error; staff add them on /staff/glossary/).
+    unknown_categories: dict[str, list[str]] = field(default_factory=dict)
+
+    def unknown_categories_summary(self, shown: int = 10) -> list[str]:
+        """One line per glossary, e.g. "3 data categories not in the glossary: a, b, c"."""
+        lines = []
+        for kind, label in (("data", "data categories"), ("subjects", "categories of data subjects")):
+            terms = self.unknown_categories.get(kind) or []
+            if terms:
+                listed = ", ".join(terms[:shown]) + (f" and {len(terms) - shown} more" if len(terms) > shown else "")
+                lines.append(f"{len(terms)} {label} not in the glossary: {listed}")
+        return lines
 
 
 class ProblemLog:

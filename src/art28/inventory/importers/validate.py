@@ -8,15 +8,17 @@ are not also reported as unknown; the import then stops before merging anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import lru_cache
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from art28.core.countries import normalise_country, parse_country_list
-from art28.core.models import Language, Organisation
+from art28.core.glossary import CategoryMapper
+from art28.core.models import CategoryKind, Language, Organisation
 from art28.inventory.importers.problems import ProblemLog
 from art28.inventory.models import Asset, AssetKind, FlowKind, Placement, Service, Site
 
@@ -169,14 +171,16 @@ def placement(values: tuple[str, ...], file: str, line: int, problems: ProblemLo
     if not asset_ or len(asset_) > ASSET_REF:
         text(asset_, "asset", ASSET_REF, file, line, problems, required=True)
     if categories:
-        categories = _categories(categories)
+        categories = _mapper().stored(categories, DATA)
         if len(categories) > CATEGORIES:
             problems.add(file, line, "data_categories", f"longer than {CATEGORIES} characters")
     # GDPR Art. 33(3)(a), DSV Art. 15(1)(d): the categories of data subjects, listed like data_categories.
     staged_subject_categories = (
         None
         if subject_categories == ABSENT
-        else category_list(subject_categories, "subject_categories", SUBJECT_CATEGORIES, file, line, problems)
+        else category_list(
+            subject_categories, "subject_categories", SUBJECT_CATEGORIES, file, line, problems, kind=SUBJECTS
+        )
     )
     if subjects.isdigit() and len(subjects) < 19 and subjects.isascii():
         number_of_subjects = int(subjects)
@@ -191,19 +195,39 @@ def placement(values: tuple[str, ...], file: str, line: int, problems: ProblemLo
     return (customer_, asset_, categories, staged_subject_categories, number_of_subjects, number_of_records)
 
 
-def category_list(value: str, field: str, limit: int, file: str, line: int, problems: ProblemLog) -> str:
-    """A ';'-separated list of categories as stored (sorted, no duplicates), at most ``limit`` characters."""
-    stored = _categories(value) if value else ""
+def category_list(
+    value: str, field: str, limit: int, file: str, line: int, problems: ProblemLog, *, kind: str = CategoryKind.DATA
+) -> str:
+    """A ';'-separated list of categories as stored (glossary terms, sorted, no duplicates), at most ``limit``
+    characters."""
+    stored = _mapper().stored(value, kind) if value else ""
     if len(stored) > limit:
         problems.add(file, line, field, f"longer than {limit} characters")
     return stored
 
 
-@lru_cache(maxsize=4096)
-def _categories(value: str) -> str:
-    """Sorted and without duplicates, so that the same categories in another order change nothing.
-    Cached: a provider's placements share a few combinations of categories."""
-    return ";".join(sorted({part.strip() for part in value.split(";")} - {""}))
+# Categories are mapped to the glossary's terms (names and aliases, case- and space-insensitively) as rows
+# are staged: one query per glossary for the whole import, then a dict lookup per distinct list (a
+# provider's placements share a few combinations). Terms not in the glossary are kept as given and
+# collected in ``unknown`` for the import's summary. Outside an import: no glossary, lists only sorted.
+DATA, SUBJECTS = CategoryKind.DATA.value, CategoryKind.SUBJECTS.value
+_VERBATIM = CategoryMapper.verbatim()
+_MAPPER: ContextVar[CategoryMapper | None] = ContextVar("category_mapper", default=None)
+
+
+def _mapper() -> CategoryMapper:
+    return _MAPPER.get() or _VERBATIM
+
+
+@contextmanager
+def mapping_categories() -> Iterator[CategoryMapper]:
+    """Map the categories of the rows validated inside the block to the glossary (loaded here, once)."""
+    mapper = CategoryMapper()
+    token = _MAPPER.set(mapper)
+    try:
+        yield mapper
+    finally:
+        _MAPPER.reset(token)
 
 
 def flow(values: tuple[str, ...], file: str, line: int, problems: ProblemLog) -> Row | None:

@@ -42,6 +42,9 @@ class Command(BaseCommand):
             self.stdout.write("demo data already loaded (organisations exist); nothing to do")
             return
         actor = SystemActor("load-demo")
+        from art28.demo.glossary import load_demo_glossary
+
+        self.stdout.write(load_demo_glossary(actor))  # first: the import maps categories to it
         with tempfile.TemporaryDirectory() as folder:
             counts = write_demo_inventory(Path(folder), DemoShape(customers=customers))
             self.stdout.write(f"generated {counts}")

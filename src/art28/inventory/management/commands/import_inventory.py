@@ -101,3 +101,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"{entity:12}{'(not in the input)':>30}")
         if report.services_created:
             self.stdout.write(f"services    {report.services_created:>10} created")
+        for line in report.unknown_categories_summary():
+            self.stdout.write(f"{line} (kept as given; add them on /staff/glossary/)")
