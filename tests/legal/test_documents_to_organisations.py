@@ -51,7 +51,8 @@ def test_a_dpa_without_the_organisations_language_is_the_english_text_and_says_s
     gamma = make_org("GAMMA", name="Gamma SA", language="it")
     generated = dpa_for(gamma)
     assert (generated.language, generated.text.missing) == ("en", True)
-    assert "This document is in English: it is not available in" in generated.html
+    # The note is in the organisation's language (Italian), saying the text below is the English one.
+    assert "Questo documento è in inglese: non è disponibile in" in generated.html
     assert '<section class="dpa-terms" lang="en">' in generated.html
 
 
