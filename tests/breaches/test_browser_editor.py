@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from art28.breaches.decisions import incident_decide_notify
 from art28.breaches.sending import notice_create
@@ -43,9 +43,11 @@ def test_a_responder_switches_language_tabs_and_previews_a_customers_notice(
             _log_in(page, url, responder.email)
 
             french, german = page.get_by_label("Text (Français)"), page.get_by_label("Text (Deutsch)")
-            assert french.is_visible() and not german.is_visible()
+            expect(french).to_be_visible()  # waits for the tab script, unlike is_visible()
+            expect(german).to_be_hidden()
             page.get_by_role("tab", name="DE · Deutsch").click()
-            assert german.is_visible() and not french.is_visible()
+            expect(german).to_be_visible()
+            expect(french).to_be_hidden()
             german.fill("Guten Tag {customer_name}\n\n== Was geschah ==\n- eins\n- zwei\n")
 
             if SCREENSHOTS:
@@ -58,7 +60,7 @@ def test_a_responder_switches_language_tabs_and_previews_a_customers_notice(
             if SCREENSHOTS:
                 preview.screenshot(path=f"{SCREENSHOTS}/notice-preview.png", full_page=True)
             article = preview.locator("article.message-body")
-            assert article.get_by_role("heading", name="Was geschah", level=2).is_visible()
+            expect(article.get_by_role("heading", name="Was geschah", level=2)).to_be_visible()
             assert article.locator("ul > li").all_inner_texts() == ["eins", "zwei"]
             assert "Guten Tag Beta AG" in article.inner_text() and "==" not in article.inner_text()
         finally:
