@@ -135,8 +135,8 @@ def _edges(residency: OrganisationResidency) -> list[Edge]:
 _text = svg_text
 
 
-def _column_svg(column: Column, index: int, height: float) -> str:
-    x = column_left(index)
+def _frame_style(column: Column) -> tuple[str, str, str, str, str]:
+    """A country's frame, wide or stacked: its title, status line, stroke, fill and dash."""
     if column.country:
         title = f"{country_name(column.country)} ({column.country})"
         status = _("allowed") if column.allowed else _("NOT ALLOWED")
@@ -144,6 +144,12 @@ def _column_svg(column: Column, index: int, height: float) -> str:
         title, status = _("Unknown country"), _("cannot be checked")
     stroke, fill = (OK, OK_BG) if column.allowed else (BAD, BAD_BG if column.country else UNKNOWN_BG)
     dash = "" if column.allowed else ' stroke-dasharray="6 3"'
+    return title, status, stroke, fill, dash
+
+
+def _column_svg(column: Column, index: int, height: float) -> str:
+    x = column_left(index)
+    title, status, stroke, fill, dash = _frame_style(column)
     return (
         f'<g class="column" data-country="{escape(column.country)}">'
         f'<rect x="{x}" y="{TOP}" width="{COL_W}" height="{height:.0f}" rx="8" fill="{fill}" '
@@ -321,13 +327,7 @@ def _band_svg(layout: StackedLayout, index: int) -> str:
     band = layout.bands[index]
     column = band.column
     x, width = layout.gutter, V_WIDTH - V_MARGIN - layout.gutter
-    if column.country:
-        title = f"{country_name(column.country)} ({column.country})"
-        status = _("allowed") if column.allowed else _("NOT ALLOWED")
-    else:
-        title, status = _("Unknown country"), _("cannot be checked")
-    stroke, fill = (OK, OK_BG) if column.allowed else (BAD, BAD_BG if column.country else UNKNOWN_BG)
-    dash = "" if column.allowed else ' stroke-dasharray="6 3"'
+    title, status, stroke, fill, dash = _frame_style(column)
     return (
         f'<g class="column" data-country="{escape(column.country)}">'
         f'<rect x="{x:.0f}" y="{band.y:.0f}" width="{width:.0f}" height="{band.height:.0f}" rx="8" fill="{fill}" '
