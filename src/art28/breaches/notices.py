@@ -161,12 +161,14 @@ def needed_languages(languages: Iterable[str]) -> list[str]:
 
 
 def complete_texts(notice: Notice, incident: Incident, languages: Iterable[str]) -> dict[str, dict[str, str]]:
-    """The notice's texts, with the default added for each needed language nobody wrote yet."""
+    """The notice's texts, with the default added for each needed language nobody wrote yet, in the stable
+    language order (PostgreSQL's jsonb does not keep the order the texts were saved in)."""
     texts = dict(notice.texts)
     for language in languages:
         if language not in texts:
             texts[language] = render_default(incident, kind=notice.kind, sequence=notice.sequence, language=language)
-    return texts
+    rank = {code: index for index, code in enumerate(LANGUAGES)}
+    return dict(sorted(texts.items(), key=lambda item: rank.get(item[0], len(rank))))
 
 
 def payload(incident: Incident, notice: Notice, row: AffectedCustomer, *, dpo: DpoProfile) -> dict[str, Any]:
