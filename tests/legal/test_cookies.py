@@ -167,3 +167,87 @@ def test_the_seed_command_adds_the_missing_cookies_once():
     call_command("legal_cookies_seed", stdout=out)
     assert out.getvalue().splitlines() == ["5 cookie(s) added to the inventory", "0 cookie(s) added to the inventory"]
     assert AuditEntry.objects.filter(action="legal.cookie.save", actor_label__startswith="cli:").count() == 5
+
+
+def test_a_french_reader_sees_the_cookies_purpose_in_french_and_an_italian_one_the_marked_english(
+    client: Client, cookie_policy
+):
+    cookie_save(
+        actor=TEST_ACTOR,
+        name="_stats",
+        purpose="Counts visits.",
+        purpose_i18n={"fr": "Compte les visites.", "de": "Zählt die Besuche."},
+        duration="13 months",
+        category="analytics",
+    )
+    french = client.get("/fr/trust/policies/cookies/").content.decode()
+    assert "<td>Compte les visites.</td>" in french and "Counts visits." not in french
+    assert "Zählt die Besuche." in client.get("/de/trust/policies/cookies/").content.decode()
+    italian = client.get("/it/trust/policies/cookies/").content.decode()
+    assert '<span lang="en">Counts visits.</span> <span class="untranslated" lang="it">non disponibile in Italiano' in (
+        italian
+    )
+    english = client.get("/en/trust/policies/cookies/").content.decode()
+    assert "<td>Counts visits.</td>" in english and "untranslated" not in english
+
+
+def test_the_seeded_cookies_have_their_purpose_in_four_languages(client: Client, cookie_policy):
+    cookies_seed(actor=TEST_ACTOR)
+    session = Cookie.objects.get(name=settings.SESSION_COOKIE_NAME)
+    assert set(session.purpose_i18n) == {"fr", "de", "it"}
+    for language in ("fr", "de", "it"):
+        html = client.get(f"/{language}/trust/policies/cookies/").content.decode()
+        table = html[html.index('<h2 id="cookies">') :]  # (the test policy's own title is English only)
+        assert session.purpose_i18n[language].replace("'", "&#x27;") in table and "untranslated" not in table
+
+
+def test_seeding_again_translates_an_untouched_older_cookie_and_leaves_an_edited_one_alone(cookie_policy):
+    cookies_seed(actor=TEST_ACTOR)
+    Cookie.objects.update(purpose_i18n={})  # as seeded before purposes had translations
+    Cookie.objects.filter(name="messages").update(purpose="Our own text.")
+    assert cookies_seed(actor=TEST_ACTOR) == 0
+    assert Cookie.objects.get(name=settings.CSRF_COOKIE_NAME).purpose_i18n["de"].startswith("Schützt")
+    assert Cookie.objects.get(name="messages").purpose_i18n == {}
+
+
+def test_staff_edit_the_purpose_in_every_language_side_by_side_and_it_is_audited(make_user, cookie_policy):
+    dpo = logged_in(make_user("dpo@provider.example", Role.DPO))
+    form = dpo.get("/staff/legal/cookies/").content.decode()
+    for code in ("fr", "de", "it"):
+        assert f'name="purpose__{code}"' in form and f'lang="{code}"' in form
+    fields = {"name": "_stats", "duration": "13 months", "category": "analytics", "set_by": "art28"}
+    response = dpo.post(
+        "/staff/legal/cookies/",
+        fields | {"purpose": "Counts visits.", "purpose__fr": " Compte les visites. ", "purpose__de": "Zählt."},
+    )
+    assert response.status_code == 302
+    cookie = Cookie.objects.get(name="_stats")
+    assert cookie.purpose_i18n == {"de": "Zählt.", "fr": "Compte les visites."}  # trimmed, no empty Italian
+    entry = AuditEntry.objects.get(action="legal.cookie.save")
+    assert entry.after["purpose_i18n"] == {"de": "Zählt.", "fr": "Compte les visites."}
+
+    edit = dpo.get("/staff/legal/cookies/?edit=_stats").content.decode()
+    assert "Compte les visites.</textarea>" in edit
+    response = dpo.post("/staff/legal/cookies/", fields | {"purpose": "Counts visits.", "purpose__it": "Conta."})
+    assert response.status_code == 302
+    cookie.refresh_from_db()
+    assert cookie.purpose_i18n == {"it": "Conta."}  # the form holds every language: emptied ones are removed
+    change = AuditEntry.objects.filter(action="legal.cookie.save").order_by("pk").last()
+    assert change.before["purpose_i18n"] == {"de": "Zählt.", "fr": "Compte les visites."}
+    assert change.after["purpose_i18n"] == {"it": "Conta."}
+
+
+def test_a_translation_in_an_unknown_language_is_refused_and_nothing_is_saved(cookie_policy):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        cookie_save(
+            actor=TEST_ACTOR,
+            name="_x",
+            purpose="x",
+            purpose_i18n={"es": "x"},
+            duration="1 day",
+            category="essential",
+        )
+    assert "purpose_i18n" in error.value.message_dict
+    assert not Cookie.objects.filter(name="_x").exists()

@@ -1,7 +1,8 @@
 """The demo provider's legal documents (S8, S13): the six documents with short English texts, the data
 protection policy in two versions (so the diff shows), terms v2 announced 30 days ahead, acceptances of
 terms v1 by the demo customers' administrators (customer@example.org's organisation among them), and
-art28's own cookies.
+art28's own cookies, their purposes in English, French, German and Italian (``legal.cookies.default_cookies``:
+the same texts ``art28 legal-cookies-seed`` gives a real installation).
 
 Texts are in ``templates/demo/legal/<slug>.md`` (and ``<slug>.v2.md``), their French, German and Italian
 translations in ``<slug>.fr.md``, ``<slug>.v2.de.md`` … (Swiss terms: "conseiller à la protection des

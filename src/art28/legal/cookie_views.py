@@ -33,13 +33,16 @@ def _records() -> QuerySet[ConsentRecord]:
 def cookies(request: HttpRequest) -> HttpResponse:
     """The inventory, and (for writers) a form that adds a cookie or changes one of the same name."""
     writable = can_write(request_user(request))
-    form = f.CookieForm(request.POST or None, initial=_initial(request))
+    form = f.CookieForm(request.POST or None)
+    if request.method != "POST" and (editing := Cookie.objects.filter(name=request.GET.get("edit", "")).first()):
+        form.initial = {name: getattr(editing, name) for name in f.CookieForm.base_fields}
+        form.initial_translations(editing)
     if request.method == "POST":
         if not writable:
             return HttpResponse(status=403)
         if form.is_valid():
             try:
-                cookie_save(actor=request_user(request), **form.cleaned_data)
+                cookie_save(actor=request_user(request), **form.service_kwargs())
             except ValidationError as exc:
                 f.add_errors(form, exc)
             else:
@@ -51,11 +54,6 @@ def cookies(request: HttpRequest) -> HttpResponse:
         {"cookies": Cookie.objects.all(), "form": form if writable else None, "can_write": writable},
         status=400 if form.errors else 200,
     )
-
-
-def _initial(request: HttpRequest) -> dict[str, str]:
-    cookie = Cookie.objects.filter(name=request.GET.get("edit", "")).first()
-    return {name: getattr(cookie, name) for name in f.CookieForm.base_fields} if cookie else {}
 
 
 @writer

@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from art28.core.audit import Actor, audit_record
+from art28.core.translated import clean_translations
 from art28.core.models import User
 from art28.legal import signals
 from art28.legal.models import ConsentRecord, Cookie, CookieCategory, DocumentVersion
@@ -29,16 +30,23 @@ from art28.legal.services import ensure_writer
 CONSENT_COOKIE = "art28_consent"
 CONSENT_COOKIE_MAX_AGE = 60 * 60 * 24 * 365  # a year, then the visitor is asked again
 _OPTIONAL_KEY = "legal:optional-cookie-categories"
-COOKIE_FIELDS = ("name", "purpose", "duration", "category", "set_by")
+# ``purpose_i18n``: the purpose in French, German, Italian (art28.core.translated); the visitor reads theirs.
+COOKIE_FIELDS = ("name", "purpose", "purpose_i18n", "duration", "category", "set_by")
 
 
-def default_cookies() -> list[dict[str, str]]:
-    """The cookies art28 itself sets, named as configured in the settings (all strictly necessary)."""
+def default_cookies() -> list[dict[str, Any]]:
+    """The cookies art28 itself sets, named as configured in the settings (all strictly necessary), with
+    their purposes in the four languages of the pages (Swiss usage: no "ß")."""
     first_party = "art28 (first party)"
     return [
         {
             "name": settings.SESSION_COOKIE_NAME,
             "purpose": "Keeps you signed in to the customer portal or the back office.",
+            "purpose_i18n": {
+                "fr": "Maintient votre session ouverte dans le portail client ou l'espace d'administration.",
+                "de": "Hält Sie im Kundenportal oder im Backoffice angemeldet.",
+                "it": "Mantiene aperta la sua sessione nel portale clienti o nel back office.",
+            },
             "duration": f"{settings.SESSION_COOKIE_AGE // 3600} hours, or until you sign out",
             "category": CookieCategory.ESSENTIAL,
             "set_by": first_party,
@@ -46,6 +54,11 @@ def default_cookies() -> list[dict[str, str]]:
         {
             "name": settings.CSRF_COOKIE_NAME,
             "purpose": "Protects forms against cross-site request forgery.",
+            "purpose_i18n": {
+                "fr": "Protège les formulaires contre la falsification de requêtes intersites (CSRF).",
+                "de": "Schützt Formulare vor websiteübergreifender Anfragefälschung (CSRF).",
+                "it": "Protegge i moduli dalla falsificazione di richieste tra siti (CSRF).",
+            },
             "duration": f"{settings.CSRF_COOKIE_AGE // 86400} days",
             "category": CookieCategory.ESSENTIAL,
             "set_by": first_party,
@@ -53,6 +66,11 @@ def default_cookies() -> list[dict[str, str]]:
         {
             "name": settings.LANGUAGE_COOKIE_NAME,
             "purpose": "Remembers the language you chose for the pages.",
+            "purpose_i18n": {
+                "fr": "Retient la langue que vous avez choisie pour les pages.",
+                "de": "Merkt sich die Sprache, die Sie für die Seiten gewählt haben.",
+                "it": "Ricorda la lingua che ha scelto per le pagine.",
+            },
             "duration": "until the browser is closed"
             if settings.LANGUAGE_COOKIE_AGE is None
             else f"{settings.LANGUAGE_COOKIE_AGE // 86400} days",
@@ -62,6 +80,11 @@ def default_cookies() -> list[dict[str, str]]:
         {
             "name": "messages",
             "purpose": "Carries a confirmation message (e.g. 'Saved.') to the next page you see.",
+            "purpose_i18n": {
+                "fr": "Transmet un message de confirmation (p. ex. « Enregistré. ») à la page suivante.",
+                "de": "Überbringt eine Bestätigung (z. B. «Gespeichert.») an die nächste Seite, die Sie sehen.",
+                "it": "Trasmette un messaggio di conferma (p. es. «Salvato.») alla pagina successiva.",
+            },
             "duration": "until the next page",
             "category": CookieCategory.ESSENTIAL,
             "set_by": first_party,
@@ -69,6 +92,11 @@ def default_cookies() -> list[dict[str, str]]:
         {
             "name": CONSENT_COOKIE,
             "purpose": "Remembers your cookie choice (the identifier of your consent record).",
+            "purpose_i18n": {
+                "fr": "Retient votre choix en matière de cookies (l'identifiant de votre consentement enregistré).",
+                "de": "Merkt sich Ihre Cookie-Wahl (die Kennung Ihrer erfassten Einwilligung).",
+                "it": "Ricorda la sua scelta sui cookie (l'identificativo del suo consenso registrato).",
+            },
             "duration": "1 year",
             "category": CookieCategory.ESSENTIAL,
             "set_by": first_party,
@@ -88,6 +116,8 @@ def cookie_save(*, actor: Actor, name: str, **fields: Any) -> Cookie:
     ensure_writer(actor)
     if unknown := set(fields) - set(COOKIE_FIELDS):
         raise ValueError(f"unknown cookie field {', '.join(sorted(unknown))}")
+    if "purpose_i18n" in fields:  # known languages only, blanks dropped; a bad entry names the field
+        fields["purpose_i18n"] = clean_translations(fields["purpose_i18n"], field="purpose")
     with transaction.atomic():
         cookie = Cookie.objects.select_for_update().filter(name=name).first()
         before = {f: getattr(cookie, f) for f in COOKIE_FIELDS} if cookie else None
@@ -127,12 +157,18 @@ def cookie_delete(*, actor: Actor, cookie: Cookie) -> None:
 
 
 def cookies_seed(*, actor: Actor) -> int:
-    """Put art28's own cookies in the inventory (those missing); returns how many were added."""
+    """Put art28's own cookies in the inventory (those missing); returns how many were added.
+
+    A cookie seeded before its purpose had translations, whose English purpose is still ours and which
+    has none yet, gets them (an edited purpose is the provider's own text and is left alone)."""
     added = 0
+    existing = {cookie.name: cookie for cookie in Cookie.objects.all()}
     for cookie in default_cookies():
-        if not Cookie.objects.filter(name=cookie["name"]).exists():
+        if (known := existing.get(cookie["name"])) is None:
             cookie_save(actor=actor, **cookie)
             added += 1
+        elif not known.purpose_i18n and known.purpose == cookie["purpose"]:
+            cookie_save(actor=actor, name=known.name, purpose_i18n=cookie["purpose_i18n"])
     return added
 
 

@@ -69,9 +69,17 @@ class PublishForm(forms.Form):
     effective_on = forms.DateField(label=_("Effective on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class CookieForm(forms.Form):
+class CookieForm(TranslatedFieldsMixin, forms.Form):
+    """A cookie of the inventory; its purpose in every language side by side (English required)."""
+
+    translated_fields = ("purpose",)
+
     name = forms.CharField(label=_("Name"), max_length=100)
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
     duration = forms.CharField(label=_("Duration"), max_length=100)
     category = forms.ChoiceField(label=_("Category"), choices=CookieCategory.choices)
     set_by = forms.CharField(label=_("Set by"), max_length=100, required=False)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """``cookie_save``'s arguments: the fields and ``purpose_i18n``."""
+        return {name: self.cleaned_data[name] for name in self.base_fields} | self.translations()

@@ -148,10 +148,12 @@ class CookieCategory(models.TextChoices):
 
 
 class Cookie(models.Model):
-    """One of art28's own cookies, published in the cookie policy."""
+    """One of art28's own cookies, published in the cookie policy; its purpose in every language (the
+    visitor reads it in theirs, art28.core.translated)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     purpose = models.TextField(_("purpose"))
+    purpose_i18n = translations_field(_("purpose: translations"))
     duration = models.CharField(_("duration"), max_length=100, help_text=_("e.g. session, 1 year"))
     category = models.CharField(_("category"), max_length=12, choices=CookieCategory.choices)
     set_by = models.CharField(_("set by"), max_length=100, blank=True, help_text=_("e.g. art28 (first party)"))
