@@ -98,6 +98,15 @@ def sent_to(smtp: SmtpServer, address: str) -> list:
     return [r.message for r in smtp.received if address in r.rcpt_tos]
 
 
+def plain(message) -> str:
+    """The plain-text part of a received mail (every notice is multipart/alternative)."""
+    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+
+def html_part(message) -> str:
+    return message.get_body(("html",)).get_content()
+
+
 def drain() -> int:
     """Send every due delivery now (the worker's job)."""
     return deliver_due(now=timezone.now())

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail as django_mail
 from django.test import Client
 from tests.conftest import TEST_ACTOR
-from tests.trust.conftest import drain, sent_to
+from tests.trust.conftest import drain, html_part, plain, sent_to
 
 from art28.notify.models import Message, Subscriber
 from art28.subprocessors.changes import change_withdraw
@@ -24,7 +24,7 @@ def subscribe(client: Client, email: str, *, language: str = "en", **extra: str)
 
 def confirmation_link(smtp, address: str) -> str:
     [message] = sent_to(smtp, address)
-    [link] = [m for m in LINK.findall(message.get_content()) if "/confirm/" in m]
+    [link] = [m for m in LINK.findall(plain(message)) if "/confirm/" in m]
     return link.removeprefix("http://127.0.0.1:8000")
 
 
@@ -61,7 +61,7 @@ def test_subscribe_then_confirm_then_receive_the_next_change_exactly_once(
     assert len(mails) == 1
     [notice] = mails
     assert "New Company SA" in notice["Subject"]
-    assert f"/de/trust/#change-{change.pk}" in notice.get_content()
+    assert f"/de/trust/#change-{change.pk}" in plain(notice)
     assert Message.objects.filter(subscriber__email="reader@example.org", topic="subprocessor.change").count() == 1
     drain()
     assert len(sent_to(smtp_server, "reader@example.org")) == 2  # nothing more
@@ -84,7 +84,7 @@ def test_every_subscriber_mail_has_the_one_click_unsubscribe_headers(client: Cli
         url = f"http://127.0.0.1:8000/en/trust/unsubscribe/{subscriber.token}/"
         assert message["List-Unsubscribe"].startswith(f"<{url}>, <mailto:")
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        assert url in message.get_content()
+        assert url in plain(message)
 
 
 def test_one_click_unsubscribe_needs_no_csrf_token_and_stops_the_mail(register, announce, smtp_server):
@@ -184,7 +184,7 @@ def test_a_withdrawn_change_is_told_to_the_subscribers_who_heard_of_it(client: C
     change_withdraw(actor=TEST_ACTOR, change=change, reason="Not needed after all.")
     drain()
     *_, withdrawn = sent_to(smtp_server, "reader@example.org")
-    assert "Withdrawn" in withdrawn["Subject"] and "Not needed after all." in withdrawn.get_content()
+    assert "Withdrawn" in withdrawn["Subject"] and "Not needed after all." in plain(withdrawn)
 
 
 def test_the_subscriber_address_stays_out_of_the_audit_trail(client: Client, register):
@@ -208,3 +208,48 @@ def test_a_mailed_unsubscribe_request_is_handled_with_the_command(client: Client
     subscriber.refresh_from_db()
     assert subscriber.unsubscribed_at is not None
     assert "reader@example.org" not in out.getvalue().split("\n")[1]
+
+
+def test_a_subscriber_mail_is_multipart_with_the_notice_as_escaped_html_and_the_unsubscribe_link_in_both(
+    client: Client, register, announce, smtp_server, settings
+):
+    """Like a customer notice (notify/test_email_html.py): one text, two renderings by the same renderer."""
+    settings.ART28_PROVIDER_NAME = "Example Hosting SA"
+    subscriber = subscribed(client, smtp_server, "reader@example.org")
+    announce("newco", legal_name="Evil <script>alert(1)</script> SA", purpose="Log <b>analysis</b>")
+    drain()
+    notice = sent_to(smtp_server, "reader@example.org")[-1]
+    assert notice.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in notice.iter_parts()] == ["text/plain", "text/html"]
+    unsubscribe = f"http://127.0.0.1:8000/en/trust/unsubscribe/{subscriber.token}/"
+
+    text = plain(notice)
+    title = "New sub-processor: Evil <script>alert(1)</script> SA"
+    assert f"{title}\n{'-' * len(title)}\n" in text  # plain text is text: as written, nothing to escape
+    assert "The sub-processor\n-----------------\n" in text and "Purpose: Log <b>analysis</b>" in text
+    assert "==" not in text
+    assert f"unsubscribe in one click: {unsubscribe}" in text
+
+    html = html_part(notice)
+    assert "<script>" not in html and "<b>" not in html
+    assert ">New sub-processor: Evil &lt;script&gt;alert(1)&lt;/script&gt; SA</h2>" in html
+    assert ">The sub-processor</h2>" in html and "Log &lt;b&gt;analysis&lt;/b&gt;" in html
+    assert "<title>Example Hosting SA: New sub-processor: Evil &lt;script&gt;" in html  # the subject too
+    assert "==" not in html
+    assert f'unsubscribe in one click: <a href="{unsubscribe}" style="color:#0b5cad;">{unsubscribe}</a>' in html
+    assert "Example Hosting SA" in html and "customer portal" not in html  # a subscriber has no portal
+    assert "/notify/ack/" not in html and "<img" not in html and "<style" not in html and "<link" not in html
+
+
+def test_a_subscribers_confirmation_and_notices_are_html_in_their_language_too(
+    client: Client, register, announce, smtp_server
+):
+    subscribed(client, smtp_server, "leser@example.org", language="de")
+    confirmation = sent_to(smtp_server, "leser@example.org")[0]
+    html = html_part(confirmation)
+    assert '<html lang="de">' in html and '<a href="http://127.0.0.1:8000/de/trust/subscribe/confirm/' in html
+    announce("newco", legal_name="New Company SA")
+    drain()
+    html = html_part(sent_to(smtp_server, "leser@example.org")[-1])
+    assert '<html lang="de">' in html and ">Der Unterauftragsbearbeiter</h2>" in html
+    assert "melden Sie sich mit einem Klick ab: <a href=" in html

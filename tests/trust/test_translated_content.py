@@ -83,14 +83,14 @@ def test_the_atom_feed_names_the_services_in_its_language(client: Client, regist
 def test_a_subscribers_change_mail_gives_the_purpose_in_its_language_or_the_english_marked(
     client: Client, register, announce, smtp_server
 ):
-    from tests.trust.conftest import drain, sent_to
+    from tests.trust.conftest import drain, plain, sent_to
     from tests.trust.test_subscriptions import subscribed
 
     subscribed(client, smtp_server, "leser@example.org", language="de")
     subscribed(client, smtp_server, "lettore@example.org", language="it")
     announce("newco", legal_name="New Company SA", purpose="Log analysis", purpose_i18n={"de": "Log-Auswertung"})
     drain()
-    german = sent_to(smtp_server, "leser@example.org")[-1].get_content()
+    german = plain(sent_to(smtp_server, "leser@example.org")[-1])
     assert "Log-Auswertung" in german and "Log analysis" not in german
-    italian = sent_to(smtp_server, "lettore@example.org")[-1].get_content()
+    italian = plain(sent_to(smtp_server, "lettore@example.org")[-1])
     assert "Log analysis [" in italian  # the English, with the marker in Italian

@@ -20,6 +20,7 @@ from django.core import mail, signing
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from art28.core.dpo import dpo_profile
@@ -84,9 +85,10 @@ def unsubscribe_mailto(subscriber: Subscriber) -> str:
 
 
 def email_for(delivery: Delivery) -> mail.EmailMessage:
-    """The e-mail of one delivery. A notice (to a customer or a subscriber) is written in the notice format
-    and goes out as clean plain text; to a customer also as an HTML alternative (``mail_html``). A letter to
-    a person (the DPO desk's replies) goes verbatim, plain text only."""
+    """The e-mail of one delivery. A notice (to a customer or a public subscriber) is written in the notice
+    format and goes out as clean plain text with an HTML alternative (``mail_html``), both from the one
+    renderer and both with the same links (acknowledgement, unsubscription). A letter to a person (the DPO
+    desk's replies) goes verbatim, plain text only."""
     message = delivery.message
     is_notice = message.organisation_id is not None or message.subscriber_id is not None
     body = rendering.to_plain(message.body_text) if is_notice else message.body_text.rstrip("\n") + "\n"
@@ -122,7 +124,7 @@ def email_for(delivery: Delivery) -> mail.EmailMessage:
         to=[address for address in delivery.recipient.split(",") if address],
         headers=headers,
     )
-    if message.organisation_id is not None:
+    if is_notice:
         email.attach_alternative(mail_html(message, **links), "text/html")
     return email
 
@@ -138,13 +140,16 @@ MAIL_STYLES = {
 
 
 def mail_html(message: Message, *, ack_url: str = "", unsubscribe_url: str = "") -> str:
-    """The HTML part: the provider's name, the subject, the notice through the one renderer, the links."""
+    """The HTML part: the provider's name, the subject, the notice through the one renderer, the links.
+    A subscriber's unsubscribe link is written out in full, as in the plain text (a reader who distrusts
+    links sees where it goes)."""
     context = {
         "message": message,
         "body_html": rendering.to_html(message.body_text, styles=MAIL_STYLES),
         "provider_name": settings.ART28_PROVIDER_NAME,
         "ack_url": ack_url,
         "unsubscribe_url": unsubscribe_url,
+        "unsubscribe_link": format_html('<a href="{}" style="color:#0b5cad;">{}</a>', unsubscribe_url, unsubscribe_url),
     }
     with translation.override(message.language):
         return render_to_string("notify/mail/notice.html", context)
