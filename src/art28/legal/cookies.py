@@ -20,8 +20,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from art28.core.audit import Actor, audit_record
-from art28.core.translated import clean_translations
 from art28.core.models import User
+from art28.core.translated import clean_translations
 from art28.legal import signals
 from art28.legal.models import ConsentRecord, Cookie, CookieCategory, DocumentVersion
 from art28.legal.selectors import cookie_policy_in_force
