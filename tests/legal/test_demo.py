@@ -35,3 +35,16 @@ def test_the_demo_publishes_six_documents_and_announces_terms_v2(make_org, make_
     )
     assert "<del>5</del><ins>2</ins>" in client.get(f"{path}&view=source").content.decode()
     assert load_demo_legal(TEST_ACTOR).startswith("legal documents: 0 published")  # a second run adds nothing
+
+
+def test_the_demo_cookie_policy_lists_the_cookies_purposes_in_the_readers_language(client: Client):
+    load_demo_legal(TEST_ACTOR)
+    cookies = {
+        "fr": "Protège les formulaires contre la falsification de requêtes intersites (CSRF).",
+        "de": "Schützt Formulare vor websiteübergreifender Anfragefälschung (CSRF).",
+        "it": "Protegge i moduli dalla falsificazione di richieste tra siti (CSRF).",
+    }
+    for language, purpose in cookies.items():
+        html = client.get(f"/{language}/trust/policies/cookies/").content.decode()
+        table = html[html.index('<h2 id="cookies">') :]
+        assert f"<td>{purpose}</td>" in table and "untranslated" not in table
