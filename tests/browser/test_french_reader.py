@@ -126,6 +126,9 @@ def test_a_french_customer_reads_the_terms_the_sub_processors_and_a_breach_notic
             expect(main.get_by_text(TERMS_EN)).to_have_count(0)
             expect(main.get_by_role("heading", name=TITLE_FR).first).to_be_visible()
             expect(main.get_by_text(TITLE_EN)).to_have_count(0)
+            # What is accepted names the language as French writes it inside a sentence.
+            expect(main).to_contain_text("le texte ci-dessus, en français (art. 28")
+            expect(main).not_to_contain_text("en Français")
             if SCREENSHOTS:
                 page.screenshot(path=f"{SCREENSHOTS}/fr-terms.png", full_page=True)
 
