@@ -103,3 +103,23 @@ def test_block_and_lines_keep_paragraphs_and_stay_escaped():
     lines = Template('{% load translated %}{% tr row "bio" lines=True %}').render(Context({"row": row}))
     assert block == "<p>One &lt;x&gt;<br>Two</p>\n\n<p>Three</p>"
     assert lines == "One &lt;x&gt;<br>Two<br><br>Three"
+
+
+@pytest.mark.parametrize(
+    ("active", "names"),
+    [
+        ("en", ["French", "German", "Italian"]),
+        ("fr", ["français", "allemand", "italien"]),
+        ("de", ["Französisch", "Deutsch", "Italienisch"]),
+        ("it", ["francese", "tedesco", "italiano"]),
+    ],
+)
+def test_a_language_is_named_as_written_inside_a_sentence_of_the_active_language(active, names):
+    """French and Italian write a language's name in lowercase ("en français"), where Django's menu names
+    are capitalised ("Français"); English and German capitalise it."""
+    from art28.core.translated import language_name
+
+    with translation.override(active):
+        assert [language_name(code) for code in ("fr", "de", "it")] == names
+        rendered = Template("{% load translated %}{{ 'fr'|language_in_text }}").render(Context())
+        assert rendered == names[0]

@@ -97,3 +97,23 @@ def test_every_text_is_escaped(make_org):
     svg = ET.fromstring(markup)  # noqa: S314 -- well-formed despite the hostile names
     assert svg.find(f"{SVG}title").text == 'Where the data of <script>alert("x")</script> & Co is'
     assert "S<1>" in _texts(svg)
+
+
+def test_labels_of_crossing_flows_move_apart_along_their_own_arrows():
+    """Two flows crossing in the gap between two countries meet halfway: the second label moves along its
+    own arrow instead of being drawn over the first (the browser checks the drawn boxes:
+    tests/browser/test_diagram_layouts.py)."""
+    from art28.portal.diagram_layout import Column, Edge, Node, place, place_labels, route
+
+    gva, zrh = Node("site:GVA", ["GVA"], ""), Node("site:ZRH", ["ZRH"], "")
+    fra, muc = Node("site:FRA", ["FRA"], ""), Node("site:MUC", ["MUC"], "")
+    place([Column("CH", True, [gva, zrh]), Column("DE", False, [fra, muc])])
+    by_key = {node.key: node for node in (gva, zrh, fra, muc)}
+    edges = [Edge("site:GVA", "site:MUC", "replication", True, 1), Edge("site:ZRH", "site:FRA", "replication", True, 1)]
+    routes, _lanes = route(edges, by_key, 400)
+    assert (routes[0].label_x, routes[0].label_y) == (routes[1].label_x, routes[1].label_y)  # they do meet
+
+    first, second = place_labels(routes, [80, 80])
+    assert (first.label_x, first.label_y) == (routes[0].label_x, routes[0].label_y)  # the first keeps its place
+    assert (second.label_x, second.label_y) in routes[1].along  # the second stays on its own arrow
+    assert abs(second.label_y - first.label_y) >= 14 or abs(second.label_x - first.label_x) >= 80

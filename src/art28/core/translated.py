@@ -33,12 +33,21 @@ def other_languages() -> tuple[str, ...]:
     return tuple(code for code, _name in settings.LANGUAGES if code != DEFAULT_LANGUAGE)
 
 
+# Languages that write the name of a language in lowercase inside a sentence ("en français", "in tedesco"),
+# where Django's names are capitalised for menus ("Français", "Tedesco").
+LOWERCASE_LANGUAGE_NAMES = ("fr", "it")
+
+
 def language_name(code: str) -> str:
-    """The language's name in the active language ("French" in English, "français" in French)."""
+    """The language's name in the active language, as written inside a sentence ("French" in English,
+    "français" in French, "Französisch" in German)."""
     try:
-        return str(translation.get_language_info(code)["name_translated"])
+        name = str(translation.get_language_info(code)["name_translated"])
     except KeyError:
         return code
+    if (translation.get_language() or DEFAULT_LANGUAGE).split("-")[0] in LOWERCASE_LANGUAGE_NAMES:
+        return name[:1].lower() + name[1:]
+    return name
 
 
 def translations_field(verbose_name: Any = "") -> models.JSONField:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from art28.core.forms import TranslatedFieldsMixin
@@ -61,7 +62,7 @@ class VersionForm(TranslatedFieldsMixin, forms.Form):
         """Per language (English first): its name and its bound fields, for a stacked editor."""
         rows = [(str(_("English (required)")), [self["body"], self["change_summary"]])]
         for code in other_languages():
-            rows.append((language_name(code), [self[f"body__{code}"], self[f"change_summary__{code}"]]))
+            rows.append((capfirst(language_name(code)), [self[f"body__{code}"], self[f"change_summary__{code}"]]))
         return rows
 
 

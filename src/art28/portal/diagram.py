@@ -41,6 +41,7 @@ from art28.portal.diagram_layout import (
     column_left,
     node_height,
     place,
+    place_labels,
     route,
     stack,
     stacked_route,
@@ -176,11 +177,23 @@ def _node_svg(node: Node) -> str:
     return "".join(parts)
 
 
+def _edge_label(edge: Edge) -> str:
+    return _kind_label(edge.kind) + (f" \u00d7{edge.count}" if edge.count > 1 else "")  # multiplication sign
+
+
+LABEL_HALO = 4  # the white stroke around a label's letters, half of it outside them on each side
+
+
+def _label_width(edge: Edge) -> float:
+    """A flow label's width as drawn, a little generous (its halo included), to keep labels apart."""
+    return len(_edge_label(edge)) * (CHAR_W_SMALL + 0.4) + LABEL_HALO
+
+
 def _edge_svg(edge: Edge, path: Route, source: Node, target: Node, prefix: str) -> str:
     colour = BAD if edge.leaves_policy else LINE
     dash = ' stroke-dasharray="7 4"' if edge.leaves_policy else ""
     marker = f"{prefix}-arrow-bad" if edge.leaves_policy else f"{prefix}-arrow"
-    label = _kind_label(edge.kind) + (f" \u00d7{edge.count}" if edge.count > 1 else "")  # multiplication sign
+    label = _edge_label(edge)
     state = "leaves-policy" if edge.leaves_policy else "within-policy"
     return (
         f'<g class="flow {state}" data-from="{escape(edge.source)}" data-to="{escape(edge.target)}">'
@@ -299,6 +312,7 @@ def residency_diagram(residency: OrganisationResidency, *, id_prefix: str = "res
     by_key = {key: node for key, (_country, node) in nodes.items()}
     lanes_top = TOP + column_h + 22
     routes, lanes = route(edges, by_key, lanes_top)
+    routes = place_labels(routes, [_label_width(edge) for edge in edges])
 
     width = max(560, GUTTER + MARGIN + len(columns) * COL_W + max(0, len(columns) - 1) * COL_GAP)
     legend_y = lanes_top + lanes * LANE_H + 24
@@ -368,7 +382,7 @@ def _stacked_edge_svg(edge: Edge, index: int, layout: StackedLayout, source: Nod
     colour = BAD if edge.leaves_policy else LINE
     dash = ' stroke-dasharray="7 4"' if edge.leaves_policy else ""
     marker = f"{prefix}-arrow-bad" if edge.leaves_policy else f"{prefix}-arrow"
-    kind = _kind_label(edge.kind) + (f" \u00d7{edge.count}" if edge.count > 1 else "")  # multiplication sign
+    kind = _edge_label(edge)
     state = "leaves-policy" if edge.leaves_policy else "within-policy"
     text_x = source.x + ROW_ARROW_START + 6
     label = shorten(f"{kind} → {target.lines[0]}", source.x + layout.box_width - 6 - text_x, CHAR_W_SMALL)

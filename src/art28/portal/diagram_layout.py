@@ -4,12 +4,18 @@ Arrows never cross a box: between neighbouring columns an arrow is a curve throu
 boxes of one column it bends out on the left; any longer or backward arrow drops into its own lane
 below the columns, runs along it and climbs back up to its target. Each arrow gets its own port on
 the side of a box, so arrows leaving one box do not start on top of each other.
+
+Each arrow's label sits on its own arrow, halfway along it where that place is free; where an earlier
+label holds it (two arrows crossing in the gap between columns meet halfway, arrows from one box run
+close together), the label moves along its arrow, and only if the whole arrow is taken above or below
+it, so that no two labels are drawn over each other.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 GUTTER = 100  # left of the first column: arrows between boxes of one column
 MARGIN = 20
@@ -22,6 +28,8 @@ NODE_H = 62
 NODE_GAP = 18
 LANE_H = 18
 CHAR_W = 6.4  # average glyph width at 12px, to shorten labels that would overflow a box
+LABEL_H = 14  # the height of an 11 px label's box, from above its capitals to below its descenders
+LABEL_ALONG = (0.5, 0.35, 0.65, 0.22, 0.78)  # where along its arrow a label may sit, best first
 
 
 @dataclass
@@ -57,9 +65,26 @@ class Edge:
 @dataclass(frozen=True)
 class Route:
     path: str  # SVG path data
-    label_x: float
+    label_x: float  # the label's centre (text-anchor middle) and baseline
     label_y: float
     label_anchor: str
+    # Other places on the arrow for its label (centre, baseline), best first, if the first one is taken.
+    along: tuple[tuple[float, float], ...] = ()
+
+
+def _bezier(p0: float, p1: float, p2: float, p3: float, t: float) -> float:
+    u = 1 - t
+    return u * u * u * p0 + 3 * u * u * t * p1 + 3 * u * t * t * p2 + t * t * t * p3
+
+
+def _on_curve(
+    start: tuple[float, float], c1: tuple[float, float], c2: tuple[float, float], end: tuple[float, float], dy: float
+) -> tuple[tuple[float, float], ...]:
+    """The label places along a cubic curve (``dy`` from the curve to the label's baseline)."""
+    return tuple(
+        (_bezier(start[0], c1[0], c2[0], end[0], t), _bezier(start[1], c1[1], c2[1], end[1], t) + dy)
+        for t in LABEL_ALONG
+    )
 
 
 def column_left(index: int) -> float:
@@ -125,12 +150,14 @@ def route(edges: list[Edge], by_key: dict[str, Node], lanes_top: float) -> tuple
         if kind in ("self", "same-column"):
             bend = source.x - (40 if kind == "self" else 60) - (index % 3) * 10
             path = f"M{source.x:.0f},{y1:.0f} C{bend:.0f},{y1:.0f} {bend:.0f},{y2:.0f} {target.x:.0f},{y2:.0f}"
-            routes.append(Route(path, bend + 8, (y1 + y2) / 2 + 4, "middle"))
+            along = tuple((bend + 8, y) for _x, y in _on_curve((0, y1), (0, y1), (0, y2), (0, y2), 4))
+            routes.append(Route(path, bend + 8, (y1 + y2) / 2 + 4, "middle", along))
         elif kind == "neighbour":
             x1, x2 = source.x + NODE_W, target.x
             mid = (x1 + x2) / 2
             path = f"M{x1:.0f},{y1:.0f} C{mid:.0f},{y1:.0f} {mid:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
-            routes.append(Route(path, mid, (y1 + y2) / 2 - 4, "middle"))
+            along = _on_curve((x1, y1), (mid, y1), (mid, y2), (x2, y2), -4)
+            routes.append(Route(path, mid, (y1 + y2) / 2 - 4, "middle", along))
         else:
             lane_y = lanes_top + lanes * LANE_H
             step = 8 + (lanes % 6) * 9
@@ -141,9 +168,37 @@ def route(edges: list[Edge], by_key: dict[str, Node], lanes_top: float) -> tuple
                 x1, x2 = source.x, target.x + NODE_W
                 down_x, up_x = column_left(source.column) - step, column_right(target.column) + step
             path = f"M{x1:.0f},{y1:.0f} H{down_x:.0f} V{lane_y:.0f} H{up_x:.0f} V{y2:.0f} H{x2:.0f}"
-            routes.append(Route(path, (down_x + up_x) / 2, lane_y - 4, "middle"))
+            along = tuple((down_x + (up_x - down_x) * t, lane_y - 4) for t in LABEL_ALONG)
+            routes.append(Route(path, (down_x + up_x) / 2, lane_y - 4, "middle", along))
             lanes += 1
     return routes, lanes
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _label_box(x: float, y: float, width: float) -> Box:
+    return (x - width / 2, y - LABEL_H + 3, x + width / 2, y + 3)
+
+
+def _free(box: Box, taken: list[Box]) -> bool:
+    left, top, right, bottom = box
+    return all(right <= b[0] or b[2] <= left or bottom <= b[1] or b[3] <= top for b in taken)
+
+
+def place_labels(routes: Sequence[Route], widths: Sequence[float]) -> list[Route]:
+    """Each route with its label moved to the first free place (``widths``: each label's drawn width,
+    same order): halfway along its arrow, else further along it, else above or below that."""
+    taken: list[Box] = []
+    placed: list[Route] = []
+    for item, width in zip(routes, widths, strict=True):
+        first = (item.label_x, item.label_y)
+        spots = [first, *(spot for spot in item.along if spot != first)]
+        spots += [(first[0], first[1] + sign * step * LABEL_H) for step in range(1, 8) for sign in (-1, 1)]
+        x, y = next((spot for spot in spots if _free(_label_box(*spot, width), taken)), first)
+        taken.append(_label_box(x, y, width))
+        placed.append(replace(item, label_x=x, label_y=y))
+    return placed
 
 
 # The stacked layout, for phones: the countries one under the other, each a band as wide as the picture

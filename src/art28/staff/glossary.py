@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -91,7 +92,7 @@ def glossary(request: HttpRequest) -> HttpResponse:
         "staff/glossary.html",
         {
             "sections": sections,
-            "languages": [(code, language_name(code)) for code in languages],
+            "languages": [(code, capfirst(language_name(code))) for code in languages],  # column headings
             "unlisted": categories_not_in_glossary(),
             "kinds": dict(CategoryKind.choices),
             "can_write": _can_write(request),

@@ -46,6 +46,13 @@ def tr(obj: Any, field: str, lines: bool = False, block: bool = False) -> SafeSt
     return render_localized(localized(obj, field), lines=lines, block=block)
 
 
+@register.filter
+def language_in_text(code: str) -> str:
+    """``{{ code|language_in_text }}``: the language's name as written inside a sentence of the active
+    language ("en français", not Django's menu name "en Français")."""
+    return language_name(code)
+
+
 @register.simple_tag
 def tr_text(obj: Any, field: str) -> str:
     """The plain text only, for attributes and titles (no marker)."""
