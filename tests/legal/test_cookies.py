@@ -184,7 +184,7 @@ def test_a_french_reader_sees_the_cookies_purpose_in_french_and_an_italian_one_t
     assert "<td>Compte les visites.</td>" in french and "Counts visits." not in french
     assert "Zählt die Besuche." in client.get("/de/trust/policies/cookies/").content.decode()
     italian = client.get("/it/trust/policies/cookies/").content.decode()
-    assert '<span lang="en">Counts visits.</span> <span class="untranslated" lang="it">non disponibile in Italiano' in (
+    assert '<span lang="en">Counts visits.</span> <span class="untranslated" lang="it">non disponibile in italiano' in (
         italian
     )
     english = client.get("/en/trust/policies/cookies/").content.decode()
