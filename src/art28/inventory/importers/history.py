@@ -99,7 +99,12 @@ def touch(entity: str, ids: Iterable[tuple[int]]) -> None:
 
 def touch_select(entity: str, select_ids: str, params: Iterable[object] = ()) -> int:
     """Add the ids a SELECT returns (set-based); returns how many were new."""
-    return _execute(f"INSERT INTO {HISTORIES[entity].touched} (id) {select_ids} ON CONFLICT DO NOTHING", params)
+    # "WHERE TRUE": SQLite would read ON CONFLICT as the ON of a join otherwise.
+    return _execute(
+        f"INSERT INTO {HISTORIES[entity].touched} (id) SELECT chosen.id FROM ({select_ids}) AS chosen "
+        "WHERE TRUE ON CONFLICT DO NOTHING",
+        params,
+    )
 
 
 def record_periods(entity: str, *, since_id: int | None, now: dt.datetime) -> None:

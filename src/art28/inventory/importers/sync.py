@@ -117,12 +117,12 @@ def find_ended(report: ImportReport) -> None:
     # What an ending asset takes along, whatever its source.
     _execute(
         f"INSERT INTO {ENDED['placements']} (id) SELECT p.id FROM inventory_placement p "
-        f"WHERE p.asset_id IN (SELECT id FROM {ENDED['assets']}) ON CONFLICT DO NOTHING"
+        f"WHERE p.asset_id IN (SELECT id FROM {ENDED['assets']}) AND TRUE ON CONFLICT DO NOTHING"
     )
     _execute(
         f"INSERT INTO {ENDED['flows']} (id) SELECT f.id FROM inventory_flow f "
         f"WHERE f.asset_id IN (SELECT id FROM {ENDED['assets']}) "
-        f"OR f.to_asset_id IN (SELECT id FROM {ENDED['assets']}) ON CONFLICT DO NOTHING"
+        f"OR f.to_asset_id IN (SELECT id FROM {ENDED['assets']}) AND TRUE ON CONFLICT DO NOTHING"
     )
     for entity, name in ENDED.items():
         report.counts[entity]["ended"] = _scalar(f"SELECT COUNT(*) FROM {name}")
@@ -157,8 +157,8 @@ def refusal(report: ImportReport, input_name: str) -> SyncRefused | None:
                     input_name,
                     0,
                     entity,
-                    f"this sync would end {number_text(ended)} {entity} ({share:.0%}) of the "
-                    f"{number_text(before)} from source {report.source!r}, more than the limit of {limit:.0%} "
+                    f"this sync would end {number_text(ended)} of the {number_text(before)} {entity} ({share:.0%}) "
+                    f"from source {report.source!r}, more than the limit of {limit:.0%} "
                     "(ART28_SYNC_MAX_END_SHARE); check that the input is complete, or run again with --force",
                 )
             )
