@@ -318,6 +318,9 @@ ART28_IMPORT_BATCH = env.int("ART28_IMPORT_BATCH", default=5000)
 # document (json, netbox) may nest; beyond them the file is refused before anything is read or changed.
 ART28_IMPORT_MAX_FILE_BYTES = env.int("ART28_IMPORT_MAX_FILE_BYTES", default=1 << 30)
 ART28_IMPORT_MAX_JSON_DEPTH = env.int("ART28_IMPORT_MAX_JSON_DEPTH", default=32)
+# A full sync (`import-inventory --sync`) that would end more than this share of its source's assets or
+# placements is refused unless --force: a truncated export must not wipe the inventory.
+ART28_SYNC_MAX_END_SHARE = env.float("ART28_SYNC_MAX_END_SHARE", default=0.10)
 # The outbox (notify/): a delivery that keeps failing is retried with backoff (30 s, 2 min, 10 min,
 # 1 h, then every 6 h) and given up ("dead", shown to staff) after this many attempts.
 ART28_DELIVERY_MAX_ATTEMPTS = env.int("ART28_DELIVERY_MAX_ATTEMPTS", default=12)

@@ -12,8 +12,18 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from art28.core.models import AuditEntry, Organisation
-from art28.inventory.models import Asset, Flow, Placement, Service, Site
+from art28.core.models import AllowedCountriesPeriod, AuditEntry, Organisation
+from art28.inventory.models import (
+    Asset,
+    AssetPeriod,
+    Flow,
+    FlowPeriod,
+    Placement,
+    PlacementPeriod,
+    Service,
+    Site,
+    SitePeriod,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CSV_EXAMPLE = FIXTURES / "csv"
@@ -56,7 +66,7 @@ def write_files(folder: Path, **files: str) -> Path:
 
 
 def db_state() -> dict[str, Any]:
-    """Every inventory row and organisation with its fields, and the audit trail's length."""
+    """Every inventory row and organisation with its fields, their history, and the audit trail's length."""
     return {
         "sites": list(Site.objects.order_by("code").values_list()),
         "organisations": list(
@@ -79,6 +89,11 @@ def db_state() -> dict[str, Any]:
             Flow.objects.values_list("asset__ref", "kind", "to_asset__ref", "to_site__code", "to_country"),
             key=repr,
         ),
+        # The history: an import that changes nothing neither closes nor opens a period.
+        "periods": [
+            sorted(model.objects.values_list("id", "valid_from", "valid_to"))
+            for model in (SitePeriod, AllowedCountriesPeriod, AssetPeriod, PlacementPeriod, FlowPeriod)
+        ],
         "audit_entries": AuditEntry.objects.count(),
     }
 

@@ -15,9 +15,9 @@ from tests.inventory.conftest import CSV_EXAMPLE, run_import, write_files
 
 pytestmark = pytest.mark.django_db
 
-# Staging (create, load, index), checks (duplicates, references, cycles), merge and audit entries for
+# Staging (create, load, index), checks (duplicates, references, cycles), merge, history and the audit entry for
 # five entities: a constant, whatever the size of the input (below one batch of rows here).
-MAX_QUERIES = 80
+MAX_QUERIES = 110
 
 
 def _inventory(folder: Path, prefix: str, placements: int) -> Path:
@@ -60,5 +60,5 @@ def test_a_failed_import_leaves_no_staging_behind_for_the_next_one(tmp_path):
 
     report = import_inventory(_inventory(tmp_path / "good", "g", placements=20), actor=TEST_ACTOR)
 
-    assert report.counts["sites"] == {"created": 1, "updated": 0, "unchanged": 0}
+    assert report.counts["sites"] == {"created": 1, "updated": 0, "unchanged": 0, "ended": 0}
     assert report.counts["placements"]["created"] == 20

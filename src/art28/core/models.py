@@ -66,6 +66,19 @@ class Organisation(models.Model):
         return self.security_email or self.privacy_email
 
 
+class AllowedCountriesPeriod(models.Model):
+    """An organisation's own allowed countries over the half-open interval [valid_from, valid_to), so that a
+    residency answer "as of" a past date applies the policy then in force (docs/inventory-sync.md)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    allowed_countries = models.CharField(max_length=300, blank=True)
+    valid_from = models.DateTimeField()
+    valid_to = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "valid_from"], name="allowedperiod_org_idx")]
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from art28.core.audit import Actor, SystemActor, audit_record, changed_fields
 from art28.core.countries import parse_country_list
 from art28.core.display import datetime_text
-from art28.core.models import ApiToken, Organisation, SecurityTxt, User, one_year_after
+from art28.core.models import AllowedCountriesPeriod, ApiToken, Organisation, SecurityTxt, User, one_year_after
 from art28.core.roles import SECURITY_TXT_RENEWERS, Role
 from art28.core.signals import security_txt_renewed
 
@@ -40,6 +40,13 @@ def _normalise_allowed(value: str | list[str]) -> str:
         raise ValidationError({"allowed_countries": str(exc)}) from exc
 
 
+def _allowed_countries_period(org: Organisation) -> None:
+    """Close the open period of the organisation's allowed countries and open one with the new value."""
+    now = timezone.now()
+    AllowedCountriesPeriod.objects.filter(organisation=org, valid_to__isnull=True).update(valid_to=now)
+    AllowedCountriesPeriod.objects.create(organisation=org, allowed_countries=org.allowed_countries, valid_from=now)
+
+
 def organisation_create(*, actor: Actor, ref: str, name: str, **fields: Any) -> Organisation:
     with transaction.atomic():
         if "allowed_countries" in fields:
@@ -47,6 +54,7 @@ def organisation_create(*, actor: Actor, ref: str, name: str, **fields: Any) -> 
         org = Organisation(ref=ref, name=name, **fields)
         org.full_clean()
         org.save()
+        _allowed_countries_period(org)
         audit_record(
             actor=actor,
             action="organisation.create",
@@ -71,6 +79,8 @@ def organisation_update(*, actor: Actor, organisation: Organisation, **changes: 
         after = organisation_snapshot(org)
         if after != before:
             org.save()
+            if after["allowed_countries"] != before["allowed_countries"]:
+                _allowed_countries_period(org)
             audit_record(
                 actor=actor,
                 action="organisation.update",

@@ -85,6 +85,12 @@ class Asset(models.Model):
     location = models.ForeignKey(
         Site, on_delete=models.PROTECT, null=True, blank=True, related_name="located_assets", editable=False
     )
+    # The import source that brought the asset (``--source``; by default the format's name). A full sync
+    # of a source ends that source's assets absent from its input (docs/inventory-sync.md).
+    source = models.CharField(_("source"), max_length=64, blank=True, editable=False)
+    # Set when a sync ends the asset: it is kept (incidents and history name it) but is no longer part
+    # of the current inventory. None = current.
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["ref"]
@@ -112,6 +118,7 @@ class Placement(models.Model):
     subject_categories = models.CharField(_("categories of data subjects"), max_length=500, blank=True)
     subjects = models.PositiveBigIntegerField(_("estimated data subjects"), default=0)
     records = models.PositiveBigIntegerField(_("estimated records"), default=0)
+    source = models.CharField(_("source"), max_length=64, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -154,6 +161,7 @@ class Flow(models.Model):
     to_asset = models.ForeignKey(Asset, on_delete=models.PROTECT, null=True, blank=True, related_name="incoming_flows")
     to_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="incoming_flows")
     to_country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    source = models.CharField(_("source"), max_length=64, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -187,3 +195,91 @@ class Flow(models.Model):
         if self.to_site_id:
             return self.to_site.code  # type: ignore[union-attr]
         return self.to_country
+
+
+class InventorySync(models.Model):
+    """One import or full sync that changed (or confirmed) the inventory: when it took effect, from which
+    source, and its counts. The history's intervals start and end at these times (docs/inventory-sync.md)."""
+
+    class Mode(models.TextChoices):
+        IMPORT = "import", _("import (additive)")
+        SYNC = "sync", _("full sync")
+        # The inventory as found when art28 began keeping history (the migration that added it).
+        BASELINE = "baseline", _("history began")
+
+    at = models.DateTimeField(_("took effect at"), db_index=True)
+    source = models.CharField(_("source"), max_length=64)
+    format = models.CharField(_("format"), max_length=20)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
+    sha256 = models.CharField(_("SHA-256 of the input"), max_length=64)
+    # {entity: {"created", "updated", "unchanged", "ended"}}; sites and customers: "absent" instead of ended.
+    counts = models.JSONField(_("counts"), default=dict)
+    actor_label = models.CharField(_("by"), max_length=200)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.mode} {self.source} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Period(models.Model):
+    """The half-open interval [valid_from, valid_to) during which a row held; valid_to None = it still does."""
+
+    valid_from = models.DateTimeField()
+    valid_to = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class AssetPeriod(Period):
+    """Where an asset was (its own site and its parent) and what it was, over an interval."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="periods")
+    kind = models.CharField(max_length=20, choices=AssetKind.choices)
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, null=True, related_name="+")
+    parent = models.ForeignKey(Asset, on_delete=models.CASCADE, null=True, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["asset", "valid_from"], name="assetperiod_asset_idx"),
+            models.Index(fields=["valid_from", "valid_to"], name="assetperiod_interval_idx"),
+        ]
+
+
+class PlacementPeriod(Period):
+    """A placement as it was over an interval. ``placement_id`` is the current row's id (gone once ended)."""
+
+    placement_id = models.BigIntegerField(db_index=True)
+    customer = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="+")
+    data_categories = models.CharField(max_length=500, blank=True)
+    subject_categories = models.CharField(max_length=500, blank=True)
+    subjects = models.PositiveBigIntegerField(default=0)
+    records = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["customer", "valid_from"], name="placementperiod_customer_idx"),
+            models.Index(fields=["asset", "valid_from"], name="placementperiod_asset_idx"),
+        ]
+
+
+class FlowPeriod(Period):
+    """A flow over the interval it existed. ``flow_id`` is the current row's id (gone once ended)."""
+
+    flow_id = models.BigIntegerField(db_index=True)
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=FlowKind.choices)
+    to_asset = models.ForeignKey(Asset, on_delete=models.CASCADE, null=True, related_name="+")
+    to_site = models.ForeignKey(Site, on_delete=models.CASCADE, null=True, related_name="+")
+    to_country = models.CharField(max_length=2, blank=True)
+
+
+class SitePeriod(Period):
+    """A site's country over an interval (the residency rule compares it with the allowed countries)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="periods")
+    country = models.CharField(max_length=2, blank=True)

@@ -19,7 +19,7 @@ def inventory_counts() -> dict[str, int]:
     return {
         "organisations": Organisation.objects.count(),
         "sites": Site.objects.count(),
-        "assets": Asset.objects.count(),
+        "assets": Asset.objects.filter(ended_at__isnull=True).count(),
         "placements": Placement.objects.count(),
         "flows": Flow.objects.count(),
     }
@@ -29,7 +29,7 @@ def site_overview() -> list[Site]:
     """Every site with its number of assets and of placements located there."""
     return list(
         Site.objects.annotate(
-            asset_count=Count("located_assets", distinct=True),
+            asset_count=Count("located_assets", filter=Q(located_assets__ended_at__isnull=True), distinct=True),
             placement_count=Count("located_assets__placements"),
         ).order_by("country", "code")
     )
@@ -42,8 +42,13 @@ def services() -> QuerySet[Service]:
 def asset_search(
     *, ref: str = "", kind: str = "", site_code: str = "", service_id: int | None = None
 ) -> QuerySet[Asset]:
-    """Assets whose ref contains ``ref``, of ``kind``, located at ``site_code`` (own or inherited site)."""
-    assets = Asset.objects.select_related("location", "site", "parent", "service").order_by("ref")
+    """Current assets (not ended by a sync) whose ref contains ``ref``, of ``kind``, located at ``site_code``
+    (own or inherited site)."""
+    assets = (
+        Asset.objects.filter(ended_at__isnull=True)
+        .select_related("location", "site", "parent", "service")
+        .order_by("ref")
+    )
     if ref:
         assets = assets.filter(ref__icontains=ref)
     if kind:

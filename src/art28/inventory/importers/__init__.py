@@ -8,6 +8,7 @@ The formats are documented in docs/import-formats.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,12 +16,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from art28.core.audit import Actor, audit_record
+from art28.core.audit import Actor, SystemActor, audit_record
 from art28.core.display import number_text
+from art28.inventory.importers import history, sync
 from art28.inventory.importers.formats import FORMATS, CsvSource, JsonSource, Source, failure, guess_format
 from art28.inventory.importers.merge import merge_all
 from art28.inventory.importers.netbox import NetboxSource
-from art28.inventory.importers.problems import ImportFailed, ImportReport, Problem, ProblemLog
+from art28.inventory.importers.problems import ImportFailed, ImportReport, Problem, ProblemLog, SyncRefused
 from art28.inventory.importers.readers import ByteProgress, InputFile, digest_and_check_utf8
 from art28.inventory.importers.staging import (
     Staging,
@@ -30,8 +32,11 @@ from art28.inventory.importers.staging import (
     larger_sqlite_cache,
 )
 from art28.inventory.importers.validate import mapping_categories
+from art28.inventory.models import InventorySync
 
-__all__ = ["FORMATS", "ImportFailed", "ImportReport", "Problem", "import_inventory"]
+SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+__all__ = ["FORMATS", "ImportFailed", "ImportReport", "Problem", "SyncRefused", "import_inventory"]
 
 SOURCES: dict[str, Callable[[Path], Source]] = {"csv": CsvSource, "json": JsonSource, "netbox": NetboxSource}
 
@@ -42,12 +47,20 @@ def import_inventory(
     format: str | None = None,
     actor: Actor,
     progress: Callable[[int, int], None] | None = None,
+    sync: bool = False,
+    source: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
 ) -> ImportReport:
     """Import a CSV folder, a JSON document or a folder of NetBox API lists; raise ImportFailed on bad input.
 
-    Rows are matched by their keys and created, updated or left unchanged; rows absent from the
-    input are kept (the import is additive). One audit entry per imported entity records the counts
-    and the input's SHA-256. ``progress(done_bytes, total_bytes)`` is called as the files are read.
+    Rows are matched by their keys and created, updated or left unchanged, and remember their
+    ``source`` (default: the format's name). An import is additive; with ``sync`` the input is the
+    whole inventory of its source, and that source's rows it no longer has are ended (sync.py), within
+    the safety limit unless ``force``. ``dry_run`` does everything, reports it, and changes nothing.
+    Every change goes to the history (history.py); the import is recorded as an InventorySync with one
+    audit entry holding the counts and the input's SHA-256. ``progress(done_bytes, total_bytes)`` is
+    called as the files are read.
     """
     path = Path(path)
     if not path.exists():
@@ -55,37 +68,85 @@ def import_inventory(
     chosen = format or guess_format(path)
     if chosen not in SOURCES:
         raise failure(path, f"unknown format {chosen!r} (expected one of {', '.join(FORMATS)})")
-    source = SOURCES[chosen](path)
-    refuse_oversized(source.files)
+    source_name = chosen if source is None else source
+    if not SOURCE_NAME.match(source_name):
+        raise failure(path, f"bad source name {source_name!r} (1 to 64 of a-z, 0-9, '.', '_', '-')")
+    reader = SOURCES[chosen](path)
+    refuse_oversized(reader.files)
     problems = ProblemLog()
-    digest = digest_and_check_utf8(source.files, problems, folder=path.is_dir())
-    reading = ByteProgress(sum(file.size for file in source.files), progress)
-    report = ImportReport(format=chosen, sha256=digest)
-    with larger_sqlite_cache(), transaction.atomic():
-        staging = Staging([file.name for file in source.files], batch=settings.ART28_IMPORT_BATCH)
-        staging.create()
-        with mapping_categories() as categories:
-            report.entities = source.feed(staging, problems, reading)
-        report.unknown_categories = {
-            kind: sorted(found, key=str.casefold) for kind, found in categories.unknown.items()
-        }
-        staging.finish()
-        check_duplicates(staging, problems)
-        check_references(staging, problems, source.labels)
-        check_cycles(staging, problems, source.labels)
-        if problems:
-            raise problems.failure()  # rolls the transaction back, staging tables included
-        merge_all(staging, report, timezone.now())
-        staging.drop()
-        for entity in report.entities:
-            audit_record(
-                actor=actor,
-                action="inventory.import",
-                object_type=f"inventory.{entity}",
-                object_repr=str(path.resolve()),
-                after={**report.counts[entity], "format": chosen, "sha256": digest},
-            )
+    digest = digest_and_check_utf8(reader.files, problems, folder=path.is_dir())
+    reading = ByteProgress(sum(file.size for file in reader.files), progress)
+    report = ImportReport(format=chosen, sha256=digest, source=source_name, sync=sync, dry_run=dry_run)
+    try:
+        with larger_sqlite_cache(), transaction.atomic():
+            history.serialise_imports()
+            staging = Staging([file.name for file in reader.files], batch=settings.ART28_IMPORT_BATCH, sync=sync)
+            staging.create()
+            with mapping_categories() as categories:
+                report.entities = reader.feed(staging, problems, reading)
+            report.unknown_categories = {
+                kind: sorted(found, key=str.casefold) for kind, found in categories.unknown.items()
+            }
+            staging.finish()
+            check_duplicates(staging, problems)
+            check_references(staging, problems, reader.labels, ending_source=source_name if sync else None)
+            check_cycles(staging, problems, reader.labels)
+            if problems:
+                raise problems.failure()  # rolls the transaction back, staging tables included
+            _merge(staging, report, path, actor=actor, force=force)
+    except _DryRunDone:
+        pass  # the transaction was rolled back: nothing changed
     return report
+
+
+class _DryRunDone(Exception):
+    """Raised inside the import's transaction to roll a dry run back once its report is complete."""
+
+
+def _merge(staging: Staging, report: ImportReport, path: Path, *, actor: Actor, force: bool) -> None:
+    now = timezone.now()
+    history.create_touched_tables()
+    marks = merge_all(staging, report, now, report.source)
+    refused: SyncRefused | None = None
+    if report.sync:
+        sync.create_ended_tables()
+        sync.find_ended(report)
+        refused = None if force else sync.refusal(report, path.name or str(path))
+    if report.dry_run:
+        report.refusal = refused.problems if refused else []
+        sync.collect_rows(report, marks)
+        raise _DryRunDone
+    if refused:
+        raise refused
+    if report.sync:
+        sync.apply_ending(now)
+        sync.drop_ended_tables()
+    for entity in history.HISTORIES:
+        history.record_periods(entity, since_id=marks.get(entity), now=now)
+    history.drop_touched_tables()
+    staging.drop()
+    record = InventorySync.objects.create(
+        at=now,
+        source=report.source,
+        format=report.format,
+        mode=InventorySync.Mode.SYNC if report.sync else InventorySync.Mode.IMPORT,
+        sha256=report.sha256,
+        counts={entity: report.counts[entity] for entity in report.entities},
+        actor_label=str(actor.label if isinstance(actor, SystemActor) else actor.email),
+    )
+    audit_record(
+        actor=actor,
+        action="inventory.sync" if report.sync else "inventory.import",
+        obj=record,
+        object_repr=str(path.resolve()),
+        after={
+            "format": report.format,
+            "source": report.source,
+            "sha256": report.sha256,
+            "counts": record.counts,
+            "services_created": report.services_created,
+        },
+    )
 
 
 def refuse_oversized(files: list[InputFile]) -> None:

@@ -2,9 +2,10 @@
 
 In dependency order: sites → customers → services → assets → placements → flows. Each entity is
 an UPDATE … FROM for rows whose fields differ (compared with IS DISTINCT FROM) and an INSERT …
-SELECT for new rows; created/updated come from row counts, unchanged is what is left. The import is
-additive: rows that the input does not mention are left as they are. The same SQL runs on SQLite
-(3.39+: UPDATE FROM, IS DISTINCT FROM) and PostgreSQL.
+SELECT for new rows; created/updated come from row counts, unchanged is what is left. Rows that the
+input does not mention are left as they are here; a full sync then ends its source's absent rows
+(sync.py). Every change is written to the history (history.py). The same SQL runs on SQLite (3.39+:
+UPDATE FROM, IS DISTINCT FROM, RETURNING) and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from django.db import connection
 
 from art28.inventory.engine import refresh_locations
+from art28.inventory.importers import history
 from art28.inventory.importers.problems import ImportReport
 from art28.inventory.importers.staging import Staging, analyse, table
 
@@ -39,6 +41,18 @@ def _execute(sql: str, params: tuple[Any, ...] = ()) -> int:
         return max(cursor.rowcount, 0)
 
 
+def _updated_ids() -> str:
+    """The RETURNING clause of an UPDATE … AS t FROM: SQLite's may only name the target's columns, and
+    unqualified; PostgreSQL's must qualify them where the FROM tables have an ``id`` too."""
+    return "RETURNING t.id" if connection.vendor == "postgresql" else "RETURNING id"
+
+
+def _returning(sql: str, params: tuple[Any, ...] = ()) -> list[tuple[int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or None)
+        return [(int(row[0]),) for row in cursor.fetchall()]
+
+
 def _scalar(sql: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql)
@@ -55,21 +69,29 @@ def _upsert(
     touch: tuple[tuple[str, str], ...] = (),
     update_params: tuple[Any, ...] = (),
     insert_params: tuple[Any, ...] = (),
+    touched: str | None = None,
 ) -> tuple[int, int]:
     """UPDATE the matching rows whose assigned values differ, then INSERT the rest: (created, updated).
 
     On an empty table (a first import) there is nothing to update or to skip.
 
     ``assignments`` are (column, expression over s and t); ``touch`` columns (e.g. updated_at) are set
-    on changed rows but not compared.
+    on changed rows but not compared. With ``touched`` (an entity of history.HISTORIES), the ids of the
+    updated rows go to its touched table, for the history.
     """
     updated, new_only = 0, _new_rows_only(target)
     if new_only:
         sets = ", ".join(f"{column} = {expression}" for column, expression in [*assignments, *touch])
         differs = " OR ".join(f"t.{column} IS DISTINCT FROM {expression}" for column, expression in assignments)
-        updated = _execute(
-            f"UPDATE {target} AS t SET {sets} FROM {source} WHERE {match} AND ({differs})", update_params
-        )
+        update = f"UPDATE {target} AS t SET {sets} FROM {source} WHERE {match} AND ({differs})"
+        if touched is None:
+            updated = _execute(update, update_params)
+        else:
+            ids = _returning(f"{update} {_updated_ids()}", update_params)
+            history.touch(touched, ids)
+            updated = len(ids)
+    if not insert:  # the caller inserted the new rows itself
+        return 0, updated
     columns = ", ".join(column for column, _ in insert)
     values = ", ".join(expression for _, expression in insert)
     created = _execute(
@@ -80,29 +102,62 @@ def _upsert(
 
 
 def _count(report: ImportReport, entity: str, staged: int, created: int, updated: int) -> None:
-    report.counts[entity] = {"created": created, "updated": updated, "unchanged": staged - created - updated}
+    report.counts[entity].update(created=created, updated=updated, unchanged=staged - created - updated)
 
 
-def merge_all(staging: Staging, report: ImportReport, now: dt.datetime) -> None:
+def merge_all(staging: Staging, report: ImportReport, now: dt.datetime, source: str) -> dict[str, int]:
+    """Merge every staged entity; return each history entity's watermark (its highest id before the
+    merge: rows above it are this import's), for history.record_periods."""
     counts = staging.counts
+    marks = {entity: history.watermark(entity) for entity in ("assets", "placements", "flows")}
     if counts["sites"]:
         _count(report, "sites", counts["sites"], *_merge_sites())
     if counts["customers"]:
         _count(report, "customers", counts["customers"], *_merge_customers(now))
     if counts["assets"]:
         report.services_created = _merge_services()
-        _count(report, "assets", counts["assets"], *_merge_assets())
+        _claim_unsourced("inventory_asset", f"SELECT 1 FROM {table('assets')} s WHERE s.ref = t.ref", source)
+        _count(report, "assets", counts["assets"], *_merge_assets(source, marks["assets"]))
         refresh_locations()
         analyse("inventory_asset")  # placements and flows look the new assets up
     if counts["placements"]:
-        _count(report, "placements", counts["placements"], *_merge_placements())
+        _claim_unsourced(
+            "inventory_placement",
+            f"SELECT 1 FROM {table('placements')} s JOIN core_organisation o ON o.ref = s.customer "
+            "JOIN inventory_asset a ON a.ref = s.asset WHERE o.id = t.customer_id AND a.id = t.asset_id",
+            source,
+        )
+        _count(report, "placements", counts["placements"], *_merge_placements(source))
     if counts["flows"]:
-        created = _merge_flows()
+        created = _merge_flows(source)
         _count(report, "flows", counts["flows"], created, 0)
+    return marks
+
+
+def _claim_unsourced(target: str, in_input: str, source: str) -> None:
+    """Rows from before sources were recorded (source '') belong to the first source whose input has
+    them; not counted as a change. Skipped (one cheap query) once no such row is left."""
+    if not _scalar(f"SELECT COUNT(*) FROM (SELECT 1 FROM {target} WHERE source = '' LIMIT 1) AS unsourced"):
+        return
+    _execute(f"UPDATE {target} AS t SET source = %s WHERE t.source = '' AND EXISTS ({in_input})", (source,))
 
 
 def _merge_sites() -> tuple[int, int]:
-    return _upsert(
+    # The history keeps a site's country: the sites whose country changes are touched before the update.
+    history.touch_select(
+        "sites",
+        f"SELECT t.id FROM inventory_site t JOIN {table('sites')} s ON t.code = s.code "
+        "WHERE t.country IS DISTINCT FROM s.country",
+    )
+    created = _returning(
+        f"""INSERT INTO inventory_site (code, name, city, country, country_source, country_source_detail, operator)
+        SELECT s.code, s.name, COALESCE(s.city, ''), s.country, s.country_source, s.country_source_detail,
+               COALESCE(s.operator, '')
+        FROM {table("sites")} s WHERE TRUE ON CONFLICT DO NOTHING
+        RETURNING id"""
+    )
+    history.touch("sites", created)
+    _, updated = _upsert(
         target="inventory_site",
         source=f"{table('sites')} s",
         match="t.code = s.code",
@@ -114,21 +169,30 @@ def _merge_sites() -> tuple[int, int]:
             ("country_source_detail", "s.country_source_detail"),
             ("operator", "COALESCE(s.operator, t.operator)"),
         ],
-        insert=[
-            ("code", "s.code"),
-            ("name", "s.name"),
-            ("city", "COALESCE(s.city, '')"),
-            ("country", "s.country"),
-            ("country_source", "s.country_source"),
-            ("country_source_detail", "s.country_source_detail"),
-            ("operator", "COALESCE(s.operator, '')"),
-        ],
+        insert=[],
     )
+    return len(created), updated
 
 
 def _merge_customers(now: dt.datetime) -> tuple[int, int]:
     stamp = connection.ops.adapt_datetimefield_value(now)
-    return _upsert(
+    history.touch_select(
+        "customers",
+        f"SELECT t.id FROM core_organisation t JOIN {table('customers')} s ON t.ref = s.ref "
+        "WHERE t.allowed_countries IS DISTINCT FROM COALESCE(s.allowed_countries, t.allowed_countries)",
+    )
+    # security_email is not part of the import: new customers start without one.
+    created = _returning(
+        f"""INSERT INTO core_organisation (ref, name, country, language, privacy_email, security_email,
+                                           allowed_countries, created_at, updated_at)
+        SELECT s.ref, s.name, COALESCE(s.country, ''), COALESCE(s.language, 'en'), COALESCE(s.privacy_email, ''),
+               '', COALESCE(s.allowed_countries, ''), %s, %s
+        FROM {table("customers")} s WHERE TRUE ON CONFLICT DO NOTHING
+        RETURNING id""",
+        (stamp, stamp),
+    )
+    history.touch("customers", created)
+    _, updated = _upsert(
         target="core_organisation",
         source=f"{table('customers')} s",
         match="t.ref = s.ref",
@@ -141,20 +205,9 @@ def _merge_customers(now: dt.datetime) -> tuple[int, int]:
         ],
         touch=(("updated_at", "%s"),),
         update_params=(stamp,),
-        # security_email is not part of the import: new customers start without one.
-        insert=[
-            ("ref", "s.ref"),
-            ("name", "s.name"),
-            ("country", "COALESCE(s.country, '')"),
-            ("language", "COALESCE(s.language, 'en')"),
-            ("privacy_email", "COALESCE(s.privacy_email, '')"),
-            ("security_email", "''"),
-            ("allowed_countries", "COALESCE(s.allowed_countries, '')"),
-            ("created_at", "%s"),
-            ("updated_at", "%s"),
-        ],
-        insert_params=(stamp, stamp),
+        insert=[],
     )
+    return len(created), updated
 
 
 def _merge_services() -> int:
@@ -175,61 +228,51 @@ LEFT JOIN inventory_service sv ON sv.name = s.service
 LEFT JOIN inventory_asset p ON p.ref = s.parent"""
 
 
-def _merge_assets() -> tuple[int, int]:
-    """New assets are inserted without parents first, so that a child may come before its parent."""
-    new_only = _new_rows_only("inventory_asset")
-    updated = (
-        0
-        if not new_only
-        else _scalar(
-            f"""
-        SELECT COUNT(*) FROM {table("assets")} s
-        JOIN inventory_asset t ON t.ref = s.ref
-        LEFT JOIN inventory_site ts ON ts.id = t.site_id
-        LEFT JOIN inventory_service tv ON tv.id = t.service_id
-        LEFT JOIN inventory_asset tp ON tp.id = t.parent_id
-        WHERE t.kind IS DISTINCT FROM s.kind
-           OR COALESCE(ts.code, '') IS DISTINCT FROM COALESCE(s.site, ts.code, '')
-           OR COALESCE(tv.name, '') IS DISTINCT FROM COALESCE(s.service, tv.name, '')
-           OR COALESCE(tp.ref, '') IS DISTINCT FROM COALESCE(s.parent, tp.ref, '')
-        """
-        )
-    )
+def _merge_assets(source: str, mark: int) -> tuple[int, int]:
+    """New assets are inserted without parents first, so that a child may come before its parent; the
+    UPDATE then sets every changed field (parents of new assets included). An ended asset that the input
+    names again is current again."""
     created = _execute(
         f"""
-        INSERT INTO inventory_asset (ref, kind, site_id, service_id)
-        SELECT s.ref, s.kind, st.id, sv.id
+        INSERT INTO inventory_asset (ref, kind, site_id, service_id, source, ended_at)
+        SELECT s.ref, s.kind, st.id, sv.id, %s, NULL
         FROM {table("assets")} s
         LEFT JOIN inventory_site st ON st.code = s.site
         LEFT JOIN inventory_service sv ON sv.name = s.service
-        {new_only}
-        """
+        {"WHERE TRUE ON CONFLICT DO NOTHING" if mark else ""}
+        """,
+        (source,),
     )
     assignments = [
         ("kind", "s.kind"),
         ("site_id", "CASE WHEN s.site IS NULL THEN t.site_id ELSE st.id END"),
         ("service_id", "CASE WHEN s.service IS NULL THEN t.service_id ELSE sv.id END"),
         ("parent_id", "CASE WHEN s.parent IS NULL THEN t.parent_id ELSE p.id END"),
+        ("ended_at", "NULL"),
     ]
-    _execute(
+    changed = _returning(
         f"UPDATE inventory_asset AS t SET {', '.join(f'{c} = {e}' for c, e in assignments)} "
         f"FROM {_ASSET_SOURCE} WHERE t.ref = s.ref AND ("
         + " OR ".join(f"t.{c} IS DISTINCT FROM {e}" for c, e in assignments)
-        + ")"
+        + f") {_updated_ids()}"
     )
-    return created, updated
+    # New assets got their parents here too: only the older ones count as updated (and are touched; the
+    # new ones' periods start from the watermark).
+    updated = [row for row in changed if row[0] <= mark]
+    history.touch("assets", updated)
+    return created, len(updated)
 
 
-def _merge_placements() -> tuple[int, int]:
+def _merge_placements(source: str) -> tuple[int, int]:
     """Matched by (customer, asset). NULL staged figures (NetBox) never overwrite existing ones, nor do
     subject categories a file did not give (no such column or field)."""
-    source = (
+    sql_source = (
         f"{table('placements')} s JOIN core_organisation o ON o.ref = s.customer "
         f"JOIN inventory_asset a ON a.ref = s.asset"
     )
     return _upsert(
         target="inventory_placement",
-        source=source,
+        source=sql_source,
         match="t.customer_id = o.id AND t.asset_id = a.id",
         assignments=[
             ("data_categories", "COALESCE(s.data_categories, t.data_categories)"),
@@ -244,20 +287,24 @@ def _merge_placements() -> tuple[int, int]:
             ("subject_categories", "COALESCE(s.subject_categories, '')"),
             ("subjects", "COALESCE(s.subjects, 0)"),
             ("records", "COALESCE(s.records, 0)"),
+            ("source", "%s"),
         ],
+        insert_params=(source,),
+        touched="placements",
     )
 
 
-def _merge_flows() -> int:
+def _merge_flows(source: str) -> int:
     """A flow is all key (asset, kind, destination): it is created or unchanged, never updated."""
     return _execute(
         f"""
-        INSERT INTO inventory_flow (asset_id, kind, to_asset_id, to_site_id, to_country)
-        SELECT a.id, s.kind, ta.id, ts.id, s.to_country
+        INSERT INTO inventory_flow (asset_id, kind, to_asset_id, to_site_id, to_country, source)
+        SELECT a.id, s.kind, ta.id, ts.id, s.to_country, %s
         FROM {table("flows")} s
         JOIN inventory_asset a ON a.ref = s.asset
         LEFT JOIN inventory_asset ta ON ta.ref = s.to_asset
         LEFT JOIN inventory_site ts ON ts.code = s.to_site
         {_new_rows_only("inventory_flow")}
-        """
+        """,
+        (source,),
     )

@@ -40,6 +40,11 @@ class ImportFailed(Exception):
         return f"{self.total} problem{'s' if self.total != 1 else ''} in the input, nothing was imported{first}"
 
 
+class SyncRefused(ImportFailed):
+    """A full sync would end more than the allowed share of a source's rows (a truncated export must
+    not wipe the inventory); nothing was changed."""
+
+
 @dataclass
 class ImportReport:
     """Rows created, updated and left unchanged per entity, and what was imported."""
@@ -47,9 +52,21 @@ class ImportReport:
     format: str
     sha256: str
     counts: dict[str, dict[str, int]] = field(
-        default_factory=lambda: {name: {"created": 0, "updated": 0, "unchanged": 0} for name in ENTITIES}
+        default_factory=lambda: {name: {"created": 0, "updated": 0, "unchanged": 0, "ended": 0} for name in ENTITIES}
     )
     services_created: int = 0
+    # The source the rows belong to (``--source``, by default the format) and whether this was a full
+    # sync (the input is the whole inventory of that source) or an additive import.
+    source: str = ""
+    sync: bool = False
+    dry_run: bool = False
+    # A sync never ends sites or customers: the ones the input no longer has are listed here.
+    absent: dict[str, list[str]] = field(default_factory=dict)
+    # A dry run's rows per entity and change ("created", "updated", "ended"): labels, at most
+    # ``SHOWN_ROWS`` each (the counts are exact).
+    rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # A dry run of a sync that the safety limit would refuse: why (empty: it would be accepted).
+    refusal: list[Problem] = field(default_factory=list)
     # The entities the input carried (a CSV folder without flows.csv does not carry flows).
     entities: tuple[str, ...] = ()
     # Per glossary ("data", "subjects"): the terms of the input that are not in the glossary of data

@@ -109,9 +109,10 @@ def table(entity: str) -> str:
 class Staging:
     """The staging tables of one import, inside the import's transaction."""
 
-    def __init__(self, files: list[str], batch: int) -> None:
+    def __init__(self, files: list[str], batch: int, sync: bool = False) -> None:
         self.files = files  # staged rows name their file by its index here (``src``)
         self.batch = batch
+        self.sync = sync
         self.counts = dict.fromkeys(ENTITIES, 0)
         self._buffers: dict[str, list[Row]] = {entity: [] for entity in ENTITIES}
         self._seq = 0
@@ -171,6 +172,9 @@ class Staging:
             for entity in ("sites", "customers", "assets"):
                 key = TARGETS[entity][0]
                 cursor.execute(f"CREATE INDEX {table(entity)}_key ON {table(entity)} ({key})")
+            if self.sync:  # a sync looks each current placement and flow up in the input (sync.find_ended)
+                cursor.execute(f"CREATE INDEX {table('placements')}_key ON {table('placements')} (customer, asset)")
+                cursor.execute(f"CREATE INDEX {table('flows')}_key ON {table('flows')} (asset, kind)")
         analyse(*(name for name, _ in TABLES.values()))
 
 
@@ -229,12 +233,24 @@ def check_duplicates(staging: Staging, problems: ProblemLog) -> None:
             problems.add(staging.files[src], line, label, f"duplicate {NOUNS[entity]} {shown!r} (first at {first})")
 
 
-def check_references(staging: Staging, problems: ProblemLog, labels: Mapping[tuple[str, str], str]) -> None:
-    """References to rows that are neither in the input nor in the database: one query per kind."""
+def check_references(
+    staging: Staging,
+    problems: ProblemLog,
+    labels: Mapping[tuple[str, str], str],
+    ending_source: str | None = None,
+) -> None:
+    """References to rows that are neither in the input nor in the database: one query per kind.
+
+    An asset an earlier sync ended is no longer there to refer to, unless the input names it again; in
+    a sync of ``ending_source``, neither is an asset of that source the input no longer has (the sync
+    ends it)."""
     for entity, column, target in REFERENCES:
         if not staging.counts[entity]:
             continue
         stage_key, target_table, target_key = TARGETS[target]
+        gone = "FALSE"
+        if target == "assets":
+            gone = "t.ended_at IS NOT NULL" + (" OR t.source = %(source)s" if ending_source else "")
         # Staging first (both sides have fresh statistics), then the few rows left against the
         # database: planners misjudge tables this transaction is filling.
         sql = f"""
@@ -244,20 +260,21 @@ def check_references(staging: Staging, problems: ProblemLog, labels: Mapping[tup
             LEFT JOIN {table(target)} r ON r.{stage_key} = s.{column}
             WHERE s.{column} <> '' AND r.seq IS NULL
         )
-        SELECT m.src, m.line, m.value
+        SELECT m.src, m.line, m.value, t.id IS NOT NULL
         FROM not_in_input m
         LEFT JOIN {target_table} t ON t.{target_key} = m.value
-        WHERE t.id IS NULL
+        WHERE t.id IS NULL OR {gone}
         ORDER BY m.seq
         """
         label = labels.get((entity, column), column)
-        for src, line, value in _rows(sql):
-            problems.add(
-                staging.files[src],
-                line,
-                label,
-                f"unknown {NOUNS[target]} {value!r} (not in the input nor in the database)",
-            )
+        for src, line, value, known in _rows(sql, {"source": ending_source}):
+            if not known:
+                message = f"unknown {NOUNS[target]} {value!r} (not in the input nor in the database)"
+            elif ending_source:
+                message = f"{NOUNS[target]} {value!r} is not in the input, so this sync ends it (or it has ended)"
+            else:
+                message = f"{NOUNS[target]} {value!r} has ended (a sync no longer found it) and is not in the input"
+            problems.add(staging.files[src], line, label, message)
 
 
 def check_cycles(staging: Staging, problems: ProblemLog, labels: Mapping[tuple[str, str], str]) -> None:
