@@ -2,7 +2,8 @@
 
 It answers each request the capture recorded (path and query string) with the recorded body, the
 absolute URLs in it pointing to this server instead of the captured NetBox. A request without the
-expected ``Authorization`` header gets the captured 401. Tests can make one page fail (a status), be
+expected ``Authorization`` header gets NetBox's recorded refusal (NetBox 4.7 answers 403 with "Invalid
+v2 token", "Invalid v1 token" or "Authentication credentials were not provided."). Tests can make one page fail (a status), be
 slow (a delay), or end the list early (its ``next`` set to null: a page goes missing).
 """
 
@@ -34,7 +35,8 @@ class Replay:
     page_size: int = 0
     captured_origin: bytes = b""
     answers: dict[str, Answer] = field(default_factory=dict)
-    unauthorized: Answer | None = None
+    # NetBox's recorded refusals by what was sent: "v2" (Bearer), "v1" (Token), "none" (no header).
+    refusals: dict[str, Answer] = field(default_factory=dict)
     # What tests change: path → (status, body); path → seconds; paths whose `next` is cut.
     failures: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)
@@ -46,8 +48,8 @@ class Replay:
         self.page_size = meta["page_size"]
         for request in meta["requests"]:
             answer = Answer(request["status"], request["content_type"], (self.capture / request["body"]).read_bytes())
-            if request["status"] in (401, 403):
-                self.unauthorized = answer
+            if "refusal" in request:
+                self.refusals[request["refusal"]] = answer
             else:
                 self.answers[request["path"]] = answer
         self.captured_origin = meta["origin"].encode()
@@ -62,8 +64,8 @@ class Replay:
         if path in self.delays:
             time.sleep(self.delays[path])
         if authorization != self.authorization:
-            assert self.unauthorized is not None, "the capture has no 401 answer"
-            return self.unauthorized
+            scheme = authorization.split(" ", 1)[0]
+            return self.refusals[{"Bearer": "v2", "Token": "v1"}.get(scheme, "none")]
         if path in self.failures:
             status, body = self.failures[path]
             return Answer(status, "application/json", body)
@@ -80,7 +82,7 @@ class Replay:
 
 def serve(replay: Replay) -> tuple[ThreadingHTTPServer, threading.Thread]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             answer = replay.answer(self.path, self.headers.get("Authorization", ""))
             try:
                 self.send_response(answer.status)

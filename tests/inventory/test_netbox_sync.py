@@ -7,6 +7,7 @@ the Authorization header and answers NetBox's own 401 to anything else.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 
 from art28.core.models import Organisation
 from art28.inventory.importers import import_inventory
@@ -140,7 +142,10 @@ def test_what_the_real_netbox_said_maps_as_the_netbox_format_documents(netbox):
         "fr",
         "privacy@acme.example",
     )
-    assets = {a.ref: (a.kind, a.site.code if a.site else None, a.parent.ref if a.parent else None) for a in Asset.objects.select_related("site", "parent")}
+    assets = {
+        a.ref: (a.kind, a.site.code if a.site else None, a.parent.ref if a.parent else None)
+        for a in Asset.objects.select_related("site", "parent")
+    }
     unnamed = next(ref for ref in assets if ref.startswith("netbox-device-"))
     assert assets == {
         "gva1-host-3": ("host", "gva1", None),
@@ -186,12 +191,25 @@ def test_the_replay_would_change_that_inventory(netbox, before):
     assert db_state() != before
 
 
-def test_a_refused_token_is_an_error_and_nothing_changes(netbox, before):
+@pytest.mark.parametrize(
+    ("token", "answer"),
+    [("nbt_wrongkey.wrongtoken", "HTTP 403 (Invalid v2 token)"), ("not-the-token", "HTTP 403 (Invalid v1 token)")],
+)
+def test_a_refused_token_is_an_error_and_nothing_changes(netbox, before, token, answer):
+    """What NetBox 4.7 itself answered to a wrong token (recorded): 403 and its reason."""
     with pytest.raises(NetboxError) as error:
-        _sync(netbox, "nbt_wrong.token")
-    assert "dcim/regions" in str(error.value)
-    assert "HTTP 401" in str(error.value)
-    assert "Invalid v2 token" in str(error.value) or "token" in str(error.value).lower()
+        _sync(netbox, token)
+    assert str(error.value) == (
+        f"NetBox dcim/regions (GET {netbox.origin}/api/dcim/regions/?limit=2&offset=0): NetBox refused the token: "
+        f"{answer}; check the token and that it may read this list (v2 tokens nbt_… need NetBox 4.5 or later)"
+    )
+    assert db_state() == before
+
+
+def test_a_401_from_a_proxy_in_front_of_netbox_is_an_error_and_nothing_changes(netbox, before):
+    netbox.failures[_page(netbox, "dcim/sites", 1)] = (401, b'{"detail": "Authentication required"}')
+    with pytest.raises(NetboxError, match=r"NetBox dcim/sites .*: NetBox refused the token: HTTP 401"):
+        _sync(netbox)
     assert db_state() == before
 
 
@@ -259,7 +277,7 @@ def test_the_command_prints_what_it_fetched_and_imported(netbox, monkeypatch):
     assert run.code == 0, run.err
     lines = run.out.splitlines()
     assert lines[0] == (
-        f"fetched {netbox.origin}/api/ (13 pages): dcim/regions 5, dcim/sites 4, tenancy/tenants 3, "
+        f"fetched {netbox.origin}/api/ (12 pages): dcim/regions 5, dcim/sites 4, tenancy/tenants 3, "
         "virtualization/clusters 2, dcim/devices 4, virtualization/virtual-machines 3"
     )
     assert lines[1].startswith(f"imported {netbox.origin}/api/ (netbox, sha256 ")
@@ -283,3 +301,70 @@ def test_the_command_needs_the_token_variable(netbox, monkeypatch):
     assert run.code == 1
     assert "the environment variable NETBOX_TOKEN holding the NetBox API token is not set or empty" in run.err
     assert netbox.seen == []
+
+
+def _booked() -> list:
+    from django_tasks_db.models import DBTaskResult
+
+    return list(
+        DBTaskResult.objects.filter(task_path="art28.inventory.tasks.netbox_sync_nightly", status="READY").values_list(
+            "run_after", flat=True
+        )
+    )
+
+
+def test_the_nightly_run_is_booked_once_at_the_hour_in_the_time_zone(settings):
+    from art28.inventory.tasks import schedule_netbox_sync
+
+    settings.ART28_NETBOX_URL, settings.ART28_NETBOX_SYNC_HOUR = "https://netbox.example.net", 2
+    evening = dt.datetime(2026, 12, 3, 22, 0, tzinfo=dt.UTC)  # 23:00 in Zurich
+    night = dt.datetime(2026, 12, 4, 1, 0, tzinfo=dt.UTC)  # 02:00 in Zurich
+    assert schedule_netbox_sync(evening) == night
+    assert schedule_netbox_sync(evening) == night  # already booked: not twice
+    assert _booked() == [night]
+
+
+def test_no_nightly_run_without_a_url_or_with_hour_minus_1(settings):
+    from art28.inventory.tasks import schedule_netbox_sync
+
+    settings.ART28_NETBOX_URL, settings.ART28_NETBOX_SYNC_HOUR = "", 2
+    assert schedule_netbox_sync() is None
+    settings.ART28_NETBOX_URL, settings.ART28_NETBOX_SYNC_HOUR = "https://netbox.example.net", -1
+    assert schedule_netbox_sync() is None
+    assert _booked() == []
+
+
+def test_the_nightly_task_syncs_from_the_settings_and_books_the_next_night(netbox, settings, monkeypatch):
+    from art28.core.models import AuditEntry
+    from art28.inventory.tasks import netbox_sync_nightly
+
+    settings.ART28_NETBOX_URL, settings.ART28_NETBOX_SYNC_HOUR = netbox.origin, 3
+    settings.ART28_NETBOX_TOKEN_ENV = "NIGHTLY_NETBOX_TOKEN"
+    monkeypatch.setenv("NIGHTLY_NETBOX_TOKEN", V2_TOKEN)
+    result = netbox_sync_nightly.call()
+    assert result["fetched"]["dcim/sites"] == 4
+    assert Site.objects.count() == 4
+    assert set(AuditEntry.objects.filter(action="inventory.import").values_list("actor_label", flat=True)) == {
+        "task:netbox-sync"
+    }
+    [booked] = _booked()
+    assert timezone.localtime(booked).hour == 3
+
+
+def test_a_failed_nightly_run_still_books_the_next_one(netbox, before, settings, monkeypatch):
+    from art28.inventory.tasks import netbox_sync_nightly
+
+    settings.ART28_NETBOX_URL, settings.ART28_NETBOX_SYNC_HOUR = netbox.origin, 3
+    monkeypatch.setenv("ART28_NETBOX_TOKEN", "nbt_revoked.token")
+    with pytest.raises(NetboxError, match=r"HTTP 403 \(Invalid v2 token\)"):
+        netbox_sync_nightly.call()
+    assert db_state() == before
+    assert len(_booked()) == 1
+
+
+def test_the_command_books_the_nightly_run(settings):
+    settings.ART28_NETBOX_URL, settings.ART28_NETBOX_SYNC_HOUR = "https://netbox.example.net", 2
+    run = _command("--schedule")
+    assert run.code == 0, run.err
+    [booked] = _booked()
+    assert run.out.strip() == f"the nightly NetBox sync is booked for {timezone.localtime(booked).isoformat()}"

@@ -26,7 +26,9 @@ class _FetchBar:
     """One rich progress bar per NetBox list, by objects received out of NetBox's count."""
 
     def __init__(self, console: Console) -> None:
-        self.progress = Progress(TextColumn("{task.description:34}"), BarColumn(), MofNCompleteColumn(), console=console)
+        self.progress = Progress(
+            TextColumn("{task.description:34}"), BarColumn(), MofNCompleteColumn(), console=console
+        )
         self.tasks: dict[str, TaskID] = {}
         self.progress.start()
 
@@ -112,7 +114,9 @@ class Command(BaseCommand):
                 self.stderr.write(str(problem))
             if failed.total > SHOWN_PROBLEMS:
                 self.stderr.write(f"… and {failed.total - SHOWN_PROBLEMS} more problems")
-            raise CommandError(f"{failed.total} problem(s) in the lists read from {url}; nothing was imported") from None
+            raise CommandError(
+                f"{failed.total} problem(s) in the lists read from {url}; nothing was imported"
+            ) from None
         finally:
             if fetch_bar is not None:
                 fetch_bar.stop()
