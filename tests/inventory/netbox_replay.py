@@ -3,8 +3,9 @@
 It answers each request the capture recorded (path and query string) with the recorded body, the
 absolute URLs in it pointing to this server instead of the captured NetBox. A request without the
 expected ``Authorization`` header gets NetBox's recorded refusal (NetBox 4.7 answers 403 with "Invalid
-v2 token", "Invalid v1 token" or "Authentication credentials were not provided."). Tests can make one page fail (a status), be
-slow (a delay), or end the list early (its ``next`` set to null: a page goes missing).
+v2 token", "Invalid v1 token" or "Authentication credentials were not provided."). Tests can make one
+page fail (a status), be slow (a delay), or end the list early (its ``next`` set to null: a page goes
+missing).
 """
 
 from __future__ import annotations
