@@ -25,6 +25,8 @@ pytestmark = pytest.mark.django_db
 def _inventory() -> dict:
     state = db_state()
     del state["audit_entries"]
+    # Sites come with their primary key, which a rolled-back import still used up on PostgreSQL.
+    state["sites"] = [row[1:] for row in state["sites"]]
     return state
 
 
