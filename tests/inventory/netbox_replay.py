@@ -26,6 +26,7 @@ class Answer:
     status: int
     content_type: str
     body: bytes
+    location: str = ""
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Replay:
     failures: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)
     cut: set[str] = field(default_factory=set)
+    redirects: dict[str, str] = field(default_factory=dict)  # path → Location of a 301
     seen: list[tuple[str, str]] = field(default_factory=list)  # (path, Authorization) of each request
 
     def load(self) -> None:
@@ -67,6 +69,8 @@ class Replay:
         if authorization != self.authorization:
             scheme = authorization.split(" ", 1)[0]
             return self.refusals[{"Bearer": "v2", "Token": "v1"}.get(scheme, "none")]
+        if path in self.redirects:
+            return Answer(301, "text/html", b"", location=self.redirects[path])
         if path in self.failures:
             status, body = self.failures[path]
             return Answer(status, "application/json", body)
@@ -89,6 +93,8 @@ def serve(replay: Replay) -> tuple[ThreadingHTTPServer, threading.Thread]:
                 self.send_response(answer.status)
                 self.send_header("Content-Type", answer.content_type)
                 self.send_header("Content-Length", str(len(answer.body)))
+                if answer.location:
+                    self.send_header("Location", answer.location)
                 self.end_headers()
                 self.wfile.write(answer.body)
             except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)

@@ -265,6 +265,21 @@ def test_a_next_link_to_another_host_is_refused(netbox, before):
     assert db_state() == before
 
 
+def test_a_redirect_is_not_followed(netbox, before):
+    """The token goes only where the operator pointed it (http → https redirects included)."""
+    first = _page(netbox, "dcim/regions", 1)
+    netbox.redirects[first] = "https://sso.example/login?next=/api/dcim/regions/"
+    with pytest.raises(NetboxError) as error:
+        _sync(netbox)
+    assert str(error.value) == (
+        f"NetBox dcim/regions (GET {netbox.origin}{first}): NetBox answered HTTP 301, a redirect to "
+        "https://sso.example/login?next=/api/dcim/regions/; the token is not sent there: give the URL it leads to "
+        "(e.g. https://) as NetBox's URL"
+    )
+    assert len(netbox.seen) == 1
+    assert db_state() == before
+
+
 def _command(*args: str) -> Run:
     out, err = io.StringIO(), io.StringIO()
     try:

@@ -81,14 +81,17 @@ def api_root(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}/"
 
 
+class _Redirected(Exception):
+    def __init__(self, code: int, location: str) -> None:
+        super().__init__(code, location)
+        self.code, self.location = code, location
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Refuse redirects: the token must go to the URL the operator gave, and nowhere else."""
 
     def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> None:
-        raise NetboxError(
-            f"GET {req.full_url}: NetBox answered HTTP {code}, a redirect to {newurl}; "
-            "give the URL it redirects to (e.g. https://) as the NetBox URL"
-        )
+        raise _Redirected(code, newurl)
 
 
 class NetboxClient:
@@ -117,8 +120,11 @@ class NetboxClient:
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
                 return response.status, response.headers.get_content_type(), response.read()
-        except NetboxError:
-            raise
+        except _Redirected as redirect:
+            raise NetboxError(
+                f"{where}: NetBox answered HTTP {redirect.code}, a redirect to {redirect.location}; the token is "
+                "not sent there: give the URL it leads to (e.g. https://) as NetBox's URL"
+            ) from None
         except urllib.error.HTTPError as error:
             try:
                 body = error.read()
