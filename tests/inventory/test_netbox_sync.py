@@ -342,6 +342,18 @@ def test_the_nightly_run_is_booked_once_at_the_hour_in_the_time_zone(settings):
     assert _booked() == [night]
 
 
+def test_a_run_already_waiting_for_a_worker_counts_as_booked(settings):
+    """Enqueued without a time (e.g. by hand), it runs as soon as a worker takes it and books the next night."""
+    from art28.inventory.tasks import netbox_sync_nightly, schedule_netbox_sync
+
+    settings.ART28_NETBOX_URL, settings.ART28_NETBOX_SYNC_HOUR = "https://netbox.example.net", 2
+    netbox_sync_nightly.enqueue()
+    before = timezone.now()
+    booked = schedule_netbox_sync()
+    assert booked is not None and before <= booked <= timezone.now()
+    assert len(_booked()) == 1
+
+
 def test_no_nightly_run_without_a_url_or_with_hour_minus_1(settings):
     from art28.inventory.tasks import schedule_netbox_sync
 

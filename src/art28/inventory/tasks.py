@@ -66,13 +66,14 @@ def schedule_netbox_sync(now: dt.datetime | None = None) -> dt.datetime | None:
 def _booked() -> dt.datetime | None:
     """When the next run is already booked (database backend only: other backends cannot be asked)."""
     try:
-        from django_tasks_db.models import DBTaskResult
+        from django_tasks_db.models import DBTaskResult, get_date_max
     except ImportError:  # pragma: no cover - the database backend is a dependency
         return None
     if netbox_sync_nightly.get_backend().__class__.__module__.split(".")[0] != "django_tasks_db":
         return None
     path = f"{netbox_sync_nightly.func.__module__}.{netbox_sync_nightly.func.__qualname__}"
-    pending = (
-        DBTaskResult.objects.filter(task_path=path, status="READY").order_by("run_after").first()  # type: ignore[misc]
-    )
-    return pending.run_after if pending is not None else None
+    pending = DBTaskResult.objects.filter(task_path=path, status="READY").order_by("run_after").first()
+    if pending is None:
+        return None
+    # A run enqueued without a time (the "date max" of django-tasks-db) runs as soon as a worker takes it.
+    return timezone.now() if pending.run_after == get_date_max() else pending.run_after
