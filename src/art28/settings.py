@@ -304,6 +304,15 @@ ART28_ALLOWED_COUNTRIES = [c.upper() for c in env.list("ART28_ALLOWED_COUNTRIES"
 ART28_SIGNING_KEY_FILE = Path(env.str("ART28_SIGNING_KEY_FILE", default=str(DATA_DIR / "signing-key.pem")))
 # NetBox has no country field: an optional site custom field that holds the ISO 3166-1 alpha-2 code.
 ART28_NETBOX_COUNTRY_FIELD = env.str("ART28_NETBOX_COUNTRY_FIELD", default="")
+# Live NetBox (`art28 netbox-sync`, docs/import-formats.md "Live NetBox"): the NetBox the nightly sync reads,
+# the name of the environment variable holding its API token (the token itself never goes in settings), the
+# hour (0-23, ART28_TIME_ZONE) of the nightly run by the task worker (-1: none; run it from cron instead),
+# each request's timeout in seconds, and the page size asked for (NetBox caps it at its MAX_PAGE_SIZE).
+ART28_NETBOX_URL = env.str("ART28_NETBOX_URL", default="")
+ART28_NETBOX_TOKEN_ENV = env.str("ART28_NETBOX_TOKEN_ENV", default="ART28_NETBOX_TOKEN")
+ART28_NETBOX_SYNC_HOUR = env.int("ART28_NETBOX_SYNC_HOUR", default=2)
+ART28_NETBOX_TIMEOUT = env.float("ART28_NETBOX_TIMEOUT", default=60.0)
+ART28_NETBOX_PAGE_SIZE = env.int("ART28_NETBOX_PAGE_SIZE", default=1000)
 # The domain of Message-IDs and webhook-ids (``<delivery-uuid>@domain``).
 ART28_MAIL_DOMAIN = env.str("ART28_MAIL_DOMAIN", default="art28.localhost")
 # The tagging entity of the Atom feed's ids (tag: URIs, RFC 4151): a domain (or e-mail address) the provider
