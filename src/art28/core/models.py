@@ -78,6 +78,9 @@ class AllowedCountriesPeriod(models.Model):
     class Meta:
         indexes = [models.Index(fields=["organisation", "valid_from"], name="allowedperiod_org_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.allowed_countries or 'default'} from {self.valid_from:%Y-%m-%d %H:%M}"
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True

@@ -248,6 +248,9 @@ class AssetPeriod(Period):
             models.Index(fields=["valid_from", "valid_to"], name="assetperiod_interval_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"asset {self.asset_id} [{self.valid_from:%Y-%m-%d %H:%M}, {self.valid_to or '…'})"
+
 
 class PlacementPeriod(Period):
     """A placement as it was over an interval. ``placement_id`` is the current row's id (gone once ended)."""
@@ -266,6 +269,9 @@ class PlacementPeriod(Period):
             models.Index(fields=["asset", "valid_from"], name="placementperiod_asset_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"placement {self.placement_id} [{self.valid_from:%Y-%m-%d %H:%M}, {self.valid_to or '…'})"
+
 
 class FlowPeriod(Period):
     """A flow over the interval it existed. ``flow_id`` is the current row's id (gone once ended)."""
@@ -277,9 +283,17 @@ class FlowPeriod(Period):
     to_site = models.ForeignKey(Site, on_delete=models.CASCADE, null=True, related_name="+")
     to_country = models.CharField(max_length=2, blank=True)
 
+    def __str__(self) -> str:
+        return f"flow {self.flow_id} [{self.valid_from:%Y-%m-%d %H:%M}, {self.valid_to or '…'})"
+
 
 class SitePeriod(Period):
     """A site's country over an interval (the residency rule compares it with the allowed countries)."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="periods")
     country = models.CharField(max_length=2, blank=True)
+
+    def __str__(self) -> str:
+        return (
+            f"site {self.site_id} in {self.country or '?'} [{self.valid_from:%Y-%m-%d %H:%M}, {self.valid_to or '…'})"
+        )

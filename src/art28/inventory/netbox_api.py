@@ -15,7 +15,6 @@ Tokens starting ``nbt_`` (NetBox 4.5+ v2 tokens) are sent as ``Authorization: Be
 from __future__ import annotations
 
 import http.client
-import inspect
 import json
 import os
 import socket
@@ -270,22 +269,6 @@ def fetch_netbox(
     return fetched
 
 
-def sync_arguments(*, source: str, dry_run: bool, force: bool) -> dict[str, Any]:
-    """The full-sync keyword arguments that this version's ``import_inventory`` accepts.
-
-    The sync arguments (``sync``, ``source``, ``dry_run``, ``force``) come with the full sync of issue 12;
-    where ``import_inventory`` does not take them yet, the import is additive, and a dry run (which it
-    cannot do) is refused rather than run for real.
-    """
-    from art28.inventory.importers import import_inventory
-
-    accepted = inspect.signature(import_inventory).parameters
-    wanted = {"sync": True, "source": source, "dry_run": dry_run, "force": force}
-    if dry_run and "dry_run" not in accepted:
-        raise NetboxError("--dry-run needs the full sync of the importer, which this version does not have")
-    return {key: value for key, value in wanted.items() if key in accepted}
-
-
 def netbox_sync(
     url: str,
     token: str,
@@ -306,13 +289,22 @@ def netbox_sync(
     """
     from art28.inventory.importers import import_inventory
 
-    kwargs = sync_arguments(source=source, dry_run=dry_run, force=force)
     with tempfile.TemporaryDirectory(prefix="art28-netbox-") as tmp:
-        # The folder's name is what the import's audit entries show as the input.
+        # The folder's name is what problems name as the input; the audit entry names the API's URL.
         folder = Path(tmp) / (urlsplit(api_root(url)).netloc or "netbox")
         folder.mkdir()
         fetched = fetch_netbox(url, token, folder, timeout=timeout, page_size=page_size, progress=fetch_progress)
-        report = import_inventory(folder, format="netbox", actor=actor, progress=import_progress, **kwargs)
+        report = import_inventory(
+            folder,
+            format="netbox",
+            actor=actor,
+            progress=import_progress,
+            sync=True,
+            source=source,
+            dry_run=dry_run,
+            force=force,
+            label=fetched.url,
+        )
     return fetched, report
 
 

@@ -51,6 +51,7 @@ def import_inventory(
     source: str | None = None,
     dry_run: bool = False,
     force: bool = False,
+    label: str | None = None,
 ) -> ImportReport:
     """Import a CSV folder, a JSON document or a folder of NetBox API lists; raise ImportFailed on bad input.
 
@@ -60,7 +61,7 @@ def import_inventory(
     the safety limit unless ``force``. ``dry_run`` does everything, reports it, and changes nothing.
     Every change goes to the history (history.py); the import is recorded as an InventorySync with one
     audit entry holding the counts and the input's SHA-256. ``progress(done_bytes, total_bytes)`` is
-    called as the files are read.
+    called as the files are read. ``label`` names the input in the audit entry (default: the path).
     """
     path = Path(path)
     if not path.exists():
@@ -93,7 +94,7 @@ def import_inventory(
             check_cycles(staging, problems, reader.labels)
             if problems:
                 raise problems.failure()  # rolls the transaction back, staging tables included
-            _merge(staging, report, path, actor=actor, force=force)
+            _merge(staging, report, path, actor=actor, force=force, label=label)
     except _DryRunDone:
         pass  # the transaction was rolled back: nothing changed
     return report
@@ -103,7 +104,7 @@ class _DryRunDone(Exception):
     """Raised inside the import's transaction to roll a dry run back once its report is complete."""
 
 
-def _merge(staging: Staging, report: ImportReport, path: Path, *, actor: Actor, force: bool) -> None:
+def _merge(staging: Staging, report: ImportReport, path: Path, *, actor: Actor, force: bool, label: str | None) -> None:
     now = timezone.now()
     history.create_touched_tables()
     marks = merge_all(staging, report, now, report.source)
@@ -138,7 +139,7 @@ def _merge(staging: Staging, report: ImportReport, path: Path, *, actor: Actor, 
         actor=actor,
         action="inventory.sync" if report.sync else "inventory.import",
         obj=record,
-        object_repr=str(path.resolve()),
+        object_repr=label or str(path.resolve()),
         after={
             "format": report.format,
             "source": report.source,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass
 
 from django.db import connection
@@ -56,7 +57,7 @@ HISTORIES: dict[str, History] = {
     ),
 }
 
-
+def _execute(sql: str, params: Iterable[Any] | None = None) -> int:
 def _execute(sql: str, params: Iterable[object] | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params) if params is not None else None)
@@ -97,7 +98,7 @@ def touch(entity: str, ids: Iterable[tuple[int]]) -> None:
         cursor.executemany(f"INSERT INTO {HISTORIES[entity].touched} (id) VALUES (%s) ON CONFLICT DO NOTHING", rows)
 
 
-def touch_select(entity: str, select_ids: str, params: Iterable[object] = ()) -> int:
+def touch_select(entity: str, select_ids: str, params: Iterable[Any] = ()) -> int:
     """Add the ids a SELECT returns (set-based); returns how many were new."""
     # "WHERE TRUE": SQLite would read ON CONFLICT as the ON of a join otherwise.
     return _execute(
@@ -119,7 +120,10 @@ def record_periods(entity: str, *, since_id: int | None, now: dt.datetime) -> No
     )
     columns = ", ".join(history.columns)
     copied = ", ".join(f"c.{column}" for column in history.columns)
-    insert = f"INSERT INTO {history.periods} ({history.key}, {columns}, valid_from, valid_to) SELECT c.id, {copied}, %s, NULL "
+    insert = (
+        f"INSERT INTO {history.periods} ({history.key}, {columns}, valid_from, valid_to) "
+        f"SELECT c.id, {copied}, %s, NULL "
+    )
     touched = f"FROM {history.touched} t JOIN {history.current} c ON c.id = t.id WHERE {history.still_current}"
     if since_id is None:
         _execute(insert + touched, [stamp])
