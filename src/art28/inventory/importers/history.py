@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -57,8 +57,8 @@ HISTORIES: dict[str, History] = {
     ),
 }
 
+
 def _execute(sql: str, params: Iterable[Any] | None = None) -> int:
-def _execute(sql: str, params: Iterable[object] | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params) if params is not None else None)
         return max(cursor.rowcount, 0)
