@@ -1,11 +1,13 @@
 """`make bench`: each benchmark runs a baseline in the same run and prints the ratio against it.
 
-    python -m bench [--scale 1.0] [--db sqlite,postgresql] [--only import,audit,notify,impact,trust,records,fanout]
+    python -m bench [--scale 1.0] [--db sqlite,postgresql] [--only import,audit,sync,notify,impact,trust,records,fanout]
                     [--customers 100000]
 
 Import: art28's importer vs a plain executemany (SQLite) / COPY (PostgreSQL) of the same rows.
 Audit: the residency engine vs one hand-written SQL statement over the same tables.
 Notify: a breach notice fanned out to 10,000 customers by the outbox worker vs a plain smtplib loop.
+Sync: a nightly full sync where 1% of the placements changed vs a plain import of the same input; an
+unchanged re-sync vs the first import; the current-time audit after them.
 Impact: breach impact of a scope touching ~10% of the placements vs one hand-written SQL query.
 Trust: /trust/ and /trust/subprocessors.json under 50 concurrent clients (wrk, gunicorn) vs a bare Django view.
 Records: every controller's Art. 30(2) record as CSV vs one hand-written statement for its heaviest part.
@@ -25,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.data import Shape, write_inventory
+from bench.data import Shape, write_changed, write_inventory
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -120,6 +122,8 @@ def bench_database(
         )
         result["audit_json_ratio"] = audit["json_command_seconds"] / audit["baseline_seconds"]
         result["audit_csv_ratio"] = audit["csv_command_seconds"] / audit["baseline_seconds"]
+    if "sync" in only:
+        result["sync"] = bench_sync(vendor, data)
     if "audit-heavy" in only:
         heavy = dataset(scale, heavy=True)
         heavy_url = fresh_database(vendor, "art28_bench_heavy")
@@ -208,6 +212,43 @@ def bench_database(
     return result
 
 
+def bench_sync(vendor: str, data: Path) -> dict[str, Any]:
+    """The nightly sync (issue 12): a first import, an unchanged re-sync, then a sync where 1% of the
+    placements changed, against a plain import (executemany / COPY into empty tables) of the same input."""
+    changed = data.parent / f"{data.name}-changed-1pct"
+    marker = changed / "complete.json"
+    if not marker.exists():
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(json.dumps(write_changed(data, changed)))
+    url = fresh_database(vendor, "art28_bench_sync")
+    first = run_worker("import-art28", data, url)
+    unchanged = run_module("worker", url, "sync-art28", str(data))
+    nightly = run_module("worker", url, "sync-art28", str(changed))
+    audit = run_worker("audit", data, url)  # the current-time audit, with the history tables filled
+    baseline = run_worker("import-baseline", changed, fresh_database(vendor, "art28_bench_sync_baseline"))
+    figures = {
+        "first_import_seconds": first["seconds"],
+        "unchanged_sync_seconds": unchanged["seconds"],
+        "nightly_sync_seconds": nightly["seconds"],
+        "plain_import_seconds": baseline["seconds"],
+        "nightly_counts": nightly["counts"]["placements"],
+        "unchanged_ratio": unchanged["seconds"] / first["seconds"],
+        "nightly_ratio": nightly["seconds"] / baseline["seconds"],
+        "audit_ratio_after_syncs": audit["engine_seconds"] / audit["baseline_seconds"],
+    }
+    print(
+        f"sync     first import {first['seconds']:6.1f}s  unchanged re-sync {unchanged['seconds']:6.1f}s "
+        f"(ratio {figures['unchanged_ratio']:4.2f}x the first import, goal ≤ 0.5x)\n"
+        f"         nightly sync, 1% of placements changed {nightly['seconds']:6.1f}s  plain import of the same input "
+        f"{baseline['seconds']:6.1f}s  ratio {figures['nightly_ratio']:4.2f}x (goal ≤ 1.5x)  "
+        f"placements {nightly['counts']['placements']}\n"
+        f"         current-time audit after the syncs: engine {audit['engine_seconds']:5.2f}s vs hand-written SQL "
+        f"{audit['baseline_seconds']:5.2f}s, ratio {figures['audit_ratio_after_syncs']:4.2f}x (goal ≤ 1.5x, as before)",
+        flush=True,
+    )
+    return figures
+
+
 def print_fanout(fanout: dict[str, Any]) -> None:
     raw = fanout["raw_loop"]
     print(
@@ -249,13 +290,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M placements, 200k assets, 10k customers")
     parser.add_argument("--db", default="sqlite,postgresql")
-    parser.add_argument("--only", default="import,audit,audit-heavy,notify,impact,trust,records,fanout")
+    parser.add_argument("--only", default="import,audit,sync,audit-heavy,notify,impact,trust,records,fanout")
     parser.add_argument("--customers", type=int, default=FANOUT_CUSTOMERS, help="customers of the fan-out bench")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     only = set(args.only.split(","))
     # The inventory data set is only for the sections that import it (generating it takes minutes).
-    data = dataset(args.scale) if only & {"import", "audit", "impact", "records"} else OUT
+    data = dataset(args.scale) if only & {"import", "audit", "sync", "impact", "records"} else OUT
     results: dict[str, Any] = {"scale": args.scale, "only": sorted(only)}
     if (data / "complete.json").exists():
         results["data"] = json.loads((data / "complete.json").read_text())

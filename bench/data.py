@@ -131,3 +131,39 @@ def write_inventory(folder: Path, shape: Shape, seed: int = 28) -> dict[str, int
                 writer.writerow([f"SC{cluster:04d}", "transfer", "", "", "US"])
                 counts["flows"] += 1
     return counts
+
+
+def write_changed(source: Path, folder: Path, share: float = 0.01) -> dict[str, int]:
+    """A night's worth of change to the inventory in ``source``: ``share`` of its placements changed, in
+    equal parts a new figure (updated), gone (ended) and new (a customer's data on another asset); every
+    other file as it was. Deterministic: row i is touched when i is a multiple of the step."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in source.glob("*.csv"):
+        if path.name != "placements.csv":
+            (folder / path.name).write_bytes(path.read_bytes())
+    step = max(3, round(3 / share))
+    counts = {"updated": 0, "ended": 0, "created": 0}
+    with (source / "placements.csv").open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    records = header.index("records")
+    existing = {(row[0], row[1]) for row in body}
+    out: list[list[str]] = [header]
+    for i, row in enumerate(body):
+        if i % step == 0:
+            out.append([*row[:records], str(int(row[records] or 0) + 1), *row[records + 1 :]])
+            counts["updated"] += 1
+        elif i % step == 1:
+            counts["ended"] += 1
+        else:
+            out.append(row)
+        if i % step == 2:
+            # The same customer's data on the asset of a row further on (another customer's), if new.
+            other = body[(i + step // 2) % len(body)]
+            if (row[0], other[1]) not in existing:
+                existing.add((row[0], other[1]))
+                out.append([row[0], other[1], *row[2:]])
+                counts["created"] += 1
+    with (folder / "placements.csv").open("w", newline="") as handle:
+        csv.writer(handle).writerows(out)
+    return counts
