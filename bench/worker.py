@@ -120,26 +120,28 @@ def import_baseline(folder: Path) -> dict[str, Any]:
                 asset_ids[r[0]] = i
                 if r[4] and r[4] not in service_ids:
                     service_ids[r[4]] = len(service_ids) + 1
-                yield (i, r[0], r[1], site_ids.get(r[2]), asset_ids.get(r[3]), service_ids.get(r[4]))
+                yield (i, r[0], r[1], site_ids.get(r[2]), asset_ids.get(r[3]), service_ids.get(r[4]), "csv")
 
         # Foreign keys are deferred to COMMIT (Django creates them so), so services can follow assets.
-        _write(cursor, "inventory_asset", ["id", "ref", "kind", "site_id", "parent_id", "service_id"], assets())
+        _write(
+            cursor, "inventory_asset", ["id", "ref", "kind", "site_id", "parent_id", "service_id", "source"], assets()
+        )
         _write(cursor, "inventory_service", ["id", "name", "description"], ((i, n, "") for n, i in service_ids.items()))
         _write(
             cursor,
             "inventory_placement",
-            ["customer_id", "asset_id", "data_categories", "subject_categories", "subjects", "records"],
+            ["customer_id", "asset_id", "data_categories", "subject_categories", "subjects", "records", "source"],
             (
-                (org_ids[r[0]], asset_ids[r[1]], r[2], r[3], int(r[4]), int(r[5]))
+                (org_ids[r[0]], asset_ids[r[1]], r[2], r[3], int(r[4]), int(r[5]), "csv")
                 for r in placement_rows(folder / "placements.csv")
             ),
         )
         _write(
             cursor,
             "inventory_flow",
-            ["asset_id", "kind", "to_asset_id", "to_site_id", "to_country"],
+            ["asset_id", "kind", "to_asset_id", "to_site_id", "to_country", "source"],
             (
-                (asset_ids[r[0]], r[1], asset_ids.get(r[2]), site_ids.get(r[3]), r[4])
+                (asset_ids[r[0]], r[1], asset_ids.get(r[2]), site_ids.get(r[3]), r[4], "csv")
                 for r in rows(folder / "flows.csv")
             ),
         )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from art28.core.models import AuditEntry, Organisation
+from art28.inventory.as_of import inventory_as_of, parse_moment
 from art28.inventory.importers import ImportFailed, SyncRefused, import_inventory
 from art28.inventory.models import Asset, AssetPeriod, Flow, InventorySync, Placement, PlacementPeriod
 from art28.inventory.selectors import asset_search, inventory_counts
@@ -233,3 +237,75 @@ def test_the_source_name_is_checked_and_source_needs_sync(tmp_path):
         import_inventory(CSV_EXAMPLE, actor=TEST_ACTOR, sync=True, source="CMDB prod")
     run = run_import(CSV_EXAMPLE, "--source", "cmdb")
     assert run.code != 0 and "add --sync" in run.err
+
+
+def test_as_of_a_time_before_the_sync_the_audit_reports_exactly_what_it_did_then(synced):
+    before = run_audit()
+    first = InventorySync.objects.get()
+    import_inventory(drop_lines(synced, "flows.csv", "support_access"), actor=TEST_ACTOR, sync=True, source="cmdb")
+    second = InventorySync.objects.first()
+    assert second is not None and run_audit() != before
+
+    with inventory_as_of(second.at - dt.timedelta(microseconds=1)):
+        assert run_audit(at=second.at) == before
+    with inventory_as_of(first.at):  # half-open: the first sync's own moment holds its state
+        assert run_audit() == before
+    # The support access to France carried BETA's VM and ACME's volume below it.
+    without_the_flow = [v for v in before if v.destination != "FR"]
+    assert len(without_the_flow) == len(before) - 2
+    with inventory_as_of(second.at):  # and the second's, the new one
+        assert run_audit() == without_the_flow
+    # Outside the block, the current inventory again.
+    assert run_audit() == without_the_flow
+
+
+def test_as_of_a_moved_asset_is_where_it_was_and_its_data_with_it(synced):
+    # zrh1-db-1 (ACME, GAMMA) moves from Zurich to Frankfurt: GAMMA (Liechtenstein, default policy) and
+    # ACME allow Germany or not according to the default; BETA allows CH;DE only and is not on it.
+    path = synced / "assets.csv"
+    path.write_text(path.read_text("utf-8").replace("zrh1-db-1,database,ZRH1", "zrh1-db-1,database,FRA1"), "utf-8")
+    first = InventorySync.objects.get()
+    import_inventory(synced, actor=TEST_ACTOR, sync=True, source="cmdb")
+
+    with inventory_as_of(first.at):
+        assert Asset.objects.get(ref="zrh1-db-1").location.code == "ZRH1"
+    assert Asset.objects.get(ref="zrh1-db-1").location.code == "FRA1"
+
+
+def test_the_command_answers_at_a_past_moment_and_refuses_one_before_the_history(synced, capsys):
+    first = InventorySync.objects.get()
+    import_inventory(drop_lines(synced, "flows.csv", "support_access"), actor=TEST_ACTOR, sync=True, source="cmdb")
+
+    then = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("residency_audit", "--csv", "--at", first.at.isoformat(), stdout=then)
+    now = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("residency_audit", "--csv", stdout=now)
+    assert "BETA,gva1-vm-12,GVA1,FR" in then.getvalue()
+    assert "BETA,gva1-vm-12,GVA1,FR" not in now.getvalue()
+
+    with pytest.raises(CommandError, match="--at: the inventory's history begins on") as refused:
+        call_command("residency_audit", "--at", "2020-01-01")
+    assert refused.value.returncode == 2
+    with pytest.raises(CommandError, match="is not a date"):
+        call_command("residency_audit", "--at", "yesterday")
+
+
+def test_a_date_means_the_end_of_that_day_in_the_providers_time_zone(settings):
+    settings.TIME_ZONE = "Europe/Zurich"
+    moment = parse_moment("2026-03-14")
+    assert moment.isoformat() == "2026-03-14T23:59:59.999999+01:00"
+    assert parse_moment("2026-03-14T09:30").isoformat() == "2026-03-14T09:30:00+01:00"
+
+
+def test_a_dropped_placement_leaves_the_audit_and_comes_back_as_of_before_the_sync(synced):
+    gamma_before = [v for v in run_audit() if v.customer == "GAMMA"]
+    assert gamma_before  # its data is backed up to Frankfurt
+    first = InventorySync.objects.get()
+
+    import_inventory(drop_lines(synced, "placements.csv", "GAMMA"), actor=TEST_ACTOR, sync=True, source="cmdb")
+
+    assert not [v for v in run_audit() if v.customer == "GAMMA"]
+    with inventory_as_of(first.at):
+        assert [v for v in run_audit() if v.customer == "GAMMA"] == gamma_before

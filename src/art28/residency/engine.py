@@ -28,6 +28,7 @@ whatever the legal basis of the transfer (PRODUCT.md, "Transfers").
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -272,10 +273,11 @@ def _rows(sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
             yield from batch
 
 
-def iter_violations(*, organisation_id: int | None = None) -> Iterator[Violation]:
+def iter_violations(*, organisation_id: int | None = None, at: dt.datetime | None = None) -> Iterator[Violation]:
     """Every violation: stored and unknown placements, then flows, then sub-processors (outside, then
-    unauthorised); unordered within each."""
-    for customer, asset, site, country, allowed, reason, destination in iter_raw_rows(organisation_id=organisation_id):
+    unauthorised); unordered within each. ``at``: see _statements."""
+    rows = iter_raw_rows(organisation_id=organisation_id, at=at)
+    for customer, asset, site, country, allowed, reason, destination in rows:
         yield Violation(
             customer=customer,
             asset=asset,
@@ -287,12 +289,15 @@ def iter_violations(*, organisation_id: int | None = None) -> Iterator[Violation
         )
 
 
-def _statements(organisation_id: int | None) -> Iterator[tuple[str, dict[str, Any]]]:
+def _statements(organisation_id: int | None, at: dt.datetime | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
     """The audit's four statements (stored, flows, sub-processors outside, unauthorised) with their
-    parameters, for the whole provider or one organisation."""
+    parameters, for the whole provider or one organisation.
+
+    ``at``: the sub-processors in use on that day. The inventory itself is read from the tables as the
+    connection sees them: inside ``inventory.as_of.inventory_as_of(at)``, as they were then."""
     params: dict[str, Any] = {
         "default_allowed": ";".join(settings.ART28_ALLOWED_COUNTRIES),
-        "today": timezone.localdate(),
+        "today": timezone.localdate(at) if at is not None else timezone.localdate(),
     }
     customer_filter = origin_filter = org_up = cover_filter = unauthorised_filter = ""
     if organisation_id is not None:
@@ -312,9 +317,9 @@ def _statements(organisation_id: int | None) -> Iterator[tuple[str, dict[str, An
         yield sql, params
 
 
-def iter_raw_rows(*, organisation_id: int | None = None) -> Iterator[tuple[Any, ...]]:
+def iter_raw_rows(*, organisation_id: int | None = None, at: dt.datetime | None = None) -> Iterator[tuple[Any, ...]]:
     """The audit's rows as the database returns them (the allowed list still as ';CH;LI;')."""
-    for sql, params in _statements(organisation_id):
+    for sql, params in _statements(organisation_id, at):
         yield from _rows(sql, params)
 
 
@@ -340,10 +345,10 @@ GROUP BY reason, cause_kind, cause, country, customer
 
 
 def iter_cause_tallies(
-    *, organisation_id: int | None = None
+    *, organisation_id: int | None = None, at: dt.datetime | None = None
 ) -> Iterator[tuple[str, str, str | None, str | None, str, int]]:
     """(reason, cause kind, cause, country, customer, findings) for every cause and customer."""
-    for sql, params in _statements(organisation_id):
+    for sql, params in _statements(organisation_id, at):
         yield from _rows(_BY_CAUSE.replace("{statement}", sql), params)
 
 
@@ -358,9 +363,9 @@ def sort_key(violation: Violation) -> tuple[str, str, str, str, str]:
     )
 
 
-def run_audit(*, organisation_id: int | None = None) -> list[Violation]:
+def run_audit(*, organisation_id: int | None = None, at: dt.datetime | None = None) -> list[Violation]:
     """All violations, sorted by customer, asset, reason and destination."""
-    return sorted(iter_violations(organisation_id=organisation_id), key=sort_key)
+    return sorted(iter_violations(organisation_id=organisation_id, at=at), key=sort_key)
 
 
 # Every flow that carries some of one organisation's data, whatever its destination: what the

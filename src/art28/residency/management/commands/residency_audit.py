@@ -13,9 +13,11 @@ See docs/residency-audit.md.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 import sys
 from collections.abc import Iterator
+from contextlib import nullcontext
 from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -24,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from art28.core.selectors import organisation_by_ref
+from art28.inventory.as_of import check_history, inventory_as_of, parse_moment
 from art28.residency.engine import (
     REASONS,
     WITHOUT_PLACE,
@@ -53,8 +56,28 @@ class Command(BaseCommand):
         output.add_argument("--csv", action="store_true", help="Stream the violations as CSV (header first).")
         parser.add_argument("--customer", metavar="REF", default="", help="Only this customer (its reference).")
         parser.add_argument("--reason", choices=REASONS, default="", help="Only violations with this reason.")
+        parser.add_argument(
+            "--at",
+            metavar="DATETIME",
+            default="",
+            help="As the inventory was then (from its history): 2026-03-14T09:30, or a date meaning the end of "
+            "that day in ART28_TIME_ZONE.",
+        )
 
-    def handle(self, *args: Any, json: bool, csv: bool, customer: str, reason: str, **options: Any) -> None:
+    def handle(self, *args: Any, json: bool, csv: bool, customer: str, reason: str, at: str, **options: Any) -> None:
+        moment = None
+        if at:
+            try:
+                moment = parse_moment(at)
+                check_history(moment)
+            except ValueError as error:  # HistoryUnavailable included
+                raise CommandError(f"--at: {error}", returncode=USAGE_ERROR) from None
+        with inventory_as_of(moment) if moment else nullcontext():
+            self._audit(json=json, csv=csv, customer=customer, reason=reason, at=moment, **options)
+
+    def _audit(
+        self, *, json: bool, csv: bool, customer: str, reason: str, at: dt.datetime | None, **options: Any
+    ) -> None:
         organisation_id = None
         if customer:
             organisation = organisation_by_ref(customer)
@@ -64,18 +87,18 @@ class Command(BaseCommand):
         found = False
         try:
             if json:
-                raw = iter_raw_rows(organisation_id=organisation_id)
+                raw = iter_raw_rows(organisation_id=organisation_id, at=at)
                 found = self._write_json(raw_row_json(row) for row in raw if not reason or row[5] == reason)
             elif csv:
-                raw = iter_raw_rows(organisation_id=organisation_id)
+                raw = iter_raw_rows(organisation_id=organisation_id, at=at)
                 found = self._write_csv(row for row in raw if not reason or row[5] == reason)
             elif options.get("all"):
-                violations = filter_violations(run_audit(organisation_id=organisation_id), reason=reason)
+                violations = filter_violations(run_audit(organisation_id=organisation_id, at=at), reason=reason)
                 found = bool(violations)
                 self._print_table(violations)
             else:
                 # Counted by cause in the database: the summary never holds the rows (400,000 at a large provider).
-                tallies = iter_cause_tallies(organisation_id=organisation_id)
+                tallies = iter_cause_tallies(organisation_id=organisation_id, at=at)
                 groups = group_tallies(tally for tally in tallies if not reason or tally[0] == reason)
                 found = bool(groups)
                 self._print_groups(groups)
