@@ -126,7 +126,12 @@ def import_baseline(folder: Path) -> dict[str, Any]:
         _write(
             cursor, "inventory_asset", ["id", "ref", "kind", "site_id", "parent_id", "service_id", "source"], assets()
         )
-        _write(cursor, "inventory_service", ["id", "name", "description"], ((i, n, "") for n, i in service_ids.items()))
+        _write(
+            cursor,
+            "inventory_service",
+            ["id", "name", "name_i18n", "description", "description_i18n"],
+            ((i, n, "{}", "", "{}") for n, i in service_ids.items()),
+        )
         _write(
             cursor,
             "inventory_placement",

@@ -125,7 +125,7 @@ def test_an_incident_impact_reads_its_scope_in_the_same_query(breach_world, djan
         sites=["ZRH1"],
     )
     with django_assert_max_num_queries(1):
-        result = impact_of_incident(incident.pk)
+        result = impact_of_incident(incident)
     assert [(c.customer, c.assets) for c in result.customers] == [
         ("ACME", ["gva-db-1", "gva-vol-1", "zrh-bucket-1"]),
         ("GAMMA", ["zrh-bucket-2"]),

@@ -74,7 +74,7 @@ def test_gdpr_art_33_3_a_subject_categories_are_frozen_at_the_decision_and_a_cha
     assert AffectedCustomer.objects.get(incident=incident, organisation=breach_world.beta).subject_categories == (
         "employees"
     )
-    live = {c.customer: c.subject_categories for c in impact_of_incident(incident.pk).customers}
+    live = {c.customer: c.subject_categories for c in impact_of_incident(incident).customers}
     assert live["BETA"] == ["employees", "job applicants"]
 
 

@@ -98,7 +98,7 @@ def declare(request: HttpRequest, payload: s.IncidentIn) -> Status[s.IncidentOut
         window_from=s.aware(payload.scope.window_from, "window_from"),
         window_to=s.aware(payload.scope.window_to, "window_to"),
     )
-    return Status(201, _out(incident.ref, impact=impact_of_incident(incident.pk)))
+    return Status(201, _out(incident.ref, impact=impact_of_incident(incident)))
 
 
 @router.get("/incidents/{ref}", response=s.IncidentOut, summary="One incident, its notices and acknowledgements")
@@ -136,7 +136,7 @@ def set_scope(request: HttpRequest, ref: str, payload: s.ScopeIn) -> s.IncidentO
 @router.get("/incidents/{ref}/impact", response=s.ImpactOut, summary="The live impact of the scope")
 def impact(request: HttpRequest, ref: str) -> dict[str, Any]:
     _user(request)
-    return impact_of_incident(_incident(ref).pk).as_dict()
+    return impact_of_incident(_incident(ref)).as_dict()
 
 
 @router.post("/incidents/{ref}/decision", response=s.IncidentOut, summary="Decide: notify, or no notification")

@@ -26,7 +26,7 @@ def freeze_impact(incident: Incident) -> dict[str, int]:
     stay (marked no longer affected) and receive the later phases.
     First-notice times and lateness are never touched here.
     """
-    live = impact_of_incident(incident.pk)
+    live = impact_of_incident(incident)
     now = timezone.now()
     existing = {row.organisation_id: row for row in AffectedCustomer.objects.filter(incident=incident)}
     created, updated = [], []
@@ -106,7 +106,7 @@ def incident_decide_notify(*, actor: Actor, incident: Incident, reason: str = ""
             raise ValidationError({"reason": "Reversing the decision not to notify needs a new written reason."})
         if locked.phase == Phase.CLOSED:
             raise ValidationError("The incident is closed; reopen it first.")
-        if not impact_of_incident(locked.pk).customers:
+        if not impact_of_incident(locked).customers:
             raise ValidationError(
                 "No customer is affected by this scope: widen the scope, or decide “no notification” with a reason."
             )

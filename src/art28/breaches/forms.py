@@ -74,7 +74,10 @@ class ScopeForm(forms.Form):
     window_to = _when(
         _("Time window to"),
         required=False,
-        help_text=_("Recorded for the file; the inventory keeps no history, so the impact is today's."),
+        help_text=_(
+            "When the breach lasted: the impact counts whoever's data was in the scope at any moment of it "
+            "(empty end: until now). No window: where data is now."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -1,4 +1,5 @@
-"""Who a breach touches: the affected customers of a scope, computed from the live inventory (S3).
+"""Who a breach touches: the affected customers of a scope, from the inventory now or, for an incident
+with a time window, as it was during the window (its history, inventory.as_of) (S3).
 
 A placement is affected when its asset is
 
@@ -21,6 +22,7 @@ One SQL statement, whatever the size of the inventory; the work follows the affe
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,8 +31,10 @@ from typing import Any
 
 from django.db import connection
 
+from art28.breaches.models import Incident
+from art28.inventory.as_of import earliest_history, inventory_as_of
 from art28.inventory.engine import LANDING_UP_CTE, drive_joins_by_index
-from art28.inventory.models import Asset, Service, Site
+from art28.inventory.models import Asset, InventorySync, Service, Site
 
 # {ids:name} is a set of ids: a JSON array parameter (SQLite) or an array (PostgreSQL), or, for an
 # incident, the rows of its scope table. {concat:expr} joins the group's values with newlines.
@@ -262,9 +266,63 @@ def impact_of_scope(scope: Scope) -> Impact:
     return _run(impact_sql(vendor, for_incident=False), params)
 
 
-def impact_of_incident(incident_id: int) -> Impact:
-    """The live impact of an incident's stored scope: one query (the scope is read inside it)."""
-    return _run(impact_sql(connection.vendor, for_incident=True), {"incident_id": incident_id})
+def impact_of_incident(incident: Incident) -> Impact:
+    """The impact of an incident's stored scope over its time window (GDPR Art. 33(3)(a): the data
+    concerned by the breach, which is the data that was there while it lasted).
+
+    Without a window: where data is now, one query. With one: every customer whose data was on a scoped
+    asset or site at any moment of the window (window_to empty: until now), from the inventory's history.
+    """
+    sql, params = impact_sql(connection.vendor, for_incident=True), {"incident_id": incident.pk}
+    if incident.window_from is None and incident.window_to is None:
+        return _run(sql, params)
+    return _over_window(sql, params, incident.window_from, incident.window_to)
+
+
+def window_moments(window_from: dt.datetime | None, window_to: dt.datetime | None) -> list[dt.datetime]:
+    """The moments at which the inventory held each of its states during [window_from, window_to]: the
+    window's start, then every import that took effect inside it. The inventory only changes at imports
+    (inventory.history), so these moments see every state the window saw. A window starting before the
+    history begins starts where it begins; an open start means the whole history."""
+    earliest = earliest_history()
+    if earliest is None:
+        return []
+    start = max(window_from or earliest, earliest)
+    changes = InventorySync.objects.filter(at__gt=start)
+    if window_to is not None:
+        changes = changes.filter(at__lte=window_to)
+    return [start, *sorted(set(changes.values_list("at", flat=True)))]
+
+
+def _over_window(
+    sql: str, params: dict[str, Any], window_from: dt.datetime | None, window_to: dt.datetime | None
+) -> Impact:
+    """The union of the impacts at each moment of the window: per customer every asset and category met,
+    and the largest figures of any one moment (a placement present at several moments is the same data,
+    not more of it)."""
+    moments = window_moments(window_from, window_to)
+    if not moments:
+        return _run(sql, params)  # no history at all: what there is now
+    merged: dict[int, CustomerImpact] = {}
+    for moment in moments:
+        with inventory_as_of(moment):
+            impact = _run(sql, params)
+        for customer in impact.customers:
+            seen = merged.get(customer.organisation_id)
+            merged[customer.organisation_id] = customer if seen is None else _merge(seen, customer)
+    return Impact(sorted(merged.values(), key=lambda c: c.customer))
+
+
+def _merge(a: CustomerImpact, b: CustomerImpact) -> CustomerImpact:
+    return CustomerImpact(
+        organisation_id=a.organisation_id,
+        customer=a.customer,
+        assets=sorted(set(a.assets) | set(b.assets)),
+        data_categories=sorted(set(a.data_categories) | set(b.data_categories)),
+        subject_categories=sorted(set(a.subject_categories) | set(b.subject_categories)),
+        subjects=max(a.subjects, b.subjects),
+        records=max(a.records, b.records),
+    )
 
 
 def _scope_lists(scope: Scope) -> dict[str, tuple[int, ...]]:

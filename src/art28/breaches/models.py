@@ -72,7 +72,8 @@ class Incident(models.Model):
     confidentiality = models.BooleanField(_("loss of confidentiality"), default=False)
     integrity = models.BooleanField(_("loss of integrity"), default=False)
     availability = models.BooleanField(_("loss of availability"), default=False)
-    # The scope. The inventory keeps no history, so the time window is recorded, not applied.
+    # The scope, and the time window over which the impact is computed from the inventory's history
+    # (breaches.impact.impact_of_incident; no window: where data is now).
     assets = models.ManyToManyField(Asset, blank=True, related_name="+", verbose_name=_("assets"))
     sites = models.ManyToManyField(Site, blank=True, related_name="+", verbose_name=_("sites"))
     services = models.ManyToManyField(Service, blank=True, related_name="+", verbose_name=_("services"))

@@ -191,7 +191,7 @@ def _scope_initial(incident: Incident) -> dict[str, Any]:
 
 def incident_context(request: HttpRequest, incident: Incident, **forms: Any) -> dict[str, Any]:
     """Everything the incident page shows; ``forms`` replaces a form (bound, with errors) after a failed POST."""
-    live = impact_of_incident(incident.pk)
+    live = impact_of_incident(incident)
     frozen = frozen_rows_for_difference(incident) if incident.decision != Decision.PENDING else []
     notices = notices_with_acks(incident)
     decisions = list(incident.decisions.all())

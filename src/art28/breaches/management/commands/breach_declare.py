@@ -52,7 +52,7 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             fail(validation_text(exc))
-        totals = impact_of_incident(incident.pk).totals
+        totals = impact_of_incident(incident).totals
         if options["json"]:
             self.stdout.write(
                 dump(
