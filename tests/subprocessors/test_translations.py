@@ -208,3 +208,26 @@ def test_the_register_json_of_a_change_notice_payload_carries_every_language(sp_
     assert data["subprocessor"]["purpose"] == "Delivering outgoing e-mail"
     assert data["subprocessor"]["purpose_i18n"] == {"en": "Delivering outgoing e-mail", "de": "E-Mail-Zustellung"}
     assert SINCE  # the fixtures' date is in use
+
+
+def test_my_subprocessors_api_names_categories_and_services_in_every_language(sp_world, make_user):
+    """The public register JSON's rule on the customer's API: the English strings stay, ``…_i18n`` adds
+    every language (the glossary's terms, the services' names), English first."""
+    from art28.core.roles import Role
+    from art28.inventory.models import Service
+    from art28.inventory.services import service_texts_update
+
+    data_category_create(
+        actor=TEST_ACTOR, kind=CategoryKind.DATA, name="ticket content", name_i18n={"fr": "contenu des tickets"}
+    )
+    service_texts_update(actor=TEST_ACTOR, service=Service.objects.get(name=WEB), name_i18n={"fr": "Hébergement web"})
+    translate_helpdesk(sp_world, data_categories="ticket content;requester names")
+    admin = make_user("alice@acme.example", Role.CUSTOMER_ADMIN, sp_world.acme)
+    [helpdesk] = token_client(admin).get(f"{API}/my/subprocessors").json()
+    assert helpdesk["data_categories"] == ["requester names", "ticket content"]
+    assert helpdesk["data_categories_i18n"] == {
+        "requester names": {"en": "requester names"},
+        "ticket content": {"en": "ticket content", "fr": "contenu des tickets"},
+    }
+    assert helpdesk["services"] == [WEB]
+    assert helpdesk["services_i18n"] == {WEB: {"en": WEB, "fr": "Hébergement web"}}

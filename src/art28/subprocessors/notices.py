@@ -137,9 +137,7 @@ def render_texts(
     ``glossary``: the data categories' terms, read once for every language of one announcement."""
     with translation.override(language):
         services = [in_language(s, "name") for s in change.services.all()]
-        context = _context(
-            change, services, authorisation, dpo or dpo_profile(), glossary or GlossaryTexts(), language
-        )
+        context = _context(change, services, authorisation, dpo or dpo_profile(), glossary or GlossaryTexts(), language)
         subject = render_to_string(f"subprocessors/notice/{which}_subject.txt", context)
         body = render_to_string(f"subprocessors/notice/{which}_body.txt", context)
     return {"subject": " ".join(subject.split())[:SUBJECT_MAX], "body": _tidy(body)}
