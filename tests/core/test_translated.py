@@ -17,8 +17,6 @@ from art28.core.translated import (
     Localized,
     all_languages,
     clean_translations,
-    language_name,
-    language_name_in_sentence,
     localized,
     missing_languages,
     pick,
@@ -93,24 +91,6 @@ def test_the_french_marker_writes_the_language_in_lower_case_as_french_does_insi
         html = render_localized(Localized("Backups", "en", "it"))
     assert '<span class="untranslated" lang="it">non disponible en italien</span>' in html
     assert "Italien" not in html
-
-
-@pytest.mark.parametrize(
-    ("active", "code", "in_sentence", "standalone"),
-    [
-        ("fr", "it", "italien", "Italien"),
-        ("it", "fr", "francese", "Francese"),
-        ("en", "fr", "French", "French"),
-        ("de", "it", "Italienisch", "Italienisch"),
-        ("de-ch", "fr", "Französisch", "Französisch"),
-    ],
-)
-def test_a_language_name_inside_a_sentence_and_standing_alone(active, code, in_sentence, standalone):
-    with translation.override(active):
-        assert language_name_in_sentence(code) == in_sentence
-        assert language_name(code) == standalone
-        template = Template("{% load translated %}{{ code|language_in_sentence }}")
-        assert template.render(Context({"code": code})) == in_sentence
 
 
 def test_the_glossarys_plain_text_marker_writes_the_language_in_lower_case_in_italian(db):
