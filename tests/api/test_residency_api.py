@@ -9,6 +9,8 @@ import json
 import pytest
 from django.test import Client
 
+from art28.core.glossary import data_category_create
+from art28.core.models import CategoryKind
 from art28.core.roles import Role
 from art28.core.services import api_token_create
 from art28.residency.models import Attestation
@@ -85,6 +87,7 @@ def test_a_customer_sees_only_its_own_placements(world, customer_a, as_user):
             "country": "DE",
             "within_policy": False,
             "data_categories": ["logs"],
+            "data_categories_i18n": {"logs": {"en": "logs"}},
             "subjects": 300,
             "records": 90000,
         },
@@ -95,10 +98,30 @@ def test_a_customer_sees_only_its_own_placements(world, customer_a, as_user):
             "country": "CH",
             "within_policy": True,
             "data_categories": ["contact", "customer"],
+            "data_categories_i18n": {"contact": {"en": "contact"}, "customer": {"en": "customer"}},
             "subjects": 1200,
             "records": 5000,
         },
     ]
+
+
+def test_my_placements_name_each_data_category_in_every_language_of_the_glossary(world, customer_a):
+    """The public JSON's rule (art28.core.translated): the English list stays, ``data_categories_i18n`` adds
+    each term in every language the glossary has (terms compare case-insensitively, as the glossary's do);
+    a term outside the glossary has its English only."""
+    data_category_create(
+        actor=TEST_ACTOR,
+        kind=CategoryKind.DATA,
+        name="Contact",
+        name_i18n={"fr": "coordonnées", "de": "Kontaktdaten", "it": "dati di contatto"},
+    )
+    rows = {row["asset"]: row for row in token_client(customer_a).get(BASE + "/my/placements").json()}
+    assert rows["gva-vol-1"]["data_categories"] == ["contact", "customer"]
+    assert rows["gva-vol-1"]["data_categories_i18n"] == {
+        "contact": {"en": "contact", "fr": "coordonnées", "de": "Kontaktdaten", "it": "dati di contatto"},
+        "customer": {"en": "customer"},
+    }
+    assert rows["fra-vol-1"]["data_categories_i18n"] == {"logs": {"en": "logs"}}
 
 
 def test_a_customer_sees_only_the_flows_carrying_its_data(world, customer_a, customer_b, as_user):

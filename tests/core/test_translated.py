@@ -12,7 +12,15 @@ from django.template import Context, Template
 from django.utils import translation
 
 from art28.core.forms import TranslatedFieldsMixin
-from art28.core.translated import all_languages, clean_translations, localized, missing_languages, pick
+from art28.core.templatetags.translated import render_localized
+from art28.core.translated import (
+    Localized,
+    all_languages,
+    clean_translations,
+    localized,
+    missing_languages,
+    pick,
+)
 
 ROW = SimpleNamespace(purpose="Backups", purpose_i18n={"fr": "Sauvegardes", "de": "Datensicherung"})
 
@@ -75,6 +83,20 @@ def test_template_tag_escapes_and_marks_the_english_stand_in():
         html = template.render(Context({"row": row}))
     assert '<span lang="en">&lt;b&gt;Backups&lt;/b&gt;</span>' in html
     assert "untranslated" in html and 'lang="it"' in html
+
+
+def test_the_french_marker_writes_the_language_in_lower_case_as_french_does_inside_a_sentence():
+    """Django's standalone name is capitalised ("Italien"); inside a French sentence it is "en italien"."""
+    with translation.override("fr"):
+        html = render_localized(Localized("Backups", "en", "it"))
+    assert '<span class="untranslated" lang="it">non disponible en italien</span>' in html
+    assert "Italien" not in html
+
+
+def test_the_glossarys_plain_text_marker_writes_the_language_in_lower_case_in_italian(db):
+    from art28.core.glossary import GlossaryTexts
+
+    assert GlossaryTexts().text("health data", "data", "it") == "health data (non disponibile in italiano)"
 
 
 class PurposeForm(TranslatedFieldsMixin, forms.Form):

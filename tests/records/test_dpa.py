@@ -49,7 +49,9 @@ def test_art28_3_the_dpa_holds_the_template_in_force_and_the_customers_annexes(r
     assert "<strong>on documented instructions</strong>" in html and "Future terms" not in html
     assert "Acme Sàrl" in html and "privacy@acme.example" in html
     assert "Backup" in html and "Web hosting" in html
-    assert "Deliverability Inc." in html and "SCC with the Swiss addendum" in html and "United States" in html
+    # Acme's language is French: the DPA names the countries in French (the English texts without a
+    # French translation are the English, marked).
+    assert "Deliverability Inc." in html and "SCC with the Swiss addendum" in html and "États-Unis (US)" in html
     assert "Disk encryption" in html and "Mail filtering" not in html and "Old restore drill" not in html
     assert "Running nightly backups." in html and "Mailbox passwords" not in html
     assert dpa.pdf.startswith(b"%PDF-")

@@ -7,12 +7,15 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from art28.core.models import AuditEntry, User
+from art28.core.glossary import data_category_create
+from art28.core.models import AuditEntry, CategoryKind, User
+from art28.notify.models import Message
+from art28.subprocessors.changes import change_announce, change_draft
 from art28.subprocessors.models import SubProcessor
 from art28.subprocessors.notices import render_texts
 from art28.subprocessors.services import subprocessor_update
 from tests.conftest import TEST_ACTOR, logged_in
-from tests.subprocessors.fixtures import SINCE, WEB, announced_addition, new_subprocessor
+from tests.subprocessors.fixtures import MAIL, SINCE, WEB, announced_addition, new_subprocessor
 from tests.subprocessors.test_api import API, token_client
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +163,41 @@ def test_a_change_notice_gives_the_purpose_in_the_organisations_language(sp_worl
     assert "Delivering outgoing e-mail [" in german  # the English, marked in German
 
 
+def test_gdpr_art_28_2_a_change_notice_names_the_data_categories_in_the_organisations_language(sp_world):
+    """The glossary's term in the notice's language; a term without one in English, marked in that language
+    (French writes the language's name in lower case inside the sentence)."""
+    data_category_create(
+        actor=TEST_ACTOR,
+        kind=CategoryKind.DATA,
+        name="email addresses",
+        name_i18n={"fr": "adresses e-mail", "de": "E-Mail-Adressen"},
+    )
+    change = announced_addition([WEB])
+    subprocessor_update(
+        actor=TEST_ACTOR, subprocessor=change.subprocessor, data_categories="email addresses;message content"
+    )
+    change.subprocessor.refresh_from_db()
+    french = render_texts(change, which="announce", language="fr", authorisation="general")["body"]
+    assert "adresses e-mail; message content [non disponible en français]" in french
+    assert "email addresses" not in french
+    german = render_texts(change, which="announce", language="de", authorisation="general")["body"]
+    assert "E-Mail-Adressen; message content [nicht verfügbar auf Deutsch]" in german
+    english = render_texts(change, which="announce", language="en", authorisation="general")["body"]
+    assert "email addresses; message content\n" in english
+
+
+def test_the_announcement_mails_name_the_categories_in_each_customers_language(sp_world):
+    data_category_create(
+        actor=TEST_ACTOR, kind=CategoryKind.DATA, name="email addresses", name_i18n={"it": "indirizzi e-mail"}
+    )
+    sp = new_subprocessor("mailjet-us", data_categories="email addresses")
+    change = change_draft(actor=TEST_ACTOR, kind="addition", subprocessor=sp, summary="Mail.", services=[MAIL])
+    change_announce(actor=TEST_ACTOR, change=change)
+    bodies = {m.organisation.ref: m.body_text for m in Message.objects.filter(topic="subprocessor.change")}
+    assert "indirizzi e-mail" in bodies["GAMMA"]  # Italian
+    assert "email addresses [nicht verfügbar auf Deutsch]" in bodies["BETA"]  # no German term yet
+
+
 def test_the_register_json_of_a_change_notice_payload_carries_every_language(sp_world):
     from art28.subprocessors.notices import payload
 
@@ -170,3 +208,26 @@ def test_the_register_json_of_a_change_notice_payload_carries_every_language(sp_
     assert data["subprocessor"]["purpose"] == "Delivering outgoing e-mail"
     assert data["subprocessor"]["purpose_i18n"] == {"en": "Delivering outgoing e-mail", "de": "E-Mail-Zustellung"}
     assert SINCE  # the fixtures' date is in use
+
+
+def test_my_subprocessors_api_names_categories_and_services_in_every_language(sp_world, make_user):
+    """The public register JSON's rule on the customer's API: the English strings stay, ``…_i18n`` adds
+    every language (the glossary's terms, the services' names), English first."""
+    from art28.core.roles import Role
+    from art28.inventory.models import Service
+    from art28.inventory.services import service_texts_update
+
+    data_category_create(
+        actor=TEST_ACTOR, kind=CategoryKind.DATA, name="ticket content", name_i18n={"fr": "contenu des tickets"}
+    )
+    service_texts_update(actor=TEST_ACTOR, service=Service.objects.get(name=WEB), name_i18n={"fr": "Hébergement web"})
+    translate_helpdesk(sp_world, data_categories="ticket content;requester names")
+    admin = make_user("alice@acme.example", Role.CUSTOMER_ADMIN, sp_world.acme)
+    [helpdesk] = token_client(admin).get(f"{API}/my/subprocessors").json()
+    assert helpdesk["data_categories"] == ["requester names", "ticket content"]
+    assert helpdesk["data_categories_i18n"] == {
+        "requester names": {"en": "requester names"},
+        "ticket content": {"en": "ticket content", "fr": "contenu des tickets"},
+    }
+    assert helpdesk["services"] == [WEB]
+    assert helpdesk["services_i18n"] == {WEB: {"en": WEB, "fr": "Hébergement web"}}

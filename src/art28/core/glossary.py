@@ -156,6 +156,14 @@ class GlossaryTexts:
         """The stored terms in ``language``; without translation or entry: the English, ``missing`` set."""
         return [pick(term, self._rows.get((str(kind), term_key(term))), language) for term in split_terms(value)]
 
+    def translations(self, value: str | Iterable[str], kind: str) -> dict[str, dict[str, str]]:
+        """{stored term: {"en": term, "fr": …}} with every language the glossary has for it (a term outside
+        the glossary: English only): the JSON's ``data_categories_i18n`` next to the English list."""
+        return {
+            term: {DEFAULT_LANGUAGE: term, **self._rows.get((str(kind), term_key(term)), {})}
+            for term in split_terms(value)
+        }
+
     def text(self, value: str | Iterable[str], kind: str, language: str, separator: str = "; ") -> str:
         """Plain text: the terms joined, each one shown in English marked "(not available in <language>)"."""
         with translation.override(language):

@@ -138,8 +138,10 @@ def dpa_html(organisation: Organisation, version: DocumentVersion, language: str
     ``language`` (default: the organisation's)."""
     wanted = dpa_language(organisation, language)
     text = localized(version, "body", wanted)
-    context = dpa_context(organisation, version, controller_record(organisation), text)
+    # Everything is built and rendered in the DPA's language: the context too (country names, the
+    # measure areas' labels are made into text there), not only the templates' own words.
     with translation.override(wanted):
+        context = dpa_context(organisation, version, controller_record(organisation), text)
         context["other_languages"] = other_language_links(version, text.language)
         body = render_to_string("legal/dpa_body.html", context)
         return body, render_to_string("legal/dpa_document.html", context | {"document_body": body})

@@ -17,7 +17,8 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from art28.core.api import api_user
-from art28.core.models import Organisation
+from art28.core.glossary import GlossaryTexts
+from art28.core.models import CategoryKind, Organisation
 from art28.core.roles import Role
 from art28.core.selectors import organisation_for_user
 from art28.residency.engine import REASONS, Violation, run_audit
@@ -53,7 +54,11 @@ class PlacementOut(Schema):
     site: str | None
     country: str | None
     within_policy: bool
+    # The terms as stored (English, the glossary's key), and each term in every language the glossary has
+    # for it, English first: {"contact details": {"en": "contact details", "fr": "coordonnées", …}}; a term
+    # outside the glossary has its English only (the public register JSON's rule, art28.core.translated).
     data_categories: list[str]
+    data_categories_i18n: dict[str, dict[str, str]]
     subjects: int
     records: int
 
@@ -127,6 +132,7 @@ def audit(request: HttpRequest, reason: str = "", customer: str = "", country: s
 def my_placements(request: HttpRequest) -> list[PlacementOut]:
     organisation = _caller_organisation(request)
     allowed = set(organisation.allowed_country_list)
+    glossary = GlossaryTexts()  # one query for every placement
     return [
         PlacementOut(
             asset=p.asset_ref,
@@ -135,6 +141,7 @@ def my_placements(request: HttpRequest) -> list[PlacementOut]:
             country=p.country,
             within_policy=p.country in allowed,
             data_categories=p.data_categories,
+            data_categories_i18n=glossary.translations(p.data_categories, CategoryKind.DATA),
             subjects=p.subjects,
             records=p.records,
         )

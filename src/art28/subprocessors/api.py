@@ -17,6 +17,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from art28.core.api import api_organisation, api_user, call_service
+from art28.core.glossary import GlossaryTexts
 from art28.core.ids import MAX_ID, PathId
 from art28.core.models import Organisation, User
 from art28.subprocessors import schemas as s
@@ -79,7 +80,8 @@ def _change(change_id: int) -> s.ChangeOut:
 
 @router.get("/my/subprocessors", response=list[s.SubProcessorOut], summary="Sub-processors working on my data")
 def my_subprocessors(request: HttpRequest) -> list[s.SubProcessorOut]:
-    return [s.subprocessor_out(sp) for sp in subprocessors_for_organisation(_organisation(request))]
+    glossary = GlossaryTexts()
+    return [s.subprocessor_out(sp, glossary=glossary) for sp in subprocessors_for_organisation(_organisation(request))]
 
 
 @router.get("/my/contract", response=s.ContractOut, summary="My recorded authorisation (or none) and notice period")
@@ -233,7 +235,8 @@ def list_register(request: HttpRequest, at: dt.date | None = None) -> list[s.Sub
     """Every entry, or with ``at`` (YYYY-MM-DD) those in use on that date (the register at a past date)."""
     _staff(request)
     rows = public_register(at) if at else register_all()
-    return [s.subprocessor_out(sp, at) for sp in rows]
+    glossary = GlossaryTexts()
+    return [s.subprocessor_out(sp, at, glossary) for sp in rows]
 
 
 def _service_arguments(data: dict[str, Any]) -> dict[str, Any]:

@@ -22,8 +22,9 @@ from art28.core.adequacy import Law, ground_text
 from art28.core.audit import jsonable
 from art28.core.countries import country_name
 from art28.core.dpo import dpo_profile
-from art28.core.models import DpoProfile, Organisation
-from art28.core.translated import all_languages, language_name, localized
+from art28.core.glossary import GlossaryTexts
+from art28.core.models import CategoryKind, DpoProfile, Organisation
+from art28.core.translated import Localized, all_languages, language_name, localized
 from art28.notify.services import Draft
 from art28.subprocessors.models import Change, SubProcessor
 from art28.subprocessors.rules import needs_answer
@@ -77,17 +78,31 @@ def _grounds(sp: SubProcessor) -> list[dict[str, str]]:
     ]
 
 
-def in_language(obj: Any, field: str) -> str:
-    """A translatable text in the active language (the notice's); the English text where none is, marked
-    so in the notice's language (art28.core.translated: never a silent fallback)."""
-    text = localized(obj, field)
+def marked(text: Localized) -> str:
+    """Plain text: the text, or the English stand-in followed by "[not available in <language>]" in the
+    active language (art28.core.translated: never a silent fallback)."""
     if not text.missing:
         return text.text
     marker = gettext("not available in %(language)s") % {"language": language_name(text.wanted)}
     return f"{text.text} [{marker}]"
 
 
-def _context(change: Change, services: list[str], authorisation: str, dpo: DpoProfile) -> dict[str, Any]:
+def in_language(obj: Any, field: str) -> str:
+    """A translatable text in the active language (the notice's); the English text where none is, marked
+    so in the notice's language."""
+    return marked(localized(obj, field))
+
+
+def categories_in_language(value: str, glossary: GlossaryTexts, language: str) -> str:
+    """The stored data categories named by the glossary in ``language`` (GDPR Art. 28(2): the customer
+    must understand what the new sub-processor may process); a term without a translation (or outside
+    the glossary) in English, marked like any other untranslated text of the notice."""
+    return "; ".join(marked(term) for term in glossary.terms(value, CategoryKind.DATA, language))
+
+
+def _context(
+    change: Change, services: list[str], authorisation: str, dpo: DpoProfile, glossary: GlossaryTexts, language: str
+) -> dict[str, Any]:
     sp = change.subprocessor
     return {
         "purpose": in_language(sp, "purpose"),
@@ -97,7 +112,7 @@ def _context(change: Change, services: list[str], authorisation: str, dpo: DpoPr
         "replaces": change.replaces,
         "countries": _countries(sp),
         "grounds": _grounds(sp),
-        "categories": "; ".join(c for c in sp.data_categories.split(";") if c),
+        "categories": categories_in_language(sp.data_categories, glossary, language),
         "engaged_by": _chain_names(sp),
         "services": ", ".join(services),
         "authorisation": authorisation,
@@ -110,12 +125,19 @@ def _context(change: Change, services: list[str], authorisation: str, dpo: DpoPr
 
 
 def render_texts(
-    change: Change, *, which: str, language: str, authorisation: str, dpo: DpoProfile | None = None
+    change: Change,
+    *,
+    which: str,
+    language: str,
+    authorisation: str,
+    dpo: DpoProfile | None = None,
+    glossary: GlossaryTexts | None = None,
 ) -> dict[str, str]:
-    """``which`` is ``announce`` or ``withdraw``; the subject and body with ``{customer_name}`` left in."""
+    """``which`` is ``announce`` or ``withdraw``; the subject and body with ``{customer_name}`` left in.
+    ``glossary``: the data categories' terms, read once for every language of one announcement."""
     with translation.override(language):
         services = [in_language(s, "name") for s in change.services.all()]
-        context = _context(change, services, authorisation, dpo or dpo_profile())
+        context = _context(change, services, authorisation, dpo or dpo_profile(), glossary or GlossaryTexts(), language)
         subject = render_to_string(f"subprocessors/notice/{which}_subject.txt", context)
         body = render_to_string(f"subprocessors/notice/{which}_body.txt", context)
     return {"subject": " ".join(subject.split())[:SUBJECT_MAX], "body": _tidy(body)}
@@ -157,11 +179,14 @@ def drafts_for(change: Change, recipients: Iterable[tuple[Organisation, str]], *
     payloads: dict[str, dict[str, Any]] = {}
     drafts = []
     dpo = dpo_profile()
+    glossary = GlossaryTexts()
     for organisation, authorisation in recipients:
         language = organisation.language or "en"
         key = (language, authorisation)
         if key not in texts:
-            texts[key] = render_texts(change, which=which, language=language, authorisation=authorisation, dpo=dpo)
+            texts[key] = render_texts(
+                change, which=which, language=language, authorisation=authorisation, dpo=dpo, glossary=glossary
+            )
         if authorisation not in payloads:
             payloads[authorisation] = payload(change, authorisation, event=EVENTS[which])
         text = texts[key]

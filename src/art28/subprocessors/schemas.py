@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from art28.core.glossary import GlossaryTexts
+from art28.core.models import CategoryKind
+from art28.core.translated import all_languages
 from art28.subprocessors.models import Change, ChangeRecipient, SubProcessor
 from art28.subprocessors.rules import in_use_on, recipient_applies, recipient_state, today
 from art28.subprocessors.selectors import ContractTerms, chain_of, effective_services
@@ -81,6 +84,9 @@ class SubProcessorOut(Schema):
     purpose: str
     purpose_i18n: dict[str, str]
     data_categories: list[str]
+    # {stored term: {"en": term, "fr": …}}: each term in every language the glossary has (the public
+    # register JSON's rule); a term outside the glossary, English only.
+    data_categories_i18n: dict[str, dict[str, str]]
     countries: list[str]
     transfer_safeguard: str
     transfer_safeguard_i18n: dict[str, str]
@@ -93,13 +99,20 @@ class SubProcessorOut(Schema):
     chain: list[str]
     services: list[str]
     own_services: list[str]
+    # {English name: {"en": name, "fr": …}} for every service that ``services`` and ``own_services`` list.
+    services_i18n: dict[str, dict[str, str]]
     sites: list[str]
     in_use_from: dt.date | None
     in_use_until: dt.date | None
     in_use: bool
 
 
-def subprocessor_out(sp: SubProcessor, at: dt.date | None = None) -> SubProcessorOut:
+def subprocessor_out(
+    sp: SubProcessor, at: dt.date | None = None, glossary: GlossaryTexts | None = None
+) -> SubProcessorOut:
+    """``glossary``: the data categories' terms read once for a whole list (else one query here)."""
+    glossary = glossary if glossary is not None else GlossaryTexts()
+    services = effective_services(sp)
     return SubProcessorOut(
         slug=sp.slug,
         legal_name=sp.legal_name,
@@ -110,6 +123,7 @@ def subprocessor_out(sp: SubProcessor, at: dt.date | None = None) -> SubProcesso
         purpose=sp.purpose,
         purpose_i18n=sp.purpose_i18n or {},
         data_categories=[c for c in sp.data_categories.split(";") if c],
+        data_categories_i18n=glossary.translations(sp.data_categories, CategoryKind.DATA),
         countries=sp.country_list,
         transfer_safeguard=sp.transfer_safeguard,
         transfer_safeguard_i18n=sp.transfer_safeguard_i18n or {},
@@ -118,8 +132,9 @@ def subprocessor_out(sp: SubProcessor, at: dt.date | None = None) -> SubProcesso
         transfer_grounds=[CountryGroundsOut(**row) for row in sp.transfer_grounds(at or today())],
         engaged_by=sp.engaged_by.slug if sp.engaged_by else None,
         chain=[link.slug for link in chain_of(sp)[1:]],
-        services=[s.name for s in effective_services(sp)],
+        services=[s.name for s in services],
         own_services=sorted(s.name for s in sp.services.all()),
+        services_i18n={s.name: all_languages(s, "name") for s in [*services, *sp.services.all()]},
         sites=sorted(s.code for s in sp.sites.all()),
         in_use_from=sp.in_use_from,
         in_use_until=sp.in_use_until,

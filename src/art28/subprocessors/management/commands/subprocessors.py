@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from art28.core.glossary import GlossaryTexts
 from art28.subprocessors.schemas import subprocessor_out
 from art28.subprocessors.selectors import public_register, register_all
 
@@ -26,7 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, at: dt.date | None, **options: Any) -> None:
         rows = register_all() if options["all"] else public_register(at)
-        out = [subprocessor_out(sp, at).dict() for sp in rows]
+        glossary = GlossaryTexts()
+        out = [subprocessor_out(sp, at, glossary).dict() for sp in rows]
         if options["json"]:
             self.stdout.write(json.dumps(out, default=str, ensure_ascii=False, indent=2))
             return
