@@ -71,16 +71,25 @@ def serialise_imports() -> None:
         _execute("SELECT pg_advisory_xact_lock(hashtext('art28.inventory.import'))")
 
 
-def create_touched_tables() -> None:
+def create_id_tables(names: Iterable[str]) -> None:
+    """Temporary tables of row ids (the import's touched and ended rows), empty."""
     primary = "BIGINT PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY"
-    for history in HISTORIES.values():
-        _execute(f"DROP TABLE IF EXISTS {history.touched}")
-        _execute(f"CREATE TEMPORARY TABLE {history.touched} (id {primary})")
+    for name in names:
+        _execute(f"DROP TABLE IF EXISTS {name}")
+        _execute(f"CREATE TEMPORARY TABLE {name} (id {primary})")
+
+
+def drop_tables(names: Iterable[str]) -> None:
+    for name in names:
+        _execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def create_touched_tables() -> None:
+    create_id_tables(history.touched for history in HISTORIES.values())
 
 
 def drop_touched_tables() -> None:
-    for history in HISTORIES.values():
-        _execute(f"DROP TABLE IF EXISTS {history.touched}")
+    drop_tables(history.touched for history in HISTORIES.values())
 
 
 def watermark(entity: str) -> int:

@@ -64,15 +64,11 @@ def _column(sql: str, params: list[Any] | None = None) -> list[str]:
 
 
 def create_ended_tables() -> None:
-    primary = "BIGINT PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY"
-    for name in ENDED.values():
-        _execute(f"DROP TABLE IF EXISTS {name}")
-        _execute(f"CREATE TEMPORARY TABLE {name} (id {primary})")
+    history.create_id_tables(ENDED.values())
 
 
 def drop_ended_tables() -> None:
-    for name in ENDED.values():
-        _execute(f"DROP TABLE IF EXISTS {name}")
+    history.drop_tables(ENDED.values())
 
 
 def find_ended(report: ImportReport) -> None:
