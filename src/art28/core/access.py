@@ -113,6 +113,7 @@ URL_ROLES: dict[str, Roles] = {
     "inventory:sites": STAFF,
     "inventory:assets": STAFF,
     "inventory:asset": STAFF,
+    "inventory:syncs": STAFF,
     "residency:audit": STAFF,
     "breaches:list": BREACH_READERS,
     "breaches:declare": BREACH_WRITERS,

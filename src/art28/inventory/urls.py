@@ -7,6 +7,7 @@ from art28.inventory import views
 app_name = "inventory"
 urlpatterns = [
     path("", views.site_list, name="sites"),
+    path("syncs/", views.sync_list, name="syncs"),
     path("assets/", views.asset_list, name="assets"),
     path("assets/<path:ref>/", views.asset_page, name="asset"),
 ]

@@ -1,4 +1,5 @@
-"""Staff pages on the inventory: sites, assets (searchable) and one asset in its tree."""
+"""Staff pages on the inventory: sites, assets (searchable), one asset in its tree and its history, and the
+history of imports and syncs."""
 
 from __future__ import annotations
 
@@ -14,10 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from art28.core.auth import staff_required
 from art28.core.countries import country_name
 from art28.core.listing import Column, csv_response, sort_state, wants_csv
-from art28.inventory.models import AssetKind, Site
+from art28.inventory.charts import sync_chart
+from art28.inventory.history_selectors import (
+    EntityCounts,
+    asset_history,
+    last_sync,
+    sync_counts,
+    syncs,
+    syncs_for_chart,
+)
+from art28.inventory.models import AssetKind, InventorySync, Site
 from art28.inventory.selectors import asset_detail, asset_search, placement_counts, services, site_overview
 
 ASSETS_PER_PAGE = 50
+SYNCS_PER_PAGE = 50
 ASSET_COLUMNS = (
     Column("ref", _("Reference"), ("ref",)),
     Column("kind", _("Kind"), ("kind",)),
@@ -34,10 +45,16 @@ def site_list(request: HttpRequest) -> HttpResponse:
         (site, country_name(site.country), bool(site.country) and site.country not in default_allowed)
         for site in site_overview()
     ]
+    latest = last_sync()
     return render(
         request,
         "inventory/site_list.html",
-        {"sites": sites, "default_allowed": [country_name(c) for c in sorted(default_allowed)]},
+        {
+            "sites": sites,
+            "default_allowed": [country_name(c) for c in sorted(default_allowed)],
+            "last_sync": latest,
+            "last_sync_counts": sync_counts(latest) if latest else [],
+        },
     )
 
 
@@ -103,4 +120,29 @@ def asset_list(request: HttpRequest) -> HttpResponseBase:
 @staff_required
 def asset_page(request: HttpRequest, ref: str) -> HttpResponse:
     detail = asset_detail(ref)
-    return render(request, "inventory/asset_detail.html", {"detail": detail, "asset": detail.asset})
+    return render(
+        request,
+        "inventory/asset_detail.html",
+        {"detail": detail, "asset": detail.asset, "history": asset_history(detail.asset)},
+    )
+
+
+def _sync_row(sync: InventorySync) -> tuple[InventorySync, list[EntityCounts], bool]:
+    """An import, the entities it changed, and whether it carried any (the baseline carries none)."""
+    counts = sync_counts(sync)
+    return sync, [line for line in counts if line.changed], bool(counts)
+
+
+@staff_required
+def sync_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(syncs(), SYNCS_PER_PAGE).get_page(request.GET.get("page"))
+    chart_syncs = syncs_for_chart()
+    return render(
+        request,
+        "inventory/sync_list.html",
+        {
+            "page": page,
+            "rows": [_sync_row(sync) for sync in page.object_list],
+            "chart": sync_chart(chart_syncs) if chart_syncs else None,
+        },
+    )
