@@ -153,7 +153,7 @@ def test_the_chart_covers_the_last_30_syncs(staff_client, inventory):
 
 def test_the_history_pages_query_count_does_not_grow_with_syncs(staff_client, inventory, django_assert_max_num_queries):
     staff_client.get(SYNCS)  # warm the session and caches
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(8) as few:
         staff_client.get(SYNCS)
     for n in range(5):
         edit(inventory, "placements.csv", f",{9000 + n}", f",{9001 + n}")
@@ -200,3 +200,31 @@ def test_an_ended_asset_is_reachable_with_a_banner_and_its_past_placements(staff
     placements = html.split('<table class="placement-periods">', 1)[1].split("</table>", 1)[0]
     assert "Acme Sàrl" in placements and shown(ended.at) in placements and ">now<" not in placements
     assert "1 placement period" in html
+
+
+def test_an_additive_import_is_shown_without_ended_counts(staff_client, inventory):
+    edit(inventory, "placements.csv", ",9000", ",9100")
+    with mock.patch("django.utils.timezone.now", return_value=dt.datetime(2030, 1, 1, 8, 0, tzinfo=dt.UTC)):
+        import_inventory(inventory, actor=TEST_ACTOR, source="cmdb")
+
+    section = staff_client.get(SITES).content.decode().split('id="last-sync-title"', 1)[1].split("</section>", 1)[0]
+    assert "import (additive)" in section
+    row = re.search(r"<th scope=\"row\">Placements</th>(.*?)</tr>", section, re.S)
+    assert row is not None and re.findall(r'<td class="num">([^<]*)</td>', row.group(1)) == ["0", "1", "3", "—"]
+    table = staff_client.get(SYNCS).content.decode().split('<table class="syncs">', 1)[1]
+    assert "Placements: 0 created, 1 updated<" in table
+
+
+def test_the_asset_page_shows_the_latest_placement_periods_and_counts_them_all(staff_client, inventory, monkeypatch):
+    monkeypatch.setattr("art28.inventory.history_selectors.PERIODS_SHOWN", 3)
+    for n in range(3):
+        edit(inventory, "placements.csv", f",{9000 + n}", f",{9001 + n}")
+        latest = sync(inventory)
+
+    html = staff_client.get("/staff/inventory/assets/zrh1-db-1/").content.decode()
+
+    # ACME's placement (one period) and GAMMA's (four: the first sync and three changes).
+    assert "5 placement periods · the latest 3 shown" in html
+    placements = html.split('<table class="placement-periods">', 1)[1].split("</table>", 1)[0]
+    assert placements.count("<tr><td>") == 3
+    assert "9’003" in placements and shown(latest.at) in placements and "9’000" not in placements

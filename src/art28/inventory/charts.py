@@ -17,10 +17,9 @@ LEFT = 44  # room for the axis' numbers
 TOP = 30  # room for the legend
 PLOT_HEIGHT = 160
 BOTTOM = 26  # room for the dates
-BAR_WIDTH = 7
-GROUP_GAP = 6
-GROUP_WIDTH = 3 * BAR_WIDTH + GROUP_GAP
-MAX_DATE_LABELS = 10
+PLOT_WIDTH = 820  # the groups share it, each between these widths
+GROUP_MIN, GROUP_MAX = 27, 64
+DATE_LABEL_WIDTH = 64  # a short date at the labels' font size, with room to breathe
 
 # (key in the counts, legend, colour): the site's "ok", accent and "bad" colours.
 SERIES = (
@@ -35,6 +34,7 @@ class ChartBar:
     series: str
     value: int
     x: int
+    width: int
     y: float
     height: float
     colour: str
@@ -95,11 +95,15 @@ def sync_chart(syncs: list[InventorySync]) -> SyncChart:
     """Geometry for ``syncs`` (oldest first): one group of three bars per sync, on one linear scale."""
     counts = [_placement_counts(sync) for sync in syncs]
     largest = max((value for row in counts for value in row.values()), default=0) or 1
-    every = max(1, math.ceil(len(syncs) / MAX_DATE_LABELS))
+    group_width = min(GROUP_MAX, max(GROUP_MIN, PLOT_WIDTH // max(len(syncs), 1)))
+    gap = group_width // 4
+    bar_width = (group_width - gap) // 3
+    # A date under every group where they fit, else under every second, third … group.
+    every = max(1, math.ceil(DATE_LABEL_WIDTH / group_width))
     baseline = TOP + PLOT_HEIGHT
     groups = []
     for index, (sync, row) in enumerate(zip(syncs, counts, strict=True)):
-        x = LEFT + index * GROUP_WIDTH + GROUP_GAP // 2
+        x = LEFT + index * group_width + gap // 2
         when = date_format(timezone.localtime(sync.at), "SHORT_DATETIME_FORMAT")
         bars = []
         for position, (key, _label, colour) in enumerate(SERIES):
@@ -109,7 +113,8 @@ def sync_chart(syncs: list[InventorySync]) -> SyncChart:
                 ChartBar(
                     series=key,
                     value=value,
-                    x=x + position * BAR_WIDTH,
+                    x=x + position * bar_width,
+                    width=bar_width,
                     y=round(baseline - height, 1),
                     height=height,
                     colour=colour,
@@ -121,7 +126,7 @@ def sync_chart(syncs: list[InventorySync]) -> SyncChart:
                 sync=sync,
                 label=date_format(timezone.localtime(sync.at), "SHORT_DATE_FORMAT"),
                 x=x,
-                centre=x + 1.5 * BAR_WIDTH,
+                centre=x + 1.5 * bar_width,
                 bars=bars,
                 show_label=index % every == 0,
                 created=row["created"],
@@ -129,7 +134,7 @@ def sync_chart(syncs: list[InventorySync]) -> SyncChart:
                 ended=row["ended"],
             )
         )
-    width = max(LEFT + len(syncs) * GROUP_WIDTH + 20, 360)
+    width = max(LEFT + len(syncs) * group_width + 20, 360)
     return SyncChart(
         groups=groups,
         legend=[LegendItem(str(label), colour, LEFT + i * 90) for i, (_key, label, colour) in enumerate(SERIES)],

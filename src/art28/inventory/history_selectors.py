@@ -29,14 +29,15 @@ PERIODS_SHOWN = 200
 
 @dataclass(frozen=True)
 class EntityCounts:
-    """One entity's line of an import's counts. ``gone`` is "ended", or "absent" for sites and customers."""
+    """One entity's line of an import's counts. ``gone`` is "ended", or "absent" for sites and customers;
+    None for an additive import, which ends nothing and does not look for what its input lacks."""
 
     entity: str
     label: Promise
     created: int
     updated: int
     unchanged: int
-    gone: int
+    gone: int | None
     kept_when_absent: bool
 
     @property
@@ -47,6 +48,7 @@ class EntityCounts:
 def sync_counts(sync: InventorySync) -> list[EntityCounts]:
     """The entities this import carried, with what it did to each (the baseline carries none)."""
     counts = sync.counts or {}
+    full = sync.mode == InventorySync.Mode.SYNC
     return [
         EntityCounts(
             entity=entity,
@@ -54,7 +56,7 @@ def sync_counts(sync: InventorySync) -> list[EntityCounts]:
             created=int(counts[entity].get("created", 0)),
             updated=int(counts[entity].get("updated", 0)),
             unchanged=int(counts[entity].get("unchanged", 0)),
-            gone=int(counts[entity].get("absent" if entity in KEPT_WHEN_ABSENT else "ended", 0)),
+            gone=int(counts[entity].get("absent" if entity in KEPT_WHEN_ABSENT else "ended", 0)) if full else None,
             kept_when_absent=entity in KEPT_WHEN_ABSENT,
         )
         for entity, label in ENTITY_LABELS.items()
@@ -85,9 +87,10 @@ class AssetHistory:
     placements_count: int
 
 
-def asset_history(asset: Asset, *, shown: int = PERIODS_SHOWN) -> AssetHistory:
+def asset_history(asset: Asset) -> AssetHistory:
     """Where the asset was and what it was over time, and the customer data it held: its periods and the
-    periods of the placements on it, the latest ``shown`` of each, with their numbers."""
+    periods of the placements on it, the latest ``PERIODS_SHOWN`` of each, with their numbers."""
+    shown = PERIODS_SHOWN
     periods = (
         AssetPeriod.objects.filter(asset=asset)
         .select_related("site", "parent", "service")
