@@ -23,9 +23,9 @@ DATE_LABEL_WIDTH = 64  # a short date at the labels' font size, with room to bre
 
 # (key in the counts, legend, colour): the site's "ok", accent and "bad" colours.
 SERIES = (
-    ("created", _("created"), "#1f7a3d"),
-    ("updated", _("updated"), "#0b5cad"),
-    ("ended", _("ended"), "#b3261e"),
+    ("created", _("Placements created"), "#1f7a3d"),
+    ("updated", _("Placements updated"), "#0b5cad"),
+    ("ended", _("Placements ended"), "#b3261e"),
 )
 
 
@@ -134,10 +134,10 @@ def sync_chart(syncs: list[InventorySync]) -> SyncChart:
                 ended=row["ended"],
             )
         )
-    width = max(LEFT + len(syncs) * group_width + 20, 360)
+    width = max(LEFT + len(syncs) * group_width + 20, 540)  # the legend fits
     return SyncChart(
         groups=groups,
-        legend=[LegendItem(str(label), colour, LEFT + i * 90) for i, (_key, label, colour) in enumerate(SERIES)],
+        legend=[LegendItem(str(label), colour, LEFT + i * 160) for i, (_key, label, colour) in enumerate(SERIES)],
         width=width,
         height=TOP + PLOT_HEIGHT + BOTTOM,
         left=LEFT,
