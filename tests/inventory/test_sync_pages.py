@@ -129,7 +129,8 @@ def test_the_chart_draws_one_group_of_bars_per_sync_with_a_legend_and_a_text_alt
     assert [title.split(": ", 1)[1] for title in bars(svg, "updated")][2] == "1 placement updated"
     heights = re.findall(r'<rect class="bar created"[^>]*height="([\d.]+)"', svg)
     assert float(heights[0]) > 0 and float(heights[1]) == 0
-    assert all(label in svg for label in (">Placements created<", ">Placements updated<", ">Placements ended<"))  # the legend
+    legend = (">Placements created<", ">Placements updated<", ">Placements ended<")
+    assert all(label in svg for label in legend)
     assert 'role="img"' in svg and "<desc" in svg
     assert "The chart as a table" in html
 
