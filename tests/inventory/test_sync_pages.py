@@ -229,3 +229,36 @@ def test_the_asset_page_shows_the_latest_placement_periods_and_counts_them_all(s
     placements = html.split('<table class="placement-periods">', 1)[1].split("</table>", 1)[0]
     assert placements.count("<tr><td>") == 3
     assert "9’003" in placements and shown(latest.at) in placements and "9’000" not in placements
+
+
+def test_the_history_is_paginated_newest_first(staff_client, inventory, monkeypatch):
+    monkeypatch.setattr("art28.inventory.views.SYNCS_PER_PAGE", 2)
+    first = InventorySync.objects.get()
+    drop_lines(inventory, "flows.csv", "support_access")
+    sync(inventory)
+    newest = sync(inventory)
+
+    page_one = staff_client.get(SYNCS).content.decode().split('<table class="syncs">', 1)[1]
+    page_two = staff_client.get(SYNCS + "?page=2").content.decode().split('<table class="syncs">', 1)[1]
+
+    assert shown(newest.at) in page_one and shown(first.at) not in page_one
+    assert shown(first.at) in page_two and shown(newest.at) not in page_two
+    assert "No change." in page_one  # the newest sync confirmed the inventory
+
+
+def test_the_asset_pages_query_count_does_not_grow_with_its_history(
+    staff_client, inventory, django_assert_max_num_queries
+):
+    url = "/staff/inventory/assets/zrh1-db-1/"
+    staff_client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        staff_client.get(url)
+    for n in range(4):  # the database moves back and forth, and GAMMA's figures change each time
+        here, there = ("ZRH1", "GVA1") if n % 2 == 0 else ("GVA1", "ZRH1")
+        edit(inventory, "assets.csv", f"zrh1-db-1,database,{here},", f"zrh1-db-1,database,{there},")
+        edit(inventory, "placements.csv", f",{9000 + n}", f",{9001 + n}")
+        sync(inventory)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = staff_client.get(url).content.decode()
+    assert html.split('<table class="asset-periods">', 1)[1].split("</table>", 1)[0].count("<tr><td>") == 5
+    assert "6 placement periods" in html  # ACME's one, GAMMA's five
