@@ -58,6 +58,7 @@ def test_the_drill_down_links_and_the_download_keep_the_moment(staff_client, his
     drilled = staff_client.get(URL, {"at": history.first_day, "country": "FR"})
     assert findings(drilled) == FRANCE
     download = staff_client.get(URL, {"at": history.first_day, "country": "FR", "format": "json"})
+    assert f"residency-audit-{history.first_day.replace('-', '')}T2359.json" in download["Content-Disposition"]
     rows = json.loads(b"".join(download.streaming_content))
     assert {(row["customer"], row["asset"], row["reason"], row["destination"]) for row in rows} == FRANCE
 

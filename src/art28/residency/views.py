@@ -56,7 +56,6 @@ class AuditFilterForm(forms.Form):
         required=False,
         max_length=40,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Empty: now"),
     )
 
     def clean_at(self) -> dt.datetime | None:
@@ -77,9 +76,9 @@ def _form(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, str], dt.dat
     return form, filters, moment
 
 
-def _json_download(violations: list[Violation]) -> StreamingHttpResponse:
+def _json_download(violations: list[Violation], moment: dt.datetime | None) -> StreamingHttpResponse:
     response = StreamingHttpResponse(violations_json_chunks(violations), content_type="application/json")
-    stamp = timezone.localtime().strftime("%Y%m%dT%H%M")
+    stamp = timezone.localtime(moment).strftime("%Y%m%dT%H%M")  # as of when: now, or the moment asked for
     response["Content-Disposition"] = f'attachment; filename="residency-audit-{stamp}.json"'
     return response
 
@@ -121,7 +120,7 @@ def audit_page(request: HttpRequest) -> HttpResponse:
     shown = filter_violations(violations, **filters)
     if request.GET.get("format") == "json":
         # A streaming response is not an HttpResponse subclass; staff_required only passes it through.
-        return cast(HttpResponse, _json_download(shown))
+        return cast(HttpResponse, _json_download(shown, moment))
     summary = audit_summary(violations)
     groups = group_violations(violations)
     page_obj = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
