@@ -132,3 +132,15 @@ def test_a_day_out_of_range_gets_a_clear_message_and_changes_nothing(client_a, h
     assert (AuditEntry.objects.count(), Placement.objects.count()) == before
     api = client_a.get(API + "/my/placements", {"at": at})
     assert api.status_code == 400 and message in api.json()["detail"]
+
+
+def test_the_page_now_costs_the_same_queries_with_or_without_the_historys_first_day_known(client_a, history):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        assert 'min="' not in client_a.get(URL).content.decode()  # not known yet: not looked up for the picker
+    client_a.get(URL, {"at": history.first_day})  # an answer "as of" learns it
+    with CaptureQueriesContext(connection) as after:
+        assert f'min="{history.first_day}"' in client_a.get(URL).content.decode()
+    assert len(after.captured_queries) == len(before.captured_queries)

@@ -115,3 +115,15 @@ def test_the_openapi_schema_documents_at_and_its_400():
         [parameter] = [p for p in operation["parameters"] if p["name"] == "at"]
         assert "history" in parameter["description"]
         assert "before the inventory's history begins" in operation["responses"]["400"]["description"]
+
+
+def test_the_page_now_costs_the_same_queries_before_and_after_a_look_at_the_past(staff_client, history):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        staff_client.get(URL)
+    staff_client.get(URL, {"at": history.first_day})
+    with CaptureQueriesContext(connection) as after:
+        staff_client.get(URL)
+    assert len(after.captured_queries) == len(before.captured_queries)
