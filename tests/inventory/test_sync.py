@@ -309,3 +309,9 @@ def test_a_dropped_placement_leaves_the_audit_and_comes_back_as_of_before_the_sy
     assert not [v for v in run_audit() if v.customer == "GAMMA"]
     with inventory_as_of(first.at):
         assert [v for v in run_audit() if v.customer == "GAMMA"] == gamma_before
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "2026-02-30", "14.3.2026", ""])
+def test_a_moment_that_is_not_one_is_a_clear_error(text):
+    with pytest.raises(ValueError, match="is not a date"):
+        parse_moment(text)

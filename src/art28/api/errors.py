@@ -11,6 +11,9 @@ OpenAPI document lists, for every operation, each status it can answer besides i
   belongs to another organisation (the two look alike, so that ids reveal nothing);
 - 422: the request does not fit the schema, or breaks a rule (the rule's message, naming the field);
 - 503 (issuing attestations only): the provider has no signing key.
+
+The residency operations that take ``at`` also answer 400 when it is not a moment, is in the future or is
+before the inventory's history begins.
 """
 
 from __future__ import annotations
@@ -29,8 +32,16 @@ ERROR_STATUSES = {
     422: "The request does not fit the schema, or breaks a rule: the message names the field",
 }
 # Operations (by operationId) that answer a status beyond those above, or a 404 without a path parameter.
+_AT_REFUSED = {
+    400: ERROR_STATUSES[400] + "; or `at` is not a date or date-time, is in the future, or is before the "
+    "inventory's history begins (the message says when it begins)"
+}
 EXTRA_STATUSES: dict[str, dict[int, str]] = {
     "art28_residency_api_my_attestation_issue": {503: "The provider has no signing key: attestations cannot be signed"},
+    "art28_residency_api_audit": _AT_REFUSED,
+    "art28_residency_api_my_placements": _AT_REFUSED,
+    "art28_residency_api_my_flows": _AT_REFUSED,
+    "art28_residency_api_my_violations": _AT_REFUSED,
 }
 LOOKUPS_404 = {
     # Operations without a path parameter that look an object up: one named in the body (a customer's

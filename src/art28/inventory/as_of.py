@@ -55,9 +55,10 @@ def parse_moment(text: str) -> dt.datetime:
             end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time()) - dt.timedelta(microseconds=1)
             return timezone.make_aware(end)
         moment = dt.datetime.fromisoformat(text)
-    except ValueError:
+        aware = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    except (ValueError, OverflowError):  # 9999-12-31: its end of day overflows
         raise ValueError(f"{text!r} is not a date (2026-03-14) or a date-time (2026-03-14T09:30)") from None
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    return aware
 
 
 def earliest_history() -> dt.datetime | None:

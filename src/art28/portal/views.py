@@ -3,6 +3,7 @@ and every read goes through a selector scoped to it, so another organisation's i
 
 from __future__ import annotations
 
+import datetime as dt
 from uuid import UUID
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from art28.core.selectors import organisation_for_user
 from art28.portal.attention import attention_items
 from art28.portal.residency_page import residency_page_context
 from art28.residency.models import Attestation
+from art28.residency.moment import MomentRefused, as_of, picker_bounds, requested_moment
 from art28.residency.selectors import (
     attestation_for_organisation,
     attestations_for_organisation,
@@ -48,10 +50,22 @@ def _organisation(request: HttpRequest) -> Organisation:
 
 @customer_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Where the organisation's data is; ``?at=`` where it was then (from the inventory's history), for
+    the user's own organisation only, like everything here."""
     organisation = _organisation(request)
-    context = residency_page_context(organisation_residency(organisation), page=request.GET.get("page"))
     attention = {"attention": attention_items(organisation), "today": timezone.localdate()}
-    return render(request, "portal/home.html", context | attention | {"organisation": organisation})
+    at_text = request.GET.get("at", "").strip()
+    bounds = picker_bounds(query=bool(at_text))
+    first = dt.date.fromisoformat(bounds["min"]) if "min" in bounds else None
+    picker = {"organisation": organisation, "at_value": at_text[:40], "at_bounds": bounds, "history_first": first}
+    try:
+        moment = requested_moment(at_text)
+    except MomentRefused as refused:
+        return render(request, "portal/home.html", attention | picker | {"at_error": str(refused)}, status=400)
+    with as_of(moment):
+        residency = organisation_residency(organisation, at=moment)
+        context = residency_page_context(residency, page=request.GET.get("page"))
+    return render(request, "portal/home.html", context | attention | picker | {"moment": moment})
 
 
 @customer_required

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from art28.core.api import api_user
@@ -23,6 +23,7 @@ from art28.core.roles import Role
 from art28.core.selectors import organisation_for_user
 from art28.residency.engine import REASONS, Violation, run_audit
 from art28.residency.models import Attestation
+from art28.residency.moment import MomentRefused, as_of, requested_moment
 from art28.residency.pdf import attestation_pdf
 from art28.residency.selectors import (
     attestation_for_organisation,
@@ -117,21 +118,49 @@ def _attestation_out(attestation: Attestation) -> AttestationOut:
     )
 
 
+AT_DESCRIPTION = (
+    "As the inventory was then, from its history: a date (2026-03-14, the end of that day in the provider's "
+    "time zone) or an ISO date-time (2026-03-14T09:30); from the history's first day up to today. "
+    "Empty: now."
+)
+
+
+def _moment(at: str) -> dt.datetime | None:
+    """The moment ``at`` names (None: now); 400 with the reason when it is not one, is in the future or is
+    before the inventory's history begins."""
+    try:
+        return requested_moment(at)
+    except MomentRefused as refused:
+        raise HttpError(400, f"at: {refused}") from None
+
+
 @router.get("/audit", response=list[ViolationOut], summary="The residency audit (staff)")
-def audit(request: HttpRequest, reason: str = "", customer: str = "", country: str = "") -> list[ViolationOut]:
+def audit(
+    request: HttpRequest,
+    reason: str = "",
+    customer: str = "",
+    country: str = "",
+    at: str = Query("", description=AT_DESCRIPTION),
+) -> list[ViolationOut]:
     """Every placement or flow outside its customer's allowed countries, sorted by customer, asset, reason
-    and destination; optional filters: ``reason``, ``customer`` (ref), ``country`` (ISO code or ``unknown``)."""
+    and destination; optional filters: ``reason``, ``customer`` (ref), ``country`` (ISO code or ``unknown``);
+    ``at``: the audit as the inventory was then (docs/residency-audit.md)."""
     _staff_only(request)
     if reason and reason not in REASONS:
         raise HttpError(422, f"reason must be one of {', '.join(REASONS)}")
-    violations = filter_violations(run_audit(), reason=reason, customer=customer, country=country)
-    return [_violation_out(v) for v in violations]
+    moment = _moment(at)
+    with as_of(moment):
+        violations = run_audit(at=moment)
+    return [_violation_out(v) for v in filter_violations(violations, reason=reason, customer=customer, country=country)]
 
 
 @router.get("/my/placements", response=list[PlacementOut], summary="Where my data is stored")
-def my_placements(request: HttpRequest) -> list[PlacementOut]:
+def my_placements(request: HttpRequest, at: str = Query("", description=AT_DESCRIPTION)) -> list[PlacementOut]:
     organisation = _caller_organisation(request)
-    allowed = set(organisation.allowed_country_list)
+    moment = _moment(at)
+    with as_of(moment):
+        residency = organisation_residency(organisation, at=moment)
+    allowed = set(residency.organisation.allowed_country_list)
     glossary = GlossaryTexts()  # one query for every placement
     return [
         PlacementOut(
@@ -145,14 +174,17 @@ def my_placements(request: HttpRequest) -> list[PlacementOut]:
             subjects=p.subjects,
             records=p.records,
         )
-        for p in organisation_residency(organisation).placements
+        for p in residency.placements
     ]
 
 
 @router.get("/my/flows", response=list[FlowOut], summary="Flows that carry my data")
-def my_flows(request: HttpRequest) -> list[FlowOut]:
+def my_flows(request: HttpRequest, at: str = Query("", description=AT_DESCRIPTION)) -> list[FlowOut]:
     organisation = _caller_organisation(request)
-    allowed = set(organisation.allowed_country_list)
+    moment = _moment(at)
+    with as_of(moment):
+        residency = organisation_residency(organisation, at=moment)
+    allowed = set(residency.organisation.allowed_country_list)
     return [
         FlowOut(
             from_asset=f.from_asset,
@@ -163,14 +195,17 @@ def my_flows(request: HttpRequest) -> list[FlowOut]:
             country=f.country,
             within_policy=f.country in allowed,
         )
-        for f in organisation_residency(organisation).flows
+        for f in residency.flows
     ]
 
 
 @router.get("/my/violations", response=list[ViolationOut], summary="My residency violations")
-def my_violations(request: HttpRequest) -> list[ViolationOut]:
+def my_violations(request: HttpRequest, at: str = Query("", description=AT_DESCRIPTION)) -> list[ViolationOut]:
     organisation = _caller_organisation(request)
-    return [_violation_out(v) for v in run_audit(organisation_id=organisation.pk)]
+    moment = _moment(at)
+    with as_of(moment):
+        violations = run_audit(organisation_id=organisation.pk, at=moment)
+    return [_violation_out(v) for v in violations]
 
 
 @router.get("/my/attestations", response=list[AttestationOut], summary="My signed attestations")

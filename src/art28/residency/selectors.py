@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,8 +100,13 @@ def placements_for_organisation(organisation: Organisation) -> QuerySet[Placemen
     )
 
 
-def organisation_residency(organisation: Organisation) -> OrganisationResidency:
-    """Everything the portal and an attestation say about one organisation (three queries + the audit)."""
+def organisation_residency(organisation: Organisation, *, at: dt.datetime | None = None) -> OrganisationResidency:
+    """Everything the portal and an attestation say about one organisation (three queries + the audit).
+
+    With ``at``, call it inside ``inventory_as_of(at)``: the organisation is read again there (one more
+    query) for its allowed countries as they were then, and the audit counts the sub-processors of that day."""
+    if at is not None:
+        organisation = Organisation.objects.get(pk=organisation.pk)
     placements = [
         PlacementRow(
             asset_ref=p.asset.ref,
@@ -121,7 +127,7 @@ def organisation_residency(organisation: Organisation) -> OrganisationResidency:
         placements=placements,
         sites=list(Site.objects.filter(code__in=site_codes).order_by("country", "code")),
         flows=flows,
-        violations=run_audit(organisation_id=organisation.pk),
+        violations=run_audit(organisation_id=organisation.pk, at=at),
     )
 
 

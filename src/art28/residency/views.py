@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 from urllib.parse import urlencode
 
@@ -18,6 +19,7 @@ from art28.core.countries import country_name
 from art28.residency.charts import BarChart, bar_chart
 from art28.residency.engine import Violation, run_audit
 from art28.residency.grouping import CauseGroup, group_violations
+from art28.residency.moment import MomentRefused, as_of, picker_bounds, requested_moment
 from art28.residency.reports import violations_json_chunks
 from art28.residency.selectors import (
     REASON_LABELS,
@@ -48,28 +50,48 @@ class AuditFilterForm(forms.Form):
     )
     # A cause group's key (residency.grouping.group_key): the drill-down from a group to its rows.
     group = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
+    # The audit as the inventory was then (from its history): a date (its end) or an ISO date-time.
+    at = forms.CharField(
+        label=_("As of"),
+        required=False,
+        max_length=40,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_at(self) -> dt.datetime | None:
+        try:
+            return requested_moment(self.cleaned_data.get("at") or "")
+        except MomentRefused as refused:
+            raise forms.ValidationError(str(refused), code="at") from None
 
 
-def _filters(request: HttpRequest) -> dict[str, str]:
+def _form(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, str], dt.datetime | None]:
+    """The filter form, its valid filters, and the moment asked for (None: now)."""
     form = AuditFilterForm(request.GET)
-    form.is_valid()  # an invalid field (an unknown reason) filters nothing; the form shows its error
-    return {name: value for name, value in form.cleaned_data.items() if value}
+    form.is_valid()  # an invalid filter (an unknown reason) filters nothing; the form shows its error
+    filters = {name: value for name, value in form.cleaned_data.items() if value}
+    moment = filters.pop("at", None)
+    # The history's first day needs a query until it is known: only when a moment is asked for.
+    form.fields["at"].widget.attrs.update(picker_bounds(query=bool(request.GET.get("at"))))
+    return form, filters, moment
 
 
-def _json_download(violations: list[Violation]) -> StreamingHttpResponse:
+def _json_download(violations: list[Violation], moment: dt.datetime | None) -> StreamingHttpResponse:
     response = StreamingHttpResponse(violations_json_chunks(violations), content_type="application/json")
-    stamp = timezone.localtime().strftime("%Y%m%dT%H%M")
+    stamp = timezone.localtime(moment).strftime("%Y%m%dT%H%M")  # as of when: now, or the moment asked for
     response["Content-Disposition"] = f'attachment; filename="residency-audit-{stamp}.json"'
     return response
 
 
-def _charts(summary: AuditSummary) -> list[BarChart]:
-    by_reason = [(code, summary.by_reason.get(code, 0), "?" + urlencode({"reason": code})) for code in REASON_LABELS]
+def _charts(summary: AuditSummary, keep: str) -> list[BarChart]:
+    by_reason = [
+        (code, summary.by_reason.get(code, 0), f"?{keep}" + urlencode({"reason": code})) for code in REASON_LABELS
+    ]
     by_country = [
         (
             f"{code} {country_name(code)}" if code else gettext("unknown"),
             count,
-            "?" + urlencode({"country": code or UNKNOWN_COUNTRY}),
+            f"?{keep}" + urlencode({"country": code or UNKNOWN_COUNTRY}),
         )
         for code, count in summary.by_country[:12]
     ]
@@ -86,13 +108,19 @@ def _drilled(groups: list[CauseGroup], key: str) -> CauseGroup | None:
 @staff_required
 def audit_page(request: HttpRequest) -> HttpResponse:
     """The whole audit summarised (tiles, the findings grouped by cause, charts) and the filtered findings,
-    100 per page; ``?group=`` drills down from a group to its rows."""
-    violations = run_audit()
-    filters = _filters(request)
+    100 per page; ``?group=`` drills down from a group to its rows; ``?at=`` the audit as the inventory was
+    then (from its history), a bad or too early ``at`` a 400 with the form's message."""
+    form, filters, moment = _form(request)
+    if "at" in form.errors:
+        return render(request, "residency/audit.html", {"form": form, "at_refused": True}, status=400)
+    # The links that drill down keep the moment: "at=…&" before their own parameters.
+    keep = urlencode({"at": request.GET["at"].strip()}) + "&" if moment else ""
+    with as_of(moment):
+        violations = run_audit(at=moment)
     shown = filter_violations(violations, **filters)
     if request.GET.get("format") == "json":
         # A streaming response is not an HttpResponse subclass; staff_required only passes it through.
-        return cast(HttpResponse, _json_download(shown))
+        return cast(HttpResponse, _json_download(shown, moment))
     summary = audit_summary(violations)
     groups = group_violations(violations)
     page_obj = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -102,9 +130,11 @@ def audit_page(request: HttpRequest) -> HttpResponse:
         {
             "summary": summary,
             "reason_tiles": [(code, label, summary.by_reason[code]) for code, label in REASON_LABELS.items()],
-            "charts": _charts(summary) if summary.total else [],
-            "form": AuditFilterForm(request.GET),
+            "charts": _charts(summary, keep) if summary.total else [],
+            "form": form,
             "filtered": bool(filters),
+            "moment": moment,
+            "keep": keep,
             "groups": groups[:GROUPS_SHOWN],
             "groups_total": len(groups),
             "groups_hidden": max(len(groups) - GROUPS_SHOWN, 0),
