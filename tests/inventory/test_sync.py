@@ -315,3 +315,13 @@ def test_a_dropped_placement_leaves_the_audit_and_comes_back_as_of_before_the_sy
 def test_a_moment_that_is_not_one_is_a_clear_error(text):
     with pytest.raises(ValueError, match="is not a date"):
         parse_moment(text)
+
+
+def test_an_empty_placements_file_ends_all_the_sources_placements_when_forced(synced):
+    path = synced / "placements.csv"
+    path.write_text(path.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
+
+    report = import_inventory(synced, actor=TEST_ACTOR, sync=True, source="cmdb", force=True)
+
+    assert report.counts["placements"]["ended"] == 4
+    assert placements() == set()

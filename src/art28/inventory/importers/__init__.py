@@ -20,7 +20,7 @@ from art28.core.audit import Actor, SystemActor, audit_record
 from art28.core.display import number_text
 from art28.inventory.importers import history, sync
 from art28.inventory.importers.formats import FORMATS, CsvSource, JsonSource, Source, failure, guess_format
-from art28.inventory.importers.merge import merge_all
+from art28.inventory.importers.merge import PLACEMENT_INPUT, merge_all
 from art28.inventory.importers.netbox import NetboxSource
 from art28.inventory.importers.problems import ImportFailed, ImportReport, Problem, ProblemLog, SyncRefused
 from art28.inventory.importers.readers import ByteProgress, InputFile, digest_and_check_utf8
@@ -125,6 +125,7 @@ def _merge(staging: Staging, report: ImportReport, path: Path, *, actor: Actor, 
     for entity in history.HISTORIES:
         history.record_periods(entity, since_id=marks.get(entity), now=now)
     history.drop_touched_tables()
+    history.drop_tables([PLACEMENT_INPUT])
     staging.drop()
     record = InventorySync.objects.create(
         at=now,

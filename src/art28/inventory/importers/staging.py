@@ -172,8 +172,7 @@ class Staging:
             for entity in ("sites", "customers", "assets"):
                 key = TARGETS[entity][0]
                 cursor.execute(f"CREATE INDEX {table(entity)}_key ON {table(entity)} ({key})")
-            if self.sync:  # a sync looks each current placement and flow up in the input (sync.find_ended)
-                cursor.execute(f"CREATE INDEX {table('placements')}_key ON {table('placements')} (customer, asset)")
+            if self.sync:  # a sync looks each current flow up in the input (sync.find_ended)
                 cursor.execute(f"CREATE INDEX {table('flows')}_key ON {table('flows')} (asset, kind)")
         analyse(*(name for name, _ in TABLES.values()))
 

@@ -22,6 +22,7 @@ from django.db import connection
 from art28.core.display import number_text
 from art28.inventory.engine import descendants_sql
 from art28.inventory.importers import history
+from art28.inventory.importers.merge import PLACEMENT_INPUT
 from art28.inventory.importers.problems import ImportReport, Problem, SyncRefused
 from art28.inventory.importers.staging import table
 
@@ -91,10 +92,8 @@ def find_ended(report: ImportReport) -> None:
         _execute(
             f"""INSERT INTO {ENDED["placements"]} (id)
             SELECT t.id FROM inventory_placement t
-            JOIN core_organisation o ON o.id = t.customer_id
-            JOIN inventory_asset a ON a.id = t.asset_id
-            LEFT JOIN {table("placements")} s ON s.customer = o.ref AND s.asset = a.ref
-            WHERE t.source = %s AND s.seq IS NULL""",
+            LEFT JOIN {PLACEMENT_INPUT} s ON s.customer_id = t.customer_id AND s.asset_id = t.asset_id
+            WHERE t.source = %s AND s.customer_id IS NULL""",
             [source],
         )
     if "flows" in carried:
