@@ -200,7 +200,10 @@ def test_issue_cli_writes_the_signed_json_and_records_it(world, signing_key, tmp
     call_command("attestation_issue", "ACME", "--output", str(output), stdout=out)
     attestation = Attestation.objects.get()
     assert output.read_text() == attestation.document
-    assert f"attestation {attestation.public_id} for ACME written to {output} (compliant: no)" in out.getvalue()
+    as_of = attestation.as_of.isoformat()
+    assert f"attestation {attestation.public_id} for ACME as of {as_of} written to {output} (compliant: no)" in (
+        out.getvalue()
+    )
     assert verify_cli(output)[0] == 0
     entry = AuditEntry.objects.get(action="attestation.issue")
     assert entry.actor_label.startswith("cli:attestation-issue")

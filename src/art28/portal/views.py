@@ -33,7 +33,7 @@ from art28.residency.selectors import (
     attestations_for_organisation,
     organisation_residency,
 )
-from art28.residency.services import attestation_issue
+from art28.residency.services import AttestationRefused, attestation_issue
 from art28.residency.signing import SigningKeyMissing
 
 ATTESTATIONS_PER_PAGE = 50
@@ -71,6 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @customer_required
 def attestations(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
+    can_issue = request_user(request).role == Role.CUSTOMER_ADMIN
     page = Paginator(attestations_for_organisation(organisation), ATTESTATIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -84,7 +85,8 @@ def attestations(request: HttpRequest) -> HttpResponse:
                 (attestation, [f"{country_name(c)} ({c})" for c in attestation.countries.split(";") if c])
                 for attestation in page.object_list
             ],
-            "can_issue": request_user(request).role == Role.CUSTOMER_ADMIN,
+            "can_issue": can_issue,
+            "at_bounds": picker_bounds() if can_issue else {},
         },
     )
 
@@ -92,11 +94,19 @@ def attestations(request: HttpRequest) -> HttpResponse:
 @customer_required
 @require_POST
 def issue_attestation(request: HttpRequest) -> HttpResponse:
+    """Sign an attestation as of now, or of the past day in ``at`` (from the inventory's history)."""
     organisation = _organisation(request)
     if request_user(request).role != Role.CUSTOMER_ADMIN:
         raise PermissionDenied(_("Only your organisation's administrators can issue attestations."))
     try:
-        attestation = attestation_issue(actor=request_user(request), organisation=organisation)
+        moment = requested_moment(request.POST.get("at", ""))
+        attestation = attestation_issue(actor=request_user(request), organisation=organisation, at=moment)
+    except MomentRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("portal:attestations")
+    except AttestationRefused:  # requested_moment checked the same bounds; a race with the clock at most
+        messages.error(request, _("This moment cannot be attested: choose a day up to today."))
+        return redirect("portal:attestations")
     except SigningKeyMissing:
         messages.error(request, _("The provider has no signing key yet; please contact the provider."))
         return redirect("portal:attestations")

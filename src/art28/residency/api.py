@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from art28.core.api import api_user
@@ -31,7 +31,7 @@ from art28.residency.selectors import (
     filter_violations,
     organisation_residency,
 )
-from art28.residency.services import attestation_issue
+from art28.residency.services import AttestationRefused, attestation_issue
 from art28.residency.signing import SigningKeyMissing
 
 router = Router(tags=["residency"])
@@ -76,7 +76,8 @@ class FlowOut(Schema):
 
 class AttestationOut(Schema):
     public_id: UUID
-    as_of: dt.datetime
+    as_of: dt.datetime = Field(description="The moment the attestation speaks for.")
+    issued_at: dt.datetime = Field(description="When it was signed: as_of, or later for a past moment.")
     compliant: bool
     countries: list[str]
     key_id: str
@@ -110,6 +111,7 @@ def _attestation_out(attestation: Attestation) -> AttestationOut:
     return AttestationOut(
         public_id=attestation.public_id,
         as_of=attestation.as_of,
+        issued_at=attestation.issued_at,
         compliant=attestation.compliant,
         countries=[code for code in attestation.countries.split(";") if code],
         key_id=attestation.key_id,
@@ -214,17 +216,25 @@ def my_attestations(request: HttpRequest) -> list[AttestationOut]:
     return [_attestation_out(a) for a in attestations_for_organisation(organisation)]
 
 
-@router.post("/my/attestations", response={201: AttestationOut}, summary="Issue a signed attestation as of now")
-def my_attestation_issue(request: HttpRequest) -> Status[AttestationOut]:
-    """Customer administrators only: signs where the organisation's data is now (S1)."""
+@router.post(
+    "/my/attestations", response={201: AttestationOut}, summary="Issue a signed attestation, as of now or a past day"
+)
+def my_attestation_issue(
+    request: HttpRequest, at: str = Query("", description=AT_DESCRIPTION)
+) -> Status[AttestationOut]:
+    """Customer administrators only: signs where the organisation's data is now, or was at ``at`` (S1;
+    the statement's ``as_of`` is that moment, its ``issued_at`` the signing)."""
     organisation = _caller_organisation(request)
     user = _user(request)
     if user.role != Role.CUSTOMER_ADMIN:
         raise HttpError(403, "only a customer administrator may issue attestations")
+    moment = _moment(at)
     try:
-        attestation = attestation_issue(actor=user, organisation=organisation)
+        attestation = attestation_issue(actor=user, organisation=organisation, at=moment)
     except SigningKeyMissing as exc:
         raise HttpError(503, "attestations cannot be signed right now (the provider has no signing key)") from exc
+    except AttestationRefused as refused:
+        raise HttpError(400, f"at: {refused}") from None
     return Status(201, _attestation_out(attestation))
 
 

@@ -17,7 +17,8 @@ class Attestation(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="attestations")
-    as_of = models.DateTimeField(_("as of"))
+    as_of = models.DateTimeField(_("as of"), help_text="The moment the statement speaks for.")
+    issued_at = models.DateTimeField(_("issued at"), help_text="When it was signed (as_of or later).")
     issued_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     key_id = models.CharField(max_length=64)
     compliant = models.BooleanField()

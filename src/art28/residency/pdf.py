@@ -34,6 +34,8 @@ def attestation_pdf_context(attestation: Attestation, *, key_url: str = "") -> d
         "attestation": attestation,
         "statement": statement,
         "as_of": dt.datetime.fromisoformat(statement["as_of"]),
+        # Attestations signed before past moments existed carry no issued_at: they were signed at as_of.
+        "issued_at": dt.datetime.fromisoformat(statement.get("issued_at") or statement["as_of"]),
         "countries": [(code, country_name(code)) for code in statement["countries"]],
         "allowed": [(code, country_name(code)) for code in statement["policy"]["allowed_countries"]],
         "placements": placements,

@@ -46,8 +46,10 @@ class Command(BaseCommand):
             attestation_id = statement["id"]
         except (KeyError, TypeError):
             self._fail("the signature is valid but the statement is not a residency attestation")
+        issued_at = statement.get("issued_at") if isinstance(statement, dict) else None
+        signed = f" (signed {issued_at})" if issued_at and issued_at != as_of else ""
         self.stdout.write(
-            f"valid: attestation {attestation_id} for {customer} as of {as_of}, "
+            f"valid: attestation {attestation_id} for {customer} as of {as_of}{signed}, "
             f"compliant: {'yes' if compliant else 'no'}"
         )
 
