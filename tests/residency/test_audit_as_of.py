@@ -3,12 +3,18 @@ the API, answered from the inventory's history; a bad or too early moment is a 4
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+from django.utils import timezone
 
 from art28.core.models import AuditEntry
 from art28.inventory.models import Flow, InventorySync, Placement
+from art28.residency.engine import SUBPROCESSOR_OUTSIDE, run_audit
+from art28.residency.moment import as_of
+from art28.subprocessors.services import subprocessor_create, subprocessor_update
+from tests.conftest import TEST_ACTOR
 from tests.residency.history import build_history
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +133,35 @@ def test_the_page_now_costs_the_same_queries_before_and_after_a_look_at_the_past
     with CaptureQueriesContext(connection) as after:
         staff_client.get(URL)
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_as_of_a_sub_processor_is_judged_by_the_countries_it_processed_in_then(history, monkeypatch):
+    """The register keeps its history too (issue 12, "as of" rules): a database-care sub-processor that
+    processed in the US until a day between the two syncs, and in Switzerland since, is a finding for
+    ACME's database as of the first sync, not as of the second, not now."""
+
+    def us_findings(at=None) -> set[tuple[str, str | None]]:
+        with as_of(at):
+            violations = run_audit(at=at)
+        return {(v.customer, v.asset) for v in violations if v.reason == SUBPROCESSOR_OUTSIDE and v.country == "US"}
+
+    with monkeypatch.context() as clock:
+        clock.setattr(timezone, "now", lambda: history.first - dt.timedelta(days=1))
+        dbcare = subprocessor_create(
+            actor=TEST_ACTOR,
+            slug="dbcare",
+            legal_name="DB Care Inc.",
+            address="1 Main St, Austin TX, USA",
+            purpose="Database support",
+            countries="US",
+            services=["Managed databases"],
+            in_use_from=timezone.localdate() - dt.timedelta(days=30),
+            transfer_safeguard="SCC",
+        )
+    with monkeypatch.context() as clock:
+        clock.setattr(timezone, "now", lambda: history.first + (history.second - history.first) / 2)
+        subprocessor_update(actor=TEST_ACTOR, subprocessor=dbcare, countries="CH")
+
+    assert ("ACME", "zrh1-db-1") in us_findings(history.first)
+    assert ("ACME", "zrh1-db-1") not in us_findings(history.second)
+    assert ("ACME", "zrh1-db-1") not in us_findings()

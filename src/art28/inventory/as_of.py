@@ -8,9 +8,10 @@ the connection's temporary schema first, so the same engines (residency.engine, 
 temporary tables are dropped at its end.
 
 What is taken from the history: each site's country, each customer's own allowed countries, each asset's
-kind, site, parent and service (its effective location is recomputed), the placements and the flows,
-all as held at ``at`` (half-open periods: a row that ended exactly at ``at`` no longer holds). What is
-not: names and contacts (as they are now), the provider's default allowed countries (the setting now).
+kind, site, parent and service (its effective location is recomputed), the placements and the flows, and
+the tables other apps register (``register_snapshot``: the sub-processors' countries), all as held at
+``at`` (half-open periods: a row that ended exactly at ``at`` no longer holds). What is not: names and
+contacts (as they are now), the provider's default allowed countries (the setting now).
 """
 
 from __future__ import annotations
@@ -113,13 +114,23 @@ _SNAPSHOTS: list[tuple[Any, str, dict[str, str]]] = [
     (Flow, "{main}inventory_flowperiod r WHERE " + _covering("r"), {"id": "r.flow_id", "source": "''"}),
 ]
 # What the engines look rows up by, on the temporary copies.
-_INDEXES = {
+_INDEXES: dict[str, list[str]] = {
     "inventory_site": ["id", "code"],
     "core_organisation": ["id", "ref"],
     "inventory_asset": ["id", "ref", "parent_id", "location_id", "service_id"],
     "inventory_placement": ["id", "asset_id", "customer_id"],
     "inventory_flow": ["id", "asset_id", "to_asset_id"],
 }
+
+
+def register_snapshot(model: Any, source: str, overrides: dict[str, str], indexes: list[str]) -> None:
+    """Let a domain app that the inventory may not import (the arrows point at it) add a table of its own
+    to the "as of" copies: ``source`` selects the rows as of ``%(at)s`` (``{main}`` the real tables'
+    schema, ``r`` the real rows), ``overrides`` the columns taken from its history. Called from the
+    app's ``AppConfig.ready``; the sub-processors' countries use it (subprocessors/apps.py)."""
+    if all(registered is not model for registered, _source, _overrides in _SNAPSHOTS):
+        _SNAPSHOTS.append((model, source, overrides))
+        _INDEXES[model._meta.db_table] = indexes
 
 
 def _schemas() -> tuple[str, str]:
@@ -147,7 +158,7 @@ def inventory_as_of(at: dt.datetime) -> Iterator[None]:
                     columns = _columns(model)
                     cursor.execute(f"CREATE TEMPORARY TABLE {name} AS SELECT * FROM {main}{name} WHERE 1 = 0")
                     created.append(name)
-                    values = ", ".join(overrides.get(column, f"r.{column}") for column in columns)
+                    values = ", ".join(overrides.get(column, f"r.{column}") for column in columns).format(main=main)
                     cursor.execute(
                         f"INSERT INTO {temp}{name} ({', '.join(columns)}) "
                         f"SELECT {values} FROM {source.format(main=main)}",

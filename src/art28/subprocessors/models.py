@@ -98,6 +98,24 @@ class SubProcessor(models.Model):
         ]
 
 
+class CountriesPeriod(models.Model):
+    """A sub-processor's countries of processing over the half-open interval [valid_from, valid_to), so that
+    a residency answer "as of" a past moment judges the countries it processed in then (issue 12; read by
+    art28.inventory.as_of through the snapshot this app registers in apps.py). A moment no period covers
+    (before the sub-processor was entered in the register) reads its countries as they are now."""
+
+    subprocessor = models.ForeignKey(SubProcessor, on_delete=models.CASCADE, related_name="+")
+    countries = models.CharField(max_length=300)
+    valid_from = models.DateTimeField()
+    valid_to = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["subprocessor", "valid_from"], name="spcountries_sp_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subprocessor_id}: {self.countries} from {self.valid_from:%Y-%m-%d %H:%M}"
+
+
 class Authorisation(models.TextChoices):
     SPECIFIC = "specific", _("specific: each sub-processor needs the customer's consent")
     GENERAL = "general", _("general: changes are announced and the customer may object")

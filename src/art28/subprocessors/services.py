@@ -24,7 +24,14 @@ from art28.core.glossary import canonical_categories
 from art28.core.models import CategoryKind, Organisation, User
 from art28.core.translated import clean_translations
 from art28.inventory.models import Service, Site
-from art28.subprocessors.models import NOT_AUTHORISED, Authorisation, Contract, ContractSource, SubProcessor
+from art28.subprocessors.models import (
+    NOT_AUTHORISED,
+    Authorisation,
+    Contract,
+    ContractSource,
+    CountriesPeriod,
+    SubProcessor,
+)
 from art28.subprocessors.rules import today
 
 SUBPROCESSOR_WRITERS = access.SUBPROCESSOR_WRITERS  # the role table
@@ -163,6 +170,16 @@ def _validate(sp: SubProcessor) -> None:
     sp.full_clean(exclude=["engaged_by"], validate_constraints=False)
 
 
+def _countries_period(sp: SubProcessor, *, previous: str | None) -> None:
+    """Record the sub-processor's countries from now on (the residency "as of" answers read them; docs/
+    inventory-sync.md). ``previous``: its countries until now, for one registered before periods existed."""
+    now = timezone.now()
+    closed = CountriesPeriod.objects.filter(subprocessor=sp, valid_to__isnull=True).update(valid_to=now)
+    if not closed and previous is not None:
+        CountriesPeriod.objects.create(subprocessor=sp, countries=previous, valid_from=sp.created_at, valid_to=now)
+    CountriesPeriod.objects.create(subprocessor=sp, countries=sp.countries, valid_from=now)
+
+
 def subprocessor_create(
     *,
     actor: Actor,
@@ -192,6 +209,7 @@ def subprocessor_create(
         _check_chain(sp, parent)
         service_rows, site_rows = resolve_services(services), _resolve_sites(sites)
         sp.save()
+        _countries_period(sp, previous=None)
         sp.services.set(service_rows)
         sp.sites.set(site_rows)
         audit_record(actor=actor, action="subprocessor.create", obj=sp, after=snapshot(sp))
@@ -227,6 +245,8 @@ def subprocessor_update(
             sp.countries = ";".join(sp.countries)
         _validate(sp)
         sp.save()
+        if sp.countries != before["countries"]:
+            _countries_period(sp, previous=before["countries"])
         if services is not None:
             sp.services.set(resolve_services(services))
         if sites is not None:
