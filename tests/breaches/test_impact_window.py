@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from art28.breaches.decisions import incident_decide_notify
-from art28.breaches.impact import impact_of_incident
+from art28.breaches.impact import impact_of_incident, window_moments
 from art28.breaches.models import AffectedCustomer
 from art28.breaches.services import incident_declare, incident_scope_set
 from art28.inventory.importers import import_inventory
@@ -91,3 +91,14 @@ def test_a_window_ending_at_the_very_moment_of_the_second_sync_sees_its_state(mo
 
 def test_without_a_window_the_impact_is_where_data_is_now(moved):
     assert customers(declare(None, None)) == ["ACME", "BETA"]
+
+
+def test_an_unchanged_sync_adds_no_moment_to_the_window_but_a_change_does(moved, tmp_path):
+    """Each moment costs a copy of the inventory: a sync that created, updated and ended nothing repeats
+    the state before it and is skipped; one that changed anything is kept, and so is every state."""
+    first, second = moved
+    import_inventory(CSV_EXAMPLE, actor=TEST_ACTOR, sync=True, source="cmdb")  # moves back: a change
+    back = InventorySync.objects.latest("at").at
+    import_inventory(CSV_EXAMPLE, actor=TEST_ACTOR, sync=True, source="cmdb")  # the same again: no change
+    assert window_moments(first, None) == [first, second, back]
+    assert customers(declare(second + MICROSECOND, None)) == ["ACME", "BETA", "GAMMA"]

@@ -250,8 +250,9 @@ def _union(category_sets: str | None) -> list[str]:
     return sorted({c for line in (category_sets or "").split("\n") for c in line.split(";") if c})
 
 
-def impact_of_scope(scope: Scope) -> Impact:
-    """The live impact of ad-hoc scope (the CLI's ``--asset/--site/--service``): one query."""
+def impact_of_scope(scope: Scope, *, window: tuple[dt.datetime | None, dt.datetime | None] | None = None) -> Impact:
+    """The live impact of ad-hoc scope (the CLI's ``--asset/--site/--service``): one query; with ``window``
+    (from, to), the impact over that window, as ``impact_of_incident`` computes it."""
     if scope.empty:
         return Impact()
     vendor = connection.vendor
@@ -263,6 +264,8 @@ def impact_of_scope(scope: Scope) -> Impact:
         }
     else:
         params = {name: _json_ids(ids) for name, ids in _scope_lists(scope).items()}
+    if window is not None:
+        return _over_window(impact_sql(vendor, for_incident=False), params, *window)
     return _run(impact_sql(vendor, for_incident=False), params)
 
 
@@ -291,7 +294,16 @@ def window_moments(window_from: dt.datetime | None, window_to: dt.datetime | Non
     changes = InventorySync.objects.filter(at__gt=start)
     if window_to is not None:
         changes = changes.filter(at__lte=window_to)
-    return [start, *sorted(set(changes.values_list("at", flat=True)))]
+    # An import that created, updated and ended nothing (an unchanged nightly sync) left the inventory in
+    # the state before it: its moment would only repeat the previous one (each moment copies the inventory).
+    return [start, *sorted({at for at, counts in changes.values_list("at", "counts") if _changed_anything(counts)})]
+
+
+def _changed_anything(counts: dict[str, dict[str, int]]) -> bool:
+    return (
+        any(figures.get(kind, 0) for figures in counts.values() for kind in ("created", "updated", "ended"))
+        or not counts
+    )  # no counts recorded: assume it changed
 
 
 def _over_window(

@@ -8,6 +8,7 @@ The formats are documented in docs/import-formats.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -81,6 +82,8 @@ def import_inventory(
     try:
         with larger_sqlite_cache(), transaction.atomic():
             history.serialise_imports()
+            if _recorded_unchanged(report, path, actor=actor, label=label):
+                return report
             staging = Staging([file.name for file in reader.files], batch=settings.ART28_IMPORT_BATCH, sync=sync)
             staging.create()
             with mapping_categories() as categories:
@@ -127,6 +130,23 @@ def _merge(staging: Staging, report: ImportReport, path: Path, *, actor: Actor, 
     history.drop_touched_tables()
     history.drop_tables([PLACEMENT_INPUT])
     staging.drop()
+    _record(report, path, now=now, actor=actor, label=label)
+
+
+def _recorded_unchanged(report: ImportReport, path: Path, *, actor: Actor, label: str | None) -> bool:
+    """A sync whose input is the same as its source's last, with nothing changed since, is recorded (a dry
+    run only reported) without reading its rows again: True then (sync.unchanged_since)."""
+    last = sync.unchanged_since(report) if report.sync else None
+    if last is None:
+        return False
+    sync.report_unchanged(report, last)
+    if not report.dry_run:
+        _record(report, path, now=timezone.now(), actor=actor, label=label)
+    return True
+
+
+def _record(report: ImportReport, path: Path, *, now: dt.datetime, actor: Actor, label: str | None) -> None:
+    """The import's InventorySync (the history's moment) and its one audit entry, with the input's SHA-256."""
     record = InventorySync.objects.create(
         at=now,
         source=report.source,
@@ -147,6 +167,7 @@ def _merge(staging: Staging, report: ImportReport, path: Path, *, actor: Actor, 
             "sha256": report.sha256,
             "counts": record.counts,
             "services_created": report.services_created,
+            **({"same_input_as": report.same_as} if report.same_as else {}),
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 ENTITIES = ("sites", "customers", "assets", "placements", "flows")
@@ -67,6 +68,9 @@ class ImportReport:
     rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     # A dry run of a sync that the safety limit would refuse: why (empty: it would be accepted).
     refusal: list[Problem] = field(default_factory=list)
+    # A sync whose input is byte-identical to its source's last sync, with nothing changed since: the
+    # moment of that sync (the rows were not read again: sync.unchanged_since). None otherwise.
+    same_as: dt.datetime | None = None
     # The entities the input carried (a CSV folder without flows.csv does not carry flows).
     entities: tuple[str, ...] = ()
     # Per glossary ("data", "subjects"): the terms of the input that are not in the glossary of data

@@ -147,9 +147,16 @@ def print_report(write: Callable[[str], Any], report: ImportReport, path: Path) 
         write(f"{line} (kept as given; add them on /staff/glossary/)")
     for entity, refs in report.absent.items():
         count = report.counts[entity].get("absent", 0)
-        if count:
+        if count and refs:
             shown = ", ".join(refs[:10]) + (f" and {count - 10} more" if count > 10 else "")
             write(f"{count} {entity} not in the input (a sync never ends them): {shown}")
+        elif count:
+            write(f"{count} {entity} not in the input (a sync never ends them; listed by that sync)")
+    if report.same_as:
+        write(
+            f"the input is byte-identical to the sync of {report.same_as.isoformat()} and nothing has changed "
+            "the inventory, the customers or the glossary since: nothing to apply (its rows were not read again)"
+        )
     for problem in report.refusal:
         write(f"would be refused: {problem}")
     for entity, changes_rows in report.rows.items():
