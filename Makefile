@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 ART28 := $(BIN)/art28
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench browser clean lock messages screenshots
+.PHONY: demo test lint bench browser debian-tools clean lock messages screenshots
 
 # Development values for the two Quick-start commands (production sets its own: docs/deploy.md). With
 # DEBUG off art28 refuses to start without them; a value already in the environment wins.
@@ -22,12 +22,16 @@ $(STAMP): requirements.lock pyproject.toml
 browser:
 	@scripts/ensure-chromium
 
+# Debian's python3-apt (apt_pkg), dpkg's version order for the tests of tests/patching.
+debian-tools:
+	@scripts/ensure-python3-apt
+
 # PORT (default 8000) picks the port; scripts/demo derives ART28_BASE_URL from it unless that is set.
 demo: $(STAMP)
 	@SECRET_KEY="$${SECRET_KEY:-insecure-development-key-for-make-demo-and-make-test-only}" \
 		ART28_STAFF_MFA_REQUIRED=0 scripts/demo
 
-test: $(STAMP) browser
+test: $(STAMP) browser debian-tools
 	$(DEV_ENV) $(BIN)/pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)

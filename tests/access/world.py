@@ -141,11 +141,14 @@ def build_world() -> World:
         certificate=b"%PDF-1.4\n%%EOF\n",
     )
     logo = trust_profile_update(actor=TEST_ACTOR, logo=b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
+    cve = _advisory_imported()
     w.url_kwargs = {
         "api_token_revoke": {"token_id": 1},
         "staff:customer": {"ref": org_a.ref},
         **{f"staff:glossary_{n}": {"pk": _first("core.DataCategory", "pk")} for n in ("edit", "delete")},
         "inventory:asset": {"ref": _first("inventory.Asset", "ref")},
+        "patching:host": {"ref": _first("inventory.Asset", "ref")},
+        "patching:cve": {"cve": cve},
         "breaches:incident": {"ref": ref},
         **{f"breaches:{n}": {"ref": ref} for n in ("edit", "scope", "decide", "freeze", "phase", "assess")},
         "breaches:notice_create": {"ref": ref},
@@ -290,3 +293,19 @@ def _first(model: str, field_name: str) -> Any:
     from django.apps import apps
 
     return apps.get_model(model).objects.values_list(field_name, flat=True).order_by("pk").first()
+
+
+def _advisory_imported() -> str:
+    """One CVE known to art28, brought by a real tracker import (the CVE page needs one)."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from art28.patching.advisories import advisories_import
+
+    document = {"foo": {"CVE-2026-0001": {"releases": {"bookworm": {"status": "open", "urgency": "high"}}}}}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tracker.json"
+        path.write_text(json.dumps(document), "utf-8")
+        advisories_import(path, format="debian-tracker", actor=TEST_ACTOR)
+    return "CVE-2026-0001"

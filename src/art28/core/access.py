@@ -115,6 +115,10 @@ URL_ROLES: dict[str, Roles] = {
     "inventory:asset": STAFF,
     "inventory:syncs": STAFF,
     "residency:audit": STAFF,
+    # Security updates (S7): which hosts are exposed is for every staff role; none is a customer's data.
+    "patching:fleet": STAFF,
+    "patching:host": STAFF,
+    "patching:cve": STAFF,
     "breaches:list": BREACH_READERS,
     "breaches:declare": BREACH_WRITERS,
     "breaches:register": BREACH_READERS,

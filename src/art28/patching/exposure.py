@@ -1,0 +1,193 @@
+"""Which hosts are exposed to which CVE now, and by when each fix is due (S7; docs/patching.md).
+
+A host is exposed when it has a source package installed, for the release the advisory concerns, at a
+source version lower than the fixed version (dpkg's order: the stored keys compare bytewise in the
+database), or when the advisory is open for that release (no fix yet) or the package is unsupported
+there (no fix will come). "Undetermined" and "never affected" advisories expose nobody. Matching is one
+statement: the distinct (package version, release) pairs installed anywhere are matched once, then
+joined back to the hosts that have them.
+
+The patch clock of an exposure starts when the fix was published (or first seen) or when the host got
+the package, whichever is later; it is due after the service level of its severity
+(``ART28_PATCH_SLA_DAYS``). Unimportant advisories are listed outside the service levels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from art28.patching.exceptions import active_exceptions
+from art28.patching.models import AdvisoryStatus, PatchException, Severity
+
+EXPOSURE_SQL = """
+WITH installed AS (
+    SELECT DISTINCT version_id, release FROM patching_installedperiod WHERE until IS NULL
+),
+vulnerable AS (
+    SELECT i.version_id, i.release, a.id AS advisory_id
+    FROM installed i
+    JOIN patching_packageversion pv ON pv.id = i.version_id
+    JOIN patching_advisory a ON a.package = pv.package AND a.release = i.release
+    WHERE (a.status = %(resolved)s AND pv.key < a.fixed_key) OR a.status IN (%(open)s, %(unsupported)s)
+)
+SELECT h.ref, pv.package, pv.version, a.fixed_version, v.cve, a.severity, v.known_exploited_since,
+       a.fix_published, a.fix_published_source, a.status, ip.package_since, v.published, a.first_seen,
+       v.epss, h.id
+FROM vulnerable x
+JOIN patching_installedperiod ip ON ip.version_id = x.version_id AND ip.release = x.release AND ip.until IS NULL
+JOIN inventory_asset h ON h.id = ip.host_id AND h.ended_at IS NULL
+JOIN patching_packageversion pv ON pv.id = x.version_id
+JOIN patching_advisory a ON a.id = x.advisory_id
+JOIN patching_vulnerability v ON v.id = a.vulnerability_id
+{where}
+ORDER BY h.ref, pv.package, v.cve
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    host: str
+    package: str
+    installed: str
+    fixed: str | None
+    cve: str
+    severity: str
+    known_exploited: bool
+    fix_published: dt.datetime | None
+    fix_published_source: str
+    exposed_since: dt.datetime
+    due: dt.datetime | None
+    unsupported: bool
+    epss: float | None
+    host_id: int
+    # The last day of the exception (risk accepted) covering it, if any: then it is not overdue.
+    accepted_until: dt.date | None = None
+
+    @property
+    def severity_label(self) -> str:
+        return str(Severity(self.severity).label)
+
+    def overdue(self, now: dt.datetime) -> bool:
+        """A fix exists, its service level has run out, and no exception covers it (docs/patching.md)."""
+        return self.due is not None and self.due < now and self.accepted_until is None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The keys of ``art28 patch-exposure --json`` (docs/patching.md)."""
+        return {
+            "host": self.host,
+            "package": self.package,
+            "installed": self.installed,
+            "fixed": self.fixed,
+            "cve": self.cve,
+            "severity": self.severity,
+            "known_exploited": self.known_exploited,
+            "fix_published": self.fix_published.isoformat() if self.fix_published else None,
+            "exposed_since": self.exposed_since.isoformat(),
+            "due": self.due.isoformat() if self.due else None,
+            "unsupported": self.unsupported,
+            "epss": self.epss,
+            "accepted_until": self.accepted_until.isoformat() if self.accepted_until else None,
+        }
+
+
+def _aware(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite hands raw SQL's datetimes back as text
+        value = dt.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+
+
+def service_level_days(severity: str) -> int | None:
+    """Days allowed to install a fix of this severity; None outside the service levels (unimportant)."""
+    if severity == Severity.UNIMPORTANT:
+        return None
+    return int(settings.ART28_PATCH_SLA_DAYS[severity])
+
+
+def patch_clock_start(fix_published: dt.datetime, package_since: dt.datetime) -> dt.datetime:
+    """The later of the fix's publication and the host's first having the package: a host cannot be
+    late for a fix published before it existed, nor patch a package before a fix exists."""
+    return max(fix_published, package_since)
+
+
+def iter_exposures(*, host: str = "", cve: str = "", covered: set[int] | None = None) -> Iterator[Exposure]:
+    """Every current exposure (of one host with ``host``, a ref), by host, package and CVE; streamed. An
+    exception in force marks the exposures it covers (``accepted_until``); their ids go to ``covered``."""
+    exceptions = active_exceptions()
+    where, params = (
+        "",
+        {
+            "resolved": AdvisoryStatus.RESOLVED.value,
+            "open": AdvisoryStatus.OPEN.value,
+            "unsupported": AdvisoryStatus.UNSUPPORTED.value,
+        },
+    )
+    conditions = []
+    if host:
+        conditions.append("h.ref = %(host)s")
+        params["host"] = host
+    if cve:
+        conditions.append("v.cve = %(cve)s")
+        params["cve"] = cve
+    if conditions:
+        where = "WHERE " + " AND ".join(conditions)
+    with connection.cursor() as cursor:
+        cursor.execute(EXPOSURE_SQL.format(where=where), params)
+        while rows := cursor.fetchmany(2000):
+            for row in rows:
+                exposure = _exposure(row)
+                exception = exceptions.get((exposure.cve, exposure.host_id)) or exceptions.get((exposure.cve, None))
+                if exception is not None:
+                    if covered is not None:
+                        covered.add(exception.pk)
+                    exposure = replace(exposure, accepted_until=exception.expires_on)
+                yield exposure
+
+
+def _exposure(row: tuple[Any, ...]) -> Exposure:
+    (ref, package, installed, fixed, cve, severity, exploited, fix_published, fix_source, status) = row[:10]
+    package_since, published, first_seen, epss, host_id = row[10:]
+    package_since = _aware(package_since)
+    fix_published = _aware(fix_published)
+    assert package_since is not None
+    due = None
+    if status == AdvisoryStatus.RESOLVED and fix_published is not None:
+        start = patch_clock_start(fix_published, package_since)
+        days = service_level_days(severity)
+        due = start + dt.timedelta(days=days) if days is not None else None
+        exposed_since = start
+    else:
+        known = _aware(published) or _aware(first_seen)
+        exposed_since = max(known, package_since) if known else package_since
+    return Exposure(
+        host=ref,
+        package=package,
+        installed=installed,
+        fixed=fixed or None,
+        cve=cve,
+        severity=severity,
+        known_exploited=exploited is not None,
+        fix_published=fix_published,
+        fix_published_source=fix_source,
+        exposed_since=exposed_since,
+        due=due,
+        unsupported=status == AdvisoryStatus.UNSUPPORTED,
+        epss=epss,
+        host_id=host_id,
+    )
+
+
+def stale_exceptions() -> list[PatchException]:
+    """Exceptions in force that no current exposure needs any more (the package got fixed): to close."""
+    covered: set[int] = set()
+    for _exposure_row in iter_exposures(covered=covered):
+        pass
+    return [e for e in active_exceptions().values() if e.pk not in covered]

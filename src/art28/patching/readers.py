@@ -1,0 +1,258 @@
+"""Reading hosts' package lists: dpkg-query output, CycloneDX 1.5/1.6 JSON, Trivy JSON (docs/patching.md).
+
+Each reader yields ``InstalledPackage`` rows (binary name and version, source name and version) or records
+``FILE:LINE: reason`` problems; nothing is written here. dpkg decides what is installed: only ``ii`` lines
+of a status-bearing dpkg-query output count (``rc`` = removed, configuration files left).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from art28.patching.version import InvalidVersion, parse_version
+
+# dpkg-query -W -f='${db:Status-Abbrev}\t${Package}\t${Version}\t${source:Package}\t${source:Version}\n'
+DPKG_QUERY_FIELDS = 5
+PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+-]+$")  # Debian Policy §5.6.1 (source), §5.6.7 (binary)
+# A binNMU rebuilds a binary without changing its source: binary version = source version + "+bN".
+BINNMU = re.compile(r"\+b\d+$")
+EXTENSIONS = {"dpkg-query": (".txt", ".tsv", ".dpkg"), "cyclonedx": (".json", ".cdx.json"), "trivy": (".json",)}
+
+
+@dataclass(frozen=True, slots=True)
+class InstalledPackage:
+    binary: str
+    binary_version: str
+    source: str
+    source_version: str
+
+
+@dataclass
+class PackageList:
+    """One host's list as read from one file; ``taken_at`` when the file says when it was made."""
+
+    file: str
+    packages: list[InstalledPackage] = field(default_factory=list)
+    taken_at: dt.datetime | None = None
+
+
+class Problems:
+    """``FILE:LINE: reason`` lines, the first ``limit`` kept (a wrong 1M-line file is not 1M objects)."""
+
+    def __init__(self, limit: int = 1000) -> None:
+        self.lines: list[str] = []
+        self.count = 0
+        self.limit = limit
+
+    def add(self, file: str, line: int, reason: str) -> None:
+        self.count += 1
+        if len(self.lines) < self.limit:
+            self.lines.append(f"{file}:{line}: {reason}")
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+class PackagesRefused(ValueError):
+    """The input has problems (``lines``, ``FILE:LINE: reason``); nothing was imported."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.lines, self.count = problems.lines, problems.count
+        more = f" (and {problems.count - len(problems.lines)} more)" if problems.count > len(problems.lines) else ""
+        super().__init__(f"{problems.count} problem(s), nothing was imported{more}:\n" + "\n".join(problems.lines))
+
+
+def _checked(
+    file: str, line: int, problems: Problems, binary: str, version: str, source: str, source_version: str
+) -> InstalledPackage | None:
+    """The row with its source defaulted (empty source: the binary's own name and version), or None with
+    the problem recorded."""
+    source = source or binary
+    source_version = source_version or version
+    for name, value in (("package", binary), ("source package", source)):
+        if not PACKAGE_NAME.match(value):
+            problems.add(file, line, f"{name} {value!r} is not a Debian package name")
+            return None
+    for name, value in (("version", version), ("source version", source_version)):
+        try:
+            parse_version(value)
+        except InvalidVersion as exc:
+            problems.add(file, line, f"{name}: {exc}")
+            return None
+    return InstalledPackage(binary, version, source, source_version)
+
+
+def read_dpkg_query(path: Path, problems: Problems) -> PackageList:
+    """Tab-separated lines, with or without the status field first (all lines the same way)."""
+    listing = PackageList(path.name)
+    with path.open(encoding="utf-8", errors="strict") as handle:
+        try:
+            for number, raw in enumerate(handle, start=1):
+                line = raw.rstrip("\n")
+                if not line.strip():
+                    continue
+                fields = line.split("\t")
+                if len(fields) == DPKG_QUERY_FIELDS:
+                    status, *fields = fields
+                    status = status.strip()
+                    if len(status) < 2 or status[0] not in "uihrp" or status[1] not in "ncHUFWti":
+                        problems.add(path.name, number, f"status {status!r} is not a dpkg status abbreviation")
+                        continue
+                    if status[:2] != "ii":  # rc: removed, configuration files left; others: not installed
+                        continue
+                elif len(fields) != DPKG_QUERY_FIELDS - 1:
+                    problems.add(
+                        path.name,
+                        number,
+                        f"{len(fields)} tab-separated fields; expected 4 (package, version, source, source version)"
+                        " or 5 with the dpkg status first",
+                    )
+                    continue
+                binary, version, source, source_version = (value.strip() for value in fields)
+                # dpkg-query prints "src (version)" in ${source:Package} for some setups: keep the name.
+                source = source.split(" ", 1)[0]
+                row = _checked(path.name, number, problems, binary, version, source, source_version)
+                if row is not None:
+                    listing.packages.append(row)
+        except UnicodeDecodeError as exc:
+            problems.add(path.name, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+    return listing
+
+
+def _load_json(path: Path, problems: Problems) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        problems.add(path.name, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+    except json.JSONDecodeError as exc:
+        problems.add(path.name, exc.lineno, f"not JSON: {exc.msg}")
+    return None
+
+
+def _timestamp(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+def _line_of(text: str, needle: str) -> int:
+    """The 1-based line of the first occurrence of ``needle`` (JSON errors name a line, not a path)."""
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else 0
+
+
+def read_cyclonedx(path: Path, problems: Problems) -> PackageList:
+    """CycloneDX 1.5/1.6 JSON: each component with a ``pkg:deb/…`` purl; ``?upstream=`` names the source
+    package (``name`` or ``name@version``), as the purl specification's deb type defines it."""
+    listing = PackageList(path.name)
+    document = _load_json(path, problems)
+    if document is None:
+        return listing
+    if not isinstance(document, dict) or document.get("bomFormat") != "CycloneDX":
+        problems.add(path.name, 1, 'not a CycloneDX document ("bomFormat": "CycloneDX" missing)')
+        return listing
+    if str(document.get("specVersion")) not in {"1.5", "1.6"}:
+        problems.add(path.name, 1, f"CycloneDX specVersion {document.get('specVersion')!r}; expected 1.5 or 1.6")
+        return listing
+    listing.taken_at = _timestamp((document.get("metadata") or {}).get("timestamp"))
+    text = path.read_text(encoding="utf-8")
+    for component in document.get("components") or []:
+        purl = component.get("purl", "") if isinstance(component, dict) else ""
+        if not purl.startswith("pkg:deb/"):
+            continue
+        line = _line_of(text, purl)
+        parsed = _deb_purl(purl)
+        if parsed is None:
+            problems.add(path.name, line, f"purl {purl!r} has no name@version")
+            continue
+        binary, version, source, source_version = parsed
+        row = _checked(path.name, line, problems, binary, version, source, source_version)
+        if row is not None:
+            listing.packages.append(row)
+    return listing
+
+
+def _deb_purl(purl: str) -> tuple[str, str, str, str] | None:
+    """pkg:deb/debian/openssl@3.0.15-1~deb12u1?arch=amd64&upstream=openssl%403.0.15-1~deb12u1"""
+    parts = urlsplit(purl)
+    path = unquote(parts.path)  # "deb/debian/name@version"
+    name_version = path.rsplit("/", 1)[-1]
+    if "@" not in name_version:
+        return None
+    binary, version = name_version.split("@", 1)
+    upstream = parse_qs(parts.query).get("upstream", [""])[0]
+    source, _, source_version = upstream.partition("@")
+    return binary, version, source, source_version
+
+
+def read_trivy(path: Path, problems: Problems) -> PackageList:
+    """A Trivy JSON report made with ``--list-all-pkgs``: ``Results[].Packages[]`` of a Debian target,
+    with ``Name``, ``Version`` (+ ``Release``), ``SrcName``, ``SrcVersion`` (+ ``SrcRelease``), ``SrcEpoch``."""
+    listing = PackageList(path.name)
+    document = _load_json(path, problems)
+    if document is None:
+        return listing
+    if not isinstance(document, dict) or "Results" not in document:
+        problems.add(path.name, 1, 'not a Trivy JSON report ("Results" missing)')
+        return listing
+    listing.taken_at = _timestamp(document.get("CreatedAt"))
+    text = path.read_text(encoding="utf-8")
+    found = False
+    for result in document.get("Results") or []:
+        packages = result.get("Packages") if isinstance(result, dict) else None
+        if not packages:
+            continue
+        found = True
+        for package in packages:
+            name = str(package.get("Name", ""))
+            line = _line_of(text, f'"Name": "{name}"') or _line_of(text, f'"Name":"{name}"')
+            version = _trivy_version(package, "")
+            source_version = _trivy_version(package, "Src") if package.get("SrcVersion") else ""
+            row = _checked(path.name, line, problems, name, version, str(package.get("SrcName", "")), source_version)
+            if row is not None:
+                listing.packages.append(row)
+    if not found:
+        problems.add(path.name, 1, "no package list: make the report with trivy --list-all-pkgs")
+    return listing
+
+
+def _trivy_version(package: dict[str, Any], prefix: str) -> str:
+    """Trivy splits a Debian version into Epoch, Version and Release: join them back."""
+    version = str(package.get(f"{prefix}Version", ""))
+    release = str(package.get(f"{prefix}Release", "") or "")
+    epoch = package.get(f"{prefix}Epoch") or 0
+    text = f"{version}-{release}" if release else version
+    return f"{epoch}:{text}" if epoch else text
+
+
+READERS = {"dpkg-query": read_dpkg_query, "cyclonedx": read_cyclonedx, "trivy": read_trivy}
+
+
+def source_version_of_binary(binary_version: str) -> str:
+    """The source version a binary's version most likely comes from: without a binNMU's "+bN"."""
+    return BINNMU.sub("", binary_version)
+
+
+def host_files(path: Path, format: str) -> Iterator[tuple[str, Path]]:
+    """(asset ref, file): PATH itself (named ``<ref>.<ext>``) or each file of the folder PATH."""
+    files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")) if path.is_dir() else [path]
+    for file in files:
+        name = file.name
+        for extension in sorted(EXTENSIONS[format], key=len, reverse=True):
+            if name.endswith(extension):
+                name = name[: -len(extension)]
+                break
+        else:
+            name = file.stem
+        yield name, file
