@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from art28.core.audit import Actor, audit_record
@@ -23,10 +24,8 @@ from art28.inventory.models import Asset
 from art28.patching.models import (
     HOST_KINDS,
     BinarySource,
-    InstalledPeriod,
     PackageSnapshot,
     PackageVersion,
-    Upgrade,
 )
 from art28.patching.readers import READERS, PackageList, PackagesRefused, Problems, host_files
 from art28.patching.version import version_key
@@ -44,7 +43,7 @@ class PackagesReport:
     closed: int = 0
     upgrades: int = 0
     unchanged: int = 0
-    files: list[str] = field(default_factory=list)
+    files: int = 0
 
 
 def _hosts_by_ref(refs: Iterable[str]) -> dict[str, Asset]:
@@ -56,108 +55,141 @@ def _hosts_by_ref(refs: Iterable[str]) -> dict[str, Asset]:
     return found
 
 
-def read_package_lists(path: Path, *, format: str) -> tuple[list[tuple[Asset, PackageList]], str]:
-    """Every file read and checked, each matched to its host; (lists, SHA-256 of the input) or
-    PackagesRefused with every problem."""
-    if format not in READERS:
-        raise ValueError(f"unknown format {format!r} (expected one of {', '.join(READERS)})")
-    if not path.exists():
-        raise ValueError(f"{path}: no such file or folder")
-    problems = Problems()
-    files = list(host_files(path, format))
-    if not files:
-        problems.add(path.name, 0, "the folder has no file")
-    hosts = _hosts_by_ref(ref for ref, _file in files)
-    digest = hashlib.sha256()
-    lists: list[tuple[Asset, PackageList]] = []
-    for ref, file in files:
-        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
-        host = hosts.get(ref)
-        if host is None:
-            problems.add(file.name, 0, f"no current asset {ref!r} in the inventory (files are named <asset ref>.<ext>)")
-            continue
-        if host.kind not in HOST_KINDS:
-            problems.add(file.name, 0, f"asset {ref!r} is a {host.kind}, not a host or VM")
-            continue
-        listing = READERS[format](file, problems)
-        if not listing.packages and not problems:
-            problems.add(file.name, 0, "no installed package listed")
-        lists.append((host, listing))
-    if problems:
-        raise PackagesRefused(problems)
-    return lists, digest.hexdigest()
-
-
-def _lowest_per_source(listing: PackageList) -> dict[str, str]:
-    """source package → its installed source version; of binaries at different versions, the lowest
-    (docs/patching.md: the host is exposed until every binary of the source is fixed)."""
+def _lowest_per_source(listing: PackageList) -> dict[str, tuple[str, str]]:
+    """source package → (its installed source version, its key); of binaries at different versions, the
+    lowest (docs/patching.md: the host is exposed until every binary of the source is fixed)."""
     chosen: dict[str, tuple[str, str]] = {}
     for row in listing.packages:
-        key = version_key(row.source_version)
         seen = chosen.get(row.source)
-        if seen is None or key < seen[0]:
-            chosen[row.source] = (key, row.source_version)
-    return {source: version for source, (_key, version) in chosen.items()}
+        if seen is None or row.key < seen[1]:
+            chosen[row.source] = (row.source_version, row.key)
+    return chosen
+
+
+class VersionIds:
+    """The id of each (package, version), created with its key where new: a few queries per batch of hosts,
+    none for pairs already seen in this import."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[str, str], int] = {}
+
+    def ensure(self, pairs: dict[tuple[str, str], str]) -> None:
+        """``pairs``: (package, version) → key."""
+        missing = sorted(pair for pair in pairs if pair not in self.ids)
+        if not missing:
+            return
+        packages = sorted({package for package, _version in missing})
+        wanted = set(missing)
+        for start in range(0, len(packages), QUERY_CHUNK):
+            rows = PackageVersion.objects.filter(package__in=packages[start : start + QUERY_CHUNK])
+            for pk, package, version in rows.values_list("pk", "package", "version"):
+                if (package, version) in wanted:
+                    self.ids[(package, version)] = pk
+        new = [PackageVersion(package=p, version=v, key=pairs[(p, v)]) for p, v in missing if (p, v) not in self.ids]
+        if not new:
+            return
+        PackageVersion.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+        names = sorted({row.package for row in new})
+        for start in range(0, len(names), QUERY_CHUNK):
+            rows = PackageVersion.objects.filter(package__in=names[start : start + QUERY_CHUNK])
+            for pk, package, version in rows.values_list("pk", "package", "version"):
+                self.ids.setdefault((package, version), pk)
 
 
 def ensure_versions(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], PackageVersion]:
-    """The PackageVersion of each (package, version), created with its key where new; few queries."""
-    wanted = sorted(pairs)
-    found: dict[tuple[str, str], PackageVersion] = {}
-    packages = sorted({package for package, _version in wanted})
-    for start in range(0, len(packages), QUERY_CHUNK):
-        for row in PackageVersion.objects.filter(package__in=packages[start : start + QUERY_CHUNK]):
-            found[(row.package, row.version)] = row
-    missing = [PackageVersion(package=p, version=v, key=version_key(v)) for p, v in wanted if (p, v) not in found]
-    if missing:
-        PackageVersion.objects.bulk_create(missing, batch_size=2000, ignore_conflicts=True)
-        names = sorted({row.package for row in missing})
-        for start in range(0, len(names), QUERY_CHUNK):
-            for row in PackageVersion.objects.filter(package__in=names[start : start + QUERY_CHUNK]):
-                found[(row.package, row.version)] = row
-    return found
+    """The PackageVersion of each (package, version), created with its key where new."""
+    ids = VersionIds()
+    ids.ensure({(p, v): version_key(v) for p, v in pairs})
+    rows = PackageVersion.objects.in_bulk(list(ids.ids.values()))
+    return {pair: rows[pk] for pair, pk in ids.ids.items()}
 
 
-def _record_binaries(lists: list[tuple[Asset, PackageList]]) -> None:
-    """Which source each binary comes from (dpkg.log names binaries): new names added, changed ones updated."""
+def _record_binaries(lists: list[tuple[Asset, PackageList]], known: dict[str, str]) -> None:
+    """Which source each binary comes from (dpkg.log names binaries): new names added, changed ones updated.
+    ``known`` carries what this import has already recorded."""
     sources = {row.binary: row.source for _host, listing in lists for row in listing.packages}
-    known = dict(BinarySource.objects.filter(binary__in=list(sources)).values_list("binary", "source"))
+    unseen = [binary for binary in sources if known.get(binary) != sources[binary]]
+    if not unseen:
+        return
+    stored = dict(BinarySource.objects.filter(binary__in=unseen).values_list("binary", "source"))
     BinarySource.objects.bulk_create(
-        [BinarySource(binary=b, source=s) for b, s in sources.items() if b not in known], batch_size=2000
+        [BinarySource(binary=b, source=sources[b]) for b in unseen if b not in stored], batch_size=2000
     )
-    for binary, source in sources.items():
-        if binary in known and known[binary] != source:
-            BinarySource.objects.filter(binary=binary).update(source=source)
+    for binary in unseen:
+        if binary in stored and stored[binary] != sources[binary]:
+            BinarySource.objects.filter(binary=binary).update(source=sources[binary])
+        known[binary] = sources[binary]
 
 
 def packages_import(
-    path: Path, *, actor: Actor, release: str, format: str = "dpkg-query", taken_at: dt.datetime | None = None
+    path: Path,
+    *,
+    actor: Actor,
+    release: str,
+    format: str = "dpkg-query",
+    taken_at: dt.datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PackagesReport:
     """Import one package list per host (PATH a file or a folder of ``<asset ref>.<ext>`` files) as a
     snapshot of the hosts, for Debian ``release`` (a codename), taken at ``taken_at`` (default: what each
     file says, else now). Raises PackagesRefused (every ``FILE:LINE: reason``) or ValueError; then
-    nothing changed."""
+    nothing changed: the hosts are read and written in batches inside one transaction, rolled back
+    whole at the first problem's report. ``progress(files done, files)`` is called after each batch."""
+    path = Path(path)
     if not RELEASE.match(release):
         raise ValueError(f"--release {release!r} is not a Debian codename (bookworm, trixie, …)")
-    lists, digest = read_package_lists(Path(path), format=format)
-    report = PackagesReport(files=[listing.file for _host, listing in lists])
-    now = timezone.now()
+    if format not in READERS:
+        raise ValueError(f"unknown format {format!r} (expected one of {', '.join(READERS)})")
+    if not path.exists():
+        raise ValueError(f"{path}: no such file or folder")
+    files = list(host_files(path, format))
+    problems = Problems()
+    if not files:
+        problems.add(path.name, 0, "the folder has no file")
+        raise PackagesRefused(problems)
+    hosts = _hosts_by_ref(ref for ref, _file in files)
+    report = PackagesReport()
+    digests: list[str] = []
+    versions = VersionIds()
+    binaries: dict[str, str] = {}
+    default_time = taken_at or timezone.now()
     with transaction.atomic():
-        versions = ensure_versions(
-            {(source, version) for _host, listing in lists for source, version in _lowest_per_source(listing).items()}
-        )
-        _record_binaries(lists)
-        for start in range(0, len(lists), HOST_BATCH):
-            _apply_batch(lists[start : start + HOST_BATCH], versions, release, format, digest, taken_at or now, report)
+        for start in range(0, len(files), HOST_BATCH):
+            lists: list[tuple[Asset, PackageList, str]] = []
+            for ref, file in files[start : start + HOST_BATCH]:
+                content = file.read_bytes()
+                digest = hashlib.sha256(content).hexdigest()
+                digests.append(f"{file.name}:{digest}")
+                host = hosts.get(ref)
+                if host is None:
+                    problems.add(
+                        file.name, 0, f"no current asset {ref!r} in the inventory (files are named <asset ref>.<ext>)"
+                    )
+                    continue
+                if host.kind not in HOST_KINDS:
+                    problems.add(file.name, 0, f"asset {ref!r} is a {host.kind}, not a host or VM")
+                    continue
+                count = problems.count
+                listing = READERS[format](file, problems)
+                if not listing.packages and problems.count == count:
+                    problems.add(file.name, 0, "no installed package listed")
+                lists.append((host, listing, digest))
+            if not problems:  # after a problem, read on to report every one, write nothing more
+                _write_batch(lists, versions, binaries, release, format, default_time, report)
+            if progress is not None:
+                progress(min(start + HOST_BATCH, len(files)), len(files))
+        if problems:
+            raise PackagesRefused(problems)  # rolls back what the batches wrote
+        report.files = len(files)
         audit_record(
             actor=actor,
             action="patching.packages_import",
             object_type="patching.packagesnapshot",
-            object_repr=f"{len(lists)} host(s) from {Path(path).name}",
+            object_repr=f"{len(files)} host(s) from {path.name}",
             after={
                 "format": format,
                 "release": release,
-                "sha256": digest,
+                "sha256": hashlib.sha256("\n".join(digests).encode()).hexdigest(),
                 "hosts": report.hosts,
                 "packages": report.packages,
                 "opened": report.opened,
@@ -168,73 +200,87 @@ def packages_import(
     return report
 
 
-def _apply_batch(
-    batch: list[tuple[Asset, PackageList]],
-    versions: dict[tuple[str, str], PackageVersion],
+def _current_periods(host_ids: list[int]) -> dict[int, dict[str, tuple[int, int, str, str, Any]]]:
+    """host id → source package → (period id, version id, key, release, package_since) of what it has now."""
+    current: dict[int, dict[str, tuple[int, int, str, str, Any]]] = {host: {} for host in host_ids}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ip.host_id, pv.package, ip.id, ip.version_id, pv.key, ip.release, ip.package_since "
+            "FROM patching_installedperiod ip JOIN patching_packageversion pv ON pv.id = ip.version_id "
+            f"WHERE ip.until IS NULL AND ip.host_id IN ({','.join(str(int(h)) for h in host_ids)})"
+        )
+        for host, package, *rest in cursor.fetchall():
+            current[host][package] = tuple(rest)  # type: ignore[assignment]
+    return current
+
+
+def _write_batch(
+    lists: list[tuple[Asset, PackageList, str]],
+    versions: VersionIds,
+    binaries: dict[str, str],
     release: str,
     format: str,
-    digest: str,
     default_time: dt.datetime,
     report: PackagesReport,
 ) -> None:
-    current: dict[int, dict[str, InstalledPeriod]] = {host.pk: {} for host, _listing in batch}
-    for period in InstalledPeriod.objects.filter(host__in=list(current), until__isnull=True).select_related("version"):
-        current[period.host_id][period.version.package] = period
-    opened: list[InstalledPeriod] = []
-    closed: list[InstalledPeriod] = []
-    upgrades: list[Upgrade] = []
+    """Compare each host's list with what it has now and write the differences, set-wise."""
+    installed = {host.pk: _lowest_per_source(listing) for host, listing, _digest in lists}
+    versions.ensure({(p, v): key for chosen in installed.values() for p, (v, key) in chosen.items()})
+    _record_binaries([(host, listing) for host, listing, _digest in lists], binaries)
+    current = _current_periods(list(installed))
+    adapt = connection.ops.adapt_datetimefield_value
+    opened: list[tuple[Any, ...]] = []
+    closed: dict[Any, list[int]] = {}
+    upgrades: list[tuple[Any, ...]] = []
     snapshots: list[PackageSnapshot] = []
-    for host, listing in batch:
+    for host, listing, digest in lists:
         moment = listing.taken_at or default_time
-        installed = _lowest_per_source(listing)
+        at = adapt(moment)
         had = current[host.pk]
-        for package, version in installed.items():
-            now_version = versions[(package, version)]
+        now_has = installed[host.pk]
+        for package, (version, key) in now_has.items():
+            version_id = versions.ids[(package, version)]
             before = had.get(package)
-            if before is not None and before.version_id == now_version.pk and before.release == release:
+            if before is not None and before[1] == version_id and before[3] == release:
                 report.unchanged += 1
                 continue
+            package_since = at
             if before is not None:
-                before.until = moment
-                closed.append(before)
-                if now_version.key > before.version.key:
+                period_id, old_version_id, old_key, _old_release, package_since = before
+                closed.setdefault(at, []).append(period_id)
+                if key > old_key:
                     upgrades.append(
-                        Upgrade(
-                            host=host,
-                            package=package,
-                            from_version=before.version,
-                            to_version=now_version,
-                            at=moment,
-                            source=Upgrade.Source.SNAPSHOT,
-                            release=release,
-                            package_since=before.package_since,
-                        )
+                        (host.pk, package, old_version_id, version_id, at, "snapshot", release, package_since)
                     )
-            opened.append(
-                InstalledPeriod(
-                    host=host,
-                    version=now_version,
-                    release=release,
-                    since=moment,
-                    package_since=before.package_since if before is not None else moment,
-                )
-            )
-        for package, period in had.items():
-            if package not in installed:
-                period.until = moment
-                closed.append(period)
+            opened.append((host.pk, version_id, release, at, package_since))
+        for package, before in had.items():
+            if package not in now_has:
+                closed.setdefault(at, []).append(before[0])
         snapshots.append(
             PackageSnapshot(
-                host=host, taken_at=moment, release=release, format=format, sha256=digest, packages=len(installed)
+                host=host, taken_at=moment, release=release, format=format, sha256=digest, packages=len(now_has)
             )
         )
         report.hosts += 1
-        report.packages += len(installed)
-    InstalledPeriod.objects.bulk_update(closed, ["until"], batch_size=2000)
-    InstalledPeriod.objects.bulk_create(opened, batch_size=2000)
-    # An upgrade dpkg.log already gave at its real time keeps that time (one per host, package, version).
-    Upgrade.objects.bulk_create(upgrades, batch_size=2000, ignore_conflicts=True)
+        report.packages += len(now_has)
+    with connection.cursor() as cursor:
+        for until, ids in closed.items():
+            for start in range(0, len(ids), QUERY_CHUNK):
+                chunk = ids[start : start + QUERY_CHUNK]
+                listed = ",".join(str(int(i)) for i in chunk)
+                cursor.execute(f"UPDATE patching_installedperiod SET until = %s WHERE id IN ({listed})", [until])
+        cursor.executemany(
+            "INSERT INTO patching_installedperiod (host_id, version_id, release, since, until, package_since) "
+            "VALUES (%s, %s, %s, %s, NULL, %s)",
+            opened,
+        )
+        # An upgrade dpkg.log already gave at its real time keeps that time (one per host, package, version).
+        cursor.executemany(
+            "INSERT INTO patching_upgrade (host_id, package, from_version_id, to_version_id, at, source, release, "
+            "package_since) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            upgrades,
+        )
     PackageSnapshot.objects.bulk_create(snapshots, batch_size=2000)
     report.opened += len(opened)
-    report.closed += len(closed)
+    report.closed += sum(len(ids) for ids in closed.values())
     report.upgrades += len(upgrades)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from art28.patching.version import InvalidVersion, parse_version
+from art28.patching.version import InvalidVersion, parse_version, version_key
 
 # dpkg-query -W -f='${db:Status-Abbrev}\t${Package}\t${Version}\t${source:Package}\t${source:Version}\n'
 DPKG_QUERY_FIELDS = 5
@@ -32,6 +32,7 @@ class InstalledPackage:
     binary_version: str
     source: str
     source_version: str
+    key: str = ""  # version_key(source_version)
 
 
 @dataclass
@@ -69,24 +70,43 @@ class PackagesRefused(ValueError):
         super().__init__(f"{problems.count} problem(s), nothing was imported{more}:\n" + "\n".join(problems.lines))
 
 
+# A fleet's lists repeat the same lines (one package version on thousands of hosts): each distinct line is
+# checked once. Emptied when full, so a long-running process stays small.
+_CHECKED: dict[tuple[str, str, str, str], InstalledPackage | str] = {}
+_CHECKED_LIMIT = 1 << 19
+
+
+def _check(binary: str, version: str, source: str, source_version: str) -> InstalledPackage | str:
+    """The row, or why it is refused."""
+    source = source or binary
+    source_version = source_version or version
+    for name, value in (("package", binary), ("source package", source)):
+        if not PACKAGE_NAME.match(value):
+            return f"{name} {value!r} is not a Debian package name"
+    for name, value in (("version", version), ("source version", source_version)):
+        try:
+            parse_version(value)
+        except InvalidVersion as exc:
+            return f"{name}: {exc}"
+    return InstalledPackage(binary, version, source, source_version, version_key(source_version))
+
+
 def _checked(
     file: str, line: int, problems: Problems, binary: str, version: str, source: str, source_version: str
 ) -> InstalledPackage | None:
     """The row with its source defaulted (empty source: the binary's own name and version), or None with
     the problem recorded."""
-    source = source or binary
-    source_version = source_version or version
-    for name, value in (("package", binary), ("source package", source)):
-        if not PACKAGE_NAME.match(value):
-            problems.add(file, line, f"{name} {value!r} is not a Debian package name")
-            return None
-    for name, value in (("version", version), ("source version", source_version)):
-        try:
-            parse_version(value)
-        except InvalidVersion as exc:
-            problems.add(file, line, f"{name}: {exc}")
-            return None
-    return InstalledPackage(binary, version, source, source_version)
+    fields = (binary, version, source, source_version)
+    result = _CHECKED.get(fields)
+    if result is None:
+        result = _check(*fields)
+        if len(_CHECKED) >= _CHECKED_LIMIT:
+            _CHECKED.clear()
+        _CHECKED[fields] = result
+    if isinstance(result, str):
+        problems.add(file, line, result)
+        return None
+    return result
 
 
 def read_dpkg_query(path: Path, problems: Problems) -> PackageList:
