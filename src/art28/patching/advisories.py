@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from art28.core.audit import Actor, audit_record
 from art28.patching.models import Advisory, AdvisoryStatus, Severity, Vulnerability
-from art28.patching.readers import PACKAGE_NAME, PackagesRefused, Problems
+from art28.patching.readers import PACKAGE_NAME, Lines, PackagesRefused, Problems
 from art28.patching.version import InvalidVersion, version_key
 
 FORMATS = ("debian-tracker", "osv", "kev", "epss")
@@ -85,11 +85,6 @@ class TrackerRow:
     description: str
 
 
-def _line_of(text: str, needle: str, start: int = 0) -> tuple[int, int]:
-    index = text.find(needle, start)
-    return (text.count("\n", 0, index) + 1 if index >= 0 else 0), max(index, start)
-
-
 def _load(path: Path, problems: Problems) -> tuple[Any, str]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -107,6 +102,7 @@ def read_tracker(path: Path, problems: Problems) -> list[TrackerRow]:
     """``{source package: {CVE: {description, scope, releases: {codename: {status, fixed_version, urgency,
     repositories}}}}}``: one row per (CVE, package, release)."""
     document, text = _load(path, problems)
+    lines = Lines(text)
     rows: list[TrackerRow] = []
     if document is None:
         return rows
@@ -115,12 +111,12 @@ def read_tracker(path: Path, problems: Problems) -> list[TrackerRow]:
         return rows
     cursor = 0
     for package, entries in document.items():
-        line, cursor = _line_of(text, f'"{package}"', cursor)
+        line, cursor = lines.find(f'"{package}"', cursor)
         if not PACKAGE_NAME.match(package) or not isinstance(entries, dict):
             problems.add(path.name, line, f"{package!r} is not a source package with its CVEs")
             continue
         for cve, entry in entries.items():
-            line, cursor = _line_of(text, f'"{cve}"', cursor)
+            line, cursor = lines.find(f'"{cve}"', cursor)
             if not VULNERABILITY_ID.match(cve):
                 continue  # the tracker also lists bug numbers and other ids: not advisories
             releases = entry.get("releases") if isinstance(entry, dict) else None

@@ -23,7 +23,6 @@ from art28.patching.advisories import (
     VULNERABILITY_ID,
     AdvisoriesReport,
     _chunked_filter,
-    _line_of,
     _load,
     cvss_base_score,
     ensure_vulnerabilities,
@@ -32,7 +31,7 @@ from art28.patching.advisories import (
     severity_of,
 )
 from art28.patching.models import Advisory, AdvisoryStatus, Vulnerability
-from art28.patching.readers import PACKAGE_NAME, Problems
+from art28.patching.readers import PACKAGE_NAME, Lines, Problems
 from art28.patching.version import InvalidVersion, version_key
 
 DEBIAN_ADVISORY = re.compile(r"^(DSA|DLA)-\d+(-\d+)?$")
@@ -70,6 +69,7 @@ def read_osv(path: Path, problems: Problems) -> list[OsvRecord]:
     document, text = _load(path, problems)
     if document is None:
         return []
+    lines = Lines(text)
     entries = document if isinstance(document, list) else [document]
     records: list[OsvRecord] = []
     cursor = 0
@@ -77,7 +77,7 @@ def read_osv(path: Path, problems: Problems) -> list[OsvRecord]:
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
             problems.add(path.name, 1, "not an OSV record (an object with an id)")
             continue
-        line, cursor = _line_of(text, f'"{entry["id"]}"', cursor)
+        line, cursor = lines.find(f'"{entry["id"]}"', cursor)
         names = [entry["id"], *entry.get("aliases", []), *entry.get("upstream", [])]
         cves = sorted({name.removeprefix("DEBIAN-") for name in names if isinstance(name, str)} & _cve_like(names))
         if not cves:
@@ -142,6 +142,7 @@ def read_kev(path: Path, problems: Problems) -> list[Exploited]:
     document, text = _load(path, problems)
     if document is None:
         return []
+    lines = Lines(text)
     entries = document.get("vulnerabilities") if isinstance(document, dict) else None
     if not isinstance(entries, list):
         problems.add(path.name, 1, 'not the CISA KEV catalogue ("vulnerabilities" missing)')
@@ -150,7 +151,7 @@ def read_kev(path: Path, problems: Problems) -> list[Exploited]:
     cursor = 0
     for entry in entries:
         cve = str(entry.get("cveID", "")) if isinstance(entry, dict) else ""
-        line, cursor = _line_of(text, f'"{cve}"', cursor)
+        line, cursor = lines.find(f'"{cve}"', cursor)
         try:
             since = dt.date.fromisoformat(str(entry.get("dateAdded", "")))
         except ValueError:

@@ -73,9 +73,10 @@ class InstalledPeriod(models.Model):
     package_since = models.DateTimeField()
 
     class Meta:
+        # One index, on what each host has now: every import reads it per host; matching reads all of
+        # the current rows anyway. Fewer indexes keep a 20M-row first import close to a plain load.
         indexes = [
-            models.Index(fields=["host", "until"], name="installed_host_idx"),
-            models.Index(fields=["version", "until"], name="installed_version_idx"),
+            models.Index(fields=["host"], condition=models.Q(until__isnull=True), name="installed_current_idx"),
         ]
 
     def __str__(self) -> str:

@@ -85,11 +85,16 @@ class VersionIds:
             for pk, package, version in rows.values_list("pk", "package", "version"):
                 if (package, version) in wanted:
                     self.ids[(package, version)] = pk
-        new = [PackageVersion(package=p, version=v, key=pairs[(p, v)]) for p, v in missing if (p, v) not in self.ids]
+        new = [(p, v, pairs[(p, v)]) for p, v in missing if (p, v) not in self.ids]
         if not new:
             return
-        PackageVersion.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-        names = sorted({row.package for row in new})
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO patching_packageversion (package, version, key) VALUES (%s, %s, %s) "
+                "ON CONFLICT DO NOTHING",
+                new,
+            )
+        names = sorted({package for package, _version, _key in new})
         for start in range(0, len(names), QUERY_CHUNK):
             rows = PackageVersion.objects.filter(package__in=names[start : start + QUERY_CHUNK])
             for pk, package, version in rows.values_list("pk", "package", "version"):
@@ -214,6 +219,22 @@ def _current_periods(host_ids: list[int]) -> dict[int, dict[str, tuple[int, int,
     return current
 
 
+PERIOD_COLUMNS = "host_id, version_id, release, since, package_since"
+
+
+def _insert_periods(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
+    """The new installed periods: COPY on PostgreSQL (a fleet's first import is millions of rows), else
+    executemany."""
+    if connection.vendor != "postgresql":
+        cursor.executemany(f"INSERT INTO patching_installedperiod ({PERIOD_COLUMNS}) VALUES (%s, %s, %s, %s, %s)", rows)
+        return
+    raw = connection.connection
+    assert raw is not None
+    with raw.cursor() as copying, copying.copy(f"COPY patching_installedperiod ({PERIOD_COLUMNS}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def _write_batch(
     lists: list[tuple[Asset, PackageList, str]],
     versions: VersionIds,
@@ -269,11 +290,7 @@ def _write_batch(
                 chunk = ids[start : start + QUERY_CHUNK]
                 listed = ",".join(str(int(i)) for i in chunk)
                 cursor.execute(f"UPDATE patching_installedperiod SET until = %s WHERE id IN ({listed})", [until])
-        cursor.executemany(
-            "INSERT INTO patching_installedperiod (host_id, version_id, release, since, until, package_since) "
-            "VALUES (%s, %s, %s, %s, NULL, %s)",
-            opened,
-        )
+        _insert_periods(cursor, opened)
         # An upgrade dpkg.log already gave at its real time keeps that time (one per host, package, version).
         cursor.executemany(
             "INSERT INTO patching_upgrade (host_id, package, from_version_id, to_version_id, at, source, release, "

@@ -74,6 +74,8 @@ class PackagesRefused(ValueError):
 # checked once. Emptied when full, so a long-running process stays small.
 _CHECKED: dict[tuple[str, str, str, str], InstalledPackage | str] = {}
 _CHECKED_LIMIT = 1 << 19
+# dpkg-query's "ii" lines, after the status field, as read (newline included) → their checked row.
+_SEEN_LINES: dict[str, InstalledPackage] = {}
 
 
 def _check(binary: str, version: str, source: str, source_version: str) -> InstalledPackage | str:
@@ -112,9 +114,17 @@ def _checked(
 def read_dpkg_query(path: Path, problems: Problems) -> PackageList:
     """Tab-separated lines, with or without the status field first (all lines the same way)."""
     listing = PackageList(path.name)
+    append = listing.packages.append
+    seen = _SEEN_LINES
     with path.open(encoding="utf-8", errors="strict") as handle:
         try:
             for number, raw in enumerate(handle, start=1):
+                # The hot path: an installed package's line, already checked on another host.
+                if raw.startswith("ii"):
+                    hit = seen.get(raw[raw.find("\t") + 1 :])
+                    if hit is not None:
+                        append(hit)
+                        continue
                 line = raw.rstrip("\n")
                 if not line.strip():
                     continue
@@ -140,7 +150,11 @@ def read_dpkg_query(path: Path, problems: Problems) -> PackageList:
                 source = source.split(" ", 1)[0]
                 row = _checked(path.name, number, problems, binary, version, source, source_version)
                 if row is not None:
-                    listing.packages.append(row)
+                    append(row)
+                    if raw.startswith("ii"):
+                        if len(seen) >= _CHECKED_LIMIT:
+                            seen.clear()
+                        seen[raw[raw.find("\t") + 1 :]] = row
         except UnicodeDecodeError as exc:
             problems.add(path.name, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
     return listing
@@ -166,10 +180,23 @@ def _timestamp(value: Any) -> dt.datetime | None:
     return moment if moment.tzinfo else None
 
 
-def _line_of(text: str, needle: str) -> int:
-    """The 1-based line of the first occurrence of ``needle`` (JSON errors name a line, not a path)."""
-    index = text.find(needle)
-    return text.count("\n", 0, index) + 1 if index >= 0 else 0
+class Lines:
+    """Line numbers of what a reader finds in a document it reads forwards: each search counts the lines
+    from the previous find, so a large document costs one pass, not one per message."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.at, self.line = text, 0, 1
+
+    def find(self, needle: str, start: int = 0) -> tuple[int, int]:
+        """(1-based line, index) of the first ``needle`` at or after ``start``; (0, start) when absent."""
+        index = self.text.find(needle, start)
+        if index < 0:
+            return 0, start
+        if index < self.at:
+            self.at, self.line = 0, 1
+        self.line += self.text.count("\n", self.at, index)
+        self.at = index
+        return self.line, index
 
 
 def read_cyclonedx(path: Path, problems: Problems) -> PackageList:
@@ -186,12 +213,12 @@ def read_cyclonedx(path: Path, problems: Problems) -> PackageList:
         problems.add(path.name, 1, f"CycloneDX specVersion {document.get('specVersion')!r}; expected 1.5 or 1.6")
         return listing
     listing.taken_at = _timestamp((document.get("metadata") or {}).get("timestamp"))
-    text = path.read_text(encoding="utf-8")
+    lines, cursor = Lines(path.read_text(encoding="utf-8")), 0
     for component in document.get("components") or []:
         purl = component.get("purl", "") if isinstance(component, dict) else ""
         if not purl.startswith("pkg:deb/"):
             continue
-        line = _line_of(text, purl)
+        line, cursor = lines.find(json.dumps(purl), cursor)
         parsed = _deb_purl(purl)
         if parsed is None:
             problems.add(path.name, line, f"purl {purl!r} has no name@version")
@@ -227,7 +254,7 @@ def read_trivy(path: Path, problems: Problems) -> PackageList:
         problems.add(path.name, 1, 'not a Trivy JSON report ("Results" missing)')
         return listing
     listing.taken_at = _timestamp(document.get("CreatedAt"))
-    text = path.read_text(encoding="utf-8")
+    lines, cursor = Lines(path.read_text(encoding="utf-8")), 0
     found = False
     for result in document.get("Results") or []:
         packages = result.get("Packages") if isinstance(result, dict) else None
@@ -236,7 +263,7 @@ def read_trivy(path: Path, problems: Problems) -> PackageList:
         found = True
         for package in packages:
             name = str(package.get("Name", ""))
-            line = _line_of(text, f'"Name": "{name}"') or _line_of(text, f'"Name":"{name}"')
+            line, cursor = lines.find(json.dumps(name), cursor)
             version = _trivy_version(package, "")
             source_version = _trivy_version(package, "Src") if package.get("SrcVersion") else ""
             row = _checked(path.name, line, problems, name, version, str(package.get("SrcName", "")), source_version)
