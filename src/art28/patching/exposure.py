@@ -27,27 +27,23 @@ from art28.patching.exceptions import active_exceptions
 from art28.patching.models import AdvisoryStatus, PatchException, Severity
 
 EXPOSURE_SQL = """
-WITH installed AS (
-    SELECT DISTINCT version_id, release FROM patching_installedperiod WHERE until IS NULL
-),
-vulnerable AS (
-    SELECT i.version_id, i.release, a.id AS advisory_id
-    FROM installed i
+WITH vulnerable AS (
+    SELECT i.version_id, i.release, pv.package, pv.version, a.fixed_version, a.severity, a.fix_published,
+           a.fix_published_source, a.status, a.first_seen, v.cve, v.known_exploited_since, v.published, v.epss
+    FROM (SELECT DISTINCT version_id, release FROM patching_installedperiod WHERE until IS NULL) i
     JOIN patching_packageversion pv ON pv.id = i.version_id
     JOIN patching_advisory a ON a.package = pv.package AND a.release = i.release
+    JOIN patching_vulnerability v ON v.id = a.vulnerability_id
     WHERE (a.status = %(resolved)s AND pv.key < a.fixed_key) OR a.status IN (%(open)s, %(unsupported)s)
 )
-SELECT h.ref, pv.package, pv.version, a.fixed_version, v.cve, a.severity, v.known_exploited_since,
-       a.fix_published, a.fix_published_source, a.status, ip.package_since, v.published, a.first_seen,
-       v.epss, h.id
+SELECT h.ref, x.package, x.version, x.fixed_version, x.cve, x.severity, x.known_exploited_since,
+       x.fix_published, x.fix_published_source, x.status, ip.package_since, x.published, x.first_seen,
+       x.epss, h.id
 FROM vulnerable x
 JOIN patching_installedperiod ip ON ip.version_id = x.version_id AND ip.release = x.release AND ip.until IS NULL
 JOIN inventory_asset h ON h.id = ip.host_id AND h.ended_at IS NULL
-JOIN patching_packageversion pv ON pv.id = x.version_id
-JOIN patching_advisory a ON a.id = x.advisory_id
-JOIN patching_vulnerability v ON v.id = a.vulnerability_id
 {where}
-ORDER BY h.ref, pv.package, v.cve
+ORDER BY h.ref, x.package, x.cve
 """
 
 
@@ -135,7 +131,7 @@ def iter_exposures(*, host: str = "", cve: str = "", covered: set[int] | None = 
         conditions.append("h.ref = %(host)s")
         params["host"] = host
     if cve:
-        conditions.append("v.cve = %(cve)s")
+        conditions.append("x.cve = %(cve)s")
         params["cve"] = cve
     if conditions:
         where = "WHERE " + " AND ".join(conditions)
