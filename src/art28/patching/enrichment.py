@@ -31,7 +31,7 @@ from art28.patching.advisories import (
     severity_of,
 )
 from art28.patching.models import Advisory, AdvisoryStatus, Vulnerability
-from art28.patching.readers import PACKAGE_NAME, Lines, Problems
+from art28.patching.readers import PACKAGE_NAME, Lines, Problems, timestamp
 from art28.patching.version import InvalidVersion, version_key
 
 DEBIAN_ADVISORY = re.compile(r"^(DSA|DLA)-\d+(-\d+)?$")
@@ -55,16 +55,6 @@ class OsvRecord:
     fixes: list[OsvFix] = field(default_factory=list)
 
 
-def _moment(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def read_osv(path: Path, problems: Problems) -> list[OsvRecord]:
     document, text = _load(path, problems)
     if document is None:
@@ -82,7 +72,7 @@ def read_osv(path: Path, problems: Problems) -> list[OsvRecord]:
         cves = sorted({name.removeprefix("DEBIAN-") for name in names if isinstance(name, str)} & _cve_like(names))
         if not cves:
             continue  # a record about no CVE: nothing to match here
-        published = _moment(entry.get("published"))
+        published = timestamp(entry.get("published"), naive=dt.UTC)
         if entry.get("published") is not None and published is None:
             problems.add(path.name, line, f"{entry['id']}: published {entry.get('published')!r} is not a date-time")
             continue

@@ -170,14 +170,18 @@ def _load_json(path: Path, problems: Problems) -> Any:
     return None
 
 
-def _timestamp(value: Any) -> dt.datetime | None:
+def timestamp(value: Any, *, naive: dt.tzinfo | None = None) -> dt.datetime | None:
+    """An ISO 8601 date-time of a JSON document ("Z" allowed); one without a zone is read in ``naive``
+    (OSV's are UTC), or refused (None) when ``naive`` is None, as is anything that is not a date-time."""
     if not isinstance(value, str):
         return None
     try:
         moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo else None
+    if moment.tzinfo:
+        return moment
+    return moment.replace(tzinfo=naive) if naive else None
 
 
 class Lines:
@@ -212,7 +216,7 @@ def read_cyclonedx(path: Path, problems: Problems) -> PackageList:
     if str(document.get("specVersion")) not in {"1.5", "1.6"}:
         problems.add(path.name, 1, f"CycloneDX specVersion {document.get('specVersion')!r}; expected 1.5 or 1.6")
         return listing
-    listing.taken_at = _timestamp((document.get("metadata") or {}).get("timestamp"))
+    listing.taken_at = timestamp((document.get("metadata") or {}).get("timestamp"))
     lines, cursor = Lines(path.read_text(encoding="utf-8")), 0
     for component in document.get("components") or []:
         purl = component.get("purl", "") if isinstance(component, dict) else ""
@@ -253,7 +257,7 @@ def read_trivy(path: Path, problems: Problems) -> PackageList:
     if not isinstance(document, dict) or "Results" not in document:
         problems.add(path.name, 1, 'not a Trivy JSON report ("Results" missing)')
         return listing
-    listing.taken_at = _timestamp(document.get("CreatedAt"))
+    listing.taken_at = timestamp(document.get("CreatedAt"))
     lines, cursor = Lines(path.read_text(encoding="utf-8")), 0
     found = False
     for result in document.get("Results") or []:
