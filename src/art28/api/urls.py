@@ -15,6 +15,7 @@ from art28.breaches.api import router as breaches_router
 from art28.core.auth import StaffMfaSessionAuth, TokenAuth
 from art28.dpo.api import router as dpo_router
 from art28.legal.api import router as legal_router
+from art28.patching.api import router as patching_router
 from art28.records.api import router as records_router
 from art28.residency.api import router as residency_router
 from art28.subprocessors.api import router as subprocessors_router
@@ -55,3 +56,4 @@ api.add_router("/subprocessors/", subprocessors_router)
 api.add_router("/records/", records_router)
 api.add_router("/legal/", legal_router)
 api.add_router("/dpo/", dpo_router)
+api.add_router("/patching/", patching_router)

@@ -273,6 +273,8 @@ def _ops(app: str, roles: Roles, *names: str) -> dict[str, Roles]:
 
 OPERATION_ROLES: dict[str, Roles] = {
     **_ops("residency", STAFF, "audit"),
+    **_ops("patching", STAFF, "exposures", "record"),
+    **_ops("patching", CUSTOMERS, "my_record"),
     **_ops(
         "residency",
         CUSTOMERS,

@@ -28,6 +28,12 @@ class FleetFilter:
     customer: str = ""
 
 
+def hosts_holding(organisation: Organisation) -> set[int]:
+    """The assets whose subtree holds one of the organisation's placements (a VM's host holds its data
+    too): the only hosts whose figures a customer sees."""
+    return _hosts_holding(organisation.ref)
+
+
 def _hosts_holding(customer: str) -> set[int]:
     """The assets whose subtree holds one of the customer's placements (a VM's host holds its data too)."""
     placed = set(Placement.objects.filter(customer__ref__iexact=customer).values_list("asset_id", flat=True))
