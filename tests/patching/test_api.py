@@ -72,3 +72,17 @@ def test_a_customer_sees_the_overdue_critical_fix_on_its_host_and_nothing_of_oth
 
     for path in ("/api/v1/patching/exposures", "/api/v1/patching/record"):
         assert client_a.get(path).status_code == 403
+
+
+def test_the_portal_page_shows_the_overdue_critical_fix_and_the_record_of_its_own_hosts(client_a, client_b, fleet):
+    acme = client_a.get("/portal/security-updates/")
+    assert acme.status_code == 200
+    html = acme.content.decode()
+    assert CVE in html and "vm-a" not in html
+    assert acme.context["any_remediation"] is False  # the only upgrade was on BETA's host
+
+    beta = client_b.get("/portal/security-updates/")
+    html = beta.content.decode()
+    assert CVE not in html.split("<table")[0]  # nothing overdue for BETA
+    critical = next(f for f in beta.context["record"]["severities"] if f.severity == "critical")
+    assert critical.count == 1 and critical.within_sla == 0.0

@@ -208,6 +208,7 @@ URL_ROLES: dict[str, Roles] = {
     # the customer portal: each customer sees only its own organisation's objects (others' are a 404)
     "portal:home": CUSTOMERS,
     "portal:attestations": CUSTOMERS,
+    "portal:patching": CUSTOMERS,
     "portal:attestation_issue": CUSTOMERS,
     "portal:attestation_json": CUSTOMERS,
     "portal:attestation_pdf": CUSTOMERS,

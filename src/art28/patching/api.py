@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from art28.core.api import api_organisation, api_user
 from art28.patching.exposure import iter_exposures
 from art28.patching.figures import patch_record
-from art28.patching.models import SEVERITY_ORDER, Severity
-from art28.patching.selectors import hosts_holding
+from art28.patching.models import SEVERITY_ORDER
+from art28.patching.selectors import customer_patch_record
 
 router = Router(tags=["patching"])
 
@@ -112,12 +111,10 @@ def record(request: HttpRequest, months: int = Query(12, ge=1, le=36)) -> dict:
 def my_record(request: HttpRequest, months: int = Query(12, ge=1, le=36)) -> dict:
     """Per severity: remediations, median and 95th percentile time-to-patch, share within the service
     level, over the hosts holding the caller's organisation's data; and every critical fix overdue there."""
-    hosts = hosts_holding(api_organisation(request))
-    now = timezone.now()
-    overdue = [
-        OverdueOut(cve=e.cve, package=e.package, severity=e.severity, exposed_since=e.exposed_since, due=e.due)
-        for e in iter_exposures()
-        if e.host_id in hosts and e.severity == Severity.CRITICAL and e.due is not None and e.overdue(now)
-    ]
-    unique = {(o.cve, o.package): o for o in overdue}
-    return _record(months, sorted(hosts)) | {"overdue_critical": sorted(unique.values(), key=lambda o: o.due)}
+    record = customer_patch_record(api_organisation(request), months=months)
+    return {
+        "since": record["since"],
+        "until": record["until"],
+        "severities": [figures.as_dict() for figures in record["severities"]],
+        "overdue_critical": [vars(fix) for fix in record["overdue_critical"]],
+    }

@@ -82,6 +82,10 @@ class SeverityFigures:
     within_sla: float | None  # share 0..1
     sla_days: int | None
 
+    @property
+    def label(self) -> str:
+        return str(Severity(self.severity).label)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "severity": self.severity,

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -16,7 +17,7 @@ from art28.core.models import Organisation
 from art28.inventory.engine import descendants_sql
 from art28.inventory.models import Asset, Placement
 from art28.patching.exposure import Exposure, iter_exposures
-from art28.patching.models import SEVERITY_ORDER, Advisory, InstalledPeriod, Upgrade, Vulnerability
+from art28.patching.models import SEVERITY_ORDER, Advisory, InstalledPeriod, Severity, Upgrade, Vulnerability
 
 
 @dataclass(frozen=True)
@@ -147,3 +148,30 @@ def customers_on(host_ids: Iterable[int]) -> list[tuple[Organisation, int]]:
     hosts_per_customer = Counter(customer for _root, customer in pairs)
     organisations = Organisation.objects.in_bulk(list(hosts_per_customer))
     return sorted(((organisations[c], n) for c, n in hosts_per_customer.items()), key=lambda pair: pair[0].ref)
+
+
+@dataclass(frozen=True)
+class OverdueFix:
+    cve: str
+    package: str
+    severity: str
+    exposed_since: dt.datetime
+    due: dt.datetime
+
+
+def customer_patch_record(organisation: Organisation, *, months: int = 12) -> dict[str, Any]:
+    """The provider's patch record over the hosts holding the organisation's data (time-to-patch per
+    severity) and each critical fix overdue on them, by CVE and package: no host is named (another
+    customer may share it)."""
+    from art28.patching.figures import patch_record
+
+    hosts = hosts_holding(organisation)
+    now = timezone.now()
+    overdue = {
+        (e.cve, e.package): OverdueFix(e.cve, e.package, e.severity, e.exposed_since, e.due)
+        for e in iter_exposures()
+        if e.host_id in hosts and e.severity == Severity.CRITICAL and e.due is not None and e.overdue(now)
+    }
+    return patch_record(months=months, host_ids=sorted(hosts)) | {
+        "overdue_critical": sorted(overdue.values(), key=lambda fix: fix.due)
+    }
