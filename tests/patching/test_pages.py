@@ -7,9 +7,11 @@ import pytest
 
 from art28.core.audit import SystemActor
 from art28.core.models import Organisation
+from art28.core.roles import Role
 from art28.inventory.models import Asset, Placement
 from art28.patching.advisories import advisories_import
 from art28.patching.packages import packages_import
+from tests.conftest import logged_in
 from tests.patching.fleet import RELEASE, import_hosts, write_json
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +87,17 @@ def test_the_cve_page_names_the_customers_whose_data_is_on_an_exposed_host(staff
 def test_an_empty_fleet_says_so(staff_client):
     html = staff_client.get("/staff/patching/").content.decode()
     assert "No host is exposed to a known CVE with these filters." in html
+
+
+def test_from_a_cve_security_staff_declare_an_incident_with_the_exposed_hosts_as_scope(
+    exposed, make_user, staff_client
+):
+
+    security = logged_in(make_user("sec@provider.example", Role.SECURITY))
+    html = security.get(f"/staff/patching/cves/{CVE}/").content.decode()
+    link = html.split('href="/staff/breaches/declare/?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    form = security.get(f"/staff/breaches/declare/?{link}").context["form"]
+    assert form.initial["assets"] == "vm-a" and CVE in form.initial["title"]
+    assert form.initial["description"] == "Heap overflow in foo"
+    # Operations read the page but cannot declare: no button for them.
+    assert "/staff/breaches/declare/" not in staff_client.get(f"/staff/patching/cves/{CVE}/").content.decode()

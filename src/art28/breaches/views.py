@@ -128,9 +128,22 @@ def incident_list(request: HttpRequest) -> HttpResponseBase:
     )
 
 
+def _prefill(request: HttpRequest) -> dict[str, str]:
+    """What a link may fill in ahead (e.g. from an exposure on the security-updates pages): the title,
+    the description and the scope's assets; the person still reviews and declares."""
+    initial = {
+        name: request.GET[name][:limit]
+        for name, limit in (("title", 200), ("description", 2000))
+        if name in request.GET
+    }
+    if "assets" in request.GET:
+        initial["assets"] = "\n".join(f.split_refs(request.GET["assets"][:5000]))
+    return initial
+
+
 @breach_writer
 def incident_declare_view(request: HttpRequest) -> HttpResponse:
-    form = f.DeclareForm(request.POST or None)
+    form = f.DeclareForm(request.POST or None, initial=_prefill(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

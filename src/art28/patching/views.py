@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from art28.core.auth import staff_required
+from art28.core.access import BREACH_WRITERS
+from art28.core.auth import request_user, staff_required
 from art28.inventory.models import Service, Site
 from art28.patching.exposure import iter_exposures
 from art28.patching.models import SEVERITY_ORDER, Severity
@@ -73,6 +77,13 @@ def host(request: HttpRequest, ref: str) -> HttpResponse:
 def cve(request: HttpRequest, cve: str) -> HttpResponse:
     vulnerability = vulnerability_by_cve(cve)
     exposures = list(iter_exposures(cve=vulnerability.cve))
+    declare_query = urlencode(
+        {
+            "title": gettext("Exposure to %(cve)s") % {"cve": vulnerability.cve},
+            "assets": ",".join(sorted({e.host for e in exposures})),
+            "description": vulnerability.description[:2000],
+        }
+    )
     return render(
         request,
         "patching/cve.html",
@@ -82,5 +93,7 @@ def cve(request: HttpRequest, cve: str) -> HttpResponse:
             "exposures": exposures,
             "customers": customers_on(e.host_id for e in exposures),
             "now": timezone.now(),
+            "declare_query": declare_query,
+            "can_declare": request_user(request).role in BREACH_WRITERS,
         },
     )
