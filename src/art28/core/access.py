@@ -256,6 +256,7 @@ URL_ROLES: dict[str, Roles] = {
     "trust:policy_diff": EVERYONE,
     "trust:cookie_consent": EVERYONE,
     "trust:logo": EVERYONE,
+    "trust:patching_json": EVERYONE,
     "trust:certificate": EVERYONE,
     # the API's own pages; its operations are in OPERATION_ROLES
     "api:openapi-json": EVERYONE,
