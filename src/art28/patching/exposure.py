@@ -15,7 +15,7 @@ the package, whichever is later; it is due after the service level of its severi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -114,7 +114,14 @@ def patch_clock_start(fix_published: dt.datetime, package_since: dt.datetime) ->
     return max(fix_published, package_since)
 
 
-def iter_exposures(*, host: str = "", cve: str = "", covered: set[int] | None = None) -> Iterator[Exposure]:
+def iter_exposures(
+    *,
+    host: str = "",
+    cve: str = "",
+    severity: str = "",
+    host_ids: Iterable[int] | None = None,
+    covered: set[int] | None = None,
+) -> Iterator[Exposure]:
     """Every current exposure (of one host with ``host``, a ref), by host, package and CVE; streamed. An
     exception in force marks the exposures it covers (``accepted_until``); their ids go to ``covered``."""
     exceptions = active_exceptions()
@@ -133,6 +140,11 @@ def iter_exposures(*, host: str = "", cve: str = "", covered: set[int] | None = 
     if cve:
         conditions.append("x.cve = %(cve)s")
         params["cve"] = cve
+    if severity:
+        conditions.append("x.severity = %(severity)s")
+        params["severity"] = severity
+    if host_ids is not None:  # ids from the database, as integers: inlined (no parameter limit)
+        conditions.append(f"h.id IN ({','.join(str(int(i)) for i in host_ids) or 'NULL'})")
     if conditions:
         where = "WHERE " + " AND ".join(conditions)
     with connection.cursor() as cursor:
