@@ -161,3 +161,23 @@ def test_the_demo_content_is_in_french_german_and_italian_but_one_text():
     texts = [text for obj, fields in rows for name in fields for text in getattr(obj, f"{name}_i18n").values()]
     assert not [text for text in texts if "ß" in text]
     assert "Datenschutzberater" in dpo_profile().introduction_i18n["de"]
+
+
+def test_the_demo_has_a_year_of_security_updates_and_the_demo_customer_sees_an_overdue_critical_fix(client):
+    """S7: the demo fleet's history goes through the real importers; every severity has figures, the
+    never-affected advisory exposes nobody, and one host holding the demo customer's data lags behind."""
+    from art28.patching.exposure import iter_exposures
+    from art28.patching.figures import patch_record
+
+    _load("--customers", "40")
+    record = patch_record()
+    assert all(figures.count for figures in record["severities"])
+    assert len(record["months"]) >= 10
+    exposures = list(iter_exposures())
+    assert "CVE-2026-99113" not in {e.cve for e in exposures}  # fixed_version 0: bookworm never affected
+    assert any(e.fixed is None for e in exposures)  # the open advisory
+
+    client.force_login(User.objects.get(email="customer@example.org"))
+    html = client.get("/portal/security-updates/").content.decode()
+    assert "CVE-2026-99111" in html and 'role="alert"' in html
+    assert verify_chain().ok

@@ -257,6 +257,7 @@ URL_ROLES: dict[str, Roles] = {
     "trust:cookie_consent": EVERYONE,
     "trust:logo": EVERYONE,
     "trust:patching_json": EVERYONE,
+    "trust:patching": EVERYONE,
     "trust:certificate": EVERYONE,
     # the API's own pages; its operations are in OPERATION_ROLES
     "api:openapi-json": EVERYONE,

@@ -13,7 +13,9 @@ from django.utils.translation import gettext
 from art28.core.access import BREACH_WRITERS
 from art28.core.auth import request_user, staff_required
 from art28.inventory.models import Service, Site
+from art28.patching.charts import exposure_chart, time_to_patch_chart
 from art28.patching.exposure import iter_exposures
+from art28.patching.figures import patch_record
 from art28.patching.models import SEVERITY_ORDER, Severity
 from art28.patching.selectors import (
     FleetFilter,
@@ -40,6 +42,7 @@ def fleet(request: HttpRequest) -> HttpResponse:
     )
     result = fleet_exposures(filters)
     page = Paginator(result.exposures, PAGE_SIZE).get_page(request.GET.get("page"))
+    record = patch_record()
     return render(
         request,
         "patching/fleet.html",
@@ -52,6 +55,9 @@ def fleet(request: HttpRequest) -> HttpResponse:
             "sites": Site.objects.order_by("code"),
             "services": Service.objects.order_by("name"),
             "now": timezone.now(),
+            "record": record,
+            "exposure_chart": exposure_chart(),
+            "chart": time_to_patch_chart(record),
         },
     )
 

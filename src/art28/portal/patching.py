@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from art28.core.auth import customer_required
+from art28.patching.charts import time_to_patch_chart
 from art28.patching.selectors import customer_patch_record
 from art28.portal.views import _organisation
 
@@ -25,5 +26,6 @@ def patching_page(request: HttpRequest) -> HttpResponse:
             "record": record,
             "any_remediation": any(figures.count for figures in record["severities"]),
             "levels": settings.ART28_PATCH_SLA_DAYS,
+            "chart": time_to_patch_chart(record),
         },
     )

@@ -1,4 +1,5 @@
-"""``/trust/patching.json``: the provider's security-update record, fleet-wide, signed (S7; docs/patching.md).
+"""The provider's security-update record, fleet-wide (S7; docs/patching.md): the page
+``/trust/security-updates/`` and ``/trust/patching.json``, signed.
 
 Per severity over the last 12 months: fixes installed, median and 95th percentile time-to-patch in days,
 the share within the service level, and the levels themselves; signed with the attestation key, in the
@@ -12,12 +13,15 @@ import json
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from art28.core.audit import jsonable
+from art28.patching.charts import time_to_patch_chart
 from art28.patching.figures import patch_record
 from art28.residency.signing import SigningKeyMissing, load_private_key, sign_statement
 from art28.trust.cache import cached_response
+from art28.trust.views import page_context, page_language
 
 STATEMENT_TYPE = "art28/patch-record"
 MONTHS = 12
@@ -52,3 +56,20 @@ def patching_json(request: HttpRequest, lang: str | None = None) -> HttpResponse
     response = cached_response(request, page="patching-json", language=None, build=build, vary=False)
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@page_language
+def security_updates(request: HttpRequest, *, language: str, from_url: bool) -> HttpResponse:
+    """The same figures as patching.json, for people: per severity and per month, with the service levels."""
+
+    def build() -> tuple[bytes, str]:
+        record = patch_record(months=MONTHS)
+        context = page_context("trust:patching") | {
+            "record": record,
+            "chart": time_to_patch_chart(record, months=MONTHS),
+            "any_remediation": any(figures.count for figures in record["severities"]),
+            "months": MONTHS,
+        }
+        return render_to_string("trust/patching.html", context).encode(), "text/html; charset=utf-8"
+
+    return cached_response(request, page="patching", language=language, build=build, vary=not from_url)

@@ -25,6 +25,7 @@ pages = [
     path("subprocessors.atom", views.subprocessors_atom, name="subprocessors_atom"),
     path("certifications.json", storefront.certifications_json, name="certifications_json"),
     path("patching.json", patching.patching_json, name="patching_json"),
+    path("security-updates/", patching.security_updates, name="patching"),
     path("subscribe/", subscribe.subscribe, name="subscribe"),
     path("subscribe/sent/", subscribe.subscribe_sent, name="subscribe_sent"),
     path("subscribe/confirm/<str:token>/", subscribe.subscribe_confirm, name="subscribe_confirm"),

@@ -72,6 +72,9 @@ class Command(BaseCommand):
         from art28.demo.assurance import load_demo_assurance
 
         self.stdout.write(load_demo_assurance(actor))
+        from art28.demo.patching import load_demo_patching
+
+        self.stdout.write(load_demo_patching(actor))
         if not no_logins:
             self._print_logins()
 
