@@ -18,7 +18,6 @@ from packageurl import PackageURL
 
 from art28.core.audit import SystemActor
 from art28.patching.packages import packages_import
-from art28.patching.readers import source_version_of_binary
 from tests.patching.fleet import RELEASE, import_hosts
 from tests.patching.test_imports import installed
 
