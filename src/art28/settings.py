@@ -319,18 +319,19 @@ ART28_MAIL_DOMAIN = env.str("ART28_MAIL_DOMAIN", default="art28.localhost")
 # The tagging entity of the Atom feed's ids (tag: URIs, RFC 4151): a domain (or e-mail address) the provider
 # owns and a date on which it owned it. Ids never change with ART28_BASE_URL; changing this changes them all.
 ART28_TAG_AUTHORITY = env.str("ART28_TAG_AUTHORITY", default=f"{ART28_MAIL_DOMAIN},2025-01-01")
+# Service levels (S6, S7; art28.core.service_levels): days to remedy, per severity, for a security fix
+# from its publication (docs/patching.md) and for an intrusion-test finding from its report (docs/assurance.md):
+# the provider's published commitments, one setting for both.
+ART28_SLA_DAYS = {
+    "critical": env.int("ART28_SLA_CRITICAL_DAYS", default=7),
+    "high": env.int("ART28_SLA_HIGH_DAYS", default=30),
+    "medium": env.int("ART28_SLA_MEDIUM_DAYS", default=90),
+    "low": env.int("ART28_SLA_LOW_DAYS", default=180),
+}
+# The longest a risk acceptance (a patch exception, an accepted finding) may run before someone decides again.
+ART28_RISK_ACCEPTANCE_MAX_DAYS = env.int("ART28_RISK_ACCEPTANCE_MAX_DAYS", default=365)
 # The provider's own promise for a first breach notice, in hours after awareness: a contractual
 # commitment shown as such, never as the law (GDPR Art. 33(2): "without undue delay").
-# Security updates (S7): days from a fix's publication to its installation, per severity (the provider's
-# published service levels, docs/patching.md); a CVE in CISA's KEV catalogue is critical.
-ART28_PATCH_SLA_DAYS = {
-    "critical": env.int("ART28_PATCH_SLA_CRITICAL_DAYS", default=7),
-    "high": env.int("ART28_PATCH_SLA_HIGH_DAYS", default=30),
-    "medium": env.int("ART28_PATCH_SLA_MEDIUM_DAYS", default=90),
-    "low": env.int("ART28_PATCH_SLA_LOW_DAYS", default=180),
-}
-# The longest a patch exception (a risk accepted) may run before someone decides again.
-ART28_PATCH_EXCEPTION_MAX_DAYS = env.int("ART28_PATCH_EXCEPTION_MAX_DAYS", default=365)
 ART28_BREACH_NOTICE_HOURS = env.int("ART28_BREACH_NOTICE_HOURS", default=24)
 # Rows per batch when importing; bounds memory on 1M-row inputs.
 ART28_IMPORT_BATCH = env.int("ART28_IMPORT_BATCH", default=5000)

@@ -121,7 +121,7 @@ def test_an_exception_needs_a_known_cve_a_staff_owner_a_reason_and_a_near_expiry
     if changes.get("expires_on") == "today":
         arguments["expires_on"] = today
     if changes.get("expires_on") == "too late":
-        arguments["expires_on"] = today + dt.timedelta(days=settings.ART28_PATCH_EXCEPTION_MAX_DAYS + 1)
+        arguments["expires_on"] = today + dt.timedelta(days=settings.ART28_RISK_ACCEPTANCE_MAX_DAYS + 1)
     if changes.get("owner") == "customer":
         arguments["owner"] = make_user("viewer@acme.example", Role.CUSTOMER_VIEWER, org_a)
     with pytest.raises(ValidationError) as refused:

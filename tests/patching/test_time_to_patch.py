@@ -31,7 +31,7 @@ def snapshot(folder, host: str, version: str, when: dt.datetime, release: str = 
 @pytest.fixture
 def fleet(tmp_path, settings):
     """foo's fix 1.0-2 (high) was published by a DSA on 10 June 2026."""
-    settings.ART28_PATCH_SLA_DAYS = {"critical": 7, "high": 30, "medium": 90, "low": 180}
+    settings.ART28_SLA_DAYS = {"critical": 7, "high": 30, "medium": 90, "low": 180}
     import_hosts(tmp_path, ["vm-a", "vm-b", "vm-c", "vm-d"])
     tracker = {"foo": {"CVE-2026-3000": {"releases": {RELEASE: {"status": "resolved", "fixed_version": "1.0-2",
                                                                "urgency": "high"}}}}}  # fmt: skip

@@ -24,7 +24,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from art28.patching.exposure import service_level_days
+from art28.core.service_levels import service_level_days
 from art28.patching.figures import SeverityFigures
 from art28.patching.models import AdvisoryStatus, Severity
 

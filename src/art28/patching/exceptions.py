@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from art28.core.audit import Actor, audit_record
 from art28.core.models import User
+from art28.core.service_levels import risk_acceptance_errors
 from art28.inventory.models import Asset
 from art28.patching.models import HOST_KINDS, PatchException, Vulnerability
 
@@ -21,7 +21,7 @@ def patch_exception_grant(
 ) -> PatchException:
     """Accept the risk of ``cve`` on ``host`` (a ref; empty: every host) until ``expires_on`` (included).
     Raises ValidationError naming the field when the CVE or host is unknown, the owner is not staff, the
-    reason is empty, or the expiry is not within ART28_PATCH_EXCEPTION_MAX_DAYS from today."""
+    reason is empty, or the expiry is not within ART28_RISK_ACCEPTANCE_MAX_DAYS from today (core.service_levels)."""
     errors: dict[str, str] = {}
     vulnerability = Vulnerability.objects.filter(cve=cve.strip().upper()).first()
     if vulnerability is None:
@@ -31,14 +31,7 @@ def patch_exception_grant(
         asset = Asset.objects.filter(ref=host, ended_at__isnull=True, kind__in=HOST_KINDS).first()
         if asset is None:
             errors["host"] = f"no current host or VM {host!r} in the inventory"
-    if not owner.is_staff:
-        errors["owner"] = f"{owner.email} is not on the provider's staff: an exception needs an owner who can act"
-    if not reason.strip():
-        errors["reason"] = "say why the risk is accepted"
-    today = timezone.localdate()
-    longest = settings.ART28_PATCH_EXCEPTION_MAX_DAYS
-    if not today < expires_on <= today + dt.timedelta(days=longest):
-        errors["expires_on"] = f"an exception expires after today and within {longest} days"
+    errors |= risk_acceptance_errors(owner=owner, reason=reason, expires_on=expires_on, today=timezone.localdate())
     if errors:
         raise ValidationError(errors)
     assert vulnerability is not None

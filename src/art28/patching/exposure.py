@@ -9,7 +9,7 @@ joined back to the hosts that have them.
 
 The patch clock of an exposure starts when the fix was published (or first seen) or when the host got
 the package, whichever is later; it is due after the service level of its severity
-(``ART28_PATCH_SLA_DAYS``). Unimportant advisories are listed outside the service levels.
+(``ART28_SLA_DAYS``, art28.core.service_levels). Unimportant advisories are listed outside the service levels.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from art28.core.service_levels import service_level_days
 from art28.patching.exceptions import active_exceptions
 from art28.patching.models import AdvisoryStatus, PatchException, Severity
 
@@ -99,13 +99,6 @@ def _aware(value: Any) -> dt.datetime | None:
     if isinstance(value, str):  # SQLite hands raw SQL's datetimes back as text
         value = dt.datetime.fromisoformat(value)
     return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
-
-
-def service_level_days(severity: str) -> int | None:
-    """Days allowed to install a fix of this severity; None outside the service levels (unimportant)."""
-    if severity == Severity.UNIMPORTANT:
-        return None
-    return int(settings.ART28_PATCH_SLA_DAYS[severity])
 
 
 def patch_clock_start(fix_published: dt.datetime, package_since: dt.datetime) -> dt.datetime:

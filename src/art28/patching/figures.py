@@ -16,7 +16,8 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from art28.patching.exposure import _aware, patch_clock_start, service_level_days
+from art28.core.service_levels import service_level_days
+from art28.patching.exposure import _aware, patch_clock_start
 from art28.patching.models import SEVERITY_ORDER, AdvisoryStatus, Severity
 
 # An upgrade remedies an advisory of its host's release when it goes from below the fix to the fix or above.

@@ -4,11 +4,11 @@ user's own organisation; no host is named."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from art28.core.auth import customer_required
+from art28.core.service_levels import service_levels
 from art28.patching.charts import time_to_patch_chart
 from art28.patching.selectors import customer_patch_record
 from art28.portal.views import _organisation
@@ -25,7 +25,7 @@ def patching_page(request: HttpRequest) -> HttpResponse:
             "organisation": organisation,
             "record": record,
             "any_remediation": any(figures.count for figures in record["severities"]),
-            "levels": settings.ART28_PATCH_SLA_DAYS,
+            "levels": service_levels(),
             "chart": time_to_patch_chart(record),
         },
     )

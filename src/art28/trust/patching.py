@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from art28.core.audit import jsonable
+from art28.core.service_levels import service_levels
 from art28.patching.charts import time_to_patch_chart
 from art28.patching.figures import patch_record
 from art28.residency.signing import SigningKeyMissing, load_private_key, sign_statement
@@ -38,7 +39,7 @@ def patch_record_statement() -> dict:
         },
         "generated_at": jsonable(timezone.now()),
         "period": {"from": jsonable(record["since"]), "to": jsonable(record["until"]), "months": MONTHS},
-        "service_levels_days": dict(settings.ART28_PATCH_SLA_DAYS),
+        "service_levels_days": service_levels(),
         "severities": [figures.as_dict() for figures in record["severities"]],
     }
 
