@@ -330,6 +330,9 @@ ART28_SLA_DAYS = {
 }
 # The longest a risk acceptance (a patch exception, an accepted finding) may run before someone decides again.
 ART28_RISK_ACCEPTANCE_MAX_DAYS = env.int("ART28_RISK_ACCEPTANCE_MAX_DAYS", default=365)
+# Intrusion tests (S6): a service's last completed campaign may be at most this old ("at least once a
+# year"); a service may require more often (assurance.ServiceCadence).
+ART28_PENTEST_CADENCE_MONTHS = env.int("ART28_PENTEST_CADENCE_MONTHS", default=12)
 # The provider's own promise for a first breach notice, in hours after awareness: a contractual
 # commitment shown as such, never as the law (GDPR Art. 33(2): "without undue delay").
 ART28_BREACH_NOTICE_HOURS = env.int("ART28_BREACH_NOTICE_HOURS", default=24)

@@ -18,12 +18,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from cvss import CVSS3, CVSS4  # type: ignore[import-untyped]
-from cvss.exceptions import CVSSError  # type: ignore[import-untyped]
 from django.db import transaction
 from django.utils import timezone
 
 from art28.core.audit import Actor, audit_record
+from art28.core.cvss import InvalidVector, cvss_score, rating
 from art28.patching.models import Advisory, AdvisoryStatus, Severity, Vulnerability
 from art28.patching.readers import PACKAGE_NAME, Lines, PackagesRefused, Problems
 from art28.patching.version import InvalidVersion, version_key
@@ -52,14 +51,8 @@ def severity_of(*, cvss: Decimal | float | None, known_exploited: bool, urgency:
     if known_exploited:
         return Severity.CRITICAL
     if cvss is not None:
-        score = float(cvss)
-        if score >= 9.0:
-            return Severity.CRITICAL
-        if score >= 7.0:
-            return Severity.HIGH
-        if score >= 4.0:
-            return Severity.MEDIUM
-        return Severity.LOW
+        band = rating(cvss)
+        return Severity.LOW if band == "none" else Severity(band)
     return URGENCY_SEVERITY.get(urgency.removesuffix("**").strip().lower(), Severity.MEDIUM)
 
 
@@ -302,15 +295,11 @@ def refresh_severities(vulnerability_ids: list[int]) -> int:
 
 
 def cvss_base_score(vector: str) -> Decimal | None:
-    """The base score of a CVSS 3.x or 4.0 vector (the ``cvss`` library), None when it is not one."""
+    """The base score of a CVSS 3.x or 4.0 vector (core.cvss), None when it is not one."""
     try:
-        if vector.startswith("CVSS:4.0/"):
-            return Decimal(str(CVSS4(vector).base_score))
-        if vector.startswith("CVSS:3."):
-            return Decimal(str(CVSS3(vector).scores()[0]))
-    except (CVSSError, ValueError, KeyError):
+        return cvss_score(vector).score
+    except InvalidVector:
         return None
-    return None
 
 
 def read_csv_text(path: Path, problems: Problems) -> io.StringIO | None:
