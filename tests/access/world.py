@@ -142,6 +142,7 @@ def build_world() -> World:
     )
     logo = trust_profile_update(actor=TEST_ACTOR, logo=b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
     cve = _advisory_imported()
+    campaign, finding_ref = _campaign_imported()
     w.url_kwargs = {
         "api_token_revoke": {"token_id": 1},
         "staff:customer": {"ref": org_a.ref},
@@ -149,6 +150,8 @@ def build_world() -> World:
         "inventory:asset": {"ref": _first("inventory.Asset", "ref")},
         "patching:host": {"ref": _first("inventory.Asset", "ref")},
         "patching:cve": {"cve": cve},
+        "assurance:campaign": {"ref": campaign},
+        "assurance:finding": {"ref": campaign, "finding_ref": finding_ref},
         "breaches:incident": {"ref": ref},
         **{f"breaches:{n}": {"ref": ref} for n in ("edit", "scope", "decide", "freeze", "phase", "assess")},
         "breaches:notice_create": {"ref": ref},
@@ -309,3 +312,25 @@ def _advisory_imported() -> str:
         path.write_text(json.dumps(document), "utf-8")
         advisories_import(path, format="debian-tracker", actor=TEST_ACTOR)
     return "CVE-2026-0001"
+
+
+def _campaign_imported() -> tuple[str, str]:
+    """One intrusion-test campaign with one finding, brought by a real CSV import (their pages need one)."""
+    import tempfile
+    from pathlib import Path
+
+    from art28.assurance.pentests import CampaignOptions, pentest_import
+    from art28.inventory.models import Asset
+
+    asset = Asset.objects.filter(ended_at__isnull=True, service__isnull=False).select_related("service").first()
+    assert asset is not None and asset.service is not None
+    csv = (
+        "ref,title,severity_vector,assets,description,recommendation\n"
+        f"RT-1,Role table finding,CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N,{asset.ref},,\n"
+    )
+    options = CampaignOptions(service=asset.service.name, kind="external", tester="Role Table AG")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "findings.csv"
+        path.write_text(csv, "utf-8")
+        pentest_import("RT-2026", path, format="csv", actor=TEST_ACTOR, options=options)
+    return "RT-2026", "RT-1"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from art28.assurance import views
+from art28.assurance import pentest_views, views
 
 app_name = "assurance"
 urlpatterns = [
@@ -10,4 +10,8 @@ urlpatterns = [
     path("certifications/<id:pk>/", views.certification_edit, name="certification_edit"),
     path("certifications/<id:pk>/delete", views.certification_delete_view, name="certification_delete"),
     path("certifications/<id:pk>/certificate.pdf", views.certification_file, name="certification_file"),
+    path("intrusion-tests/", pentest_views.intrusion_tests, name="intrusion_tests"),
+    path("intrusion-tests/<str:ref>/", pentest_views.campaign, name="campaign"),
+    path("intrusion-tests/<str:ref>/findings/<str:finding_ref>/", pentest_views.finding, name="finding"),
+    path("findings/", pentest_views.findings, name="findings"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from art28.portal import documents, inbox, notifications, patching, requests, subprocessors, views
+from art28.portal import documents, inbox, intrusion_tests, notifications, patching, requests, subprocessors, views
 from art28.portal import dpa as dpa_pages
 from art28.portal import records as records_pages
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("subprocessors/changes/<id:change_id>/consent", subprocessors.consent_view, name="subprocessor_consent"),
     path("records/", records_pages.records_page, name="records"),
     path("security-updates/", patching.patching_page, name="patching"),
+    path("intrusion-tests/", intrusion_tests.intrusion_tests_page, name="intrusion_tests"),
     re_path(r"^records/record\.(?P<fmt>csv|json|pdf)$", records_pages.record_export, name="record_export"),
     path("responsibilities/", records_pages.responsibilities_page, name="responsibilities"),
     path("dpa/", dpa_pages.dpa_page, name="dpa"),

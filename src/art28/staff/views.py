@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from art28.assurance.pentest_selectors import cadence_statuses
 from art28.assurance.selectors import certifications_needing_attention
 from art28.breaches.selectors import open_incidents, overdue_incidents
 from art28.breaches.severity import LEVEL_LABELS
@@ -58,5 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "security_txt": security_txt_state(),
             # Published certifications that expired or expire within 60 days (renewal audits take weeks).
             "certifications_attention": certifications_needing_attention(),
+            # S6: services whose last completed intrusion test is older than their cadence, or never tested.
+            "pentest_overdue": [c for c in cadence_statuses() if c.overdue(timezone.localdate())],
         },
     )

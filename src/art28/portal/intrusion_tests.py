@@ -1,0 +1,44 @@
+"""Intrusion tests of the services the customer uses (S6; docs/assurance.md): when each was last tested,
+by whom (independent or not), and its findings by severity and status, with no detail (a finding's title
+or assets would tell one customer about another's systems). Only the user's own organisation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from art28.assurance.models import FindingSeverity, FindingStatus
+from art28.assurance.pentest_selectors import service_test_summaries
+from art28.core.auth import customer_required
+from art28.portal.views import _organisation
+from art28.subprocessors.selectors import organisation_service_ids
+
+SEVERITIES = [s for s in FindingSeverity.values if s != FindingSeverity.NONE]
+
+
+@customer_required
+def intrusion_tests_page(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    today = timezone.localdate()
+    summaries = service_test_summaries(organisation_service_ids(organisation), today)
+    rows = [
+        (
+            summary,
+            summary.overdue(today),
+            [(FindingSeverity(s).label, [summary.counts.get(s, {}).get(st, 0) for st in FindingStatus.values])
+             for s in SEVERITIES],
+        )
+        for summary in summaries
+    ]  # fmt: skip
+    return render(
+        request,
+        "portal/intrusion_tests.html",
+        {
+            "organisation": organisation,
+            "rows": rows,
+            "statuses": FindingStatus.choices,
+            "default_months": settings.ART28_PENTEST_CADENCE_MONTHS,
+        },
+    )
