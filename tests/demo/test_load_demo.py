@@ -181,3 +181,20 @@ def test_the_demo_has_a_year_of_security_updates_and_the_demo_customer_sees_an_o
     html = client.get("/portal/security-updates/").content.decode()
     assert "CVE-2026-99111" in html and 'role="alert"' in html
     assert verify_chain().ok
+
+
+def test_the_demo_has_a_yearly_intrusion_test_for_every_service_but_mail_and_findings_in_every_status():
+    """S6: through pentest_import; the overdue service is the only thing assurance-status reports."""
+    from art28.assurance.models import Retest
+    from art28.assurance.pentest_selectors import cadence_statuses, finding_records
+
+    _load("--customers", "40")
+    today = timezone.localdate()
+    overdue = [c.service for c in cadence_statuses() if c.overdue(today)]
+    assert overdue == ["Mail"]
+    assert {r.status for r in finding_records()} == {"open", "fixed", "risk-accepted", "false-positive"}
+    assert Retest.objects.exists()
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("assurance_status", stdout=out)
+    assert out.getvalue().startswith("OVERDUE  Mail: last intrusion test completed") and out.getvalue().count("\n") == 1

@@ -75,6 +75,9 @@ class Command(BaseCommand):
         from art28.demo.patching import load_demo_patching
 
         self.stdout.write(load_demo_patching(actor))
+        from art28.demo.pentests import load_demo_pentests
+
+        self.stdout.write(load_demo_pentests(actor))
         if not no_logins:
             self._print_logins()
 
