@@ -11,6 +11,7 @@ from ninja.errors import ValidationError
 from art28 import __version__
 from art28.api.errors import document_errors, not_found, validation_error
 from art28.api.guards import guarded
+from art28.assurance.api import router as assurance_router
 from art28.breaches.api import router as breaches_router
 from art28.core.auth import StaffMfaSessionAuth, TokenAuth
 from art28.dpo.api import router as dpo_router
@@ -57,3 +58,4 @@ api.add_router("/records/", records_router)
 api.add_router("/legal/", legal_router)
 api.add_router("/dpo/", dpo_router)
 api.add_router("/patching/", patching_router)
+api.add_router("/assurance/", assurance_router)

@@ -283,6 +283,8 @@ OPERATION_ROLES: dict[str, Roles] = {
     **_ops("residency", STAFF, "audit"),
     **_ops("patching", STAFF, "exposures", "record"),
     **_ops("patching", CUSTOMERS, "my_record"),
+    **_ops("assurance", STAFF, "findings", "intrusion_tests"),
+    **_ops("assurance", CUSTOMERS, "my_intrusion_tests"),
     **_ops(
         "residency",
         CUSTOMERS,
