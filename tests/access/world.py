@@ -151,6 +151,7 @@ def build_world() -> World:
         "patching:host": {"ref": _first("inventory.Asset", "ref")},
         "patching:cve": {"cve": cve},
         "assurance:campaign": {"ref": campaign},
+        "assurance:campaign_report": {"ref": campaign},
         "assurance:finding": {"ref": campaign, "finding_ref": finding_ref},
         "breaches:incident": {"ref": ref},
         **{f"breaches:{n}": {"ref": ref} for n in ("edit", "scope", "decide", "freeze", "phase", "assess")},
@@ -319,7 +320,8 @@ def _campaign_imported() -> tuple[str, str]:
     import tempfile
     from pathlib import Path
 
-    from art28.assurance.pentests import CampaignOptions, pentest_import
+    from art28.assurance.models import Campaign
+    from art28.assurance.pentests import CampaignOptions, campaign_report_attach, pentest_import
     from art28.inventory.models import Asset
 
     asset = Asset.objects.filter(ended_at__isnull=True, service__isnull=False).select_related("service").first()
@@ -333,4 +335,6 @@ def _campaign_imported() -> tuple[str, str]:
         path = Path(folder) / "findings.csv"
         path.write_text(csv, "utf-8")
         pentest_import("RT-2026", path, format="csv", actor=TEST_ACTOR, options=options)
+    campaign = Campaign.objects.get(ref="RT-2026")
+    campaign_report_attach(actor=TEST_ACTOR, campaign=campaign, content=b"%PDF-1.4\n%%EOF\n", name="report.pdf")
     return "RT-2026", "RT-1"

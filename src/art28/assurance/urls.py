@@ -11,7 +11,9 @@ urlpatterns = [
     path("certifications/<id:pk>/delete", views.certification_delete_view, name="certification_delete"),
     path("certifications/<id:pk>/certificate.pdf", views.certification_file, name="certification_file"),
     path("intrusion-tests/", pentest_views.intrusion_tests, name="intrusion_tests"),
+    path("intrusion-tests/import/", pentest_views.import_report, name="pentest_import"),
     path("intrusion-tests/<str:ref>/", pentest_views.campaign, name="campaign"),
+    path("intrusion-tests/<str:ref>/report", pentest_views.campaign_report, name="campaign_report"),
     path("intrusion-tests/<str:ref>/findings/<str:finding_ref>/", pentest_views.finding, name="finding"),
     path("findings/", pentest_views.findings, name="findings"),
 ]

@@ -62,6 +62,9 @@ SUBPROCESSOR_WRITERS: Roles = frozenset({Role.ADMIN, Role.DPO})
 # administrators change it (GDPR Art. 28(1): the guarantees a processor shows its customers).
 ASSURANCE_READERS: Roles = STAFF
 ASSURANCE_WRITERS: Roles = frozenset(TRUST_CENTER_EDITORS)
+# Intrusion tests (S6): every staff role reads (auditors included); security and administrators import
+# reports and decide about findings.
+PENTEST_WRITERS: Roles = frozenset({Role.ADMIN, Role.SECURITY})
 
 # --- pages, by URL name ----------------------------------------------------------------------------
 
@@ -207,6 +210,8 @@ URL_ROLES: dict[str, Roles] = {
     "assurance:campaign": ASSURANCE_READERS,
     "assurance:finding": ASSURANCE_READERS,
     "assurance:findings": ASSURANCE_READERS,
+    "assurance:pentest_import": PENTEST_WRITERS,
+    "assurance:campaign_report": ASSURANCE_READERS,
     "outbox:index": STAFF,
     "outbox:retry": STAFF_WRITING,
     # the customer portal: each customer sees only its own organisation's objects (others' are a 404)
