@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 from art28.assurance.models import FindingSeverity, FindingStatus
 from art28.assurance.pentest_selectors import cadence_statuses, finding_records, service_test_summaries
 from art28.core.api import api_organisation, api_user
-from art28.subprocessors.selectors import organisation_service_ids
+from art28.inventory.selectors import organisation_service_ids
 
 router = Router(tags=["assurance"])
 

@@ -11,9 +11,9 @@ import datetime as dt
 
 from art28.core.audit import SystemActor
 from art28.core.models import Organisation, User
+from art28.inventory.selectors import organisation_service_ids
 from art28.subprocessors.changes import change_announce, change_draft
 from art28.subprocessors.responses import change_object
-from art28.subprocessors.selectors import organisation_service_ids
 from art28.subprocessors.services import contracts_record_signed, subprocessor_create
 
 DEMO_CUSTOMER = "customer@example.org"

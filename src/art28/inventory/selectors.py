@@ -131,3 +131,22 @@ def customer_by_ref(ref: str) -> Organisation:
     if organisation is None:
         raise Http404("No such customer")
     return organisation
+
+
+# The services whose assets hold the organisation's data: its placements' assets and their ancestors.
+_ORGANISATION_SERVICES = """
+WITH RECURSIVE up(asset_id) AS (
+    SELECT asset_id FROM inventory_placement WHERE customer_id = %s
+    UNION
+    SELECT a.parent_id FROM up JOIN inventory_asset a ON a.id = up.asset_id WHERE a.parent_id IS NOT NULL
+)
+SELECT DISTINCT a.service_id FROM up JOIN inventory_asset a ON a.id = up.asset_id WHERE a.service_id IS NOT NULL
+"""
+
+
+def organisation_service_ids(organisation: Organisation) -> set[int]:
+    """The ids of the services whose assets hold the organisation's data (its placements' assets and
+    their ancestors): what the customer "uses", for its sub-processors, matrix and intrusion tests."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ORGANISATION_SERVICES, [organisation.pk])
+        return {row[0] for row in cursor.fetchall()}

@@ -12,8 +12,8 @@ from django.utils import timezone
 from art28.assurance.models import FindingSeverity, FindingStatus
 from art28.assurance.pentest_selectors import service_test_summaries
 from art28.core.auth import customer_required
+from art28.inventory.selectors import organisation_service_ids
 from art28.portal.views import _organisation
-from art28.subprocessors.selectors import organisation_service_ids
 
 SEVERITIES = [s for s in FindingSeverity.values if s != FindingSeverity.NONE]
 

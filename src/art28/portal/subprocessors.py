@@ -22,6 +22,7 @@ from art28.core.countries import country_name
 from art28.core.models import Organisation
 from art28.core.roles import Role
 from art28.inventory.models import Service
+from art28.inventory.selectors import organisation_service_ids
 from art28.portal.views import _organisation
 from art28.subprocessors.forms import ConsentForm, ObjectionForm, add_errors
 from art28.subprocessors.models import NOT_AUTHORISED, Authorisation, ChangeRecipient, SubProcessor
@@ -32,7 +33,6 @@ from art28.subprocessors.selectors import (
     changes_for_organisation,
     contract_terms,
     effective_services,
-    organisation_service_ids,
     recipient_for_organisation,
     subprocessors_for_organisation,
 )

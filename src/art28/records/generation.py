@@ -190,7 +190,7 @@ def _state_dict(state: ForeignState) -> dict[str, Any]:
 
 
 # Each customer's services: the services of the assets holding its data and of their ancestors (the
-# same rule as subprocessors.selectors.organisation_service_ids, for every customer in one statement).
+# same rule as inventory.selectors.organisation_service_ids, for every customer in one statement).
 _SERVICES_OF_CUSTOMERS = """
 WITH RECURSIVE up(customer_id, asset_id) AS (
     SELECT customer_id, asset_id FROM inventory_placement {where}

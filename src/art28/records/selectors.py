@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from art28.core.models import AuditEntry, Organisation
 from art28.inventory.models import Service
+from art28.inventory.selectors import organisation_service_ids
 from art28.records.models import MeasureArea, ProcessingActivity, Responsibility, TechnicalMeasure
-from art28.subprocessors.selectors import organisation_service_ids
 
 
 def _measures() -> QuerySet[TechnicalMeasure]:

@@ -10,12 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from art28.core.models import AuditEntry, Organisation
 from art28.inventory.models import Service
+from art28.inventory.selectors import organisation_service_ids
 from art28.subprocessors.models import (
     NOT_AUTHORISED,
     Authorisation,
@@ -265,23 +265,6 @@ def customer_authorisations(authorisation: str = "", query: str = "") -> QuerySe
     if query:
         rows = rows.filter(ref__icontains=query)
     return rows
-
-
-# The services whose assets hold the organisation's data: its placements' assets and their ancestors.
-_ORGANISATION_SERVICES = """
-WITH RECURSIVE up(asset_id) AS (
-    SELECT asset_id FROM inventory_placement WHERE customer_id = %s
-    UNION
-    SELECT a.parent_id FROM up JOIN inventory_asset a ON a.id = up.asset_id WHERE a.parent_id IS NOT NULL
-)
-SELECT DISTINCT a.service_id FROM up JOIN inventory_asset a ON a.id = up.asset_id WHERE a.service_id IS NOT NULL
-"""
-
-
-def organisation_service_ids(organisation: Organisation) -> set[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(_ORGANISATION_SERVICES, [organisation.pk])
-        return {row[0] for row in cursor.fetchall()}
 
 
 def _not_applying_for(organisation: Organisation) -> tuple[set[int], set[int]]:
