@@ -37,7 +37,7 @@ def _default_language_after_each_test():
 @pytest.fixture
 def signing_key(settings, tmp_path: Path) -> Path:
     """A fresh Ed25519 key for this test, in place of the provider's."""
-    from art28.residency.signing import signing_key_create
+    from art28.core.signing import signing_key_create
 
     path = tmp_path / "signing-key.pem"
     settings.ART28_SIGNING_KEY_FILE = path

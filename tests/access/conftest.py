@@ -14,7 +14,7 @@ from tests.access.world import World, build_world
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
-    from art28.residency.signing import signing_key_create
+    from art28.core.signing import signing_key_create
 
     key = tmp_path_factory.mktemp("access") / "signing-key.pem"
     signing_key_create(key)

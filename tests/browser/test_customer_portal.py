@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from art28.core.signing import provider_public_key, verify_document
 from art28.residency.services import attestation_issue
-from art28.residency.signing import provider_public_key, verify_document
 from tests.conftest import PASSWORD, TEST_ACTOR
 from tests.portal.fixtures import build_two_customers
 

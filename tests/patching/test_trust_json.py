@@ -9,9 +9,9 @@ import json
 import pytest
 
 from art28.core.audit import SystemActor
+from art28.core.signing import provider_public_key, verify_document
 from art28.patching.advisories import advisories_import
 from art28.patching.packages import packages_import
-from art28.residency.signing import provider_public_key, verify_document
 from tests.patching.fleet import RELEASE, import_hosts, write_json
 
 pytestmark = pytest.mark.django_db

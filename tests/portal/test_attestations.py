@@ -7,9 +7,9 @@ import uuid
 
 import pytest
 
+from art28.core.signing import provider_public_key, verify_document
 from art28.residency.models import Attestation
 from art28.residency.services import attestation_issue
-from art28.residency.signing import provider_public_key, verify_document
 from tests.conftest import TEST_ACTOR
 
 pytestmark = pytest.mark.django_db

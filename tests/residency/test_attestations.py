@@ -12,10 +12,10 @@ from django.core.management import CommandError, call_command
 from django.template.loader import render_to_string
 
 from art28.core.models import AuditEntry
+from art28.core.signing import provider_public_key, public_key_pem, sign_statement
 from art28.residency.models import Attestation
 from art28.residency.pdf import PDF_ROW_LIMIT, attestation_pdf, attestation_pdf_context
 from art28.residency.services import attestation_issue
-from art28.residency.signing import provider_public_key, public_key_pem, sign_statement
 from tests.conftest import TEST_ACTOR
 from tests.residency.fixtures import WORLD_AUDIT
 
@@ -222,7 +222,7 @@ def test_issue_cli_refuses_an_unknown_customer(world, signing_key):
 
 def test_the_example_in_the_docs_verifies_with_the_key_printed_there():
     """docs/attestations.md shows a real document and its key; a changed byte there would be a lie."""
-    from art28.residency.signing import load_public_key, verify_document
+    from art28.core.signing import load_public_key, verify_document
 
     text = (Path(__file__).parents[2] / "docs" / "attestations.md").read_text(encoding="utf-8")
     document = text.split("```json\n", 1)[1].split("\n```", 1)[0]

@@ -3,7 +3,7 @@
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from art28.residency.signing import FORMAT, key_id, load_public_key, provider_public_key, public_key_pem
+from art28.core.signing import FORMAT, key_id, load_public_key, provider_public_key, public_key_pem
 
 pytestmark = pytest.mark.django_db
 

@@ -24,6 +24,7 @@ from art28.core.countries import country_name
 from art28.core.models import Organisation
 from art28.core.roles import Role
 from art28.core.selectors import organisation_for_user
+from art28.core.signing import SigningKeyMissing
 from art28.portal.attention import attention_items
 from art28.portal.residency_page import residency_page_context
 from art28.residency.models import Attestation
@@ -34,7 +35,6 @@ from art28.residency.selectors import (
     organisation_residency,
 )
 from art28.residency.services import AttestationRefused, attestation_issue
-from art28.residency.signing import SigningKeyMissing
 
 ATTESTATIONS_PER_PAGE = 50
 

@@ -21,6 +21,7 @@ from art28.core.glossary import GlossaryTexts
 from art28.core.models import CategoryKind, Organisation
 from art28.core.roles import Role
 from art28.core.selectors import organisation_for_user
+from art28.core.signing import SigningKeyMissing
 from art28.residency.engine import REASONS, Violation, run_audit
 from art28.residency.models import Attestation
 from art28.residency.moment import MomentRefused, as_of, requested_moment
@@ -32,7 +33,6 @@ from art28.residency.selectors import (
     organisation_residency,
 )
 from art28.residency.services import AttestationRefused, attestation_issue
-from art28.residency.signing import SigningKeyMissing
 
 router = Router(tags=["residency"])
 

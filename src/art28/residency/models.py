@@ -11,7 +11,7 @@ from art28.core.models import Organisation, User
 class Attestation(models.Model):
     """A statement, signed with the provider's Ed25519 key, of where an organisation's data was.
 
-    ``document`` is the exact JSON served for download (see residency/signing.py for its format);
+    ``document`` is the exact JSON served for download (see core/signing.py for its format);
     it is stored, not regenerated, so the file a customer holds can always be matched.
     """
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from art28.core.audit import Actor, audit_record, jsonable
 from art28.core.models import Organisation, User
+from art28.core.signing import key_id, load_private_key, sign_statement
 from art28.inventory.as_of import check_history
 from art28.residency.models import Attestation
 from art28.residency.moment import as_of as inventory_at
 from art28.residency.selectors import organisation_residency
-from art28.residency.signing import key_id, load_private_key, sign_statement
 
 STATEMENT_TYPE = "art28/residency-attestation"
 

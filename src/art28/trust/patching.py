@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from art28.core.audit import jsonable
 from art28.core.service_levels import service_levels
+from art28.core.signing import SigningKeyMissing, load_private_key, sign_statement
 from art28.patching.charts import time_to_patch_chart
 from art28.patching.figures import patch_record
-from art28.residency.signing import SigningKeyMissing, load_private_key, sign_statement
 from art28.trust.cache import cached_response
 from art28.trust.views import page_context, page_language
 

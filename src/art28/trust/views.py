@@ -29,10 +29,10 @@ from art28.assurance.selectors import published_certifications
 from art28.core.dpo import dpo_profile
 from art28.core.models import Language
 from art28.core.selectors import security_txt_state
+from art28.core.signing import FORMAT, SigningKeyMissing, key_id, provider_public_key, public_key_pem
 from art28.legal.cookies import banner_state
 from art28.legal.selectors import public_documents
 from art28.residency.selectors import datacenter_list
-from art28.residency.signing import FORMAT, SigningKeyMissing, key_id, provider_public_key, public_key_pem
 from art28.trust.cache import cached_response
 from art28.trust.feeds import ATOM_CONTENT_TYPE, atom_feed, change_title, security_contact, security_txt
 from art28.trust.geography import geography

@@ -17,9 +17,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from art28.core.audit import SystemActor
 from art28.core.selectors import organisation_by_ref
+from art28.core.signing import SigningKeyMissing
 from art28.inventory.as_of import parse_moment
 from art28.residency.services import AttestationRefused, attestation_issue
-from art28.residency.signing import SigningKeyMissing
 
 USAGE_ERROR = 2
 

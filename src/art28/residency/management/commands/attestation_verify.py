@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.core.management.base import BaseCommand, CommandParser
 
-from art28.residency.signing import SigningKeyMissing, load_public_key, provider_public_key, verify_document
+from art28.core.signing import SigningKeyMissing, load_public_key, provider_public_key, verify_document
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from art28.residency.signing import key_id, public_key_pem, signing_key_create
+from art28.core.signing import key_id, public_key_pem, signing_key_create
 
 
 class Command(BaseCommand):
