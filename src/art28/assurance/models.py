@@ -269,3 +269,55 @@ class RetestResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.retest}: {self.asset_id} {self.outcome}"
+
+
+class ProbeOutcome(models.TextChoices):
+    """An isolation probe pair's outcome (docs/assurance.md): a refusal proves isolation only when the
+    owner's same access succeeded (the control); an attack that succeeded is a breach whatever the control
+    did; a failed control makes the pair inconclusive, never a pass."""
+
+    ISOLATED = "isolated", _("isolated")
+    BREACH = "breach", _("breach")
+    INCONCLUSIVE = "inconclusive", _("inconclusive")
+
+
+class IsolationRun(models.Model):
+    """One run of an isolation probe suite: when, which suite (its name and SHA-256; the file holds only
+    references to secrets), the outcome counts, and the signed statement when one was asked for."""
+
+    suite = models.CharField(_("suite"), max_length=200)
+    suite_sha256 = models.CharField(max_length=64)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"))
+    isolated = models.PositiveIntegerField(default=0)
+    breaches = models.PositiveIntegerField(default=0)
+    inconclusive = models.PositiveIntegerField(default=0)
+    signed = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["started_at"], name="isolation_run_started_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.suite} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ProbeResult(models.Model):
+    """One pair of a run: what the attack and the control met, and the outcome."""
+
+    run = models.ForeignKey(IsolationRun, on_delete=models.CASCADE, related_name="results")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20)
+    tenant = models.CharField(max_length=64, blank=True)  # the attacker's organisation reference
+    target = models.CharField(max_length=64, blank=True)  # whose resource it is
+    assets = models.CharField(max_length=500, blank=True)  # inventory refs, ";"-separated
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ProbeOutcome.choices)
+    attack = models.CharField(max_length=300)  # what the attack met: "refused: HTTP 403", "succeeded: …"
+    control = models.CharField(max_length=300)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["run", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.outcome}"

@@ -45,6 +45,15 @@ class Command(BaseCommand):
             # The trust center's signed security-update record (docs/patching.md) uses the same envelope.
             self.stdout.write(f"valid: art28/patch-record generated at {statement.get('generated_at')}")
             return
+        if isinstance(statement, dict) and statement.get("type") == "art28/isolation-run":
+            # A signed isolation probe run (docs/assurance.md).
+            counts = statement.get("counts") or {}
+            self.stdout.write(
+                f"valid: art28/isolation-run of {statement.get('suite', {}).get('name')} at "
+                f"{statement.get('started_at')}: {counts.get('isolated')} isolated, {counts.get('breach')} "
+                f"breach(es), {counts.get('inconclusive')} inconclusive"
+            )
+            return
         try:
             customer, as_of, compliant = statement["customer"]["ref"], statement["as_of"], statement["compliant"]
             attestation_id = statement["id"]
