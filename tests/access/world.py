@@ -143,6 +143,7 @@ def build_world() -> World:
     logo = trust_profile_update(actor=TEST_ACTOR, logo=b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
     cve = _advisory_imported()
     campaign, finding_ref = _campaign_imported()
+    isolation_run = _isolation_run()
     w.url_kwargs = {
         "api_token_revoke": {"token_id": 1},
         "staff:customer": {"ref": org_a.ref},
@@ -152,6 +153,7 @@ def build_world() -> World:
         "patching:cve": {"cve": cve},
         "assurance:campaign": {"ref": campaign},
         "assurance:campaign_report": {"ref": campaign},
+        "assurance:isolation_run": {"pk": isolation_run},
         "assurance:finding": {"ref": campaign, "finding_ref": finding_ref},
         "breaches:incident": {"ref": ref},
         **{f"breaches:{n}": {"ref": ref} for n in ("edit", "scope", "decide", "freeze", "phase", "assess")},
@@ -338,3 +340,24 @@ def _campaign_imported() -> tuple[str, str]:
     campaign = Campaign.objects.get(ref="RT-2026")
     campaign_report_attach(actor=TEST_ACTOR, campaign=campaign, content=b"%PDF-1.4\n%%EOF\n", name="report.pdf")
     return "RT-2026", "RT-1"
+
+
+def _isolation_run() -> int:
+    """One stored isolation run with a breach pair (its page offers breach writers a declaration)."""
+    import tempfile
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from art28.assurance.probe_suite import Pair, Probe, Suite
+    from art28.assurance.probes import Met, PairResult, isolation_run_record
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "suite.yaml"
+        path.write_text("suite: role-table\npairs: []\n", "utf-8")
+        probe = Probe("tcp", {"host": "127.0.0.1", "port": 9})
+        pair = Pair("open door", "tcp", probe, probe, "ACME", "BETA", [])
+        suite = Suite("role-table", path, 1.0, [pair])
+        results = [PairResult(pair, Met(True, "succeeded: connected"), Met(True, "succeeded: connected"), 0.1)]
+        run = isolation_run_record(actor=TEST_ACTOR, suite=suite, results=results, started_at=timezone.now())
+    return run.pk

@@ -228,3 +228,32 @@ def test_the_command_stores_the_run_signs_it_proposes_an_incident_and_exits_1(tm
     verified = io.StringIO()
     call_command("attestation_verify", str(signed), stdout=verified)
     assert verified.getvalue().startswith("valid: art28/isolation-run of nightly at ")
+
+
+def test_the_runs_page_charts_each_run_and_a_breach_offers_breach_writers_a_declaration(
+    tmp_path, api_server, staff_client, make_user
+):
+    from tests.conftest import logged_in
+
+    port = api_server.server_address[1]
+    path = write_suite(
+        tmp_path, http_pair("panel", port, "/tenants/beta/data") + http_pair("leak", port, "/leaky/beta")
+    )
+    problems = Problems()
+    suite = load_suite(path, problems, environment=TOKENS)
+    assert suite is not None
+    from django.utils import timezone
+
+    from art28.assurance.probes import isolation_run_record
+    from tests.conftest import TEST_ACTOR
+
+    run = isolation_run_record(actor=TEST_ACTOR, suite=suite, results=run_suite(suite, environment=TOKENS),
+                               started_at=timezone.now())  # fmt: skip
+    listing = staff_client.get("/staff/assurance/isolation/")
+    assert listing.context["chart"].bars[0].segments[0].value == 1  # one isolated
+    assert [s.value for s in listing.context["chart"].bars[0].segments] == [1, 0, 1]
+    page = staff_client.get(f"/staff/assurance/isolation/{run.pk}/").content.decode()  # operations: may not declare
+    assert "Declare an incident" not in page and "leak" in page
+    security = logged_in(make_user("sec@provider.example", "security"))
+    page = security.get(f"/staff/assurance/isolation/{run.pk}/").content.decode()
+    assert page.count("Declare an incident") == 1 and "title=Isolation+probe+breach%3A+leak" in page

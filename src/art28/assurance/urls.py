@@ -16,4 +16,6 @@ urlpatterns = [
     path("intrusion-tests/<str:ref>/report", pentest_views.campaign_report, name="campaign_report"),
     path("intrusion-tests/<str:ref>/findings/<str:finding_ref>/", pentest_views.finding, name="finding"),
     path("findings/", pentest_views.findings, name="findings"),
+    path("isolation/", pentest_views.isolation_runs, name="isolation_runs"),
+    path("isolation/<id:pk>/", pentest_views.isolation_run, name="isolation_run"),
 ]

@@ -212,6 +212,8 @@ URL_ROLES: dict[str, Roles] = {
     "assurance:findings": ASSURANCE_READERS,
     "assurance:pentest_import": PENTEST_WRITERS,
     "assurance:campaign_report": ASSURANCE_READERS,
+    "assurance:isolation_runs": ASSURANCE_READERS,
+    "assurance:isolation_run": ASSURANCE_READERS,
     "outbox:index": STAFF,
     "outbox:retry": STAFF_WRITING,
     # the customer portal: each customer sees only its own organisation's objects (others' are a 404)
@@ -268,6 +270,7 @@ URL_ROLES: dict[str, Roles] = {
     "trust:logo": EVERYONE,
     "trust:patching_json": EVERYONE,
     "trust:patching": EVERYONE,
+    "trust:security_testing": EVERYONE,
     "trust:certificate": EVERYONE,
     # the API's own pages; its operations are in OPERATION_ROLES
     "api:openapi-json": EVERYONE,

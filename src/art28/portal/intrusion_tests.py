@@ -9,13 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from art28.assurance.models import FindingSeverity, FindingStatus
-from art28.assurance.pentest_selectors import service_test_summaries
+from art28.assurance.models import FindingStatus
+from art28.assurance.pentest_selectors import count_grid, latest_isolation, service_test_summaries
 from art28.core.auth import customer_required
 from art28.inventory.selectors import organisation_service_ids
 from art28.portal.views import _organisation
-
-SEVERITIES = [s for s in FindingSeverity.values if s != FindingSeverity.NONE]
 
 
 @customer_required
@@ -23,15 +21,7 @@ def intrusion_tests_page(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
     today = timezone.localdate()
     summaries = service_test_summaries(organisation_service_ids(organisation), today)
-    rows = [
-        (
-            summary,
-            summary.overdue(today),
-            [(FindingSeverity(s).label, [summary.counts.get(s, {}).get(st, 0) for st in FindingStatus.values])
-             for s in SEVERITIES],
-        )
-        for summary in summaries
-    ]  # fmt: skip
+    rows = [(summary, summary.overdue(today), count_grid(summary.counts)) for summary in summaries]
     return render(
         request,
         "portal/intrusion_tests.html",
@@ -40,5 +30,7 @@ def intrusion_tests_page(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "statuses": FindingStatus.choices,
             "default_months": settings.ART28_PENTEST_CADENCE_MONTHS,
+            # The latest isolation run: its counts, and those of the pairs aimed at this customer's resources.
+            "isolation": latest_isolation(organisation.ref),
         },
     )

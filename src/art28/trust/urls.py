@@ -4,7 +4,7 @@ is in the root URLconf."""
 
 from django.urls import include, path, register_converter
 
-from art28.trust import contact, patching, policies, storefront, subscribe, views
+from art28.trust import assurance, contact, patching, policies, storefront, subscribe, views
 
 
 class LanguageConverter:
@@ -26,6 +26,7 @@ pages = [
     path("certifications.json", storefront.certifications_json, name="certifications_json"),
     path("patching.json", patching.patching_json, name="patching_json"),
     path("security-updates/", patching.security_updates, name="patching"),
+    path("security-testing/", assurance.security_testing, name="security_testing"),
     path("subscribe/", subscribe.subscribe, name="subscribe"),
     path("subscribe/sent/", subscribe.subscribe_sent, name="subscribe_sent"),
     path("subscribe/confirm/<str:token>/", subscribe.subscribe_confirm, name="subscribe_confirm"),
