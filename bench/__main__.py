@@ -1,7 +1,7 @@
 """`make bench`: each benchmark runs a baseline in the same run and prints the ratio against it.
 
     python -m bench [--scale 1.0] [--db sqlite,postgresql]
-                    [--only import,audit,sync,notify,impact,trust,records,fanout,patching]
+                    [--only import,audit,sync,notify,impact,trust,records,fanout,patching,assurance]
                     [--customers 100000]
 
 Import: art28's importer vs a plain executemany (SQLite) / COPY (PostgreSQL) of the same rows.
@@ -13,6 +13,8 @@ Impact: breach impact of a scope touching ~10% of the placements vs one hand-wri
 Trust: /trust/ and /trust/subprocessors.json under 50 concurrent clients (wrk, gunicorn) vs a bare Django view.
 Patching: 10,000 hosts' package lists imported vs a plain executemany of the same rows; exposure matching
 vs a hand-written join over the same version key (bench/patching_bench.py).
+Assurance: 10,000 intrusion-test findings imported vs a plain executemany of the same rows; an isolation suite
+of 100 pairs against local targets (bench/assurance_bench.py).
 Records: every controller's Art. 30(2) record as CSV vs one hand-written statement for its heaviest part.
 Fanout (PostgreSQL only): the first notice to 100,000 customers through 1, 2 and 4 outbox workers vs a raw
 smtplib loop, each run checked at the SMTP server and in the database (bench/fanout_bench.py).
@@ -168,6 +170,8 @@ def bench_database(
             )
     if "patching" in only:
         result["patching"] = bench_patching(vendor, scale)
+    if "assurance" in only:
+        result["assurance"] = bench_assurance(vendor)
     if "records" in only:
         name = "art28_bench_records" if vendor == "sqlite" else "art28_bench_records_main"
         records_url = fresh_database(vendor, name)
@@ -333,11 +337,28 @@ def postgres_available() -> bool:
         return False
 
 
+def bench_assurance(vendor: str) -> dict[str, Any]:
+    """Intrusion tests and isolation probes (issue 14); see bench/assurance_bench.py."""
+    figures = run_module("assurance_bench", fresh_database(vendor, "art28_bench_assurance"))
+    probes = figures["probes"]
+    print(
+        f"assurance import {figures['findings']:,} findings ({figures['affected']:,} affected assets): "
+        f"art28 {figures['import_seconds']:5.2f}s  plain executemany {figures['baseline_import_seconds']:5.2f}s  "
+        f"ratio {figures['import_ratio']:4.2f}x (goal ≤ 3x)\n"
+        f"         isolation suite of {probes['pairs']} pairs in {probes['seconds']:5.2f}s (goal ≤ 30 s), "
+        f"all isolated: {probes['all_isolated']}",
+        flush=True,
+    )
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M placements, 200k assets, 10k customers")
     parser.add_argument("--db", default="sqlite,postgresql")
-    parser.add_argument("--only", default="import,audit,sync,audit-heavy,notify,impact,trust,records,fanout,patching")
+    parser.add_argument(
+        "--only", default="import,audit,sync,audit-heavy,notify,impact,trust,records,fanout,patching,assurance"
+    )
     parser.add_argument("--customers", type=int, default=FANOUT_CUSTOMERS, help="customers of the fan-out bench")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)

@@ -176,7 +176,8 @@ class Finding(models.Model):
     ``cvss`` library computes from it (or a score alone, as SARIF's ``security-severity`` gives), and its
     remediation clock: due ``reported_on`` + the service level of its severity (core.service_levels)."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="findings")
+    # No index of its own: the (campaign, ref) unique constraint's index starts with it.
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="findings", db_index=False)
     ref = models.CharField(_("reference"), max_length=200)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -206,10 +207,14 @@ class AffectedAsset(models.Model):
     """A finding on one asset, with its own status: fixed on one server, open on another. A risk accepted
     names its owner, reason and expiry (core.service_levels); once expired the finding counts as open."""
 
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="affected")
+    # No index of its own: the (finding, asset) unique constraint's index starts with it.
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="affected", db_index=False)
     asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=FindingStatus.choices, default=FindingStatus.OPEN)
-    accepted_by = models.ForeignKey("core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Rarely set, never searched by: an index would cost every imported row a write.
+    accepted_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     accepted_reason = models.TextField(blank=True)
     accepted_until = models.DateField(null=True, blank=True)
     changed_at = models.DateTimeField(auto_now=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from cvss import CVSS3, CVSS4  # type: ignore[import-untyped]
 from cvss.exceptions import CVSSError  # type: ignore[import-untyped]
@@ -40,7 +41,13 @@ def rating(score: Decimal | float) -> str:
 
 def cvss_score(vector: str) -> CvssScore:
     """The base score and rating of ``vector``; raises InvalidVector with the library's reason."""
-    vector = vector.strip()
+    return _scored(vector.strip())
+
+
+@lru_cache(maxsize=4096)
+def _scored(vector: str) -> CvssScore:
+    """Scored once per distinct vector: a report's thousands of findings share a few dozen vectors, and the
+    library parses each in about 0.1 ms. Frozen results, so sharing them is safe."""
     try:
         if vector.startswith("CVSS:4.0/"):
             parsed4 = CVSS4(vector)
