@@ -257,3 +257,44 @@ def test_the_runs_page_charts_each_run_and_a_breach_offers_breach_writers_a_decl
     security = logged_in(make_user("sec@provider.example", "security"))
     page = security.get(f"/staff/assurance/isolation/{run.pk}/").content.decode()
     assert page.count("Declare an incident") == 1 and "title=Isolation+probe+breach%3A+leak" in page
+
+
+@pytest.fixture
+def namespaces():
+    """Two network namespaces (root only): BETA's listens on its own 127.0.0.1; ACME's is another network."""
+    import subprocess
+    import sys
+    import time
+
+    names = {"acme": f"art28-acme-{os.getpid()}", "beta": f"art28-beta-{os.getpid()}"}
+    for name in names.values():
+        subprocess.run(["ip", "netns", "add", name], check=True)
+        subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True)
+    port = 18000 + os.getpid() % 1000
+    serve = (f"import socket,time; s=socket.socket(); s.bind(('127.0.0.1',{port})); s.listen(); "
+             "print('ok',flush=True); time.sleep(120)")  # fmt: skip
+    listener = subprocess.Popen(
+        ["ip", "netns", "exec", names["beta"], sys.executable, "-c", serve], stdout=subprocess.PIPE, text=True
+    )
+    assert listener.stdout is not None and listener.stdout.readline().strip() == "ok"
+    time.sleep(0.1)
+    yield names, port
+    listener.kill()
+    for name in names.values():
+        subprocess.run(["ip", "netns", "del", name], check=False)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root (the issue: where the machine allows)")
+def test_a_network_namespace_pair_proves_a_refused_route_with_its_control(tmp_path, namespaces):
+    names, port = namespaces
+    pairs = f"""  - name: BETA's service from ACME's network
+    kind: tcp
+    attack: {{netns: {names["acme"]}, host: 127.0.0.1, port: {port}}}
+    control: {{netns: {names["beta"]}, host: 127.0.0.1, port: {port}}}
+"""
+    (result,) = run(write_suite(tmp_path, pairs))
+    assert (result.outcome, result.attack.detail, result.control.detail) == (
+        "isolated",
+        "refused: connection refused",
+        "succeeded: connected",
+    )

@@ -23,11 +23,12 @@ from art28.core.problems import Problems, read_text
 
 KINDS = ("tcp", "http", "postgres")
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+NETNS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 SECRET_FIELDS = ("password", "token")
 SECRET_HEADERS = ("authorization", "cookie", "x-api-key", "x-auth-token", "proxy-authorization")
 DEFAULT_REFUSED_HTTP = (401, 403, 404)
 FIELDS = {
-    "tcp": {"host", "port", "source"},
+    "tcp": {"host", "port", "source", "netns"},
     "http": {"url", "method", "headers", "verify_tls", "expect_status", "refused_status"},
     "postgres": {"dsn", "password"},
 }
@@ -117,6 +118,8 @@ def _check_side(where: str, kind: str, side: Any, file: str, line: int, problems
         port = fields.get("port")
         if not fields.get("host") or not isinstance(port, int) or not 0 < port < 65536:
             problems.add(file, line, f"{where}: host and a port from 1 to 65535")
+        if "netns" in fields and not NETNS.fullmatch(str(fields["netns"])):
+            problems.add(file, line, f"{where}.netns: a network namespace's name (letters, digits, - _ .)")
     elif kind == "http":
         url = str(fields.get("url", ""))
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import math
-import socket
+import shutil
 import ssl
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -34,10 +36,12 @@ from django.utils import timezone
 
 from art28.assurance.models import IsolationRun, ProbeOutcome, ProbeResult
 from art28.assurance.probe_suite import DEFAULT_REFUSED_HTTP, Pair, Probe, Suite, resolve
+from art28.assurance.tcp_probe import attempt
 from art28.core.audit import Actor, audit_record, jsonable
 from art28.core.signing import sign_statement
 
 STATEMENT_TYPE = "art28/isolation-run"
+IP = shutil.which("ip") or "/usr/sbin/ip"
 # PostgreSQL's refusals: invalid authorization (class 28), insufficient privilege (42501), no such database
 # (3D000); libpq does not always carry the SQLSTATE of a failed connection, so its message is read too.
 PG_REFUSAL_STATES = ("28000", "28P01", "42501", "3D000")
@@ -53,18 +57,25 @@ class Met:
 
 
 def probe_tcp(fields: dict[str, Any], timeout: float) -> Met:
-    source = fields.get("source")
+    if fields.get("netns"):
+        return probe_tcp_in_namespace(fields, timeout)
+    connected, detail = attempt(str(fields["host"]), int(fields["port"]), timeout, fields.get("source") or None)
+    return Met(connected, detail)
+
+
+def probe_tcp_in_namespace(fields: dict[str, Any], timeout: float) -> Met:
+    """The connection from inside a network namespace (``ip netns exec``; needs root): the same probe in a
+    child process whose network is that namespace's, so a tenant's network position is really its own."""
+    target = [str(fields["host"]), str(int(fields["port"])), str(timeout), str(fields.get("source") or "")]
+    command = [IP, "netns", "exec", str(fields["netns"]), sys.executable, "-m", "art28.assurance.tcp_probe", *target]
     try:
-        with socket.create_connection(
-            (str(fields["host"]), int(fields["port"])), timeout=timeout, source_address=(source, 0) if source else None
-        ):
-            return Met(True, "succeeded: connected")
-    except ConnectionRefusedError:
-        return Met(False, "refused: connection refused")
-    except TimeoutError:
-        return Met(False, f"refused: no answer within {timeout:g} s (filtered)")
-    except OSError as exc:
-        return Met(False, f"refused: {exc.strerror or exc}")
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout + 10, check=False)  # noqa: S603
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Met(None, f"error: {exc}")
+    if done.returncode != 0 or not done.stdout.strip():
+        return Met(None, f"error: {(done.stderr.strip() or 'ip netns exec failed').splitlines()[-1][:200]}")
+    worked, _, detail = done.stdout.strip().partition(" ")
+    return Met({"yes": True, "no": False}.get(worked), detail)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
