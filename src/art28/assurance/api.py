@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 
 from art28.assurance.models import FindingSeverity, FindingStatus
 from art28.assurance.pentest_selectors import cadence_statuses, finding_records, service_test_summaries
-from art28.core.api import api_organisation, api_user
+from art28.core.api import api_organisation, require_staff
 from art28.inventory.selectors import organisation_service_ids
 
 router = Router(tags=["assurance"])
@@ -60,11 +60,6 @@ class ServiceTestsOut(Schema):
     findings: dict[str, dict[str, int]]  # severity → status → count
 
 
-def _staff_only(request: HttpRequest) -> None:
-    if not api_user(request).is_staff:
-        raise HttpError(403, "intrusion-test findings are for the provider's staff")
-
-
 @router.get("/findings", response=list[FindingOut], summary="Intrusion-test findings (staff)")
 def findings(
     request: HttpRequest,
@@ -74,7 +69,7 @@ def findings(
     status: str = Query("", description="open, fixed, risk-accepted or false-positive"),
     overdue: bool = False,
 ) -> list[dict]:
-    _staff_only(request)
+    require_staff(request, "intrusion-test findings")
     if severity and severity not in FindingSeverity.values:
         raise HttpError(422, f"severity: one of {', '.join(FindingSeverity.values)}")
     if status and status not in FindingStatus.values:
@@ -90,7 +85,7 @@ def findings(
 
 @router.get("/intrusion-tests", response=list[CadenceOut], summary="Each service's intrusion-test cadence (staff)")
 def intrusion_tests(request: HttpRequest) -> list[dict]:
-    _staff_only(request)
+    require_staff(request, "intrusion-test findings")
     today = timezone.localdate()
     return [
         {"service": c.service, "every_months": c.months, "last_completed": c.last_completed, "due": c.due_on,

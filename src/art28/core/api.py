@@ -29,6 +29,13 @@ def api_organisation(request: HttpRequest) -> Organisation:
         raise HttpError(403, "this endpoint is for customer users") from exc
 
 
+def require_staff(request: HttpRequest, what: str) -> None:
+    """403 unless the caller is on the provider's staff; ``what`` says what is staff-only ("the residency
+    audit", "the fleet's exposure" …)."""
+    if not api_user(request).is_staff:
+        raise HttpError(403, f"{what}: for the provider's staff only")
+
+
 def call_service(action: Any, **kwargs: Any) -> Any:
     """Run a service: a broken rule is a 422 naming the field, a refused actor a 403."""
     try:

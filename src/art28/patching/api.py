@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from art28.core.api import api_organisation, api_user
+from art28.core.api import api_organisation, require_staff
 from art28.patching.exposure import iter_exposures
 from art28.patching.figures import patch_record
 from art28.patching.models import SEVERITY_ORDER
@@ -65,11 +65,6 @@ class MyRecordOut(RecordOut):
     overdue_critical: list[OverdueOut]
 
 
-def _staff_only(request: HttpRequest) -> None:
-    if not api_user(request).is_staff:
-        raise HttpError(403, "the fleet's exposure is for the provider's staff")
-
-
 @router.get("/exposures", response=list[ExposureOut], summary="Current exposures of the fleet (staff)")
 def exposures(
     request: HttpRequest,
@@ -79,7 +74,7 @@ def exposures(
     limit: int = Query(1000, ge=1, le=10000),
     offset: int = Query(0, ge=0),
 ) -> list[ExposureOut]:
-    _staff_only(request)
+    require_staff(request, "the fleet's exposure")
     if severity and severity not in SEVERITY_ORDER:
         raise HttpError(422, f"severity: one of {', '.join(SEVERITY_ORDER)}")
     rows = (e for e in iter_exposures(host=host, cve=cve.upper()) if not severity or e.severity == severity)
@@ -103,7 +98,7 @@ def _record(months: int, host_ids: list[int] | None) -> dict:
 
 @router.get("/record", response=RecordOut, summary="Time-to-patch per severity over the fleet (staff)")
 def record(request: HttpRequest, months: int = Query(12, ge=1, le=36)) -> dict:
-    _staff_only(request)
+    require_staff(request, "the fleet's exposure")
     return _record(months, None)
 
 

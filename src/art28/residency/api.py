@@ -16,7 +16,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from art28.core.api import api_user
+from art28.core.api import api_user, require_staff
 from art28.core.glossary import GlossaryTexts
 from art28.core.models import CategoryKind, Organisation
 from art28.core.roles import Role
@@ -88,11 +88,6 @@ class AttestationOut(Schema):
 _user = api_user
 
 
-def _staff_only(request: HttpRequest) -> None:
-    if not _user(request).is_staff:
-        raise HttpError(403, "the residency audit is for the provider's staff")
-
-
 def _caller_organisation(request: HttpRequest) -> Organisation:
     """The caller's own organisation; staff have none and are refused (403) on customer endpoints."""
     try:
@@ -147,7 +142,7 @@ def audit(
     """Every placement or flow outside its customer's allowed countries, sorted by customer, asset, reason
     and destination; optional filters: ``reason``, ``customer`` (ref), ``country`` (ISO code or ``unknown``);
     ``at``: the audit as the inventory was then (docs/residency-audit.md)."""
-    _staff_only(request)
+    require_staff(request, "the residency audit")
     if reason and reason not in REASONS:
         raise HttpError(422, f"reason must be one of {', '.join(REASONS)}")
     moment = _moment(at)
