@@ -28,11 +28,10 @@ from art28.patching.models import AdvisoryStatus, PatchException, Severity
 
 EXPOSURE_SQL = """
 WITH vulnerable AS (
-    SELECT i.version_id, i.release, pv.package, pv.version, a.fixed_version, a.severity, a.fix_published,
+    SELECT pv.id AS version_id, a.release, pv.package, pv.version, a.fixed_version, a.severity, a.fix_published,
            a.fix_published_source, a.status, a.first_seen, v.cve, v.known_exploited_since, v.published, v.epss
-    FROM (SELECT DISTINCT version_id, release FROM patching_installedperiod WHERE until IS NULL) i
-    JOIN patching_packageversion pv ON pv.id = i.version_id
-    JOIN patching_advisory a ON a.package = pv.package AND a.release = i.release
+    FROM patching_advisory a
+    JOIN patching_packageversion pv ON pv.package = a.package
     JOIN patching_vulnerability v ON v.id = a.vulnerability_id
     WHERE (a.status = %(resolved)s AND pv.key < a.fixed_key) OR a.status IN (%(open)s, %(unsupported)s)
 )
