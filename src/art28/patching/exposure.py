@@ -4,8 +4,9 @@ A host is exposed when it has a source package installed, for the release the ad
 source version lower than the fixed version (dpkg's order: the stored keys compare bytewise in the
 database), or when the advisory is open for that release (no fix yet) or the package is unsupported
 there (no fix will come). "Undetermined" and "never affected" advisories expose nobody. Matching is one
-statement: the distinct (package version, release) pairs installed anywhere are matched once, then
-joined back to the hosts that have them.
+statement: each stored package version (one row per distinct version ever seen installed) is matched
+once against its package's advisories, and the vulnerable (version, release, advisory) rows are then
+joined to the hosts' current installed periods in one hash join (the plan a hand-written join gets).
 
 The patch clock of an exposure starts when the fix was published (or first seen) or when the host got
 the package, whichever is later; it is due after the service level of its severity
