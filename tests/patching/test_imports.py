@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from art28.core.audit import SystemActor
 from art28.core.models import AuditEntry
@@ -17,6 +18,7 @@ from art28.patching.advisories import advisories_import, severity_of
 from art28.patching.exposure import iter_exposures
 from art28.patching.models import Advisory, InstalledPeriod, PackageSnapshot, Upgrade, Vulnerability
 from art28.patching.packages import packages_import
+from art28.patching.readers import PackagesRefused
 from tests.patching.fleet import RELEASE, import_hosts, write_json
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +131,60 @@ def test_a_bad_list_names_file_and_line_and_changes_nothing(hosts, name, content
     status, _out, err = cli("packages_import", str(folder), "--release", RELEASE)
     assert status == 1 and problem in err, err
     assert state() == before
+
+
+def installed_period_indexes() -> set[tuple[str, ...]]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "patching_installedperiod")
+    return {tuple(c["columns"]) for c in constraints.values() if c["index"] and not c["primary_key"]}
+
+
+def test_a_fleets_first_import_keeps_the_installed_periods_indexes(hosts, django_assert_max_num_queries):
+    """On SQLite a first import larger than the table builds the indexes once at the end (packages.py,
+    DeferredIndexes): they are all there after it, and the import reads no current period."""
+    indexes = installed_period_indexes()
+    assert ("version_id",) in indexes
+    folder = hosts / "lists"
+    folder.mkdir()
+    (folder / "vm-0001.txt").write_text("ii \tfoo\t1.0-1\t\t\nii \tlibfoo1\t1.0-1\tfoo\t1.0-1\n")
+    (folder / "vm-0002.txt").write_text("ii \tbar\t2.0-1\t\t\n")
+    with django_assert_max_num_queries(30) as queries:
+        report = packages_import(folder, actor=ACTOR, release=RELEASE)
+    assert (report.hosts, report.opened, report.unchanged) == (2, 2, 0)
+    dropped = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("DROP INDEX")]
+    assert len(dropped) == (2 if connection.vendor == "sqlite" else 0)
+    assert installed_period_indexes() == indexes
+    assert installed() == {"foo": "1.0-1"} and installed("vm-0002") == {"bar": "2.0-1"}
+
+
+def test_a_first_import_refused_in_a_later_batch_leaves_table_and_indexes_as_they_were(hosts, monkeypatch):
+    """The first batch was written (and SQLite's indexes dropped) before the problem: all rolled back."""
+    monkeypatch.setattr("art28.patching.packages.HOST_BATCH", 1)
+    indexes = installed_period_indexes()
+    folder = hosts / "lists"
+    folder.mkdir()
+    (folder / "vm-0001.txt").write_text("ii \tfoo\t1.0-1\t\t\n")
+    (folder / "vm-0002.txt").write_text("ii \tbar\t1:\t\t\n")
+    before = state()
+    with pytest.raises(PackagesRefused, match=r"vm-0002\.txt:1: version:"):
+        packages_import(folder, actor=ACTOR, release=RELEASE)
+    assert state() == before
+    assert installed_period_indexes() == indexes
+
+
+def test_a_new_host_beside_known_ones_opens_everything_and_the_known_one_upgrades(hosts):
+    folder = hosts / "lists"
+    folder.mkdir()
+    (folder / "vm-0001.txt").write_text("ii \tfoo\t1.0-1\t\t\nii \tgone\t1.0\t\t\n")
+    packages_import(folder, actor=ACTOR, release=RELEASE, taken_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    (folder / "vm-0001.txt").write_text("ii \tfoo\t1.0-2\t\t\nii \tnew\t3.0\t\t\n")
+    (folder / "vm-0002.txt").write_text("ii \tfoo\t1.0-1\t\t\n")
+    report = packages_import(folder, actor=ACTOR, release=RELEASE, taken_at=dt.datetime(2026, 2, 1, tzinfo=dt.UTC))
+    assert (report.opened, report.closed, report.upgrades) == (3, 2, 1)
+    assert installed() == {"foo": "1.0-2", "new": "3.0"} and installed("vm-0002") == {"foo": "1.0-1"}
+    upgrade = Upgrade.objects.get()
+    assert (upgrade.package, upgrade.to_version.version) == ("foo", "1.0-2")
+    assert upgrade.package_since == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def test_a_bad_release_is_a_usage_error(hosts):

@@ -4,8 +4,9 @@ A host is exposed when it has a source package installed, for the release the ad
 source version lower than the fixed version (dpkg's order: the stored keys compare bytewise in the
 database), or when the advisory is open for that release (no fix yet) or the package is unsupported
 there (no fix will come). "Undetermined" and "never affected" advisories expose nobody. Matching is one
-statement: the distinct (package version, release) pairs installed anywhere are matched once, then
-joined back to the hosts that have them.
+statement: each stored package version (one row per distinct version ever seen installed) is matched
+once against its package's advisories, and the vulnerable (version, release, advisory) rows are then
+joined to the hosts' current installed periods in one hash join (the plan a hand-written join gets).
 
 The patch clock of an exposure starts when the fix was published (or first seen) or when the host got
 the package, whichever is later; it is due after the service level of its severity
@@ -28,11 +29,10 @@ from art28.patching.models import AdvisoryStatus, PatchException, Severity
 
 EXPOSURE_SQL = """
 WITH vulnerable AS (
-    SELECT i.version_id, i.release, pv.package, pv.version, a.fixed_version, a.severity, a.fix_published,
+    SELECT pv.id AS version_id, a.release, pv.package, pv.version, a.fixed_version, a.severity, a.fix_published,
            a.fix_published_source, a.status, a.first_seen, v.cve, v.known_exploited_since, v.published, v.epss
-    FROM (SELECT DISTINCT version_id, release FROM patching_installedperiod WHERE until IS NULL) i
-    JOIN patching_packageversion pv ON pv.id = i.version_id
-    JOIN patching_advisory a ON a.package = pv.package AND a.release = i.release
+    FROM patching_advisory a
+    JOIN patching_packageversion pv ON pv.package = a.package
     JOIN patching_vulnerability v ON v.id = a.vulnerability_id
     WHERE (a.status = %(resolved)s AND pv.key < a.fixed_key) OR a.status IN (%(open)s, %(unsupported)s)
 )

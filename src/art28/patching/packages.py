@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from art28.patching.models import (
     PackageSnapshot,
     PackageVersion,
 )
-from art28.patching.readers import READERS, PackageList, PackagesRefused, Problems, host_files
+from art28.patching.readers import READERS, InstalledPackage, PackageList, PackagesRefused, Problems, host_files
 from art28.patching.version import version_key
 
 RELEASE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
@@ -55,14 +56,15 @@ def _hosts_by_ref(refs: Iterable[str]) -> dict[str, Asset]:
     return found
 
 
-def _lowest_per_source(listing: PackageList) -> dict[str, tuple[str, str]]:
-    """source package → (its installed source version, its key); of binaries at different versions, the
-    lowest (docs/patching.md: the host is exposed until every binary of the source is fixed)."""
-    chosen: dict[str, tuple[str, str]] = {}
+def _lowest_per_source(listing: PackageList) -> dict[str, InstalledPackage]:
+    """source package → the row of its lowest installed source version, of binaries at different versions
+    (docs/patching.md: the host is exposed until every binary of the source is fixed). The rows are kept
+    as read (no tuple per row: a fleet's first import is 20M of them)."""
+    chosen: dict[str, InstalledPackage] = {}
     for row in listing.packages:
         seen = chosen.get(row.source)
-        if seen is None or row.key < seen[1]:
-            chosen[row.source] = (row.source_version, row.key)
+        if seen is None or row.key < seen.key:
+            chosen[row.source] = row
     return chosen
 
 
@@ -126,6 +128,21 @@ def _record_binaries(lists: list[tuple[Asset, PackageList]], known: dict[str, st
         known[binary] = sources[binary]
 
 
+@dataclass
+class _Batches:
+    """What an import carries from one batch of hosts to the next."""
+
+    release: str
+    format: str
+    default_time: dt.datetime
+    report: PackagesReport
+    versions: VersionIds
+    binaries: dict[str, str]
+    # No host of this import had packages before it (and none is listed twice): no current period to read.
+    fresh: bool
+    indexes: DeferredIndexes
+
+
 def packages_import(
     path: Path,
     *,
@@ -153,12 +170,18 @@ def packages_import(
         problems.add(path.name, 0, "the folder has no file")
         raise PackagesRefused(problems)
     hosts = _hosts_by_ref(ref for ref, _file in files)
-    report = PackagesReport()
     digests: list[str] = []
-    versions = VersionIds()
-    binaries: dict[str, str] = {}
-    default_time = taken_at or timezone.now()
     with transaction.atomic():
+        batches = _Batches(
+            release=release,
+            format=format,
+            default_time=taken_at or timezone.now(),
+            report=PackagesReport(),
+            versions=VersionIds(),
+            binaries={},
+            fresh=_all_fresh(files, hosts),
+            indexes=DeferredIndexes(),
+        )
         for start in range(0, len(files), HOST_BATCH):
             lists: list[tuple[Asset, PackageList, str]] = []
             for ref, file in files[start : start + HOST_BATCH]:
@@ -180,11 +203,15 @@ def packages_import(
                     problems.add(file.name, 0, "no installed package listed")
                 lists.append((host, listing, digest))
             if not problems:  # after a problem, read on to report every one, write nothing more
-                _write_batch(lists, versions, binaries, release, format, default_time, report)
+                if batches.fresh and start == 0:
+                    batches.indexes.defer_if_worth_it(_rows_expected(lists, len(files)))
+                _write_batch(lists, batches)
             if progress is not None:
                 progress(min(start + HOST_BATCH, len(files)), len(files))
         if problems:
-            raise PackagesRefused(problems)  # rolls back what the batches wrote
+            raise PackagesRefused(problems)  # rolls back what the batches wrote (and any index dropped)
+        batches.indexes.restore()
+        report = batches.report
         report.files = len(files)
         audit_record(
             actor=actor,
@@ -205,6 +232,69 @@ def packages_import(
     return report
 
 
+def _all_fresh(files: list[tuple[str, Path]], hosts: dict[str, Asset]) -> bool:
+    """Whether no host of the import has a current installed period and none is listed twice: then no
+    batch needs to read what its hosts have now (a fleet's first import)."""
+    refs = [ref for ref, _file in files]
+    if len(set(refs)) != len(refs):
+        return False
+    ids = sorted(host.pk for host in hosts.values())
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), QUERY_CHUNK):
+            listed = ",".join(str(int(i)) for i in ids[start : start + QUERY_CHUNK])
+            cursor.execute(
+                f"SELECT 1 FROM patching_installedperiod WHERE until IS NULL AND host_id IN ({listed}) LIMIT 1"
+            )
+            if cursor.fetchone() is not None:
+                return False
+    return True
+
+
+def _rows_expected(lists: list[tuple[Asset, PackageList, str]], files: int) -> int:
+    """The installed periods a fresh import will write, from its first batch."""
+    listed = sum(len(listing.packages) for _host, listing, _digest in lists)
+    return listed * files // max(len(lists), 1)
+
+
+class DeferredIndexes:
+    """SQLite: the installed periods' secondary indexes, dropped for a first import much larger than the
+    table and created again, from their own SQL, before the import commits.
+
+    Inserting 20M rows one by one into an index on ``version_id`` writes at random places in it: that
+    costs more than the load itself, and grows with the table. Building an index once from the finished
+    table sorts instead. SQLite's DDL is transactional, so a refused import rolls the drop back with the
+    rows. Worth it only when the import brings more rows than the table holds (the rebuild covers them
+    all); PostgreSQL loads with COPY and keeps its indexes."""
+
+    TABLE = "patching_installedperiod"
+
+    def __init__(self) -> None:
+        self.dropped: list[str] = []
+
+    def defer_if_worth_it(self, rows_expected: int) -> None:
+        if connection.vendor != "sqlite":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {self.TABLE}")  # ids are never reused: ≥ rows held
+            (held,) = cursor.fetchone()
+            if rows_expected <= held:
+                return
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [self.TABLE],
+            )
+            indexes = cursor.fetchall()
+            for name, sql in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+                self.dropped.append(sql)
+
+    def restore(self) -> None:
+        with connection.cursor() as cursor:
+            for sql in self.dropped:
+                cursor.execute(sql)
+        self.dropped = []
+
+
 def _current_periods(host_ids: list[int]) -> dict[int, dict[str, tuple[int, int, str, str, Any]]]:
     """host id → source package → (period id, version id, key, release, package_since) of what it has now."""
     current: dict[int, dict[str, tuple[int, int, str, str, Any]]] = {host: {} for host in host_ids}
@@ -220,84 +310,124 @@ def _current_periods(host_ids: list[int]) -> dict[int, dict[str, tuple[int, int,
 
 
 PERIOD_COLUMNS = "host_id, version_id, release, since, package_since"
+# New installed periods grouped by what their rows share: (host id, release, since, package_since) →
+# version ids. A host's first list is one group.
+Opened = dict[tuple[int, str, Any, Any], list[int]]
 
 
-def _insert_periods(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
-    """The new installed periods: COPY on PostgreSQL (a fleet's first import is millions of rows), else
-    executemany."""
+def _insert_periods(cursor: Any, opened: Opened) -> None:
+    """The new installed periods: COPY on PostgreSQL; on SQLite one statement per group, its version ids
+    passed as one JSON array (binding five parameters per row in an executemany costs more than SQLite's
+    insert itself)."""
     if connection.vendor != "postgresql":
-        cursor.executemany(f"INSERT INTO patching_installedperiod ({PERIOD_COLUMNS}) VALUES (%s, %s, %s, %s, %s)", rows)
+        for (host_id, release, since, package_since), version_ids in opened.items():
+            cursor.execute(
+                f"INSERT INTO patching_installedperiod ({PERIOD_COLUMNS}) "
+                "SELECT %s, value, %s, %s, %s FROM json_each(%s)",
+                [host_id, release, since, package_since, json.dumps(version_ids)],
+            )
         return
     raw = connection.connection
     assert raw is not None
     with raw.cursor() as copying, copying.copy(f"COPY patching_installedperiod ({PERIOD_COLUMNS}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+        for (host_id, release, since, package_since), version_ids in opened.items():
+            for version_id in version_ids:
+                copy.write_row((host_id, version_id, release, since, package_since))
 
 
-def _write_batch(
-    lists: list[tuple[Asset, PackageList, str]],
-    versions: VersionIds,
-    binaries: dict[str, str],
-    release: str,
-    format: str,
-    default_time: dt.datetime,
-    report: PackagesReport,
+@dataclass
+class _Changes:
+    """What one batch writes."""
+
+    opened: Opened
+    closed: dict[Any, list[int]]
+    upgrades: list[tuple[Any, ...]]
+    unchanged: int = 0
+
+
+def _compare_host(
+    host_id: int,
+    now_has: dict[str, InstalledPackage],
+    had: dict[str, tuple[int, int, str, str, Any]],
+    at: Any,
+    batches: _Batches,
+    changes: _Changes,
 ) -> None:
+    """One host's list against what it had: changed versions close and open (an upgrade when the version
+    rose), packages no longer listed close, new ones open."""
+    ids = batches.versions.ids
+    release = batches.release
+    if not had:  # the host's first list (or none current): everything opens, in one group
+        key = (host_id, release, at, at)
+        changes.opened.setdefault(key, []).extend([ids[(r.source, r.source_version)] for r in now_has.values()])
+        return
+    for package, row in now_has.items():
+        version_id = ids[(package, row.source_version)]
+        before = had.get(package)
+        if before is not None and before[1] == version_id and before[3] == release:
+            changes.unchanged += 1
+            continue
+        package_since = at
+        if before is not None:
+            period_id, old_version_id, old_key, _old_release, package_since = before
+            changes.closed.setdefault(at, []).append(period_id)
+            if row.key > old_key:
+                changes.upgrades.append(
+                    (host_id, package, old_version_id, version_id, at, "snapshot", release, package_since)
+                )
+        changes.opened.setdefault((host_id, release, at, package_since), []).append(version_id)
+    for package, before in had.items():
+        if package not in now_has:
+            changes.closed.setdefault(at, []).append(before[0])
+
+
+def _write_batch(lists: list[tuple[Asset, PackageList, str]], batches: _Batches) -> None:
     """Compare each host's list with what it has now and write the differences, set-wise."""
     installed = {host.pk: _lowest_per_source(listing) for host, listing, _digest in lists}
-    versions.ensure({(p, v): key for chosen in installed.values() for p, (v, key) in chosen.items()})
-    _record_binaries([(host, listing) for host, listing, _digest in lists], binaries)
-    current = _current_periods(list(installed))
+    batches.versions.ensure(
+        {(row.source, row.source_version): row.key for chosen in installed.values() for row in chosen.values()}
+    )
+    _record_binaries([(host, listing) for host, listing, _digest in lists], batches.binaries)
+    current = {} if batches.fresh else _current_periods(list(installed))
     adapt = connection.ops.adapt_datetimefield_value
-    opened: list[tuple[Any, ...]] = []
-    closed: dict[Any, list[int]] = {}
-    upgrades: list[tuple[Any, ...]] = []
+    changes = _Changes(opened={}, closed={}, upgrades=[])
     snapshots: list[PackageSnapshot] = []
+    report = batches.report
     for host, listing, digest in lists:
-        moment = listing.taken_at or default_time
-        at = adapt(moment)
-        had = current[host.pk]
+        moment = listing.taken_at or batches.default_time
         now_has = installed[host.pk]
-        for package, (version, key) in now_has.items():
-            version_id = versions.ids[(package, version)]
-            before = had.get(package)
-            if before is not None and before[1] == version_id and before[3] == release:
-                report.unchanged += 1
-                continue
-            package_since = at
-            if before is not None:
-                period_id, old_version_id, old_key, _old_release, package_since = before
-                closed.setdefault(at, []).append(period_id)
-                if key > old_key:
-                    upgrades.append(
-                        (host.pk, package, old_version_id, version_id, at, "snapshot", release, package_since)
-                    )
-            opened.append((host.pk, version_id, release, at, package_since))
-        for package, before in had.items():
-            if package not in now_has:
-                closed.setdefault(at, []).append(before[0])
+        _compare_host(host.pk, now_has, current.get(host.pk, {}), adapt(moment), batches, changes)
         snapshots.append(
             PackageSnapshot(
-                host=host, taken_at=moment, release=release, format=format, sha256=digest, packages=len(now_has)
+                host=host,
+                taken_at=moment,
+                release=batches.release,
+                format=batches.format,
+                sha256=digest,
+                packages=len(now_has),
             )
         )
         report.hosts += 1
         report.packages += len(now_has)
+    _write_changes(changes)
+    PackageSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+    report.unchanged += changes.unchanged
+    report.opened += sum(len(ids) for ids in changes.opened.values())
+    report.closed += sum(len(ids) for ids in changes.closed.values())
+    report.upgrades += len(changes.upgrades)
+
+
+def _write_changes(changes: _Changes) -> None:
     with connection.cursor() as cursor:
-        for until, ids in closed.items():
+        for until, ids in changes.closed.items():
             for start in range(0, len(ids), QUERY_CHUNK):
                 chunk = ids[start : start + QUERY_CHUNK]
                 listed = ",".join(str(int(i)) for i in chunk)
                 cursor.execute(f"UPDATE patching_installedperiod SET until = %s WHERE id IN ({listed})", [until])
-        _insert_periods(cursor, opened)
+        _insert_periods(cursor, changes.opened)
         # An upgrade dpkg.log already gave at its real time keeps that time (one per host, package, version).
         cursor.executemany(
             "INSERT INTO patching_upgrade (host_id, package, from_version_id, to_version_id, at, source, release, "
             "package_since) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-            upgrades,
+            changes.upgrades,
         )
-    PackageSnapshot.objects.bulk_create(snapshots, batch_size=2000)
-    report.opened += len(opened)
-    report.closed += sum(len(ids) for ids in closed.values())
-    report.upgrades += len(upgrades)

@@ -74,7 +74,7 @@ class PackagesRefused(ValueError):
 # checked once. Emptied when full, so a long-running process stays small.
 _CHECKED: dict[tuple[str, str, str, str], InstalledPackage | str] = {}
 _CHECKED_LIMIT = 1 << 19
-# dpkg-query's "ii" lines, after the status field, as read (newline included) → their checked row.
+# dpkg-query's lines that list an installed package, as read (without the newline) → their checked row.
 _SEEN_LINES: dict[str, InstalledPackage] = {}
 
 
@@ -114,50 +114,54 @@ def _checked(
 def read_dpkg_query(path: Path, problems: Problems) -> PackageList:
     """Tab-separated lines, with or without the status field first (all lines the same way)."""
     listing = PackageList(path.name)
-    append = listing.packages.append
-    seen = _SEEN_LINES
-    with path.open(encoding="utf-8", errors="strict") as handle:
-        try:
-            for number, raw in enumerate(handle, start=1):
-                # The hot path: an installed package's line, already checked on another host.
-                if raw.startswith("ii"):
-                    hit = seen.get(raw[raw.find("\t") + 1 :])
-                    if hit is not None:
-                        append(hit)
-                        continue
-                line = raw.rstrip("\n")
-                if not line.strip():
-                    continue
-                fields = line.split("\t")
-                if len(fields) == DPKG_QUERY_FIELDS:
-                    status, *fields = fields
-                    status = status.strip()
-                    if len(status) < 2 or status[0] not in "uihrp" or status[1] not in "ncHUFWti":
-                        problems.add(path.name, number, f"status {status!r} is not a dpkg status abbreviation")
-                        continue
-                    if status[:2] != "ii":  # rc: removed, configuration files left; others: not installed
-                        continue
-                elif len(fields) != DPKG_QUERY_FIELDS - 1:
-                    problems.add(
-                        path.name,
-                        number,
-                        f"{len(fields)} tab-separated fields; expected 4 (package, version, source, source version)"
-                        " or 5 with the dpkg status first",
-                    )
-                    continue
-                binary, version, source, source_version = (value.strip() for value in fields)
-                # dpkg-query prints "src (version)" in ${source:Package} for some setups: keep the name.
-                source = source.split(" ", 1)[0]
-                row = _checked(path.name, number, problems, binary, version, source, source_version)
-                if row is not None:
-                    append(row)
-                    if raw.startswith("ii"):
-                        if len(seen) >= _CHECKED_LIMIT:
-                            seen.clear()
-                        seen[raw[raw.find("\t") + 1 :]] = row
-        except UnicodeDecodeError as exc:
-            problems.add(path.name, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+    try:
+        lines = path.read_text(encoding="utf-8", errors="strict").split("\n")
+    except UnicodeDecodeError as exc:
+        problems.add(path.name, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return listing
+    # The hot path: a fleet's lines were nearly all checked already, on other hosts; a line's row depends
+    # on the line alone, so the whole list is looked up at once.
+    hits = list(map(_SEEN_LINES.get, lines))
+    if None not in hits:
+        listing.packages = hits  # type: ignore[assignment]  # no None in it
+        return listing
+    for number, (line, hit) in enumerate(zip(lines, hits, strict=True), start=1):
+        row = hit or _dpkg_query_line(path.name, number, line, problems)
+        if row is not None:
+            listing.packages.append(row)
+            if hit is None:
+                if len(_SEEN_LINES) >= _CHECKED_LIMIT:
+                    _SEEN_LINES.clear()
+                _SEEN_LINES[line] = row
     return listing
+
+
+def _dpkg_query_line(file: str, number: int, line: str, problems: Problems) -> InstalledPackage | None:
+    """One line's installed package; None for a line that lists none (blank, not installed) or is refused
+    (the problem recorded)."""
+    if not line.strip():
+        return None
+    fields = line.split("\t")
+    if len(fields) == DPKG_QUERY_FIELDS:
+        status, *fields = fields
+        status = status.strip()
+        if len(status) < 2 or status[0] not in "uihrp" or status[1] not in "ncHUFWti":
+            problems.add(file, number, f"status {status!r} is not a dpkg status abbreviation")
+            return None
+        if status[:2] != "ii":  # rc: removed, configuration files left; others: not installed
+            return None
+    elif len(fields) != DPKG_QUERY_FIELDS - 1:
+        problems.add(
+            file,
+            number,
+            f"{len(fields)} tab-separated fields; expected 4 (package, version, source, source version)"
+            " or 5 with the dpkg status first",
+        )
+        return None
+    binary, version, source, source_version = (value.strip() for value in fields)
+    # dpkg-query prints "src (version)" in ${source:Package} for some setups: keep the name.
+    source = source.split(" ", 1)[0]
+    return _checked(file, number, problems, binary, version, source, source_version)
 
 
 def _load_json(path: Path, problems: Problems) -> Any:
