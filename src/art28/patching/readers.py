@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from art28.core.problems import InputRefused, Lines, Problems, load_json
 from art28.patching.version import InvalidVersion, parse_version, version_key
 
 # dpkg-query -W -f='${db:Status-Abbrev}\t${Package}\t${Version}\t${source:Package}\t${source:Version}\n'
@@ -44,30 +45,8 @@ class PackageList:
     taken_at: dt.datetime | None = None
 
 
-class Problems:
-    """``FILE:LINE: reason`` lines, the first ``limit`` kept (a wrong 1M-line file is not 1M objects)."""
-
-    def __init__(self, limit: int = 1000) -> None:
-        self.lines: list[str] = []
-        self.count = 0
-        self.limit = limit
-
-    def add(self, file: str, line: int, reason: str) -> None:
-        self.count += 1
-        if len(self.lines) < self.limit:
-            self.lines.append(f"{file}:{line}: {reason}")
-
-    def __bool__(self) -> bool:
-        return self.count > 0
-
-
-class PackagesRefused(ValueError):
-    """The input has problems (``lines``, ``FILE:LINE: reason``); nothing was imported."""
-
-    def __init__(self, problems: Problems) -> None:
-        self.lines, self.count = problems.lines, problems.count
-        more = f" (and {problems.count - len(problems.lines)} more)" if problems.count > len(problems.lines) else ""
-        super().__init__(f"{problems.count} problem(s), nothing was imported{more}:\n" + "\n".join(problems.lines))
+class PackagesRefused(InputRefused):
+    """A package list or advisory file has problems (``lines``, ``FILE:LINE: reason``); nothing was imported."""
 
 
 # A fleet's lists repeat the same lines (one package version on thousands of hosts): each distinct line is
@@ -165,13 +144,7 @@ def _dpkg_query_line(file: str, number: int, line: str, problems: Problems) -> I
 
 
 def _load_json(path: Path, problems: Problems) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        problems.add(path.name, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-    except json.JSONDecodeError as exc:
-        problems.add(path.name, exc.lineno, f"not JSON: {exc.msg}")
-    return None
+    return load_json(path, problems)[0]
 
 
 def timestamp(value: Any, *, naive: dt.tzinfo | None = None) -> dt.datetime | None:
@@ -186,25 +159,6 @@ def timestamp(value: Any, *, naive: dt.tzinfo | None = None) -> dt.datetime | No
     if moment.tzinfo:
         return moment
     return moment.replace(tzinfo=naive) if naive else None
-
-
-class Lines:
-    """Line numbers of what a reader finds in a document it reads forwards: each search counts the lines
-    from the previous find, so a large document costs one pass, not one per message."""
-
-    def __init__(self, text: str) -> None:
-        self.text, self.at, self.line = text, 0, 1
-
-    def find(self, needle: str, start: int = 0) -> tuple[int, int]:
-        """(1-based line, index) of the first ``needle`` at or after ``start``; (0, start) when absent."""
-        index = self.text.find(needle, start)
-        if index < 0:
-            return 0, start
-        if index < self.at:
-            self.at, self.line = 0, 1
-        self.line += self.text.count("\n", self.at, index)
-        self.at = index
-        return self.line, index
 
 
 def read_cyclonedx(path: Path, problems: Problems) -> PackageList:

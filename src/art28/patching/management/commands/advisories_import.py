@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from art28.core.cli import USAGE_ERROR, cli_actor, print_refused
 from art28.patching.advisories import FORMATS, advisories_import
-from art28.patching.management.commands.packages_import import USAGE_ERROR, actor, refused
 from art28.patching.readers import PackagesRefused
 
 
@@ -24,9 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, file: Path, format: str, **options: Any) -> None:
         try:
-            report = advisories_import(file, format=format, actor=actor("advisories-import"))
+            report = advisories_import(file, format=format, actor=cli_actor("advisories-import"))
         except PackagesRefused as error:
-            refused(self, error)
+            print_refused(self, error)
             return
         except ValueError as error:
             raise CommandError(str(error), returncode=USAGE_ERROR) from None

@@ -7,36 +7,17 @@ option exits 2.
 
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from art28.core.audit import SystemActor
+from art28.core.cli import USAGE_ERROR, cli_actor, print_refused
 from art28.inventory.as_of import parse_moment
 from art28.patching.dpkglog import dpkg_log_import
 from art28.patching.packages import packages_import
 from art28.patching.readers import READERS, PackagesRefused
-
-USAGE_ERROR = 2
-
-
-def actor(command: str) -> SystemActor:
-    try:
-        user = getpass.getuser()
-    except OSError:
-        user = "unknown user"
-    return SystemActor(f"cli:{command} ({user})")
-
-
-def refused(command: BaseCommand, error: PackagesRefused) -> None:
-    for line in error.lines:
-        command.stderr.write(line)
-    if error.count > len(error.lines):
-        command.stderr.write(f"… and {error.count - len(error.lines)} more")
-    raise CommandError(f"{error.count} problem(s); nothing was imported", returncode=1)
 
 
 class Command(BaseCommand):
@@ -60,7 +41,7 @@ class Command(BaseCommand):
             else:
                 self._lists(options)
         except PackagesRefused as error:
-            refused(self, error)
+            print_refused(self, error)
         except ValueError as error:
             raise CommandError(str(error), returncode=USAGE_ERROR) from None
 
@@ -70,7 +51,7 @@ class Command(BaseCommand):
         taken_at = parse_moment(options["taken_at"]) if options["taken_at"] else None
         report = packages_import(
             options["path"],
-            actor=actor("packages-import"),
+            actor=cli_actor("packages-import"),
             release=options["release"],
             format=options["format"],
             taken_at=taken_at,
@@ -84,7 +65,7 @@ class Command(BaseCommand):
         if not options["host"]:
             raise CommandError("--dpkg-log needs --host REF (the host the log comes from)", returncode=2)
         report = dpkg_log_import(
-            options["dpkg_log"], host_ref=options["host"], actor=actor("packages-import"), time_zone=options["tz"]
+            options["dpkg_log"], host_ref=options["host"], actor=cli_actor("packages-import"), time_zone=options["tz"]
         )
         self.stdout.write(
             f"{report.lines} upgrade line(s): {report.upgrades} upgrade(s) recorded, "

@@ -9,9 +9,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from art28.core.cli import USAGE_ERROR, cli_actor
 from art28.core.models import User
 from art28.patching.exceptions import active_exceptions, patch_exception_grant
-from art28.patching.management.commands.packages_import import USAGE_ERROR, actor
 
 
 class Command(BaseCommand):
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(f"--owner: no user {options['owner']!r}", returncode=USAGE_ERROR)
         try:
             exception = patch_exception_grant(
-                actor=actor("patch-exception"),
+                actor=cli_actor("patch-exception"),
                 cve=options["cve"],
                 host=options["host"],
                 owner=owner,
