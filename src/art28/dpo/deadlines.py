@@ -16,12 +16,12 @@ as information.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
 from art28.core.countries import EEA_COUNTRIES
+from art28.core.dates import add_months
 from art28.dpo.workdays import WEEKENDS_ONLY, Calendar, Calendars
 
 
@@ -63,13 +63,6 @@ SERVICE_BASIS = "provider commitment"
 NONE_BASIS = "provider commitment (neither the GDPR nor the nFADP applies)"
 FORWARD_BASIS = "provider commitment: forward to the controller (GDPR Art. 28(3)(e))"
 TRIAGE_BASIS = "provider commitment: forward to the controller, unless the request is about the provider's own data"
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to that month's last day (31 Jan + 1 → 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def gdpr_due(received: dt.date, workdays: Calendar = WEEKENDS_ONLY) -> dt.date:
