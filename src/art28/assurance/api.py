@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from art28.assurance.models import FindingSeverity, FindingStatus
 from art28.assurance.pentest_selectors import cadence_statuses, finding_records, service_test_summaries
 from art28.core.api import api_organisation, require_staff
+from art28.core.translated import all_languages
 from art28.inventory.selectors import organisation_service_ids
 
 router = Router(tags=["assurance"])
@@ -54,6 +55,7 @@ class LastTestOut(Schema):
 
 class ServiceTestsOut(Schema):
     service: str
+    service_i18n: dict[str, str]  # the service's name in each language (its key is ``service``)
     last_test: LastTestOut | None
     next_due: dt.date | None
     overdue: bool
@@ -104,6 +106,7 @@ def my_intrusion_tests(request: HttpRequest) -> list[dict]:
     return [
         {
             "service": s.service,
+            "service_i18n": all_languages(s.cadence.record, "name") if s.cadence.record else {},
             "last_test": None
             if s.campaign is None or s.campaign.completed_on is None
             else {"completed_on": s.campaign.completed_on, "kind": s.campaign.kind, "tester": s.campaign.tester,
