@@ -78,6 +78,9 @@ class Command(BaseCommand):
         from art28.demo.pentests import load_demo_pentests
 
         self.stdout.write(load_demo_pentests(actor))
+        from art28.demo.isolation import load_demo_isolation
+
+        self.stdout.write(load_demo_isolation(actor))  # last: it serves the demo's own data over HTTP
         if not no_logins:
             self._print_logins()
 
