@@ -21,17 +21,21 @@ import yaml
 
 from art28.core.problems import Problems, read_text
 
-KINDS = ("tcp", "http", "postgres")
+KINDS = ("tcp", "http", "postgres", "s3")
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 NETNS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-SECRET_FIELDS = ("password", "token")
+# An S3 access key id is not among them: it names the key (it travels in clear in every request), the
+# secret access key is the secret; a literal id or a ${VAR} are both accepted.
+SECRET_FIELDS = ("password", "token", "secret_access_key", "session_token")
 SECRET_HEADERS = ("authorization", "cookie", "x-api-key", "x-auth-token", "proxy-authorization")
 DEFAULT_REFUSED_HTTP = (401, 403, 404)
 FIELDS = {
     "tcp": {"host", "port", "source", "netns"},
     "http": {"url", "method", "headers", "verify_tls", "expect_status", "refused_status"},
     "postgres": {"dsn", "password"},
-}
+    "s3": {"endpoint", "bucket", "key", "access_key_id", "secret_access_key", "session_token", "region",
+           "addressing_style", "verify_tls"},
+}  # fmt: skip
 
 
 @dataclass
@@ -131,7 +135,30 @@ def _check_side(where: str, kind: str, side: Any, file: str, line: int, problems
             problems.add(file, line, f"{where}.dsn: postgresql://role@host:port/database")
         elif parts.password and not REFERENCE.fullmatch(parts.password):
             problems.add(file, line, f"{where}.dsn: no password in the DSN; give password: ${{ENV_VAR}}")
+    elif kind == "s3":
+        _check_s3(where, fields, file, line, problems)
     return Probe(kind, fields)
+
+
+def _check_s3(where: str, fields: dict[str, Any], file: str, line: int, problems: Problems) -> None:
+    endpoint = urlsplit(str(fields.get("endpoint", "")))
+    if endpoint.scheme not in ("http", "https") or not endpoint.hostname:
+        problems.add(file, line, f"{where}.endpoint: the storage's http:// or https:// URL, without the bucket")
+    for name, what in (("bucket", "the bucket's name"), ("key", "the object's key")):
+        if not isinstance(fields.get(name), str) or not fields[name].strip():
+            problems.add(file, line, f"{where}.{name}: required, {what}")
+    if "/" in str(fields.get("bucket", "")):
+        problems.add(file, line, f"{where}.bucket: a bucket's name, without /")
+    if ("access_key_id" in fields) != ("secret_access_key" in fields):
+        problems.add(file, line, f"{where}: access_key_id and secret_access_key together (neither: an anonymous GET)")
+    if "session_token" in fields and "access_key_id" not in fields:
+        problems.add(file, line, f"{where}.session_token: only with access_key_id and secret_access_key")
+    if "region" in fields and (not isinstance(fields["region"], str) or not fields["region"].strip()):
+        problems.add(file, line, f"{where}.region: a region's name, such as us-east-1 (the default)")
+    if fields.get("addressing_style", "path") not in ("path", "virtual"):
+        problems.add(file, line, f"{where}.addressing_style: path (the default) or virtual")
+    if not isinstance(fields.get("verify_tls", True), bool):
+        problems.add(file, line, f"{where}.verify_tls: true or false")
 
 
 def load_suite(path: Path, problems: Problems, environment: Mapping[str, str] | None = None) -> Suite | None:

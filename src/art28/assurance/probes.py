@@ -136,6 +136,11 @@ def run_probe(probe: Probe, timeout: float, *, attack: bool, environment: Mappin
         return probe_tcp(fields, timeout)
     if probe.kind == "http":
         return probe_http(fields, timeout, attack=attack)
+    if probe.kind == "s3":
+        # Imported here: botocore takes a fifth of a second to import, and the web pages import this module.
+        from art28.assurance.probe_s3 import probe_s3
+
+        return probe_s3(fields, timeout, attack=attack)
     return probe_postgres(fields, timeout)
 
 
