@@ -154,7 +154,10 @@ def build_world() -> World:
         "assurance:campaign": {"ref": campaign},
         "assurance:campaign_report": {"ref": campaign},
         "assurance:isolation_run": {"pk": isolation_run},
-        "assurance:finding": {"ref": campaign, "finding_ref": finding_ref},
+        **{
+            f"assurance:{n}": {"ref": campaign, "finding_ref": finding_ref}
+            for n in ("finding", "finding_status", "finding_retest")
+        },
         "breaches:incident": {"ref": ref},
         **{f"breaches:{n}": {"ref": ref} for n in ("edit", "scope", "decide", "freeze", "phase", "assess")},
         "breaches:notice_create": {"ref": ref},

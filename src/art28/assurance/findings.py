@@ -10,6 +10,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from art28.assurance.models import (
     AffectedAsset,
@@ -31,10 +32,18 @@ OUTCOME_STATUS = {
 }
 
 
+def _not_affected(finding: Finding, asset_ref: str) -> str:
+    return _("%(asset)r is not an affected asset of %(finding)s") % {"asset": asset_ref, "finding": finding}
+
+
+def _not_one_of(value: str, choices: list[str]) -> str:
+    return _("%(value)r is not one of %(choices)s") % {"value": value, "choices": ", ".join(choices)}
+
+
 def _affected(finding: Finding, asset_ref: str) -> AffectedAsset:
     affected = AffectedAsset.objects.filter(finding=finding, asset__ref=asset_ref).first()
     if affected is None:
-        raise ValidationError({"asset": f"{asset_ref!r} is not an affected asset of {finding}"})
+        raise ValidationError({"asset": _not_affected(finding, asset_ref)})
     return affected
 
 
@@ -51,11 +60,11 @@ def affected_status_set(
     """Set one affected asset's status. A risk accepted needs an owner on the staff, a reason and an expiry
     within ART28_RISK_ACCEPTANCE_MAX_DAYS (core.service_levels); raises ValidationError naming the field."""
     if status not in FindingStatus.values:
-        raise ValidationError({"status": f"{status!r} is not one of {', '.join(FindingStatus.values)}"})
+        raise ValidationError({"status": _not_one_of(status, FindingStatus.values)})
     affected = _affected(finding, asset_ref)
     if status == FindingStatus.RISK_ACCEPTED:
         if owner is None or accepted_until is None:
-            raise ValidationError({"owner": "a risk accepted needs an owner and an expiry"})
+            raise ValidationError({"owner": _("a risk accepted needs an owner and an expiry")})
         errors = risk_acceptance_errors(
             owner=owner, reason=reason, expires_on=accepted_until, today=timezone.localdate()
         )
@@ -93,18 +102,18 @@ def retest_record(
     positive stands unless the round names that asset)."""
     errors: dict[str, str] = {}
     if not tester.strip():
-        errors["tester"] = "name who retested"
+        errors["tester"] = _("name who retested")
     if tested_on > timezone.localdate():
-        errors["tested_on"] = "a retest cannot be in the future"
+        errors["tested_on"] = _("a retest cannot be in the future")
     if not outcomes:
-        errors["outcomes"] = "give the outcome for at least one affected asset"
+        errors["outcomes"] = _("give the outcome for at least one affected asset")
     bad = sorted(outcome for outcome in outcomes.values() if outcome not in RetestOutcome.values)
     if bad:
-        errors["outcomes"] = f"{bad[0]!r} is not one of {', '.join(RetestOutcome.values)}"
+        errors["outcomes"] = _not_one_of(bad[0], RetestOutcome.values)
     affected = {a.asset.ref: a for a in AffectedAsset.objects.filter(finding=finding).select_related("asset")}
     unknown = sorted(set(outcomes) - set(affected))
     if unknown:
-        errors["asset"] = f"{unknown[0]!r} is not an affected asset of {finding}"
+        errors["asset"] = _not_affected(finding, unknown[0])
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

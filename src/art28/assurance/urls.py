@@ -15,6 +15,16 @@ urlpatterns = [
     path("intrusion-tests/<str:ref>/", pentest_views.campaign, name="campaign"),
     path("intrusion-tests/<str:ref>/report", pentest_views.campaign_report, name="campaign_report"),
     path("intrusion-tests/<str:ref>/findings/<str:finding_ref>/", pentest_views.finding, name="finding"),
+    path(
+        "intrusion-tests/<str:ref>/findings/<str:finding_ref>/status",
+        pentest_views.finding_status,
+        name="finding_status",
+    ),
+    path(
+        "intrusion-tests/<str:ref>/findings/<str:finding_ref>/retests",
+        pentest_views.finding_retest,
+        name="finding_retest",
+    ),
     path("findings/", pentest_views.findings, name="findings"),
     path("isolation/", pentest_views.isolation_runs, name="isolation_runs"),
     path("isolation/<id:pk>/", pentest_views.isolation_run, name="isolation_run"),

@@ -209,6 +209,8 @@ URL_ROLES: dict[str, Roles] = {
     "assurance:intrusion_tests": ASSURANCE_READERS,
     "assurance:campaign": ASSURANCE_READERS,
     "assurance:finding": ASSURANCE_READERS,
+    "assurance:finding_status": PENTEST_WRITERS,
+    "assurance:finding_retest": PENTEST_WRITERS,
     "assurance:findings": ASSURANCE_READERS,
     "assurance:pentest_import": PENTEST_WRITERS,
     "assurance:campaign_report": ASSURANCE_READERS,

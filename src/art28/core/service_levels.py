@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from art28.core.models import User
 
@@ -40,10 +42,16 @@ def risk_acceptance_errors(*, owner: User, reason: str, expires_on: dt.date, tod
     ART28_RISK_ACCEPTANCE_MAX_DAYS, so that someone decides again."""
     errors: dict[str, str] = {}
     if not owner.is_staff:
-        errors["owner"] = f"{owner.email} is not on the provider's staff: a risk acceptance needs an owner who can act"
+        errors["owner"] = _(
+            "%(email)s is not on the provider's staff: a risk acceptance needs an owner who can act"
+        ) % {"email": owner.email}
     if not reason.strip():
-        errors["reason"] = "say why the risk is accepted"
+        errors["reason"] = _("say why the risk is accepted")
     longest = settings.ART28_RISK_ACCEPTANCE_MAX_DAYS
     if not today < expires_on <= today + dt.timedelta(days=longest):
-        errors["expires_on"] = f"a risk acceptance expires after today and within {longest} days"
+        errors["expires_on"] = ngettext(
+            "a risk acceptance expires after today and within %(days)d day",
+            "a risk acceptance expires after today and within %(days)d days",
+            longest,
+        ) % {"days": longest}
     return errors
