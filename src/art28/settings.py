@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "art28.dpo",
     "art28.assurance",
     "art28.patching",
+    "art28.evidence",
     "art28.staff",
     "art28.portal",
     "art28.demo",

@@ -44,9 +44,30 @@ class TechnicalMeasure(models.Model):
     services = models.ManyToManyField(Service, related_name="measures", blank=True)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # As a control (S2; docs/evidence.md): where it comes from in Swiss law and in ISO/IEC 27001:2022
+    # (Annex A ids only: the standard's text is not ours to copy; the GDPR's is ``area``), whether it
+    # applies (the Statement of Applicability), and which evidence collectors (core.evidence) prove it.
+    nfadp_refs = models.JSONField(
+        _("nFADP / DSV references"), default=list, blank=True, help_text=_('e.g. ["nFADP 8", "DSV 3(1)(a)"]')
+    )
+    iso_refs = models.JSONField(
+        _("ISO/IEC 27001:2022 Annex A controls"), default=list, blank=True, help_text=_('e.g. ["A.8.24"]')
+    )
+    applicable = models.BooleanField(_("applicable"), default=True)
+    applicability_reason = models.TextField(_("why not applicable"), blank=True)
+    evidence_sources = models.JSONField(
+        _("evidence collectors"), default=list, blank=True, help_text=_("keys of the collectors whose items prove it")
+    )
 
     class Meta:
         ordering = ["area", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(applicable=True) | ~models.Q(applicability_reason=""),
+                name="records_measure_not_applicable_has_reason",
+                violation_error_message=_("Say why the control does not apply."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_area_display()}: {self.title}"
