@@ -31,6 +31,7 @@ urlpatterns = [
     path("staff/records/", include("art28.records.urls")),
     path("staff/dpo/", include("art28.dpo.urls")),
     path("staff/assurance/", include("art28.assurance.urls")),
+    path("staff/evidence/", include("art28.evidence.urls")),
     path("staff/patching/", include("art28.patching.urls")),
     path("staff/legal/", include("art28.legal.urls")),
     path("staff/outbox/", include("art28.notify.urls")),

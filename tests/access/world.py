@@ -84,6 +84,7 @@ def build_world() -> World:
     from art28.notify.models import Delivery, Message, Subscriber
     from art28.notify.selectors import inbox_for_organisation
     from art28.records.models import ProcessingActivity, Responsibility, TechnicalMeasure
+    from art28.evidence.services import evidence_upload
     from art28.residency.services import attestation_issue
     from art28.subprocessors.models import ChangeRecipient, SubProcessor
 
@@ -126,6 +127,11 @@ def build_world() -> World:
     delivery = Delivery.objects.first()
     subscriber = Subscriber.objects.create(email="reader@example.net", token="t" * 40)
     assert notice and version and dpa_version and message and delivery
+    measure = TechnicalMeasure.objects.order_by("ref").first()
+    assert measure is not None
+    evidence = evidence_upload(actor=users[str(Role.DPO)], controls=[measure], title="Fire drill report",
+                               effective_on=dt.date(2026, 11, 2), valid_until=dt.date(2027, 11, 2),
+                               content=b"%PDF-1.7 drill", name="drill.pdf")  # fmt: skip
 
     w = World(users=users, pages=pages, api=api, org_a=org_a, org_b=org_b)
     ref, change_id = notice.incident.ref, change_a.change_id
@@ -187,6 +193,8 @@ def build_world() -> World:
         "records:service": {"pk": Service.objects.values_list("pk", flat=True).first()},
         "records:controller_export": {"ref": org_a.ref, "fmt": "csv"},
         "records:controller": {"ref": org_a.ref},
+        "evidence:control": {"ref": measure.ref},
+        "evidence:item": {"pk": evidence.pk},
         **{
             f"dpo:{n}": {"reference": dpo_request[org_a].reference}
             for n in ("request", "assign", "note", "reply", "extend", "classify", "forward", "close")

@@ -17,8 +17,9 @@ from art28.records.models import TechnicalMeasure
 
 @pytest.fixture
 def register(monkeypatch) -> Callable[..., None]:
-    """register(key, collect, valid_days=30): a collector known for this test only."""
-    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    """register(key, collect, valid_days=30): a collector known for this test only (the apps' real ones
+    are set aside for it: they are tested in their own apps)."""
+    monkeypatch.setattr(registry, "_REGISTRY", {})
 
     def add(key: str, collect: Callable[[dt.datetime, dt.datetime], Iterable[Collected]], valid_days: int = 30):
         registry.register_collector(key, title=f"the {key} collector", proves="a test", valid_days=valid_days)(collect)

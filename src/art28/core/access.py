@@ -65,6 +65,9 @@ ASSURANCE_WRITERS: Roles = frozenset(TRUST_CENTER_EDITORS)
 # Intrusion tests (S6): every staff role reads (auditors included); security and administrators import
 # reports and decide about findings.
 PENTEST_WRITERS: Roles = frozenset({Role.ADMIN, Role.SECURITY})
+# Controls and their evidence (S2): every staff role reads, auditors first of all.
+EVIDENCE_READERS: Roles = STAFF
+EVIDENCE_WRITERS: Roles = frozenset({Role.ADMIN, Role.DPO, Role.SECURITY})
 
 # --- pages, by URL name ----------------------------------------------------------------------------
 
@@ -216,6 +219,11 @@ URL_ROLES: dict[str, Roles] = {
     "assurance:campaign_report": ASSURANCE_READERS,
     "assurance:isolation_runs": ASSURANCE_READERS,
     "assurance:isolation_run": ASSURANCE_READERS,
+    "evidence:controls": EVIDENCE_READERS,
+    "evidence:control": EVIDENCE_READERS,
+    "evidence:item": EVIDENCE_READERS,
+    "evidence:runs": EVIDENCE_READERS,
+    "evidence:soa_csv": EVIDENCE_READERS,
     "outbox:index": STAFF,
     "outbox:retry": STAFF_WRITING,
     # the customer portal: each customer sees only its own organisation's objects (others' are a 404)

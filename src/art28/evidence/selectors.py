@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,3 +159,25 @@ def status_counts(statuses: list[ControlStatus]) -> dict[str, int]:
     for status in statuses:
         counts[status.status] += 1
     return counts
+
+
+SOA_HEADER = [
+    "ref", "title", "gdpr_art_32_1", "nfadp_dsv", "iso_27001_2022_annex_a", "applicable", "why_not_applicable",
+    "owner", "test_every_days", "last_tested_on", "next_test_on", "status", "evidence_items", "latest_evidence_at",
+    "valid_until",
+]  # fmt: skip
+
+
+def soa_rows(today: dt.date) -> Iterator[list[object]]:
+    """The Statement of Applicability's rows, in the catalogue's order (every control, retired ones not)."""
+    by_pk = {s.measure.pk: s for s in control_statuses(today=today)}
+    for measure in TechnicalMeasure.objects.filter(active=True).select_related("owner").order_by("area", "ref"):
+        status = by_pk[measure.pk]
+        yield [
+            measure.ref, measure.title, f"32(1)({measure.area})", "; ".join(measure.nfadp_refs),
+            "; ".join(measure.iso_refs), "yes" if measure.applicable else "no", measure.applicability_reason,
+            measure.owner.email, measure.review_every_days, measure.last_reviewed_on, measure.next_review_on,
+            status.status, status.evidence_count,
+            timezone.localtime(status.latest_at).isoformat(timespec="minutes") if status.latest_at else "",
+            status.valid_until or "",
+        ]  # fmt: skip
