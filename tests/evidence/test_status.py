@@ -127,3 +127,14 @@ def test_a_control_that_does_not_apply_has_no_status_and_must_say_why(measure):
     measure.applicability_reason = ""
     with pytest.raises(IntegrityError):
         measure.save()
+
+
+def test_a_status_as_of_a_past_day_reads_only_the_evidence_of_then(measure, register):
+    register("test.probes", collector_of({dt.date(2026, 11, 1): False, dt.date(2026, 12, 3): True}), valid_days=60)
+    measure.evidence_sources = ["test.probes"]
+    measure.next_review_on = dt.date(2027, 1, 1)
+    measure.save()
+    evidence_collect(actor=ACTOR, until=at(TODAY, 0))
+    assert status_of(measure, today=dt.date(2026, 11, 15)).status == FAILING
+    assert status_of(measure, today=dt.date(2026, 10, 31)).reasons == ["no evidence from the test.probes collector yet"]
+    assert status_of(measure).status == EFFECTIVE

@@ -36,6 +36,9 @@ class Collected:
     valid_until: dt.date | None = None  # None: the collector's valid_days after effective_at
     organisation_id: int | None = None  # the customer it concerns, if only one (its own pack carries it)
     controls: tuple[str, ...] = ()  # control refs this item supports besides its collector's (a review's measure)
+    # A document that is itself the evidence (a signed attestation): (file name, bytes); it goes into the
+    # auditor's pack as a file of its own, its SHA-256 in the item's hash.
+    attachment: tuple[str, bytes] | None = None
 
 
 @dataclass(frozen=True)

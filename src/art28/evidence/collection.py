@@ -56,8 +56,12 @@ class CollectionReport:
 
 def content_sha256(collector: str, item: Collected, valid_until: dt.date) -> str:
     """The SHA-256 of what the item states, in canonical JSON (sorted keys, no spaces): the pack's
-    manifest and an auditor's check recompute it from the same fields."""
+    manifest and an auditor's check recompute it from the same fields (an attachment by its own hash)."""
+    attachment = item.attachment
     statement = {
+        "attachment": None
+        if attachment is None
+        else {"name": attachment[0], "sha256": hashlib.sha256(attachment[1]).hexdigest()},
         "collector": collector,
         "key": item.key,
         "title": item.title,
@@ -118,6 +122,9 @@ def _store(collector: Collector, items: list[Collected], collected_at: dt.dateti
                 data=item.data,
                 sha256=content_sha256(collector.key, item, valid_until),
                 organisation_id=item.organisation_id,
+                file=item.attachment[1] if item.attachment else None,
+                file_name=item.attachment[0][:200] if item.attachment else "",
+                content_type=_content_type(item.attachment),
             )
         )
     Evidence.objects.bulk_create(rows, batch_size=1000)
@@ -139,6 +146,14 @@ def _store(collector: Collector, items: list[Collected], collected_at: dt.dateti
         ],
         batch_size=1000,
     )
+
+
+def _content_type(attachment: tuple[str, bytes] | None) -> str:
+    if attachment is None:
+        return ""
+    if attachment[1].startswith(b"%PDF-"):
+        return "application/pdf"
+    return "application/json" if attachment[0].endswith(".json") else "application/octet-stream"
 
 
 def _window_start(collector: Collector, until: dt.datetime) -> dt.datetime:

@@ -59,11 +59,13 @@ class ControlStatus:
         return None if self.latest_at is None else (today - timezone.localtime(self.latest_at).date()).days
 
 
-def _source_states(keys: set[str]) -> dict[str, SourceState]:
-    """Per collector: its count, its latest validity, and its latest item (one query per collector)."""
+def _source_states(keys: set[str], before: dt.datetime) -> dict[str, SourceState]:
+    """Per collector: its count, its latest validity, and its latest item (one query per collector), of
+    the items true before ``before`` (a status as of a past day ignores what came later)."""
     states = {key: SourceState(key) for key in keys}
+    items = Evidence.objects.filter(source=EvidenceSource.COLLECTOR, effective_at__lt=before)
     totals = (
-        Evidence.objects.filter(source=EvidenceSource.COLLECTOR, collector__in=keys)
+        items.filter(collector__in=keys)
         .values("collector")
         .annotate(valid=Max("valid_until"), latest=Max("effective_at"), n=Count("pk"))
     )
@@ -74,18 +76,19 @@ def _source_states(keys: set[str]) -> dict[str, SourceState]:
         if state.latest_at is None:
             continue
         # Every item of the latest moment counts: a week's snapshot is one item, a day may hold several.
-        latest = Evidence.objects.filter(source=EvidenceSource.COLLECTOR, collector=key, effective_at=state.latest_at)
+        latest = items.filter(collector=key, effective_at=state.latest_at)
         rows = list(latest.values_list("passed", "title"))
         state.latest_passed = all(passed for passed, _title in rows)
         state.latest_title = next((title for passed, title in rows if not passed), rows[0][1])
     return states
 
 
-def _linked(measure_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def _linked(measure_ids: list[int], before: dt.datetime) -> dict[int, list[dict[str, Any]]]:
     """Items linked to a control by hand or by a collector's item (an upload, a measure's review)."""
     through = Evidence.controls.through
     linked: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    rows = through.objects.filter(technicalmeasure_id__in=measure_ids).values(
+    chosen = through.objects.filter(technicalmeasure_id__in=measure_ids, evidence__effective_at__lt=before)
+    rows = chosen.values(
         "technicalmeasure_id",
         "evidence__effective_at",
         "evidence__valid_until",
@@ -101,12 +104,15 @@ def _linked(measure_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 def control_statuses(
     *, today: dt.date | None = None, measures: QuerySet[TechnicalMeasure] | None = None
 ) -> list[ControlStatus]:
-    """Every active control with its status, the failing first, then the oldest stale."""
+    """Every active control with its status as of ``today`` (evidence true by the end of that day), the
+    failing first, then the oldest stale. A past day's status reads the evidence of then; the test's due
+    day is the control's current one (its history is in the audit trail)."""
     today = today or timezone.localdate()
+    before = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
     chosen = list((measures if measures is not None else TechnicalMeasure.objects.filter(active=True))
                   .select_related("owner"))  # fmt: skip
-    states = _source_states({key for m in chosen for key in m.evidence_sources})
-    linked = _linked([m.pk for m in chosen])
+    states = _source_states({key for m in chosen for key in m.evidence_sources}, before)
+    linked = _linked([m.pk for m in chosen], before)
     statuses = [_status_of(m, states, linked.get(m.pk, []), today) for m in chosen]
     oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
     statuses.sort(key=lambda s: (STATUS_ORDER[s.status], s.latest_at or oldest, s.measure.ref))
