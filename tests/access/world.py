@@ -195,6 +195,7 @@ def build_world() -> World:
         "records:controller": {"ref": org_a.ref},
         "evidence:control": {"ref": measure.ref},
         "evidence:item": {"pk": evidence.pk},
+        "evidence:item_file": {"pk": evidence.pk},
         **{
             f"dpo:{n}": {"reference": dpo_request[org_a].reference}
             for n in ("request", "assign", "note", "reply", "extend", "classify", "forward", "close")

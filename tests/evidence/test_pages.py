@@ -84,3 +84,31 @@ def test_the_runs_page_shows_each_collector_run(auditor_client, collected):
 def test_empty_states_say_what_to_do(auditor_client):
     assert "run art28 evidence-collect" in auditor_client.get("/staff/evidence/runs/").content.decode()
     assert "No control yet" in auditor_client.get("/staff/evidence/").content.decode()
+
+
+def test_security_uploads_evidence_dated_as_of_the_drill_and_readers_cannot(make_user, measure):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from art28.core.models import AuditEntry
+
+    security = logged_in(make_user("sec@example-hosting.ch", Role.SECURITY))
+    form = {"title": "Fire drill GVA1", "controls": [measure.pk], "effective_on": "2026-11-02",
+            "valid_until": "2027-11-01", "file": SimpleUploadedFile("drill.pdf", b"%PDF-1.7 drill report")}  # fmt: skip
+    response = security.post("/staff/evidence/upload/", form)
+    item = Evidence.objects.get(source="upload")
+    assert response.status_code == 302 and response["Location"] == f"/staff/evidence/items/{item.pk}/"
+    assert timezone.localtime(item.effective_at).date() == dt.date(2026, 11, 2)
+    assert list(item.controls.all()) == [measure]
+    assert AuditEntry.objects.filter(action="evidence.upload", object_id=str(item.pk)).exists()
+    download = security.get(f"/staff/evidence/items/{item.pk}/file")
+    assert download.content == b"%PDF-1.7 drill report" and download["Content-Type"] == "application/pdf"
+
+    again = dict(form, file=SimpleUploadedFile("copy.pdf", b"%PDF-1.7 drill report"), effective_on="2099-01-01")
+    refused = security.post("/staff/evidence/upload/", again)
+    assert refused.status_code == 400 and Evidence.objects.count() == 1
+    html = refused.content.decode()
+    assert "not a future day" in html and "already evidence" in html
+
+    auditor = logged_in(make_user("auditor2@audit.example", Role.AUDITOR))
+    form["file"] = SimpleUploadedFile("other.pdf", b"%PDF-1.7 other")
+    assert auditor.post("/staff/evidence/upload/", form).status_code == 403

@@ -222,6 +222,8 @@ URL_ROLES: dict[str, Roles] = {
     "evidence:controls": EVIDENCE_READERS,
     "evidence:control": EVIDENCE_READERS,
     "evidence:item": EVIDENCE_READERS,
+    "evidence:item_file": EVIDENCE_READERS,
+    "evidence:upload": EVIDENCE_WRITERS,
     "evidence:runs": EVIDENCE_READERS,
     "evidence:soa_csv": EVIDENCE_READERS,
     "outbox:index": STAFF,

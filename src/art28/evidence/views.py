@@ -6,22 +6,28 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from art28.core.access import EVIDENCE_READERS
-from art28.core.auth import role_required
+from art28.core.access import EVIDENCE_READERS, EVIDENCE_WRITERS
+from art28.core.auth import request_user, role_required
 from art28.core.evidence import collector as registered_collector
 from art28.core.listing import csv_download
 from art28.evidence.charts import status_bar
+from art28.evidence.forms import EvidenceUploadForm
 from art28.evidence.models import CollectionRun, Evidence
 from art28.evidence.selectors import SOA_HEADER, control_statuses, soa_rows, status_counts
+from art28.evidence.services import evidence_upload
 from art28.records.models import TechnicalMeasure
 
 reader = role_required(*EVIDENCE_READERS)
+writer = role_required(*EVIDENCE_WRITERS)
 PAGE_SIZE = 50
 
 
@@ -92,3 +98,35 @@ def soa_csv(request: HttpRequest) -> StreamingHttpResponse:
     (GDPR Art. 32(1), nFADP/DSV, ISO/IEC 27001:2022 Annex A ids), owner, test and status."""
     today = timezone.localdate()
     return csv_download(f"statement-of-applicability-{today:%Y-%m-%d}.csv", SOA_HEADER, soa_rows(today))
+
+
+@reader
+def item_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """An item's file (an upload, a signed attestation), to staff, named and typed as stored."""
+    found = Evidence.objects.filter(pk=pk, file__isnull=False).first()
+    if found is None:
+        raise Http404("No file")
+    response = HttpResponse(bytes(found.file or b""), content_type=found.content_type or "application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{found.file_name.replace(chr(34), "")}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@writer
+def upload(request: HttpRequest) -> HttpResponse:
+    """A person's evidence for what no module of art28 proves by itself (a drill's report, a training)."""
+    form = EvidenceUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = evidence_upload(actor=request_user(request), controls=data["controls"], title=data["title"],
+                                   effective_on=data["effective_on"], valid_until=data["valid_until"],
+                                   content=data["file"].read(), name=data["file"].name)  # fmt: skip
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, _("Evidence stored with its SHA-256."))
+            return redirect("evidence:item", pk=item.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "evidence/upload.html", {"form": form, "current": "upload"}, status=status)
