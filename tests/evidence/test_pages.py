@@ -112,3 +112,9 @@ def test_security_uploads_evidence_dated_as_of_the_drill_and_readers_cannot(make
     auditor = logged_in(make_user("auditor2@audit.example", Role.AUDITOR))
     form["file"] = SimpleUploadedFile("other.pdf", b"%PDF-1.7 other")
     assert auditor.post("/staff/evidence/upload/", form).status_code == 403
+
+
+def test_the_dashboard_names_the_failing_control(make_user, collected):
+    dpo = logged_in(make_user("dpo@example-hosting.ch", Role.DPO))
+    html = dpo.get("/staff/").content.decode()
+    assert "Controls: 1 failing, 0 stale, 0 effective" in html and "(tom-b-tenant-isolation)" in html

@@ -15,6 +15,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -54,25 +55,59 @@ class CollectionReport:
         return [o for o in self.outcomes if o.error]
 
 
+def item_statement(
+    *,
+    collector: str,
+    key: str,
+    title: str,
+    effective_at: str,
+    valid_until: str,
+    passed: bool,
+    organisation_id: int | None,
+    data: Any,
+    attachment: tuple[str, str] | None,
+) -> dict[str, Any]:
+    """What a collected item states, as hashed: times as in ``core.audit.jsonable`` (``effective_at`` in
+    UTC with microseconds, ``valid_until`` a date), an attachment as (file name, SHA-256 of its bytes).
+    The pack's verifier (evidence.verify) rebuilds it from an index line, without the database. The title
+    and file name are cut where the database cuts them (300 and 200 characters), so that what is stored
+    is what was hashed."""
+    return {
+        "attachment": None if attachment is None else {"name": attachment[0][:200], "sha256": attachment[1]},
+        "collector": collector,
+        "key": key,
+        "title": title[:300],
+        "effective_at": effective_at,
+        "valid_until": valid_until,
+        "passed": passed,
+        "organisation_id": organisation_id,
+        "data": data,
+    }
+
+
+def statement_sha256(statement: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON (sorted keys, no spaces, UTF-8) of an item's statement."""
+    canonical = json.dumps(statement, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def content_sha256(collector: str, item: Collected, valid_until: dt.date) -> str:
     """The SHA-256 of what the item states, in canonical JSON (sorted keys, no spaces): the pack's
     manifest and an auditor's check recompute it from the same fields (an attachment by its own hash)."""
     attachment = item.attachment
-    statement = {
-        "attachment": None
-        if attachment is None
-        else {"name": attachment[0], "sha256": hashlib.sha256(attachment[1]).hexdigest()},
-        "collector": collector,
-        "key": item.key,
-        "title": item.title,
-        "effective_at": jsonable(item.effective_at),
-        "valid_until": valid_until.isoformat(),
-        "passed": item.passed,
-        "organisation_id": item.organisation_id,
-        "data": item.data,
-    }
-    canonical = json.dumps(statement, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return statement_sha256(
+        item_statement(
+            collector=collector,
+            key=item.key,
+            title=item.title,
+            effective_at=jsonable(item.effective_at),
+            valid_until=valid_until.isoformat(),
+            passed=item.passed,
+            organisation_id=item.organisation_id,
+            data=item.data,
+            attachment=None if attachment is None else (attachment[0], hashlib.sha256(attachment[1]).hexdigest()),
+        )
+    )
 
 
 def _checked(

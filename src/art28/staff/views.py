@@ -14,6 +14,7 @@ from art28.core.dpo import dpo_contact_problem, dpo_profile
 from art28.core.selectors import security_txt_state
 from art28.dpo.roles import DPO_READERS
 from art28.dpo.selectors import deadline_watch
+from art28.evidence.selectors import control_statuses, status_counts
 from art28.inventory.selectors import inventory_counts
 from art28.records.selectors import overdue_measures
 from art28.residency.findings import REASON_TITLES
@@ -31,6 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     dpo_reader = getattr(request.user, "role", "") in DPO_READERS
     dpo_overdue, dpo_approaching = deadline_watch() if dpo_reader else ([], [])
     dpo = dpo_profile()
+    controls = control_statuses()
     return render(
         request,
         "staff/dashboard.html",
@@ -62,5 +64,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "certifications_attention": certifications_needing_attention(),
             # S6: services whose last completed intrusion test is older than their cadence, or never tested.
             "pentest_overdue": [c for c in cadence_statuses() if c.overdue(timezone.localdate())],
+            # S2: controls by status, the failing then the oldest stale named.
+            "control_counts": status_counts(controls),
+            "controls_attention": [c for c in controls if c.status in ("failing", "stale")][:5],
         },
     )

@@ -35,9 +35,19 @@ class Command(BaseCommand):
         parser.add_argument("--since", metavar="DATE", help="Start of the window (default: each one's last run).")
         parser.add_argument("--until", metavar="DATE", help="End of the window, excluded (default: now).")
         parser.add_argument("--json", action="store_true", help="Print each collector's outcome as JSON.")
+        parser.add_argument(
+            "--schedule", action="store_true", help="Also enqueue the nightly collection for the task worker."
+        )
 
     def handle(
-        self, *args: Any, only: list[str] | None, since: str | None, until: str | None, json: bool, **options: Any
+        self,
+        *args: Any,
+        only: list[str] | None,
+        since: str | None,
+        until: str | None,
+        json: bool,
+        schedule: bool,
+        **options: Any,
     ) -> None:
         end = _instant(until, "--until") if until else timezone.now()
         start = _instant(since, "--since") if since else None
@@ -72,5 +82,11 @@ class Command(BaseCommand):
                 state = f"ERROR {o.error}" if o.error else f"{o.created} new of {o.found}, {o.failing} failing"
                 self.stdout.write(f"{o.collector:<32} {o.since:%Y-%m-%d} to {o.until:%Y-%m-%d}  {state}")
             self.stdout.write(f"{report.created} new evidence item(s)")
+        if schedule:
+            from art28.evidence.tasks import schedule_next
+
+            when = schedule_next()
+            cron = "the task backend cannot defer: run art28 evidence-collect from cron every night"
+            self.stderr.write(f"next nightly collection: {when:%Y-%m-%d %H:%M}" if when else cron)
         if report.errors:
             raise CommandError(f"{len(report.errors)} collector(s) failed", returncode=1)
