@@ -14,7 +14,7 @@ from django.utils import timezone
 from art28.core.audit import SystemActor
 from art28.core.evidence import Collected
 from art28.core.models import AuditEntry
-from art28.evidence.collection import FIRST_LOOK_BACK, content_sha256, evidence_collect
+from art28.evidence.collection import FIRST_LOOK_BACK, OVERLAP, content_sha256, evidence_collect
 from art28.evidence.models import CollectionRun, Evidence
 from tests.evidence.conftest import at
 
@@ -39,7 +39,8 @@ def test_the_first_run_looks_a_year_back_and_the_next_starts_where_it_ended(regi
     assert first.since == until - FIRST_LOOK_BACK and first.created == 366
     later = until + dt.timedelta(days=2)
     second = evidence_collect(actor=ACTOR, until=later, only=["test.daily"]).outcomes[0]
-    assert (second.since, second.created) == (until, 2)
+    # It looks OVERLAP behind the last end (facts recorded late), and stores only what is new.
+    assert (second.since, second.found, second.created) == (until - OVERLAP, 47, 2)
     assert Evidence.objects.filter(collector="test.daily").count() == 368
 
 
@@ -104,3 +105,13 @@ def test_the_command_reports_each_collector_and_exits_1_when_one_failed(register
         call_command("evidence_collect", "--only", "nope", stdout=io.StringIO(), stderr=io.StringIO())
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("evidence_collect", "--until", "1.12.2026", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_a_fact_recorded_after_its_day_is_collected_by_the_next_run(register):
+    """An intrusion test's report is imported weeks after the campaign: the next run still finds it."""
+    facts: list[Collected] = []
+    register("test.late", lambda since, until: [f for f in facts if since <= f.effective_at < until])
+    until = at(dt.date(2026, 12, 1), 0)
+    evidence_collect(actor=ACTOR, until=until, only=["test.late"])
+    facts.append(Collected(key="PT-1", title="campaign", effective_at=until - dt.timedelta(days=20), data={}))
+    assert evidence_collect(actor=ACTOR, until=until + dt.timedelta(days=1), only=["test.late"]).created == 1

@@ -7,6 +7,7 @@ class DpoConfig(AppConfig):
     verbose_name = "DPO desk"
 
     def ready(self) -> None:
+        from art28.dpo import evidence  # noqa: F401  (registers the evidence collector: core.evidence)
         from art28.dpo.conf import check_settings
 
         # A wrong holiday place or commitment would show wrong deadlines: refuse to start instead.

@@ -5,7 +5,8 @@ CollectionRun and one audit entry per collector and window, in one transaction p
 A collector that raises is recorded with its error and the others go on; a collector whose item lies
 outside its window, or is not JSON, is a collector's bug and is refused the same way (nothing of that
 run is stored). The first run of a collector looks one year back, so the evidence of the past year is
-there from the first day (``effective_at`` in the past; the audit entry of the collection is now).
+there from the first day (``effective_at`` in the past; the audit entry of the collection is now); each
+later run starts OVERLAP before the last one's end, for facts recorded after their day.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ from art28.evidence.models import CollectionRun, Evidence, EvidenceSource
 from art28.records.models import TechnicalMeasure
 
 FIRST_LOOK_BACK = dt.timedelta(days=366)
+# Each run looks this far behind the last one's end: facts are often recorded after their day (a test's
+# report imported weeks after the campaign, packages of the 31st imported on the 1st). Keys keep the
+# overlap from storing anything twice.
+OVERLAP = dt.timedelta(days=45)
 KEY_CHUNK = 500
 Progress = Callable[[Collector, int, int], None]
 
@@ -198,7 +203,10 @@ def _window_start(collector: Collector, until: dt.datetime) -> dt.datetime:
         .values_list("until", flat=True)
         .first()
     )
-    return last or until - FIRST_LOOK_BACK
+    if last is None:
+        return until - FIRST_LOOK_BACK
+    # Local wall-clock days (a summer-time change in between does not shift the start by an hour).
+    return max(timezone.localtime(last) - OVERLAP, until - FIRST_LOOK_BACK)
 
 
 def collect_one(

@@ -8,6 +8,7 @@ class SubprocessorsConfig(AppConfig):
 
     def ready(self) -> None:
         from art28.inventory.as_of import register_snapshot
+        from art28.subprocessors import evidence  # noqa: F401  (registers the evidence collector: core.evidence)
         from art28.subprocessors.models import SubProcessor
 
         # "As of" a past moment, each sub-processor processes in the countries of that moment: its period
