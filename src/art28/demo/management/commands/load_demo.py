@@ -80,7 +80,10 @@ class Command(BaseCommand):
         self.stdout.write(load_demo_pentests(actor))
         from art28.demo.isolation import load_demo_isolation
 
-        self.stdout.write(load_demo_isolation(actor))  # last: it serves the demo's own data over HTTP
+        self.stdout.write(load_demo_isolation(actor))  # it serves the demo's own data over HTTP
+        from art28.demo.evidence import load_demo_evidence
+
+        self.stdout.write(load_demo_evidence(actor))  # last: it collects the evidence of all the above
         if not no_logins:
             self._print_logins()
 
