@@ -187,3 +187,17 @@ def soa_rows(today: dt.date) -> Iterator[list[object]]:
             timezone.localtime(status.latest_at).isoformat(timespec="minutes") if status.latest_at else "",
             status.valid_until or "",
         ]  # fmt: skip
+
+
+def customer_controls(service_ids: list[int] | set[int], today: dt.date | None = None) -> list[ControlStatus]:
+    """The applicable controls that concern a customer: those of every service (no service named) and
+    those of the services its data uses. What the portal shows of them is the status and the evidence's
+    age, never the reasons (they may name other customers' incidents or requests)."""
+    from django.db.models import Q
+
+    measures = (
+        TechnicalMeasure.objects.filter(active=True, applicable=True)
+        .filter(Q(services__isnull=True) | Q(services__in=list(service_ids)))
+        .distinct()
+    )
+    return sorted(control_statuses(today=today, measures=measures), key=lambda s: (s.measure.area, s.measure.ref))

@@ -1,6 +1,16 @@
 from django.urls import path, re_path
 
-from art28.portal import documents, inbox, intrusion_tests, notifications, patching, requests, subprocessors, views
+from art28.portal import (
+    controls,
+    documents,
+    inbox,
+    intrusion_tests,
+    notifications,
+    patching,
+    requests,
+    subprocessors,
+    views,
+)
 from art28.portal import dpa as dpa_pages
 from art28.portal import records as records_pages
 
@@ -23,6 +33,7 @@ urlpatterns = [
     path("records/", records_pages.records_page, name="records"),
     path("security-updates/", patching.patching_page, name="patching"),
     path("intrusion-tests/", intrusion_tests.intrusion_tests_page, name="intrusion_tests"),
+    path("controls/", controls.controls_page, name="controls"),
     re_path(r"^records/record\.(?P<fmt>csv|json|pdf)$", records_pages.record_export, name="record_export"),
     path("responsibilities/", records_pages.responsibilities_page, name="responsibilities"),
     path("dpa/", dpa_pages.dpa_page, name="dpa"),

@@ -1,0 +1,54 @@
+"""The portal's controls (S2): a customer sees the controls of the services its data uses and those of
+every service, with status and evidence age, never a reason or another customer's service's control."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from art28.core.audit import SystemActor
+from art28.core.evidence import Collected
+from art28.core.roles import Role
+from art28.evidence.collection import evidence_collect
+from art28.inventory.models import Asset, Placement, Service
+from art28.records.models import TechnicalMeasure
+from tests.conftest import logged_in
+from tests.evidence.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(measure, register, make_org, make_user):
+    """ACME's data is on a Web hosting asset; the isolation control (every service) fails its latest
+    night; a Mail-only control concerns BETA only."""
+    web, mail = Service.objects.create(name="Web hosting"), Service.objects.create(name="Mail")
+    acme, beta = make_org("ACME"), make_org("BETA")
+    for org, service, ref in ((acme, web, "web-01"), (beta, mail, "mail-01")):
+        asset = Asset.objects.create(ref=ref, kind="vm", service=service)
+        Placement.objects.create(customer=org, asset=asset)
+    mail_only = TechnicalMeasure.objects.create(
+        ref="tom-b-mail-filtering",
+        area="b",
+        title="Mail filtering",
+        description="Spam and malware filtering.",
+        owner=measure.owner,
+        next_review_on=timezone.localdate() + dt.timedelta(days=10),
+    )
+    mail_only.services.set([mail])
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    night = Collected(key="n", title="breach found on BETA's tenant", effective_at=at(yesterday), data={}, passed=False)
+    register("test.isolation", lambda since, until: [night])
+    measure.evidence_sources = ["test.isolation"]
+    measure.save()
+    evidence_collect(actor=SystemActor("test"), until=timezone.now())
+    return logged_in(make_user("alice@acme.example", Role.CUSTOMER_VIEWER, acme))
+
+
+def test_a_customer_sees_its_services_controls_with_status_and_age_but_no_reason(world):
+    html = world.get("/portal/controls/").content.decode()
+    assert "Tenant isolation" in html and "being corrected" in html and "1 day ago" in html
+    assert "Mail filtering" not in html  # a control of a service ACME's data does not use
+    assert "BETA" not in html and "breach found" not in html  # the reason stays with the provider
