@@ -44,7 +44,10 @@ def world(measure, register, make_org, make_user):
     measure.evidence_sources = ["test.isolation"]
     measure.save()
     evidence_collect(actor=SystemActor("test"), until=timezone.now())
-    return logged_in(make_user("alice@acme.example", Role.CUSTOMER_VIEWER, acme))
+    alice = make_user("alice@acme.example", Role.CUSTOMER_VIEWER, acme)
+    client = logged_in(alice)
+    client.session_user = alice
+    return client
 
 
 def test_a_customer_sees_its_services_controls_with_status_and_age_but_no_reason(world):
@@ -52,3 +55,25 @@ def test_a_customer_sees_its_services_controls_with_status_and_age_but_no_reason
     assert "Tenant isolation" in html and "being corrected" in html and "1 day ago" in html
     assert "Mail filtering" not in html  # a control of a service ACME's data does not use
     assert "BETA" not in html and "breach found" not in html  # the reason stays with the provider
+
+
+def test_the_api_gives_a_customer_its_controls_without_reasons_and_staff_everything(world, make_user):
+    from django.test import Client
+
+    from art28.core.services import api_token_create
+    from tests.conftest import TEST_ACTOR
+
+    def api(user):
+        _, secret = api_token_create(actor=TEST_ACTOR, user=user, name="test")
+        return Client(headers={"Authorization": f"Bearer {secret}"})
+
+    alice = api(world.session_user)
+    mine = alice.get("/api/v1/evidence/my/controls").json()
+    assert [(c["ref"], c["status"], c["evidence_age_days"]) for c in mine] == [("tom-b-tenant-isolation", "failing", 1)]
+    assert "reasons" not in mine[0]
+    assert alice.get("/api/v1/evidence/controls").status_code == 403
+    staff = api(make_user("dpo@example-hosting.ch", Role.DPO))
+    failing = staff.get("/api/v1/evidence/controls?status=failing").json()
+    assert [c["ref"] for c in failing] == ["tom-b-tenant-isolation"]
+    assert failing[0]["reasons"] == ["the test.isolation collector: breach found on BETA's tenant"]
+    assert staff.get("/api/v1/evidence/controls?status=green").status_code == 422

@@ -15,6 +15,7 @@ from art28.assurance.api import router as assurance_router
 from art28.breaches.api import router as breaches_router
 from art28.core.auth import StaffMfaSessionAuth, TokenAuth
 from art28.dpo.api import router as dpo_router
+from art28.evidence.api import router as evidence_router
 from art28.legal.api import router as legal_router
 from art28.patching.api import router as patching_router
 from art28.records.api import router as records_router
@@ -59,3 +60,4 @@ api.add_router("/legal/", legal_router)
 api.add_router("/dpo/", dpo_router)
 api.add_router("/patching/", patching_router)
 api.add_router("/assurance/", assurance_router)
+api.add_router("/evidence/", evidence_router)
