@@ -118,3 +118,8 @@ def test_the_dashboard_names_the_failing_control(make_user, collected):
     dpo = logged_in(make_user("dpo@example-hosting.ch", Role.DPO))
     html = dpo.get("/staff/").content.decode()
     assert "Controls: 1 failing, 0 stale, 0 effective" in html and "(tom-b-tenant-isolation)" in html
+
+
+def test_the_statement_of_applicability_as_pdf(auditor_client, collected):
+    response = auditor_client.get("/staff/evidence/statement-of-applicability.pdf")
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")

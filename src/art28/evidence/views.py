@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,3 +132,16 @@ def upload(request: HttpRequest) -> HttpResponse:
             return redirect("evidence:item", pk=item.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "evidence/upload.html", {"form": form, "current": "upload"}, status=status)
+
+
+@reader
+def soa_pdf(request: HttpRequest) -> HttpResponse:
+    """The Statement of Applicability as PDF (WeasyPrint, from the same statuses as the CSV)."""
+    from weasyprint import HTML  # heavy import, only when a PDF is wanted
+
+    statuses = sorted(control_statuses(), key=lambda s: (s.measure.area, s.measure.ref))
+    html = render_to_string("evidence/soa_pdf.html", {"statuses": statuses, "generated_at": timezone.now(),
+                                                      "provider_name": settings.ART28_PROVIDER_NAME})  # fmt: skip
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="statement-of-applicability-{timezone.localdate()}.pdf"'
+    return response
