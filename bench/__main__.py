@@ -1,7 +1,7 @@
 """`make bench`: each benchmark runs a baseline in the same run and prints the ratio against it.
 
     python -m bench [--scale 1.0] [--db sqlite,postgresql]
-                    [--only import,audit,sync,notify,impact,trust,records,fanout,patching,assurance]
+                    [--only import,audit,sync,notify,impact,trust,records,fanout,patching,assurance,evidence]
                     [--customers 100000]
 
 Import: art28's importer vs a plain executemany (SQLite) / COPY (PostgreSQL) of the same rows.
@@ -16,6 +16,8 @@ vs a hand-written join over the same version key (bench/patching_bench.py).
 Assurance: 10,000 intrusion-test findings imported vs a plain executemany of the same rows; an isolation suite
 of 100 pairs against local targets (bench/assurance_bench.py).
 Records: every controller's Art. 30(2) record as CSV vs one hand-written statement for its heaviest part.
+Evidence: the auditor's evidence pack of a year of the 10,000-customer provider (40,000 attestations, ~292,000
+audit entries; bench/evidence_bench.py) vs zipfile writing the same files from disk; peak RSS; its verification.
 Fanout (PostgreSQL only): the first notice to 100,000 customers through 1, 2 and 4 outbox workers vs a raw
 smtplib loop, each run checked at the SMTP server and in the database (bench/fanout_bench.py).
 Results go to stdout and to bench/out/results.json.
@@ -184,6 +186,8 @@ def bench_database(
             f"same services and categories: {records['same_services_and_categories']}",
             flush=True,
         )
+    if "evidence" in only:
+        result["evidence"] = bench_evidence(vendor, data)
     if "notify" in only:
         # The notify bench starts its own SMTP server process; the trust bench its gunicorn and wrk.
         notify = run_module("notify_bench", fresh_database(vendor, "art28_bench_notify"), str(NOTIFY_COUNT))
@@ -337,6 +341,43 @@ def postgres_available() -> bool:
         return False
 
 
+def bench_evidence(vendor: str, data: Path) -> dict[str, Any]:
+    """The auditor's evidence pack (issue 15): a year of evidence and audit trail added to the imported
+    10,000-customer provider, its pack for the year and for a quarter (each in its own process: the two peak
+    RSS show how memory follows the size), the same files zipped from disk, and the pack's verification."""
+    name = "art28_bench_evidence" if vendor == "sqlite" else "art28_bench_evidence_main"
+    url = fresh_database(vendor, name)
+    run_worker("import-art28", data, url)
+    built = run_module("evidence_bench", url, "build")
+    path = OUT / f"evidence-pack-{vendor}.zip"
+    year = run_module("evidence_bench", url, "pack", "2025-01-01", "2025-12-31", str(path))
+    quarter = run_module("evidence_bench", url, "pack", "2025-10-01", "2025-12-31", str(OUT / "evidence-pack-q.zip"))
+    baseline = run_module("evidence_bench", url, "baseline", str(path), str(OUT / "evidence-baseline"))
+    verified = run_module("evidence_bench", url, "verify", str(path))
+    (OUT / "evidence-pack-q.zip").unlink(missing_ok=True)
+    ratio = year["seconds"] / baseline["seconds"]
+    print(
+        f"evidence built {built['collected_items']:,} collected items, {built['attestations']:,} attestations with "
+        f"their signed documents, {built['uploads']} uploads, {built['audit_entries']:,} audit entries "
+        f"({built['audit_entries_in_year']:,} in 2025) in {built['seconds']:.0f}s\n"
+        f"         pack of 2025: {year['seconds']:6.1f}s (goal ≤ 120 s)  {year['files']:,} files, "
+        f"{year['items']:,} items, {year['audit_entries']:,} audit entries, {year['bytes'] / 1e6:.0f} MB; "
+        f"zipfile from disk {baseline['seconds']:5.1f}s"
+        + (f" (zip -r {baseline['zip_r_seconds']:.1f}s)" if baseline["zip_r_seconds"] else "")
+        + f"  ratio {ratio:4.2f}x\n"
+        f"         peak RSS {year['peak_rss_mb']:.0f} MB, {year['rss_growth_mb']:.0f} MB over the process at the "
+        f"start ({year['rss_before_mb']:.0f} MB; goal < 100 MB); the last quarter's pack ({quarter['files']:,} "
+        f"files, {quarter['audit_entries']:,} audit entries) {quarter['seconds']:.1f}s, "
+        f"{quarter['rss_growth_mb']:.0f} MB over the start\n"
+        f"         evidence-verify of the year's pack {verified['seconds']:5.1f}s, ok: {verified['ok']}, "
+        f"peak RSS {verified['peak_rss_mb']:.0f} MB",
+        flush=True,
+    )
+    path.unlink(missing_ok=True)
+    return {"build": built, "year": year, "quarter": quarter, "baseline": baseline, "verify": verified,
+            "ratio": ratio}  # fmt: skip
+
+
 def bench_assurance(vendor: str) -> dict[str, Any]:
     """Intrusion tests and isolation probes (issue 14); see bench/assurance_bench.py."""
     figures = run_module("assurance_bench", fresh_database(vendor, "art28_bench_assurance"))
@@ -358,14 +399,15 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M placements, 200k assets, 10k customers")
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument(
-        "--only", default="import,audit,sync,audit-heavy,notify,impact,trust,records,fanout,patching,assurance"
+        "--only",
+        default="import,audit,sync,audit-heavy,notify,impact,trust,records,fanout,patching,assurance,evidence",
     )
     parser.add_argument("--customers", type=int, default=FANOUT_CUSTOMERS, help="customers of the fan-out bench")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     only = set(args.only.split(","))
     # The inventory data set is only for the sections that import it (generating it takes minutes).
-    data = dataset(args.scale) if only & {"import", "audit", "sync", "impact", "records"} else OUT
+    data = dataset(args.scale) if only & {"import", "audit", "sync", "impact", "records", "evidence"} else OUT
     results: dict[str, Any] = {"scale": args.scale, "only": sorted(only)}
     if (data / "complete.json").exists():
         results["data"] = json.loads((data / "complete.json").read_text())

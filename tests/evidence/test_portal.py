@@ -77,3 +77,35 @@ def test_the_api_gives_a_customer_its_controls_without_reasons_and_staff_everyth
     assert [c["ref"] for c in failing] == ["tom-b-tenant-isolation"]
     assert failing[0]["reasons"] == ["the test.isolation collector: breach found on BETA's tenant"]
     assert staff.get("/api/v1/evidence/controls?status=green").status_code == 422
+
+
+def test_a_customer_downloads_its_own_signed_pack_with_nothing_of_another_customer(
+    world, register, signing_key, tmp_path
+):
+    import zipfile
+
+    from art28.core.models import AuditEntry, Organisation
+    from art28.core.signing import provider_public_key
+    from art28.evidence.verify import pack_verify
+
+    acme, beta = Organisation.objects.get(ref="ACME"), Organisation.objects.get(ref="BETA")
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+
+    def attestations(since, until):
+        for org in (acme, beta):
+            yield Collected(key=f"att-{org.ref}", title=f"attestation of {org.ref}", effective_at=at(yesterday),
+                            data={"customer": org.ref}, organisation_id=org.pk,
+                            attachment=(f"att-{org.ref}.json", f'{{"for": "{org.ref}"}}'.encode()))  # fmt: skip
+
+    register("test.attestations", attestations)
+    evidence_collect(actor=SystemActor("test"), until=timezone.now())
+    response = world.post("/portal/controls/pack")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    path = tmp_path / "pack.zip"
+    path.write_bytes(b"".join(response.streaming_content))
+    assert pack_verify(path, provider_public_key()).ok
+    with zipfile.ZipFile(path) as archive:
+        everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert b"att-ACME" in everything and b"BETA" not in everything
+    assert AuditEntry.objects.filter(action="evidence.pack", organisation_id=acme.pk).exists()
+    assert world.get("/portal/controls/pack").status_code == 405

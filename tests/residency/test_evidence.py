@@ -225,6 +225,8 @@ def test_an_attestation_item_carries_its_verdict_counts_and_the_sha256_of_the_cu
     assert item.passed is False  # it attests violations (GDPR Art. 28(3)(h): the record shows the problem)
     download = client_a.get(reverse("portal:attestation_json", kwargs={"public_id": acme.public_id}))
     assert item.data["document_sha256"] == hashlib.sha256(download.content).hexdigest()
+    # The signed document itself goes with the item (into the auditor's pack), byte for byte.
+    assert item.attachment == (f"attestation-{acme.public_id}.json", download.content)
     assert item.data | {"document_sha256": "-"} == {
         "attestation": str(acme.public_id),
         "as_of": "2026-11-02T08:30:00.000000+00:00",

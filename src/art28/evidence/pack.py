@@ -27,6 +27,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import zipfile
 from collections import defaultdict
@@ -34,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
@@ -63,9 +64,9 @@ CHUNK = 2000  # rows read per query
 FILE_BATCH_BYTES = 8 * 1024 * 1024  # files read per query, at most (a larger one alone)
 FILE_BATCH_ITEMS = 250
 WRITE_BUFFER = 256 * 1024
+COMPRESS_LEVEL = 6  # zip's default
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -127,12 +128,21 @@ class _HashingWriter:
 class _PackZip:
     """The ZIP being written and the list of its files (spooled to a temporary file, not kept in memory)."""
 
-    def __init__(self, archive: zipfile.ZipFile, listing: IO[str]) -> None:
+    def __init__(self, archive: zipfile.ZipFile, listing: IO[str], written_at: dt.datetime) -> None:
         self.archive, self.listing, self.files = archive, listing, 0
+        self.date_time = timezone.localtime(written_at).timetuple()[:6]
+
+    def open(self, name: str) -> IO[bytes]:
+        """A new entry, dated when the pack is written (zipfile's default would be 1980), compressed."""
+        info = zipfile.ZipInfo(name, date_time=self.date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.compress_level = COMPRESS_LEVEL
+        info.external_attr = (stat.S_IFREG | 0o600) << 16  # a regular file, readable by its owner only
+        return self.archive.open(info, "w", force_zip64=True)
 
     @contextmanager
     def entry(self, name: str) -> Iterator[_HashingWriter]:
-        with self.archive.open(name, "w", force_zip64=True) as raw:
+        with self.open(name) as raw:
             writer = _HashingWriter(raw)
             yield writer
             writer.flush()
@@ -142,7 +152,7 @@ class _PackZip:
 
     def write_bytes(self, name: str, data: bytes | memoryview, *, listed: bool = True) -> str:
         digest = hashlib.sha256(data).hexdigest()
-        with self.archive.open(name, "w", force_zip64=True) as raw:
+        with self.open(name) as raw:
             raw.write(data)
         if listed:
             self.listing.write(canonical_json({"path": name, "sha256": digest, "size": len(data)}) + "\n")
@@ -150,7 +160,7 @@ class _PackZip:
         return digest
 
 
-def _chunks(rows: Iterable[T], size: int) -> Iterator[list[T]]:
+def _chunks[T](rows: Iterable[T], size: int) -> Iterator[list[T]]:
     chunk: list[T] = []
     for row in rows:
         chunk.append(row)
@@ -208,7 +218,7 @@ def controls_document(date_from: dt.date, date_to: dt.date, *, internals: bool) 
         control: dict[str, Any] = {
             "ref": measure.ref,
             "title": measure.title,
-            "gdpr_art_32_1": measure.area,
+            "gdpr_art_32_1": f"32(1)({measure.area})",
             "nfadp_refs": list(measure.nfadp_refs),
             "iso_27001_2022_annex_a": list(measure.iso_refs),
             "applicable": measure.applicable,
@@ -232,8 +242,20 @@ def controls_document(date_from: dt.date, date_to: dt.date, *, internals: bool) 
     return {"as_of": date_to.isoformat(), "history_days": [d.isoformat() for d in days], "controls": controls}
 
 
+_AUDIT_LINES = """  audit/entries.jsonl         the audit-trail entries of the period, in seq order
+  audit/segment.json          the segment's ends: first/last seq, the chain hash before and after it
+"""
+
+
 def _readme(facts: dict[str, Any]) -> str:
     organisation = facts["organisation"]
+    audit_lines = "" if organisation else _AUDIT_LINES
+    confidential = (
+        "It holds only this customer's evidence and no audit trail."
+        if organisation
+        else "It holds the provider's audit trail of the period as it is, which names customers and staff:\n"
+        "a hash chain cannot be redacted."
+    )
     whose = f"the customer {organisation['ref']} ({organisation['name']})" if organisation else "the provider"
     return f"""art28 evidence pack of {facts["provider"]["name"]}
 Period: {facts["period"]["from"]} to {facts["period"]["to"]} (whole days, {facts["period"]["time_zone"]})
@@ -242,8 +264,7 @@ Generated: {facts["generated_at"]}
 
 CONFIDENTIAL. This pack is evidence that the provider's technical and organisational measures
 (GDPR Art. 32, nFADP Art. 8 / DSV Arts. 1-6, ISO/IEC 27001:2022 Annex A) worked over the period.
-{"It holds the provider's audit trail of the period as it is, which names customers and staff: a hash chain"
- " cannot be redacted." if not organisation else "It holds only this customer's evidence and no audit trail."}
+{confidential}
 
 Contents
   README.txt                  this file
@@ -251,9 +272,7 @@ Contents
   evidence/index.jsonl        one JSON line per evidence item true as of a moment in the period
   evidence/files/<id>-<name>  the file of an item that has one (an upload, a collector's attachment)
   attestations/<id>-<name>    the signed residency attestations (art28-attestation/1 documents)
-  audit/entries.jsonl         the audit-trail entries of the period, in seq order
-  audit/segment.json          the segment's ends: first/last seq, the chain hash before and after it
-  manifest.json               every file above with its size and SHA-256
+{audit_lines}  manifest.json               every file above with its size and SHA-256
   manifest.sig.json           the SHA-256 of manifest.json and these facts, signed with the provider's key
 
 How to check it
@@ -312,8 +331,12 @@ def _index_rows(chosen: Any, collector_controls: dict[str, list[str]]) -> Iterat
                 "data": data,
                 "file": None
                 if size is None
-                else {"path": file_path(pk, collector, file_name), "name": file_name,
-                      "content_type": content_type, "size": size},  # fmt: skip
+                else {
+                    "path": file_path(pk, collector, file_name),
+                    "name": file_name,
+                    "content_type": content_type,
+                    "size": size,
+                },
             }
 
 
@@ -332,10 +355,14 @@ def _file_batches(chosen: Any) -> Iterator[list[tuple[int, str, str, int]]]:
         yield batch
 
 
+# core.audit.canonical_json's encoder, made once (the pack writes hundreds of thousands of lines).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _write_lines(entry: _HashingWriter, lines: Iterable[dict[str, Any]], tick: Callable[[], None]) -> int:
     count = 0
     for line in lines:
-        entry.write((canonical_json(line) + "\n").encode())
+        entry.write((_CANONICAL.encode(line) + "\n").encode())
         count += 1
         if count % CHUNK == 0:
             tick()
@@ -368,10 +395,13 @@ def pack_write(
     start, end = period_bounds(date_from, date_to)
     report = progress or (lambda stage, done, total: None)
     try:
-        with _snapshot(), tempfile.TemporaryFile("w+", encoding="utf-8") as listing:
-            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-                facts = _write_contents(_PackZip(archive, listing), start, end, date_from, date_to, organisation,
-                                        report, private_key)  # fmt: skip
+        with (
+            _snapshot(),
+            tempfile.TemporaryFile("w+", encoding="utf-8") as listing,
+            zipfile.ZipFile(partial, "w") as archive,
+        ):
+            pack = _PackZip(archive, listing, timezone.now())
+            facts = _write_contents(pack, start, end, date_from, date_to, organisation, report, private_key)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -399,14 +429,22 @@ def _write_contents(
     segment = None if organisation is not None else _audit_segment(start, end)
     facts: dict[str, Any] = {
         "format": FORMAT,
-        "period": {"from": date_from.isoformat(), "to": date_to.isoformat(), "starts_at": jsonable(start),
-                   "ends_before": jsonable(end), "time_zone": settings.TIME_ZONE},  # fmt: skip
+        "period": {
+            "from": date_from.isoformat(),
+            "to": date_to.isoformat(),
+            "starts_at": jsonable(start),
+            "ends_before": jsonable(end),
+            "time_zone": settings.TIME_ZONE,
+        },
         "organisation": None
         if organisation is None
         else {"id": organisation.pk, "ref": organisation.ref, "name": organisation.name},
         "generated_at": jsonable(generated_at),
-        "provider": {"name": settings.ART28_PROVIDER_NAME, "address": settings.ART28_PROVIDER_ADDRESS,
-                     "country": settings.ART28_PROVIDER_COUNTRY},  # fmt: skip
+        "provider": {
+            "name": settings.ART28_PROVIDER_NAME,
+            "address": settings.ART28_PROVIDER_ADDRESS,
+            "country": settings.ART28_PROVIDER_COUNTRY,
+        },
     }
     pack.write_bytes(README, _readme(facts).encode())
 
@@ -439,7 +477,7 @@ def _write_contents(
     for batch in _file_batches(chosen):
         blobs = dict(Evidence.objects.filter(pk__in=[row[0] for row in batch]).values_list("pk", "file"))
         for pk, collector, file_name, _size in batch:
-            pack.write_bytes(file_path(pk, collector, file_name), blobs.pop(pk))
+            pack.write_bytes(file_path(pk, collector, file_name), blobs.pop(pk) or b"")
             attachments += 1
             attestations += collector in ATTESTATION_COLLECTORS
         report("evidence files", attachments, with_files)
@@ -455,12 +493,16 @@ def _write_contents(
     counts = {"items": written, "attachments": attachments, "attestations": attestations,
               "audit_entries": audit_entries, "controls": len(controls["controls"])}  # fmt: skip
     manifest_sha256, manifest_size = _write_manifest(pack, facts | {"counts": counts})
-    statement = {"type": STATEMENT_TYPE} | facts | {
-        "counts": counts,
-        "files": pack.files,
-        "manifest": {"path": MANIFEST, "sha256": manifest_sha256, "size": manifest_size},
-        "audit": audit if organisation is None else None,
-    }
+    statement = (
+        {"type": STATEMENT_TYPE}
+        | facts
+        | {
+            "counts": counts,
+            "files": pack.files,
+            "manifest": {"path": MANIFEST, "sha256": manifest_sha256, "size": manifest_size},
+            "audit": audit if organisation is None else None,
+        }
+    )
     pack.write_bytes(SIGNATURE, sign_statement(statement, private_key).encode(), listed=False)
     report("manifest", 1, 1)
     return counts | {"files": pack.files + 2, "manifest_sha256": manifest_sha256}
@@ -480,7 +522,10 @@ def _write_audit(pack: _PackZip, segment: tuple[int, int], report: Progress) -> 
     report("audit trail", 0, total)
     with pack.entry(AUDIT_ENTRIES) as entry:
         lines = (
-            {name: jsonable(value) if name == "at" else value for name, value in zip((*HASHED_FIELDS, "hash"), row)}
+            {
+                name: jsonable(value) if name == "at" else value
+                for name, value in zip((*HASHED_FIELDS, "hash"), row, strict=True)
+            }
             for row in rows.values_list(*HASHED_FIELDS, "hash").iterator(chunk_size=CHUNK)
         )
         count = _write_lines(entry, lines, tick)
@@ -500,7 +545,7 @@ def _write_manifest(pack: _PackZip, header: dict[str, Any]) -> tuple[str, int]:
     """manifest.json: the pack's facts, then one line per file (streamed from the spooled listing)."""
     pack.listing.flush()
     pack.listing.seek(0)
-    with pack.archive.open(MANIFEST, "w", force_zip64=True) as raw:
+    with pack.open(MANIFEST) as raw:
         entry = _HashingWriter(raw)
         head = json.dumps(header, indent=1, ensure_ascii=False)
         entry.write((head[:-2] + ',\n "files": [\n').encode())
@@ -525,7 +570,7 @@ def evidence_pack_export(
     """Write the pack and record who exported what (one ``evidence.pack`` audit entry): a read, but the
     pack carries the provider's evidence out of art28, so the trail shows it."""
     written = pack_write(path, date_from=date_from, date_to=date_to, organisation=organisation, progress=progress)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         audit_record(
             actor=actor,
             action="evidence.pack",
@@ -539,5 +584,3 @@ def evidence_pack_export(
                    "audit_entries": written.audit_entries, "manifest_sha256": written.manifest_sha256},
         )  # fmt: skip
     return written
-
-

@@ -62,6 +62,7 @@ class _Check:
         self.hashes: dict[str, str] = {}  # path -> SHA-256 of the bytes in the ZIP (listed and readable)
         self.statement: dict[str, Any] | None = None
         self.signed = False
+        self.listed: set[str] = set()
 
     def problem(self, text: str) -> None:
         self.problems.append(text)
@@ -130,9 +131,10 @@ class _Check:
         data = self.read(MANIFEST)
         if data is None:
             return None
-        expected = (self.statement or {}).get("manifest") or {}
-        if hashlib.sha256(data).hexdigest() != expected.get("sha256") or len(data) != expected.get("size"):
-            self.problem(f"{MANIFEST}: SHA-256 differs from the signed statement (the manifest was altered)")
+        if self.statement is not None:  # without one, the signature's problem is said already
+            expected = self.statement.get("manifest") or {}
+            if hashlib.sha256(data).hexdigest() != expected.get("sha256") or len(data) != expected.get("size"):
+                self.problem(f"{MANIFEST}: SHA-256 differs from the signed statement (the manifest was altered)")
         try:
             files = json.loads(data)["files"]
             if not all(isinstance(f, dict) and {"path", "sha256", "size"} <= f.keys() for f in files):
@@ -159,10 +161,13 @@ class _Check:
             sha, size = found
             self.hashes[name] = sha
             if size != entry["size"]:
-                self.problem(f"{name}: size differs from the manifest ({size} bytes, the manifest says {entry['size']})")
+                self.problem(
+                    f"{name}: size differs from the manifest ({size} bytes, the manifest says {entry['size']})"
+                )
             elif sha != entry["sha256"]:
                 self.problem(f"{name}: SHA-256 differs from the manifest")
-        known = {entry["path"] for entry in listed} | {MANIFEST, SIGNATURE}
+        self.listed = {entry["path"] for entry in listed}
+        known = self.listed | {MANIFEST, SIGNATURE}
         for name in self.names:
             if name not in known:
                 self.problem(f"{name}: in the pack but not in the manifest")
@@ -245,8 +250,8 @@ class _Check:
     def audit(self) -> None:
         signed_audit = (self.statement or {}).get("audit")
         if AUDIT_SEGMENT not in self.hashes:
-            if signed_audit is not None and AUDIT_SEGMENT not in self.present:
-                self.problem(f"{AUDIT_SEGMENT}: missing")
+            if signed_audit is not None and AUDIT_SEGMENT not in self.listed:
+                self.problem(f"{AUDIT_SEGMENT}: missing (the signed statement has an audit segment)")
             return
         raw = self.read(AUDIT_SEGMENT)
         try:

@@ -5,12 +5,21 @@ own organisation."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
+import datetime as dt
+import tempfile
+from pathlib import Path
 
-from art28.core.auth import customer_required
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from art28.core.auth import customer_required, request_user
+from art28.core.signing import SigningKeyMissing
 from art28.evidence.models import Evidence
+from art28.evidence.pack import evidence_pack_export
 from art28.evidence.selectors import customer_controls, status_counts
 from art28.inventory.selectors import organisation_service_ids
 from art28.portal.views import _organisation
@@ -33,3 +42,26 @@ def controls_page(request: HttpRequest) -> HttpResponse:
             "own_evidence": Evidence.objects.filter(organisation=organisation).count(),
         },
     )
+
+
+@customer_required
+@require_POST
+def controls_pack(request: HttpRequest) -> HttpResponse:
+    """The customer's own evidence pack of the last twelve months: its attestations, the requests
+    forwarded to it, its controls' statuses (no reasons, no audit trail: that names other customers),
+    signed by the provider and checkable offline with `art28 evidence-verify`. The export is audited."""
+    organisation = _organisation(request)
+    today = timezone.localdate()
+    folder = Path(tempfile.mkdtemp(prefix="art28-pack-"))
+    path = folder / f"evidence-{organisation.ref}-{today:%Y-%m-%d}.zip"
+    try:
+        evidence_pack_export(actor=request_user(request), path=path, organisation=organisation,
+                             date_from=today - dt.timedelta(days=365), date_to=today)  # fmt: skip
+    except SigningKeyMissing:
+        folder.rmdir()
+        messages.error(request, _("The provider's signing key is not set up: the pack cannot be signed yet."))
+        return redirect("portal:controls")
+    handle = path.open("rb")
+    path.unlink()  # the open handle keeps the bytes until the response is sent; nothing stays on disk
+    folder.rmdir()
+    return FileResponse(handle, as_attachment=True, filename=path.name, content_type="application/zip")

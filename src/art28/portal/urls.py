@@ -34,6 +34,7 @@ urlpatterns = [
     path("security-updates/", patching.patching_page, name="patching"),
     path("intrusion-tests/", intrusion_tests.intrusion_tests_page, name="intrusion_tests"),
     path("controls/", controls.controls_page, name="controls"),
+    path("controls/pack", controls.controls_pack, name="controls_pack"),
     re_path(r"^records/record\.(?P<fmt>csv|json|pdf)$", records_pages.record_export, name="record_export"),
     path("responsibilities/", records_pages.responsibilities_page, name="responsibilities"),
     path("dpa/", dpa_pages.dpa_page, name="dpa"),

@@ -164,4 +164,7 @@ def collect_attestations(since: dt.datetime, until: dt.datetime) -> Iterator[Col
             },
             passed=compliant,
             organisation_id=organisation_id,
+            # The signed document itself, as the customer downloads it: the auditor's pack carries it and
+            # `art28 attestation-verify` checks it offline.
+            attachment=(f"attestation-{public_id}.json", document.encode()),
         )

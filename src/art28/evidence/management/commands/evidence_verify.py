@@ -46,7 +46,7 @@ class Command(BaseCommand):
         counts = result.counts
         period = statement.get("period", {})
         organisation = statement.get("organisation")
-        whose = f" of {organisation['ref']}" if organisation else ""
+        whose = f" for {organisation['ref']}" if organisation else ""
         audit = statement.get("audit") or {}
         chain = (
             f"{counts.get('audit_entries', 0)} audit entries (seq {audit['first_seq']} to {audit['last_seq']}, "
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             else "no audit entries"
         )
         self.stdout.write(
-            f"OK: evidence pack{whose} of {period.get('from')} to {period.get('to')}, signed with key "
+            f"OK: evidence pack of {period.get('from')} to {period.get('to')}{whose}, signed with key "
             f"{key_id(public_key)}: {counts.get('files', 0)} files, {counts.get('items', 0)} evidence items "
             f"({counts.get('attachments', 0)} files, {counts.get('attestations', 0)} attestations), {chain}, "
             f"{counts.get('controls', 0)} controls"
