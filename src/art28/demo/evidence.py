@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from art28.core.audit import SystemActor
 from art28.core.models import User
+from art28.core.signing import SigningKeyMissing, load_private_key
 from art28.evidence.collection import evidence_collect
 from art28.evidence.selectors import control_statuses, status_counts
 from art28.evidence.services import evidence_upload
@@ -149,12 +150,32 @@ def load_demo_evidence(actor: SystemActor) -> str:
             evidence_upload(actor=owners[SECURITY], controls=[measures[ref]], title=title, effective_on=day,
                             valid_until=day + dt.timedelta(days=valid_days),
                             content=_report_pdf(title, day), name=f"{ref}-{day:%Y-%m-%d}.pdf")  # fmt: skip
+    attestations = _demo_attestations(actor)
     report = evidence_collect(actor=actor)
     counts = status_counts(control_statuses(today=today))
     errors = f", {len(report.errors)} collector error(s)" if report.errors else ""
-    return f"evidence: {report.created} items collected over the past year{errors}; controls " + ", ".join(
-        f"{n} {status}" for status, n in counts.items()
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+    return (
+        f"evidence: {report.created} items collected over the past year ({attestations} signed attestations)"
+        f"{errors}; controls {summary}"
     )
+
+
+def _demo_attestations(actor: SystemActor) -> int:
+    """The demo customers' signed attestations (each is its own evidence, signed document included), when
+    the attestation key exists (`make demo` creates it)."""
+    from art28.demo.logins import CUSTOMER_EMAILS
+    from art28.residency.services import attestation_issue
+
+    try:
+        load_private_key()
+    except SigningKeyMissing:
+        return 0
+    organisations = {u.organisation for u in User.objects.filter(email__in=CUSTOMER_EMAILS).select_related(
+        "organisation") if u.organisation is not None}  # fmt: skip
+    for organisation in sorted(organisations, key=lambda o: o.ref):
+        attestation_issue(actor=actor, organisation=organisation)
+    return len(organisations)
 
 
 def _report_pdf(title: str, day: dt.date) -> bytes:
