@@ -78,13 +78,14 @@ def build_world() -> World:
     from art28.breaches.models import Notice
     from art28.dpo.models import Request
     from art28.dpo.services import request_forward, request_submit
+    from art28.evidence.improvement import corrective_action_add, nonconformity_raise, nonconformity_root_cause_set
+    from art28.evidence.services import evidence_upload
     from art28.inventory.models import Service
     from art28.legal.models import Cookie, DocumentVersion
     from art28.notify.mail import ack_token
     from art28.notify.models import Delivery, Message, Subscriber
     from art28.notify.selectors import inbox_for_organisation
     from art28.records.models import ProcessingActivity, Responsibility, TechnicalMeasure
-    from art28.evidence.services import evidence_upload
     from art28.residency.services import attestation_issue
     from art28.subprocessors.models import ChangeRecipient, SubProcessor
 
@@ -132,6 +133,16 @@ def build_world() -> World:
     evidence = evidence_upload(actor=users[str(Role.DPO)], controls=[measure], title="Fire drill report",
                                effective_on=dt.date(2026, 11, 2), valid_until=dt.date(2027, 11, 2),
                                content=b"%PDF-1.7 drill", name="drill.pdf")  # fmt: skip
+    dpo = users[str(Role.DPO)]
+    nonconformity = nonconformity_raise(
+        actor=dpo, source="internal-audit", source_ref="IA-2026-1", title="Access review skipped",
+        description="The Q1 review was not held.",
+    )  # fmt: skip
+    nonconformity_root_cause_set(actor=dpo, nonconformity=nonconformity, root_cause="No owner named for the review.")
+    action = corrective_action_add(
+        actor=dpo, nonconformity=nonconformity, description="Name an owner.", owner=users[str(Role.SECURITY)],
+        due_on=dt.date.today() + dt.timedelta(days=30),
+    )  # fmt: skip
 
     w = World(users=users, pages=pages, api=api, org_a=org_a, org_b=org_b)
     ref, change_id = notice.incident.ref, change_a.change_id
@@ -165,7 +176,7 @@ def build_world() -> World:
             for n in ("finding", "finding_status", "finding_retest")
         },
         "breaches:incident": {"ref": ref},
-        **{f"breaches:{n}": {"ref": ref} for n in ("edit", "scope", "decide", "freeze", "phase", "assess")},
+        **{f"breaches:{n}": {"ref": ref} for n in ("edit", "scope", "decide", "freeze", "phase", "assess", "lessons")},
         "breaches:notice_create": {"ref": ref},
         **{
             n: {"ref": ref, "sequence": notice.sequence}
@@ -196,6 +207,11 @@ def build_world() -> World:
         "evidence:control": {"ref": measure.ref},
         "evidence:item": {"pk": evidence.pk},
         "evidence:item_file": {"pk": evidence.pk},
+        **{
+            f"evidence:nonconformity{n}": {"ref": nonconformity.ref}
+            for n in ("", "_root_cause", "_action_add", "_verify")
+        },
+        "evidence:nonconformity_action_done": {"ref": nonconformity.ref, "pk": action.pk},
         **{
             f"dpo:{n}": {"reference": dpo_request[org_a].reference}
             for n in ("request", "assign", "note", "reply", "extend", "classify", "forward", "close")

@@ -93,6 +93,8 @@ class Incident(models.Model):
     declared_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     declared_by_label = models.CharField(max_length=254, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # ISO/IEC 27001:2022 A.5.27 / clause 10.2: what the incident taught (breaches/lessons.py).
+    lessons_learned = models.TextField(_("lessons learned"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<str:ref>/freeze/", views.incident_freeze, name="freeze"),
     path("<str:ref>/phase/", views.incident_phase, name="phase"),
     path("<str:ref>/severity/", views.incident_assess, name="assess"),
+    path("<str:ref>/lessons/", views.incident_lessons, name="lessons"),
     path("<str:ref>/notices/", notice_views.notice_create_view, name="notice_create"),
     path("<str:ref>/notices/<int:sequence>/", notice_views.notice_page, name="notice"),
     path("<str:ref>/notices/<int:sequence>/preview/", notice_views.notice_preview, name="notice_preview"),

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from art28.breaches import forms as f
 from art28.breaches.decisions import incident_decide_no_notification, incident_decide_notify, incident_impact_freeze
 from art28.breaches.impact import impact_difference, impact_of_incident
+from art28.breaches.lessons import LESSONS_MAX_CHARS, incident_lessons_record
 from art28.breaches.models import Decision, Incident, Phase
 from art28.breaches.selectors import (
     acknowledgement_times,
@@ -238,6 +239,7 @@ def incident_context(request: HttpRequest, incident: Incident, **forms: Any) -> 
         "decision_form": forms.get("decision_form") or f.DecisionForm(),
         "phase_form": forms.get("phase_form") or f.PhaseForm(initial={"phase": incident.phase}),
         "severity_form": forms.get("severity_form") or f.SeverityForm(),
+        "lessons_form": forms.get("lessons_form") or LessonsForm(initial={"lessons_learned": incident.lessons_learned}),
         "notice_form": forms.get("notice_form")
         or f.NoticeCreateForm(initial={"kind": "update" if any(n.sent_at for n in notices) else "initial"}),
         "phases": Phase,
@@ -319,9 +321,24 @@ class _NoFields(f.forms.Form):
     pass
 
 
+class LessonsForm(f.forms.Form):
+    lessons_learned = f.forms.CharField(
+        label=gettext_lazy("Lessons learned"),
+        max_length=LESSONS_MAX_CHARS,
+        widget=f.forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("What to keep and what to change (ISO/IEC 27001:2022 A.5.27)."),
+    )
+
+
+def _lessons(user: User, incident: Incident, data: dict[str, Any]) -> str:
+    incident_lessons_record(actor=user, incident=incident, text=data["lessons_learned"])
+    return _("The lessons learned were saved.")
+
+
 incident_edit = _action(f.FactsForm, "facts_form", _edit)
 incident_scope = _action(f.ScopeForm, "scope_form", _scope)
 incident_decide = _action(f.DecisionForm, "decision_form", _decide)
 incident_phase = _action(f.PhaseForm, "phase_form", _phase)
 incident_assess = _action(f.SeverityForm, "severity_form", _assess)
 incident_freeze = _action(_NoFields, "freeze_form", _freeze)
+incident_lessons = _action(LessonsForm, "lessons_form", _lessons)

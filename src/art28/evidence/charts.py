@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from art28.evidence.selectors import EFFECTIVE, FAILING, NOT_APPLICABLE, STALE
 
@@ -27,7 +27,12 @@ def status_bar(counts: dict[str, int]) -> dict[str, object] | None:
     total = sum(counts.values())
     if not total:
         return None
-    labels = {EFFECTIVE: _("effective"), STALE: _("stale"), FAILING: _("failing"), NOT_APPLICABLE: _("not applicable")}
+    labels = {
+        EFFECTIVE: pgettext("control status", "effective"),
+        STALE: pgettext("control status", "stale"),
+        FAILING: pgettext("control status", "failing"),
+        NOT_APPLICABLE: pgettext("control status", "not applicable"),
+    }
     segments, x = [], 0.0
     for status in (FAILING, STALE, EFFECTIVE, NOT_APPLICABLE):
         width = WIDTH * counts.get(status, 0) / total

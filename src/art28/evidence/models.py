@@ -83,3 +83,147 @@ class CollectionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.collector} {self.since:%Y-%m-%d} to {self.until:%Y-%m-%d}"
+
+
+# --- improvement: nonconformities and corrective actions (ISO/IEC 27001:2022 clause 10.2; GDPR Art. 32(1)(d)) ---
+
+
+class NonconformitySource(models.TextChoices):
+    FAILING_CONTROL = "failing-control", _("a failing control")
+    INTERNAL_AUDIT = "internal-audit", _("an internal audit")
+    EXTERNAL_AUDIT = "external-audit", _("an external audit")
+    INTRUSION_TEST = "intrusion-test", _("an intrusion-test finding")
+    INCIDENT = "incident", _("an incident's lessons learned")
+    OTHER = "other", _("other")
+
+
+class NonconformityStatus(models.TextChoices):
+    """open (its cause not yet found) → actions planned → verifying effectiveness (every action done) →
+    closed (found effective); found not effective, it goes back to "actions planned" for a new cycle."""
+
+    OPEN = "open", _("open")
+    ACTIONS_PLANNED = "actions-planned", _("actions planned")
+    VERIFYING = "verifying", _("verifying effectiveness")
+    CLOSED = "closed", _("closed")
+
+
+class NonconformitySequence(models.Model):
+    """The last number used for each year's nonconformity references (NC-2026-001), locked to allocate."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Nonconformity(models.Model):
+    """Something that did not meet a requirement (ISO/IEC 27001:2022 clause 10.2): where it was found, its
+    root cause, the corrective actions, and whether they worked. The ``effectiveness_*`` fields hold the
+    latest verification (a "not effective" one sends it back for a new ``cycle``; the audit trail keeps all)."""
+
+    ref = models.CharField(_("reference"), max_length=20, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    source = models.CharField(_("found by"), max_length=20, choices=NonconformitySource.choices)
+    source_ref = models.CharField(
+        _("source reference"), max_length=100, blank=True, help_text=_("e.g. INC-2026-0001, RT-2026/RT-1")
+    )
+    control = models.ForeignKey(
+        TechnicalMeasure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nonconformities",
+        verbose_name=_("control"),
+    )
+    raised_on = models.DateField(_("found on"))
+    raised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by"))
+    root_cause = models.TextField(_("root cause"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=NonconformityStatus.choices, default=NonconformityStatus.OPEN
+    )
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
+    effectiveness_verified_on = models.DateField(_("effectiveness verified on"), null=True, blank=True)
+    effectiveness_verified_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("verified by")
+    )
+    effectiveness_note = models.TextField(_("effectiveness note"), blank=True)
+    created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-raised_on", "-pk"]
+        verbose_name = _("nonconformity")
+        verbose_name_plural = _("nonconformities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ref"],
+                name="nonconformity_ref_unique",
+                violation_error_message=_("This nonconformity reference is taken."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=NonconformitySource.values),
+                name="nonconformity_source_known",
+                violation_error_message=_("Unknown source."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=NonconformityStatus.values),
+                name="nonconformity_status_known",
+                violation_error_message=_("Unknown status."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source="failing-control") | models.Q(control__isnull=False),
+                name="nonconformity_failing_control_names_it",
+                violation_error_message=_("A nonconformity from a failing control names the control."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | ~models.Q(root_cause=""),
+                name="nonconformity_past_open_has_root_cause",
+                violation_error_message=_("Find the root cause before planning corrective actions."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="closed")
+                | models.Q(effectiveness_verified_on__isnull=False, effectiveness_verified_by__isnull=False),
+                name="nonconformity_closed_is_verified",
+                violation_error_message=_("A nonconformity closes when its actions are verified effective."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-raised_on"], name="nonconformity_status_raised")]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse  # here: the models file's imports are the lead's
+
+        return reverse("evidence:nonconformity", kwargs={"ref": self.ref})
+
+
+class CorrectiveAction(models.Model):
+    """One action against a nonconformity's cause (ISO/IEC 27001:2022 10.2 c): what, who, by when, and
+    when it was done with what was done."""
+
+    nonconformity = models.ForeignKey(Nonconformity, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField(_("action"))
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_note = models.TextField(_("what was done"), blank=True)
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
+    created_at = models.DateTimeField(_("planned at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("corrective action")
+        verbose_name_plural = _("corrective actions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(done_on__isnull=True) | ~models.Q(done_note=""),
+                name="corrective_action_done_says_what",
+                violation_error_message=_("Say what was done."),
+            ),
+        ]
+        indexes = [models.Index(fields=["done_on", "due_on"], name="corrective_action_open_due")]
+
+    def __str__(self) -> str:
+        return f"{self.nonconformity_id}: {self.description[:60]}"

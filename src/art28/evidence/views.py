@@ -64,7 +64,14 @@ def control(request: HttpRequest, ref: str) -> HttpResponse:
     return render(
         request,
         "evidence/control.html",
-        {"status": status, "age": status.age_days(today), "sources": sources, "page": page, "current": "controls"},
+        {
+            "status": status,
+            "age": status.age_days(today),
+            "sources": sources,
+            "page": page,
+            "current": "controls",
+            "can_write": request_user(request).role in EVIDENCE_WRITERS,
+        },
     )
 
 

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,7 +46,7 @@ def controls_page(request: HttpRequest) -> HttpResponse:
 
 @customer_required
 @require_POST
-def controls_pack(request: HttpRequest) -> HttpResponse:
+def controls_pack(request: HttpRequest) -> HttpResponseBase:
     """The customer's own evidence pack of the last twelve months: its attestations, the requests
     forwarded to it, its controls' statuses (no reasons, no audit trail: that names other customers),
     signed by the provider and checkable offline with `art28 evidence-verify`. The export is audited."""

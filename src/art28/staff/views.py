@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from art28.assurance.pentest_selectors import cadence_statuses
 from art28.assurance.selectors import certifications_needing_attention
+from art28.breaches.lessons import incidents_closed_without_lessons
 from art28.breaches.selectors import open_incidents, overdue_incidents
 from art28.breaches.severity import LEVEL_LABELS
 from art28.core.auth import staff_required
@@ -14,6 +15,7 @@ from art28.core.dpo import dpo_contact_problem, dpo_profile
 from art28.core.selectors import security_txt_state
 from art28.dpo.roles import DPO_READERS
 from art28.dpo.selectors import deadline_watch
+from art28.evidence.improvement import nonconformity_counts, overdue_actions
 from art28.evidence.selectors import control_statuses, status_counts
 from art28.inventory.selectors import inventory_counts
 from art28.records.selectors import overdue_measures
@@ -33,6 +35,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     dpo_overdue, dpo_approaching = deadline_watch() if dpo_reader else ([], [])
     dpo = dpo_profile()
     controls = control_statuses()
+    without_lessons = incidents_closed_without_lessons()
+    nonconformities = nonconformity_counts()
     return render(
         request,
         "staff/dashboard.html",
@@ -67,5 +71,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # S2: controls by status, the failing then the oldest stale named.
             "control_counts": status_counts(controls),
             "controls_attention": [c for c in controls if c.status in ("failing", "stale")][:5],
+            # ISO/IEC 27001:2022 10.2 and A.5.27: what is still to be corrected, and what no one learned from.
+            "without_lessons": list(without_lessons[:10]),
+            "without_lessons_count": without_lessons.count(),
+            "nonconformities_unclosed": sum(n for status, n in nonconformities.items() if status != "closed"),
+            "corrective_actions_overdue": overdue_actions().count(),
         },
     )
