@@ -40,7 +40,7 @@ from art28.assurance.models import (
 )
 from art28.assurance.pentest_selectors import finding_status
 from art28.core.audit import jsonable
-from art28.core.dates import add_months
+from art28.core.dates import add_months, month_ends
 from art28.core.evidence import Collected, register_collector
 from art28.core.models import AuditEntry
 from art28.core.service_levels import SEVERITIES_WITH_LEVELS, service_level_days, service_levels
@@ -64,20 +64,6 @@ def effective_on_day(recorded_at: dt.datetime, day: dt.date) -> dt.datetime:
     if recorded_at.astimezone(timezone.get_default_timezone()).date() == day:
         return recorded_at
     return _day_start(day)
-
-
-def month_ends(since: dt.datetime, until: dt.datetime) -> Iterator[tuple[str, dt.date, dt.datetime]]:
-    """(YYYY-MM, its first day, its end) for every month whose end, the first day of the next month at
-    00:00 in ART28_TIME_ZONE, lies in ``[since, until)``."""
-    local = timezone.localtime(since, timezone.get_default_timezone())
-    first = add_months(local.date().replace(day=1), -1)
-    while True:
-        end = _day_start(add_months(first, 1))
-        if end >= until:
-            return
-        if end >= since:
-            yield f"{first:%Y-%m}", first, end
-        first = add_months(first, 1)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -234,7 +220,7 @@ def collect_finding_remediation(since: dt.datetime, until: dt.datetime) -> Itera
     docs/assurance.md), so "open" here means open past due; a risk acceptance that expired by then counts as
     open, as ``pentest_selectors.finding_status`` says."""
     now = timezone.now()
-    months = [(label, first, end) for label, first, end in month_ends(since, until) if end <= now]
+    months = [(m.label, m.first, m.end) for m in month_ends(since, until) if m.end <= now]
     if not months:
         return
     last_days = [end.astimezone(timezone.get_default_timezone()).date() - dt.timedelta(days=1) for *_, end in months]

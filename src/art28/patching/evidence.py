@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from art28.core.audit import jsonable
-from art28.core.dates import add_months
+from art28.core.dates import month_ends
 from art28.core.evidence import Collected, register_collector
 from art28.core.service_levels import SEVERITIES_WITH_LEVELS, service_levels
 from art28.patching.figures import Remediation, figures_of, iter_remediations
@@ -82,21 +82,6 @@ GROUP BY r.severity, e.idx
 """
 
 
-def month_ends(since: dt.datetime, until: dt.datetime) -> Iterator[tuple[str, dt.datetime, dt.datetime]]:
-    """(YYYY-MM, its start, its end) for every month whose end, the first day of the next month at 00:00 in
-    ART28_TIME_ZONE, lies in ``[since, until)``."""
-    zone = timezone.get_default_timezone()
-    first = add_months(timezone.localtime(since, zone).date().replace(day=1), -1)
-    while True:
-        start = timezone.make_aware(dt.datetime.combine(first, dt.time()), zone)
-        end = timezone.make_aware(dt.datetime.combine(add_months(first, 1), dt.time()), zone)
-        if end >= until:
-            return
-        if end >= since:
-            yield f"{first:%Y-%m}", start, end
-        first = add_months(first, 1)
-
-
 def past_due_at(ends: list[dt.datetime]) -> list[dict[str, int]]:
     """Per month end of ``ends`` (in order), severity → exposures open past their level then: one query."""
     found: list[dict[str, int]] = [dict.fromkeys(SEVERITIES_WITH_LEVELS, 0) for _end in ends]
@@ -151,7 +136,7 @@ def collect_service_levels(since: dt.datetime, until: dt.datetime) -> Iterator[C
     patch record's own statement) and the exposures past due at each month's end (counted in the database).
     An item fails when a fix of the month was late or an exposure was open past its level at the end."""
     now = timezone.now()
-    months = [(label, start, end) for label, start, end in month_ends(since, until) if end <= now]
+    months = [(m.label, m.start, m.end) for m in month_ends(since, until) if m.end <= now]
     if not months:
         return
     zone = timezone.get_default_timezone()
