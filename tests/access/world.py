@@ -79,6 +79,7 @@ def build_world() -> World:
     from art28.dpo.models import Request
     from art28.dpo.services import request_forward, request_submit
     from art28.evidence.improvement import corrective_action_add, nonconformity_raise, nonconformity_root_cause_set
+    from art28.evidence.packs import pack_request
     from art28.evidence.services import evidence_upload
     from art28.inventory.models import Service
     from art28.legal.models import Cookie, DocumentVersion
@@ -134,6 +135,7 @@ def build_world() -> World:
                                effective_on=dt.date(2026, 11, 2), valid_until=dt.date(2027, 11, 2),
                                content=b"%PDF-1.7 drill", name="drill.pdf")  # fmt: skip
     dpo = users[str(Role.DPO)]
+    evidence_pack = pack_request(actor=dpo, date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 6, 30))
     nonconformity = nonconformity_raise(
         actor=dpo, source="internal-audit", source_ref="IA-2026-1", title="Access review skipped",
         description="The Q1 review was not held.",
@@ -207,6 +209,7 @@ def build_world() -> World:
         "evidence:control": {"ref": measure.ref},
         "evidence:item": {"pk": evidence.pk},
         "evidence:item_file": {"pk": evidence.pk},
+        **{f"evidence:{n}": {"pk": evidence_pack.pk} for n in ("pack", "pack_download")},
         **{
             f"evidence:nonconformity{n}": {"ref": nonconformity.ref}
             for n in ("", "_root_cause", "_action_add", "_verify")

@@ -68,6 +68,9 @@ PENTEST_WRITERS: Roles = frozenset({Role.ADMIN, Role.SECURITY})
 # Controls and their evidence (S2): every staff role reads, auditors first of all.
 EVIDENCE_READERS: Roles = STAFF
 EVIDENCE_WRITERS: Roles = frozenset({Role.ADMIN, Role.DPO, Role.SECURITY})
+# The auditor's pack carries the audit trail (which names customers): those who answer for the evidence,
+# and the auditors it is for.
+EVIDENCE_PACKERS: Roles = EVIDENCE_WRITERS | {Role.AUDITOR}
 
 # --- pages, by URL name ----------------------------------------------------------------------------
 
@@ -225,6 +228,9 @@ URL_ROLES: dict[str, Roles] = {
     "evidence:item": EVIDENCE_READERS,
     "evidence:item_file": EVIDENCE_READERS,
     "evidence:upload": EVIDENCE_WRITERS,
+    "evidence:packs": EVIDENCE_PACKERS,
+    "evidence:pack": EVIDENCE_PACKERS,
+    "evidence:pack_download": EVIDENCE_PACKERS,
     "evidence:runs": EVIDENCE_READERS,
     "evidence:soa_csv": EVIDENCE_READERS,
     "evidence:soa_pdf": EVIDENCE_READERS,

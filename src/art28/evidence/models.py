@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from art28.core.models import Organisation, User
 from art28.records.models import TechnicalMeasure
@@ -227,3 +228,43 @@ class CorrectiveAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nonconformity_id}: {self.description[:60]}"
+
+
+class PackStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("evidence pack", "queued")
+    RUNNING = "running", pgettext_lazy("evidence pack", "being written")
+    DONE = "done", pgettext_lazy("evidence pack", "ready")
+    FAILED = "failed", pgettext_lazy("evidence pack", "failed")
+
+
+class EvidencePack(models.Model):
+    """An auditor's pack asked for from a staff page and written by the task worker (a year of a large
+    provider takes minutes): its period, its progress while it is written, and the file when done. The
+    file lives under ART28_DATA_DIR/packs/ (streamed to disk, never in the database)."""
+
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    status = models.CharField(max_length=10, choices=PackStatus.choices, default=PackStatus.QUEUED)
+    stage = models.CharField(max_length=40, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    manifest_sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_from__lte=models.F("date_to")),
+                name="evidence_pack_period_in_order",
+                violation_error_message=_("The period starts before it ends."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"evidence pack {self.date_from} to {self.date_to}"

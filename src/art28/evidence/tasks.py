@@ -34,3 +34,13 @@ def schedule_next(*, now: dt.datetime | None = None) -> dt.datetime | None:
     when = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), NIGHTLY_AT))
     collect_evidence_daily.using(run_after=when).enqueue()
     return when
+
+
+@task()
+def build_pack(pack_id: int) -> str:
+    """Write an evidence pack asked for from a staff page; returns its status."""
+    from art28.evidence.models import EvidencePack
+    from art28.evidence.packs import pack_build
+
+    pack = EvidencePack.objects.select_related("requested_by").filter(pk=pack_id).first()
+    return "gone" if pack is None else pack_build(pack).status

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from art28.evidence import improvement_views, views
+from art28.evidence import improvement_views, pack_views, views
 
 app_name = "evidence"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("items/<id:pk>/", views.item, name="item"),
     path("items/<id:pk>/file", views.item_file, name="item_file"),
     path("upload/", views.upload, name="upload"),
+    path("packs/", pack_views.packs, name="packs"),
+    path("packs/<id:pk>/", pack_views.pack, name="pack"),
+    path("packs/<id:pk>/download", pack_views.pack_download, name="pack_download"),
     path("runs/", views.runs, name="runs"),
     path("statement-of-applicability.csv", views.soa_csv, name="soa_csv"),
     path("statement-of-applicability.pdf", views.soa_pdf, name="soa_pdf"),
