@@ -157,7 +157,7 @@ def test_the_demo_content_is_in_french_german_and_italian_but_one_text():
     ]
     gaps = {str(obj): missing_languages(obj, fields) for obj, fields in rows if missing_languages(obj, fields)}
     assert gaps == {"Alpine Cloud AG": ["it"]}
-    assert Service.objects.count() >= 5 and TechnicalMeasure.objects.count() == 12
+    assert Service.objects.count() >= 5 and TechnicalMeasure.objects.count() == 17  # 12 TOMs, 5 controls
     texts = [text for obj, fields in rows for name in fields for text in getattr(obj, f"{name}_i18n").values()]
     assert not [text for text in texts if "ß" in text]
     assert "Datenschutzberater" in dpo_profile().introduction_i18n["de"]

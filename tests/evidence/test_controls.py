@@ -66,3 +66,12 @@ def test_only_the_dpo_or_an_administrator_sets_a_control(make_user, measure):
     security = make_user("sec@example-hosting.ch", Role.SECURITY)
     with pytest.raises(PermissionDenied):
         _set(security, measure)
+
+
+def test_a_control_that_does_not_apply_is_no_measure_in_the_records_or_the_dpa(dpo, measure):
+    """GDPR Art. 30(2)(d) and the DPA's annex list the measures taken; one that does not apply is not."""
+    from art28.records.selectors import measures_for_services
+
+    assert measure in measures_for_services([])
+    _set(dpo, measure, applicable=False, applicability_reason="No tenant shares a host.")
+    assert measure not in measures_for_services([])

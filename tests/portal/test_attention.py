@@ -197,5 +197,9 @@ def test_the_staff_dashboard_lists_open_incidents_with_severity_in_words(staff_c
     )
     page = staff_client.get("/staff/").content.decode()
     assert "1 open incident" in page and "Fresh one" in page and "severity high" in page
-    assert "Closed one" not in page
+    open_list = page.split('id="open-incidents"', 1)[1].split("</ul>", 1)[0]
+    assert "Fresh one" in open_list and "Closed one" not in open_list
+    # A closed incident shows only where its lessons learned are asked for (ISO/IEC 27001 A.5.27).
+    lessons = page.split('id="without-lessons"', 1)[1].split("</ul>", 1)[0]
+    assert "Closed one" in lessons
     assert not re.search(r"\(S\d+\)", page)

@@ -126,19 +126,29 @@ def _review_history(actor: User, today: dt.date) -> None:
             measure_review(actor=actor, measure=measure, on=reviewed_on, note="Reviewed at the yearly meeting.")
 
 
-def load_demo_evidence(actor: SystemActor) -> str:
+def load_demo_controls(actor: SystemActor) -> str:
+    """The catalogue as controls, before any DPA is accepted: the DPA annexes the measures (Art. 28(3)(c)),
+    so a control added or set aside after a countersignature would change the text the customer signed."""
     owners = {u.email: u for u in User.objects.filter(email__in=[DPO, SECURITY, OPS])}
     if len(owners) < 3 or not TechnicalMeasure.objects.exists():
-        return "evidence: skipped (the demo's staff and measures are needed)"
-    today = timezone.localdate()
-    _create_measures(actor, owners, today)
-    _review_history(owners[DPO], today)
+        return "controls: skipped (the demo's staff and measures are needed)"
+    _create_measures(actor, owners, timezone.localdate())
     measures = {m.ref: m for m in TechnicalMeasure.objects.all()}
     for ref, (nfadp, iso, sources) in CONTROLS.items():
         if ref in measures:
             control_set(actor=owners[DPO], measure=measures[ref], nfadp_refs=nfadp, iso_refs=iso,
                         applicable=ref not in NOT_APPLICABLE, applicability_reason=NOT_APPLICABLE.get(ref, ""),
                         evidence_sources=sources)  # fmt: skip
+    return f"controls: {len(measures)} (one not applicable), mapped to nFADP/DSV and ISO/IEC 27001 Annex A"
+
+
+def load_demo_evidence(actor: SystemActor) -> str:
+    owners = {u.email: u for u in User.objects.filter(email__in=[DPO, SECURITY, OPS])}
+    if len(owners) < 3 or not TechnicalMeasure.objects.exists():
+        return "evidence: skipped (the demo's staff and measures are needed)"
+    today = timezone.localdate()
+    _review_history(owners[DPO], today)
+    measures = {m.ref: m for m in TechnicalMeasure.objects.all()}
     uploads = [
         ("Restore drill: a customer's database restored from backup in 42 minutes", "tom-c-restore-drill", 60, 305),
         ("Disaster-recovery tabletop exercise", "tom-c-dr-plan", 400, 365),  # expired: the control is stale

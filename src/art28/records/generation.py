@@ -340,7 +340,9 @@ def _register(at: dt.date) -> list[_RegisterEntry]:
 
 
 def _active_measures() -> list[tuple[TechnicalMeasure, frozenset[int]]]:
-    measures = TechnicalMeasure.objects.filter(active=True).prefetch_related("services").order_by("area", "title")
+    # A control that does not apply (its Statement of Applicability says why) is no measure taken.
+    chosen = TechnicalMeasure.objects.filter(active=True, applicable=True)
+    measures = chosen.prefetch_related("services").order_by("area", "title")
     return [(m, frozenset(s.pk for s in m.services.all())) for m in measures]
 
 

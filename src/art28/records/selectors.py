@@ -51,9 +51,15 @@ def overdue_measures(on: dt.date | None = None) -> QuerySet[TechnicalMeasure]:
 
 
 def measures_for_services(service_ids: Iterable[int]) -> list[TechnicalMeasure]:
-    """Active measures applying to these services: those for every service and those naming one of them."""
+    """Active measures applying to these services: those for every service and those naming one of them.
+    A control the Statement of Applicability says does not apply is no measure taken (Art. 30(2)(d))."""
     ids = list(service_ids)
-    rows = _measures().filter(active=True).filter(Q(services__isnull=True) | Q(services__in=ids)).distinct()
+    rows = (
+        _measures()
+        .filter(active=True, applicable=True)
+        .filter(Q(services__isnull=True) | Q(services__in=ids))
+        .distinct()
+    )
     return list(rows.order_by("area", "title"))
 
 

@@ -63,6 +63,9 @@ class Command(BaseCommand):
         self.stdout.write(load_demo_subprocessors(actor))
         self.stdout.write(load_demo_legal(actor))
         self.stdout.write(load_demo_records(actor))
+        from art28.demo.evidence import load_demo_controls
+
+        self.stdout.write(load_demo_controls(actor))  # before any DPA is accepted: the DPA annexes them
         self.stdout.write(load_demo_dpo(actor))
         # After all the DPA shows (the countersigned PDF is the portal's), before the change is announced
         # (each customer is told under the authorisation recorded for it, GDPR Art. 28(2)).
