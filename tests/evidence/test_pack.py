@@ -70,8 +70,9 @@ def daily(since: dt.datetime, until: dt.datetime):
 
 def attestations(since: dt.datetime, until: dt.datetime):
     """What the residency.attestation collector yields: each signed document as an attachment."""
-    for organisation in Organisation.objects.order_by("ref"):
-        issued = since + dt.timedelta(days=5, hours=organisation.pk)
+    # An hour apart by rank, not by primary key: PostgreSQL's sequences do not roll back between tests.
+    for rank, organisation in enumerate(Organisation.objects.order_by("ref")):
+        issued = since + dt.timedelta(days=5, hours=rank)
         public_id = str(uuid.uuid5(uuid.NAMESPACE_URL, organisation.ref))
         document = sign_statement({"type": "art28/residency-attestation", "id": public_id,
                                    "customer": {"ref": organisation.ref, "name": organisation.name},
