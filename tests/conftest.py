@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from art28.core.audit import SystemActor
+from art28.core.evidence import Collected, collector
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
 from art28.core.services import organisation_create, user_create
@@ -119,3 +123,24 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """``with clock(moment):`` — timezone.now() is ``moment`` inside the block (the evidence collectors
+    read "now" to leave out what has not happened yet)."""
+
+    @contextmanager
+    def at(moment: dt.datetime) -> Iterator[None]:
+        with monkeypatch.context() as patch:
+            patch.setattr(timezone, "now", lambda: moment)
+            yield
+
+    return at
+
+
+def run_collector(key: str, since: dt.datetime, until: dt.datetime) -> list[Collected]:
+    """The registered evidence collector ``key`` over ``[since, until)`` (core.evidence)."""
+    found = collector(key)
+    assert found is not None, f"no evidence collector {key!r} registered"
+    return list(found.collect(since, until))

@@ -18,11 +18,11 @@ from art28.assurance.models import Campaign, Finding, IsolationRun, ServiceCaden
 from art28.assurance.pentests import CampaignOptions, campaign_report_attach, pentest_import
 from art28.assurance.probe_suite import Pair, Probe, Suite
 from art28.assurance.probes import Met, PairResult, isolation_run_record
-from art28.core.evidence import collector, collectors
+from art28.core.evidence import Collected, collectors
 from art28.core.roles import Role
 from art28.inventory.models import Asset, Service
 from tests.assurance.conftest import PDF
-from tests.conftest import TEST_ACTOR
+from tests.conftest import TEST_ACTOR, run_collector
 
 pytestmark = pytest.mark.django_db
 HEADER = "ref,title,severity_vector,assets,description,recommendation\n"
@@ -44,10 +44,8 @@ def at_moment(moment: dt.datetime):
     return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
-def collect(key: str, since: dt.datetime, until: dt.datetime):
-    found = collector(key)
-    assert found is not None
-    return list(found.collect(since, until))
+def collect(key: str, since: dt.datetime, until: dt.datetime) -> list[Collected]:
+    return run_collector(key, since, until)
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from django.db import connection
@@ -19,6 +17,7 @@ from art28.breaches.models import Incident
 from art28.breaches.sending import notice_create, notice_send
 from art28.breaches.services import incident_declare, incident_scope_set
 from art28.core.evidence import Collected, collector, collectors
+from tests.conftest import run_collector
 
 pytestmark = pytest.mark.django_db
 
@@ -35,25 +34,12 @@ def _commitment(settings):
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    @contextmanager
-    def at(moment: dt.datetime) -> Iterator[None]:
-        with monkeypatch.context() as patch:
-            patch.setattr(timezone, "now", lambda: moment)
-            yield
-
-    return at
-
-
-@pytest.fixture
 def actor(security_user):
     return security_user
 
 
 def collect(since: dt.datetime, until: dt.datetime) -> list[Collected]:
-    found = collector("breaches.notification")
-    assert found is not None
-    return list(found.collect(since, until))
+    return run_collector("breaches.notification", since, until)
 
 
 def by_key(items: list[Collected]) -> dict[str, Collected]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from django.db import connection
@@ -16,6 +14,7 @@ from django.utils import timezone
 
 from art28.core.evidence import Collected, collector, collectors
 from art28.dpo.services import request_close, request_extend, request_forward, request_reply
+from tests.conftest import run_collector
 
 pytestmark = pytest.mark.django_db
 
@@ -27,21 +26,8 @@ LAST_INSTANT = DEADLINE_PASSES - ONE
 PERSONAL = ["Petra Muster", "petra@example.net", "Welche Daten haben Sie über mich?", "shop.acme.example"]
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    @contextmanager
-    def at(moment: dt.datetime) -> Iterator[None]:
-        with monkeypatch.context() as patch:
-            patch.setattr(timezone, "now", lambda: moment)
-            yield
-
-    return at
-
-
 def collect(since: dt.datetime, until: dt.datetime) -> list[Collected]:
-    found = collector("dpo.request")
-    assert found is not None
-    return list(found.collect(since, until))
+    return run_collector("dpo.request", since, until)
 
 
 def by_key(items: list[Collected]) -> dict[str, Collected]:

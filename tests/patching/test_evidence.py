@@ -13,11 +13,12 @@ import pytest
 from django.utils import timezone
 
 from art28.core.audit import SystemActor
-from art28.core.evidence import collector, collectors
+from art28.core.evidence import Collected, collectors
 from art28.core.roles import Role
 from art28.patching.advisories import advisories_import
 from art28.patching.exceptions import patch_exception_grant
 from art28.patching.packages import packages_import
+from tests.conftest import run_collector
 from tests.patching.fleet import RELEASE, import_hosts, write_json
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +46,8 @@ def snapshot(folder: Path, hosts: list[str], version: str, when: dt.datetime) ->
     packages_import(batch, actor=ACTOR, release=RELEASE, taken_at=when)
 
 
-def collect(since: dt.datetime, until: dt.datetime):
-    found = collector(KEY)
-    assert found is not None
-    return list(found.collect(since, until))
+def collect(since: dt.datetime, until: dt.datetime) -> list[Collected]:
+    return run_collector(KEY, since, until)
 
 
 @pytest.fixture

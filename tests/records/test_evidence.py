@@ -11,9 +11,10 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from art28.core.evidence import collector, collectors
+from art28.core.evidence import Collected, collectors
 from art28.core.models import AuditEntry
 from art28.records.services import measure_review
+from tests.conftest import run_collector
 
 pytestmark = pytest.mark.django_db
 KEY = "records.measure_review"
@@ -30,10 +31,8 @@ def review_at(moment: dt.datetime, measure, actor, note: str = NOTE):
         return measure_review(actor=actor, measure=measure, note=note)
 
 
-def collect(since: dt.datetime, until: dt.datetime):
-    found = collector(KEY)
-    assert found is not None
-    return list(found.collect(since, until))
+def collect(since: dt.datetime, until: dt.datetime) -> list[Collected]:
+    return run_collector(KEY, since, until)
 
 
 def test_the_collector_is_registered_with_its_validity():

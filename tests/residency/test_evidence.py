@@ -22,7 +22,7 @@ from art28.residency.engine import REASONS, run_audit
 from art28.residency.evidence import week_ends
 from art28.residency.models import Attestation
 from art28.residency.services import attestation_issue
-from tests.conftest import TEST_ACTOR
+from tests.conftest import TEST_ACTOR, run_collector
 from tests.inventory.conftest import CSV_EXAMPLE
 
 pytestmark = pytest.mark.django_db
@@ -51,9 +51,7 @@ def attestations() -> Collector:
 
 
 def collect(key: str, since: dt.datetime, until: dt.datetime) -> list[Collected]:
-    found = collector(key)
-    assert found is not None
-    return list(found.collect(since, until))
+    return run_collector(key, since, until)
 
 
 def sync(folder: Path, at: dt.datetime, monkeypatch: pytest.MonkeyPatch) -> None:

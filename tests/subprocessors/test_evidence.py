@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from django.db import connection
@@ -19,7 +17,7 @@ from art28.subprocessors.changes import change_announce, change_draft, change_wi
 from art28.subprocessors.models import Change
 from art28.subprocessors.responses import change_consent, change_object, change_resolve
 from art28.subprocessors.services import contract_set
-from tests.conftest import TEST_ACTOR
+from tests.conftest import TEST_ACTOR, run_collector
 from tests.subprocessors.fixtures import MAIL, WEB, new_subprocessor
 
 pytestmark = pytest.mark.django_db
@@ -31,21 +29,8 @@ TOOK_EFFECT = timezone.make_aware(dt.datetime(2026, 10, 1))  # 00:00 in Zurich
 OBJECTION = "Our DPO Jane Roe (jane.roe@acme.example) refuses US transfers."
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    @contextmanager
-    def at(moment: dt.datetime) -> Iterator[None]:
-        with monkeypatch.context() as patch:
-            patch.setattr(timezone, "now", lambda: moment)
-            yield
-
-    return at
-
-
 def collect(since: dt.datetime, until: dt.datetime) -> list[Collected]:
-    found = collector("subprocessors.change")
-    assert found is not None
-    return list(found.collect(since, until))
+    return run_collector("subprocessors.change", since, until)
 
 
 def announce(clock, *, kind: str = "addition", services=(WEB, MAIL), slug: str = "mailjet-us", **fields) -> Change:
