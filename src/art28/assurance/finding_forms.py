@@ -15,15 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from art28.assurance.models import FindingStatus, RetestOutcome
+from art28.core.forms import DateInput
 from art28.core.models import User
 from art28.core.roles import STAFF_ROLES
 
 NOT_RETESTED = ""
 OUTCOME_PREFIX = "outcome_"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _put_errors(form: forms.Form, exc: ValidationError, aliases: dict[str, str]) -> None:

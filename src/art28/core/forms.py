@@ -9,6 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from art28.core.translated import language_name, other_languages
 
 
+class DateInput(forms.DateInput):
+    """The browser's own date picker (``<input type="date">``, ISO dates whatever the language)."""
+
+    input_type = "date"
+
+
 class ApiTokenCreateForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),

@@ -1,16 +1,14 @@
-"""The staff form that uploads evidence: it parses; evidence.services.evidence_upload decides."""
+"""The staff forms of evidence: an upload (evidence.services.evidence_upload decides) and a pack's period
+(evidence.packs.pack_request decides). They parse."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from art28.core.forms import DateInput
 from art28.evidence.services import UPLOAD_MAX_BYTES
 from art28.records.models import TechnicalMeasure
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class EvidenceUploadForm(forms.Form):
@@ -33,3 +31,8 @@ class EvidenceUploadForm(forms.Form):
         if (upload.size or 0) > UPLOAD_MAX_BYTES:
             raise forms.ValidationError(_("The file is too large."))
         return upload
+
+
+class PackForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), widget=DateInput)
+    date_to = forms.DateField(label=_("To (included)"), widget=DateInput)

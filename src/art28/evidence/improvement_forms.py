@@ -10,16 +10,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from art28.core.forms import DateInput
 from art28.core.models import User
 from art28.core.roles import STAFF_WRITERS
 from art28.evidence.models import NonconformitySource, NonconformityStatus
 from art28.records.models import TechnicalMeasure
 
 EFFECTIVE, NOT_EFFECTIVE = "effective", "not-effective"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ServiceErrors:

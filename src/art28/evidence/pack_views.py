@@ -4,30 +4,20 @@ may export packs (core.access.EVIDENCE_PACKERS): the pack carries the audit trai
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from art28.core.access import EVIDENCE_PACKERS
 from art28.core.auth import request_user, role_required
+from art28.evidence.forms import PackForm
 from art28.evidence.models import EvidencePack, PackStatus
 from art28.evidence.packs import pack_path, pack_request
 
 packer = role_required(*EVIDENCE_PACKERS)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class PackForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), widget=DateInput)
-    date_to = forms.DateField(label=gettext_lazy("To (included)"), widget=DateInput)
 
 
 @packer

@@ -8,17 +8,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from art28.core.forms import TranslatedFieldsMixin
+from art28.core.forms import DateInput, TranslatedFieldsMixin
 from art28.core.models import User
 from art28.core.roles import STAFF_ROLES
 from art28.core.translated import other_languages
 from art28.inventory.models import Service
 from art28.records.models import MeasureArea
 from art28.records.services import ACTIVITY_FIELDS, MAX_REVIEW_DAYS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:

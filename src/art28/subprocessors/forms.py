@@ -9,13 +9,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from art28.core.forms import TranslatedFieldsMixin
+from art28.core.forms import DateInput, TranslatedFieldsMixin
 from art28.inventory.models import Service, Site
 from art28.subprocessors.models import Authorisation, ChangeKind, Resolution, SubProcessor
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
