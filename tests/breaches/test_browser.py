@@ -8,7 +8,7 @@ import os
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from art28.core.roles import Role
 from art28.notify.models import Message
@@ -83,9 +83,9 @@ def test_a_responder_declares_decides_and_notifies_in_the_browser(
             customer.locator("button[type=submit]").click()
             customer.wait_for_url(f"{live_server.url}/portal/inbox/")
             customer.get_by_role("link", name="violation").first.click()
-            assert "Madame, Monsieur," in customer.content()
+            expect(customer.locator("body")).to_contain_text("Madame, Monsieur,")  # waits for the notice to load
             customer.get_by_role("button", name="Accuser réception").click()
-            assert customer.get_by_role("status").count() == 1
+            expect(customer.get_by_role("status")).to_have_count(1)
         finally:
             browser.close()
     assert set(Message.objects.values_list("organisation__ref", flat=True)) == {"ACME", "BETA"}

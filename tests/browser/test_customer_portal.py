@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from art28.core.signing import provider_public_key, verify_document
 from art28.residency.services import attestation_issue
@@ -57,7 +57,7 @@ def test_customer_logs_in_sees_the_diagram_and_verifies_an_attestation(
             page.get_by_role("link", name="Attestations", exact=True).click()
             page.get_by_role("button", name="Issue an attestation now").click()
             page.wait_for_url(f"{live_server.url}/portal/attestations/")
-            assert page.get_by_text("Attestation issued as of").is_visible()
+            expect(page.get_by_text("Attestation issued as of")).to_be_visible()
 
             with page.expect_download() as download_info:
                 page.get_by_role("link", name="JSON").first.click()

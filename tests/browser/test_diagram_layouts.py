@@ -53,8 +53,9 @@ def test_phone_gets_the_stacked_diagram_legible_and_a_desktop_the_wide_one(live_
             _log_in(page, base, customer_a.email)
             page.goto(f"{base}/portal/")
             stacked, wide = page.locator("svg.diagram-stacked"), page.locator("svg.diagram")
-            assert stacked.is_visible() and not wide.is_visible()
-            assert stacked.locator("g.site[data-key='site:FRA-7']").is_visible()
+            expect(stacked).to_be_visible()
+            expect(wide).to_be_hidden()
+            expect(stacked.locator("g.site[data-key='site:FRA-7']")).to_be_visible()
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
             box = stacked.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
@@ -68,7 +69,8 @@ def test_phone_gets_the_stacked_diagram_legible_and_a_desktop_the_wide_one(live_
             assert page.get_by_role("img", name="Where the data of Acme Sàrl is").count() == 1
 
             page.set_viewport_size(DESKTOP)
-            assert wide.is_visible() and not stacked.is_visible()
+            expect(wide).to_be_visible()
+            expect(stacked).to_be_hidden()
             assert wide.locator("g.flow.leaves-policy").count() == 1
             assert page.get_by_role("img", name="Where the data of Acme Sàrl is").count() == 1
         finally:

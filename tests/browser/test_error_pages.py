@@ -6,7 +6,7 @@ import os
 
 import pytest
 from django.test import override_settings
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.test_customer_portal import CHROMIUM, CHROMIUM_ARGS
 
@@ -27,7 +27,7 @@ def test_a_german_browser_gets_the_branded_404_in_german_and_finds_the_way_back(
             assert response is not None and response.status == 404
             assert page.locator("html").get_attribute("lang") == "de"
             assert page.get_by_role("heading", level=1).inner_text() == "Seite nicht gefunden"
-            assert page.locator("header.topbar").is_visible()  # the site's layout, not Django's bare page
+            expect(page.locator("header.topbar")).to_be_visible()  # the site's layout, not Django's bare page
 
             page.get_by_role("link", name="Zurück zur Startseite").click()
             page.wait_for_url(f"{live_server.url}/trust/")

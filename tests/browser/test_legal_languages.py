@@ -9,7 +9,7 @@ import hashlib
 import os
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from art28.core.models import User
 from art28.legal.models import Acceptance, DocumentKind
@@ -48,15 +48,15 @@ def test_a_french_customer_reads_and_accepts_the_french_text(live_server, custom
             # The trust center, in the reader's language: the French text, not the English one.
             page.goto(f"{live_server.url}/trust/policies/terms/")
             assert page.locator("h1").first.text_content() == "Conditions générales"
-            assert page.get_by_text(FRENCH).is_visible()
+            expect(page.get_by_text(FRENCH)).to_be_visible()
             assert page.get_by_text(ENGLISH).count() == 0
             page.locator("p.text-languages a[hreflang=de]").click()
             page.wait_for_url(f"{live_server.url}/de/trust/policies/terms/")
-            assert page.get_by_text(GERMAN).is_visible()
+            expect(page.get_by_text(GERMAN)).to_be_visible()
             # Italian has no text: the English one, visibly marked.
             page.goto(f"{live_server.url}/it/trust/policies/terms/")
-            assert page.get_by_text(ENGLISH).is_visible()
-            assert page.locator(".untranslated[lang=it]").first.is_visible()
+            expect(page.get_by_text(ENGLISH)).to_be_visible()
+            expect(page.locator(".untranslated[lang=it]").first).to_be_visible()
 
             # The portal, in the user's language: read version 1 in French and accept it.
             page.goto(f"{live_server.url}/portal/documents/")
@@ -67,7 +67,7 @@ def test_a_french_customer_reads_and_accepts_the_french_text(live_server, custom
             page.locator("a[href='/portal/documents/terms/v1/']").first.click()
             page.wait_for_url(f"{live_server.url}/portal/documents/terms/v1/")
             assert page.locator("html").get_attribute("lang") == "fr"
-            assert page.get_by_text(FRENCH).is_visible()
+            expect(page.get_by_text(FRENCH)).to_be_visible()
             assert page.get_by_text(ENGLISH).count() == 0
             page.locator("form.actions button").click()
             page.wait_for_url(f"{live_server.url}/portal/documents/")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 from art28.breaches.services import incident_declare
 from art28.core.roles import Role
@@ -62,8 +62,9 @@ def _assert_fits_the_phone(page: Page, url: str, *, folds: bool = True) -> None:
     assert smallest_text >= LEGIBLE_SVG_TEXT, f"{url}: pictures' text shrunk to {smallest_text:.1f} px"
     if folds:
         toggle = page.locator("button.menu-toggle")
-        assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
-        assert not page.locator("#site-menu").is_visible()
+        expect(toggle).to_be_visible()
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        expect(page.locator("#site-menu")).to_be_hidden()
     header = page.locator("header.topbar").bounding_box()
     assert header is not None and header["height"] < FOLDED_MENU_MAX_HEIGHT, f"{url}: menu {header}"
 
@@ -72,11 +73,11 @@ def _assert_the_menu_opens(page: Page, link: str) -> None:
     toggle = page.locator("button.menu-toggle")
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "true"
-    assert page.get_by_role("navigation", name="Main").get_by_role("link", name=link, exact=True).is_visible()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name=link, exact=True)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.keyboard.press("Escape")
     assert toggle.get_attribute("aria-expanded") == "false"
-    assert not page.locator("#site-menu").is_visible()
+    expect(page.locator("#site-menu")).to_be_hidden()
 
 
 @pytest.mark.browser
@@ -96,13 +97,13 @@ def test_customer_pages_fit_a_phone_and_the_menu_folds(live_server, org_a, org_b
             page = _phone_page(browser)
             # The public pages run no script: their short menu stays open, and still takes little room.
             _assert_fits_the_phone(page, f"{base}/trust/", folds=False)
-            assert not page.locator("button.menu-toggle").is_visible()
+            expect(page.locator("button.menu-toggle")).to_be_hidden()
 
             _log_in(page, base, customer_a.email)
             _assert_fits_the_phone(page, f"{base}/portal/")
             _assert_the_menu_opens(page, "Attestations")
             # The diagram is the stacked one, drawn at least at its own size (text stays legible).
-            assert not page.locator("svg.diagram").is_visible()
+            expect(page.locator("svg.diagram")).to_be_hidden()
             svg = page.locator("svg.diagram-stacked")
             box = svg.bounding_box()
             assert box is not None and box["width"] >= float(svg.get_attribute("width") or 0) - 1

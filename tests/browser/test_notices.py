@@ -7,7 +7,7 @@ import os
 
 import pytest
 from django.db import transaction
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from art28.notify.services import Draft, messages_create
 from tests.browser.test_customer_portal import CHROMIUM, CHROMIUM_ARGS
@@ -66,8 +66,8 @@ def test_a_customer_reads_a_notice_with_headings_and_a_list(live_server, org_a, 
             if SCREENSHOTS:
                 page.screenshot(path=f"{SCREENSHOTS}/inbox-notice.png", full_page=True)
             notice = page.locator("article.message-body")
-            assert notice.get_by_role("heading", name="What happened", level=2).is_visible()
-            assert notice.get_by_role("heading", name="Nature of the breach", level=2).is_visible()
+            expect(notice.get_by_role("heading", name="What happened", level=2)).to_be_visible()
+            expect(notice.get_by_role("heading", name="Nature of the breach", level=2)).to_be_visible()
             assert notice.locator("ul > li").all_inner_texts() == ["Confidentiality", "Availability"]
             text = page.locator("main").inner_text()
             assert "==" not in text and "breach.notice" not in text

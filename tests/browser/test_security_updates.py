@@ -10,7 +10,7 @@ import os
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from art28.inventory.models import Asset, Placement
 from tests.browser.test_customer_portal import CHROMIUM, CHROMIUM_ARGS
@@ -57,7 +57,7 @@ def test_an_advisory_exposes_a_host_the_customer_sees_it_and_the_upgrade_shows_i
             staff = browser.new_context().new_page()
             log_in(staff, live_server.url, staff_user.email)
             staff.goto(f"{live_server.url}/staff/patching/")
-            assert staff.get_by_text("No host is exposed to a known CVE with these filters.").is_visible()
+            expect(staff.get_by_text("No host is exposed to a known CVE with these filters.")).to_be_visible()
 
             # A critical advisory (CVSS 9.8), its fix published ten days ago: vm-a is below it, vm-b is not.
             tracker = {"foo": {CVE: {"description": "Heap overflow in foo", "releases": {
@@ -91,7 +91,7 @@ def test_an_advisory_exposes_a_host_the_customer_sees_it_and_the_upgrade_shows_i
             call_command("packages_import", str(lists / "vm-a.txt"), "--release", RELEASE)
 
             staff.goto(f"{live_server.url}/staff/patching/")
-            assert staff.get_by_text("No host is exposed to a known CVE with these filters.").is_visible()
+            expect(staff.get_by_text("No host is exposed to a known CVE with these filters.")).to_be_visible()
             critical = staff.locator("table.patch-record tbody tr").first
             assert " ".join(critical.inner_text().split()).split()[1:4] == ["1", "10.0", "10.0"]
             assert staff.locator("svg.ttp-chart[data-severity=critical] g.month").count() == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from art28.core.roles import Role
 from art28.subprocessors.services import subprocessor_update
@@ -42,7 +42,7 @@ def test_a_french_customer_reads_the_french_purpose_of_a_sub_processor(live_serv
 
             page.goto(f"{live_server.url}/portal/subprocessors/")
             row = page.get_by_role("row").filter(has_text="Helvetia Helpdesk AG")
-            assert row.get_by_text(FRENCH).is_visible()
+            expect(row.get_by_text(FRENCH)).to_be_visible()
             assert ENGLISH not in row.inner_text()
             assert page.locator("html").get_attribute("lang") == "fr"
         finally:

@@ -9,7 +9,7 @@ import os
 
 import pytest
 from PIL import Image
-from playwright.sync_api import ViewportSize, sync_playwright
+from playwright.sync_api import ViewportSize, expect, sync_playwright
 
 from art28.assurance.services import trust_profile_update
 from art28.inventory.models import Site
@@ -57,7 +57,7 @@ def test_the_storefront_leads_with_the_provider_and_its_toc_lands_on_each_sectio
             assert "powered by art28" in page.locator("footer").inner_text()
 
             toc = page.get_by_role("navigation", name="On this page")
-            assert toc.is_visible()
+            expect(toc).to_be_visible()
             toc_box = toc.bounding_box()
             content_box = page.locator(".trust-content").bounding_box()
             assert toc_box and content_box and toc_box["x"] + toc_box["width"] <= content_box["x"]  # a sidebar
@@ -75,7 +75,7 @@ def test_the_storefront_leads_with_the_provider_and_its_toc_lands_on_each_sectio
             page.wait_for_function("location.hash === '#certifications'")
             heading = page.locator("h2#certifications").bounding_box()
             assert heading is not None and 0 <= heading["y"] < 100, heading
-            assert page.get_by_role("link", name="Download the certificate").is_visible()
+            expect(page.get_by_role("link", name="Download the certificate")).to_be_visible()
             if shots := os.environ.get("ART28_SCREENSHOTS"):
                 page.goto(f"{live_server.url}/en/trust/")
                 page.screenshot(path=f"{shots}/trust-desktop.png")
@@ -87,8 +87,9 @@ def test_the_storefront_leads_with_the_provider_and_its_toc_lands_on_each_sectio
             assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
             toc = phone.get_by_role("navigation", name="On this page")
             summary = phone.locator("#summary").bounding_box()
-            assert toc.is_visible() and (box := toc.bounding_box()) and summary and box["y"] < summary["y"]
-            assert phone.locator("img.brand-logo").is_visible()
+            expect(toc).to_be_visible()
+            assert (box := toc.bounding_box()) and summary and box["y"] < summary["y"]
+            expect(phone.locator("img.brand-logo")).to_be_visible()
             if shots:
                 phone.screenshot(path=f"{shots}/trust-phone.png")
             toc.get_by_role("link", name="Policies").click()

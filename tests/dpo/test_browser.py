@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from art28.dpo.models import Request
 from tests.browser.test_customer_portal import CHROMIUM, CHROMIUM_ARGS
@@ -49,20 +49,20 @@ def test_contact_form_to_the_dpo_then_to_the_controller_who_answers(live_server,
             staff.get_by_role("link", name=reference).click()
             staff.get_by_label("Forward to the controller: the customer's reference").fill(org_a.ref)
             staff.get_by_role("button", name="Forward").click()
-            assert staff.get_by_text("Forwarded to the controller; the requester is told.").is_visible()
+            expect(staff.get_by_text("Forwarded to the controller; the requester is told.")).to_be_visible()
 
             customer = browser.new_context().new_page()
             log_in(customer, live_server.url, customer_a.email)
             customer.get_by_role("link", name="Data subject requests").click()
             customer.get_by_role("link", name=reference).click()
-            assert customer.get_by_text("Please erase my account").is_visible()
+            expect(customer.get_by_text("Please erase my account")).to_be_visible()
             customer.get_by_label("handled by us").check()
             customer.get_by_label("Note for our DPO (optional)").fill("Account erased.")
             customer.get_by_role("button", name="Send the answer").click()
-            assert customer.get_by_text("your answer was sent").is_visible()
+            expect(customer.get_by_text("your answer was sent")).to_be_visible()
 
             staff.reload()
-            assert staff.get_by_text("Account erased.").first.is_visible()
+            expect(staff.get_by_text("Account erased.").first).to_be_visible()
         finally:
             browser.close()
     answered = Request.objects.get()

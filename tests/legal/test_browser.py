@@ -8,7 +8,7 @@ import datetime as dt
 import os
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from art28.legal.models import DocumentKind
 from tests.browser.test_customer_portal import CHROMIUM, CHROMIUM_ARGS
@@ -52,7 +52,7 @@ def test_a_customer_reads_the_redline_and_switches_it_to_french(live_server, cus
             assert "line-through" in redline.locator("del").first.evaluate(
                 "e => getComputedStyle(e).textDecorationLine"
             )
-            assert page.get_by_text("is underlined in green").is_visible()
+            expect(page.get_by_text("is underlined in green")).to_be_visible()
             if SCREENSHOTS:
                 page.screenshot(path=f"{SCREENSHOTS}/policy-redline.png", full_page=True)
             label = page.locator("ins .visually-hidden").first  # for screen readers, not on screen

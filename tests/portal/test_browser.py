@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from art28.core.roles import Role
 from tests.browser.test_customer_portal import CHROMIUM, CHROMIUM_ARGS
@@ -54,7 +54,7 @@ def test_the_customer_clears_each_kind_of_pending_item_from_the_panel(live_serve
             page.wait_for_url(f"{base}/portal/")
 
             panel = page.get_by_role("region", name="Needs your attention")
-            assert panel.is_visible()
+            expect(panel).to_be_visible()
             assert _panel_kinds(page) == [
                 "dpa",
                 "breach-notice",
@@ -65,7 +65,8 @@ def test_the_customer_clears_each_kind_of_pending_item_from_the_panel(live_serve
             ]
             assert "Beta's secret notice" not in page.content()
             home_link = page.get_by_role("link", name="Where my data is, 6 items need your attention")
-            assert home_link.is_visible() and page.locator("#nav-attention-count").inner_text() == "6"
+            expect(home_link).to_be_visible()
+            expect(page.locator("#nav-attention-count")).to_have_text("6")
 
             _act(page, base, "breach-notice")
             page.get_by_role("button", name="Acknowledge receipt").click()
@@ -100,7 +101,7 @@ def test_the_customer_clears_each_kind_of_pending_item_from_the_panel(live_serve
 
             page.goto(f"{base}/portal/")
             assert _panel_kinds(page) == []
-            assert page.get_by_text("Nothing needs you now.").is_visible()
+            expect(page.get_by_text("Nothing needs you now.")).to_be_visible()
             assert page.locator("#nav-attention-count").count() == 0
         finally:
             browser.close()
