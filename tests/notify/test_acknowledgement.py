@@ -47,6 +47,16 @@ def test_art33_the_button_acknowledges_and_is_audited(client, notice, org_a):
     assert "Receipt acknowledged on" in client.get(ack_path(notice)).text
 
 
+def test_the_audit_trail_names_a_message_by_reference_not_by_subject_or_recipient(client, notice, org_a):
+    """The trail goes as it is into every auditor's pack (a hash chain cannot be redacted), so it keeps
+    no message's subject and no recipient: the message's number and topic are what it needs."""
+    client.post(ack_path(notice))
+    entry = AuditEntry.objects.get(action="notify.message.acknowledge")
+    assert entry.object_repr == f"message {notice.pk} ({notice.topic})"
+    written = str(entry.object_repr) + str(entry.after)
+    assert notice.subject not in written and org_a.name not in written
+
+
 def test_art33_a_second_acknowledgement_keeps_the_first_time(client, client_a, notice):
     client.post(ack_path(notice))
     notice.refresh_from_db()

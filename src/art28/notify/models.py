@@ -142,6 +142,12 @@ class Message(models.Model):
         return f"{self.topic} → {self.recipient_label}: {self.subject}"
 
     @property
+    def reference(self) -> str:
+        """How the audit trail names a message: its number and topic, never its subject or address
+        (an auditor's pack carries the trail as it is, and a hash chain cannot be redacted)."""
+        return f"message {self.pk} ({self.topic})"
+
+    @property
     def recipient_label(self) -> str:
         """Who the message is to, for staff pages: the customer's name and reference, or the address."""
         if self.organisation is not None:

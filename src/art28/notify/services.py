@@ -203,6 +203,7 @@ def message_acknowledge(*, message: Message, actor: Actor, via: str) -> bool:
                 actor=actor,
                 action="notify.message.acknowledge",
                 obj=message,
+                object_repr=message.reference,
                 organisation_id=message.organisation_id,
                 after={"acknowledged_at": now, "acknowledged_via": via, "topic": message.topic},
             )
@@ -223,6 +224,7 @@ def message_mark_read(*, message: Message, actor: Actor) -> bool:
                 actor=actor,
                 action="notify.message.read",
                 obj=message,
+                object_repr=message.reference,
                 organisation_id=message.organisation_id,
                 after={"read_at": now},
             )
@@ -342,6 +344,7 @@ def webhook_test_send(*, actor: Actor, organisation: Organisation) -> Message:
             actor=actor,
             action="notify.webhook.test",
             obj=message,
+            object_repr=message.reference,
             organisation_id=organisation.pk,
             after={"topic": message.topic},
         )
