@@ -334,6 +334,9 @@ ART28_RISK_ACCEPTANCE_MAX_DAYS = env.int("ART28_RISK_ACCEPTANCE_MAX_DAYS", defau
 # Intrusion tests (S6): a service's last completed campaign may be at most this old ("at least once a
 # year"); a service may require more often (assurance.ServiceCadence).
 ART28_PENTEST_CADENCE_MONTHS = env.int("ART28_PENTEST_CADENCE_MONTHS", default=12)
+# Controls and corrective actions (S2): their owners are reminded this many days before evidence
+# expires, a test falls due or an action is due (and once when it has lapsed).
+ART28_REMINDER_DAYS = env.int("ART28_REMINDER_DAYS", default=14)
 # The provider's own promise for a first breach notice, in hours after awareness: a contractual
 # commitment shown as such, never as the law (GDPR Art. 33(2): "without undue delay").
 ART28_BREACH_NOTICE_HOURS = env.int("ART28_BREACH_NOTICE_HOURS", default=24)

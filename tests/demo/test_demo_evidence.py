@@ -9,8 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from art28.evidence.models import Evidence
+from art28.evidence.models import Evidence, Reminder
 from art28.evidence.selectors import control_statuses
+from art28.notify.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +30,14 @@ def test_the_demo_has_controls_in_every_status_and_a_year_of_evidence():
     assert {"records.measure_review", "assurance.intrusion_test", "patching.service_levels",
             "breaches.notification", "dpo.request"} <= collectors  # fmt: skip
     assert Evidence.objects.filter(source="upload").count() == 3
+    # The owners of the failing and stale controls were reminded through the outbox.
+    reminded = set(Reminder.objects.values_list("control__ref", "kind"))
+    assert ("tom-b-access-control", "test-overdue") in reminded
+    today = timezone.localdate()
+    failing = {s.measure.ref for s in control_statuses() if s.status == "failing"}
+    overdue = {
+        s.measure.ref for s in control_statuses() if s.status != "not-applicable" and s.measure.next_review_on < today
+    }
+    assert failing and {(ref, "control-failing") for ref in failing} <= reminded
+    assert overdue and {(ref, "test-overdue") for ref in overdue} <= reminded
+    assert Message.objects.filter(topic="evidence.reminder").exists()

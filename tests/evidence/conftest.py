@@ -13,6 +13,7 @@ from art28.core import evidence as registry
 from art28.core.evidence import Collected
 from art28.core.roles import Role
 from art28.records.models import TechnicalMeasure
+from tests.notify.conftest import smtp_down, smtp_server  # noqa: F401  (fixtures: the reminders' real SMTP peer)
 
 
 @pytest.fixture

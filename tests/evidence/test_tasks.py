@@ -35,3 +35,18 @@ def test_the_task_collects_and_schedules_the_next_night(register):
 def test_scheduling_from_late_evening_still_means_tomorrow_night():
     late = timezone.make_aware(dt.datetime(2026, 12, 4, 23, 30))
     assert schedule_next(now=late) == timezone.make_aware(dt.datetime(2026, 12, 5, 2, 0))
+
+
+def test_the_nightly_task_reminds_the_owners_after_collecting(measure, register):
+    """The nightly run also sends what falls due (docs/evidence.md, "Reminders")."""
+    from art28.evidence.models import Reminder
+
+    register("test.nightly", lambda since, until: [])
+    measure.next_review_on = timezone.localdate() - dt.timedelta(days=1)
+    measure.save()
+    collect_evidence_daily.call()
+    (reminder,) = Reminder.objects.all()
+    assert (reminder.kind, reminder.recipient) == ("test-overdue", measure.owner)
+    assert reminder.due_on == measure.next_review_on
+    collect_evidence_daily.call()  # the next night: told once, not every night
+    assert Reminder.objects.count() == 1

@@ -17,6 +17,7 @@ from art28.core.audit import SystemActor
 from art28.core.models import User
 from art28.core.signing import SigningKeyMissing, load_private_key
 from art28.evidence.collection import evidence_collect
+from art28.evidence.reminders import reminders_send
 from art28.evidence.selectors import control_statuses, status_counts
 from art28.evidence.services import evidence_upload
 from art28.records.controls import control_set
@@ -162,12 +163,13 @@ def load_demo_evidence(actor: SystemActor) -> str:
                             content=_report_pdf(title, day), name=f"{ref}-{day:%Y-%m-%d}.pdf")  # fmt: skip
     attestations = _demo_attestations(actor)
     report = evidence_collect(actor=actor)
+    reminded = reminders_send(actor=actor, today=today)  # as the nightly task does after collecting
     counts = status_counts(control_statuses(today=today))
     errors = f", {len(report.errors)} collector error(s)" if report.errors else ""
     summary = ", ".join(f"{n} {status}" for status, n in counts.items())
     return (
         f"evidence: {report.created} items collected over the past year ({attestations} signed attestations)"
-        f"{errors}; controls {summary}"
+        f"{errors}; controls {summary}; {reminded.count} reminder(s) to {len(reminded.sent)} owner(s)"
     )
 
 

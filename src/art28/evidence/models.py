@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from art28.core.models import Organisation, User
+from art28.notify.models import Message
 from art28.records.models import TechnicalMeasure
 
 
@@ -268,3 +269,46 @@ class EvidencePack(models.Model):
 
     def __str__(self) -> str:
         return f"evidence pack {self.date_from} to {self.date_to}"
+
+
+# --- reminders to owners, through the outbox (docs/evidence.md, "Reminders") ---
+
+
+class ReminderKind(models.TextChoices):
+    EVIDENCE_EXPIRING = "evidence-expiring", _("evidence expires soon")
+    EVIDENCE_EXPIRED = "evidence-expired", _("evidence expired")
+    TEST_DUE = "test-due", _("test due soon")
+    TEST_OVERDUE = "test-overdue", _("test overdue")
+    CONTROL_FAILING = "control-failing", _("control failing")
+    ACTION_DUE = "action-due", _("corrective action due soon")
+    ACTION_OVERDUE = "action-overdue", _("corrective action overdue")
+
+
+class Reminder(models.Model):
+    """One reminder sent to the owner of a control or of a corrective action. The same thing (``kind``,
+    ``subject``, ``due_on``) is reminded once: a new item of evidence, a new test date or a new due day is a
+    new thing, so the owner hears of each lapse once and never every night."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    # What it is about, by reference: "tom-b-data-residency/residency.audit", "tom-b-x/test", "NC-2026-001/7".
+    subject = models.CharField(_("about"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
+    control = models.ForeignKey(
+        TechnicalMeasure, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    action = models.ForeignKey(
+        "CorrectiveAction", on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "subject", "due_on"], name="reminder_once_per_thing"),
+            models.CheckConstraint(condition=models.Q(kind__in=ReminderKind.values), name="reminder_kind_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject} ({self.due_on})"

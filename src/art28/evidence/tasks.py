@@ -1,6 +1,7 @@
 """Background work: collect the evidence every day (run by `art28 db_worker`).
 
-Each run collects every collector's window since its last run, then, where the task backend can defer,
+Each run collects every collector's window since its last run, reminds the owners of what falls due
+(evidence.reminders), then, where the task backend can defer,
 enqueues the next run for tomorrow 02:00; `art28 evidence-collect --schedule` starts the chain, and cron's
 plain `art28 evidence-collect` does the same work everywhere else. Running it twice stores nothing twice.
 """
@@ -17,11 +18,13 @@ NIGHTLY_AT = dt.time(2, 0)
 
 @task()
 def collect_evidence_daily() -> int:
-    """Collect now; returns how many new items were stored."""
+    """Collect now, then remind the owners; returns how many new items were stored."""
     from art28.core.audit import SystemActor
     from art28.evidence.collection import evidence_collect
+    from art28.evidence.reminders import reminders_send
 
     report = evidence_collect(actor=SystemActor("task:evidence-collect"))
+    reminders_send(actor=SystemActor("task:evidence-remind"))
     schedule_next()
     return report.created
 

@@ -31,6 +31,7 @@ from art28.records.models import TechnicalMeasure
 reader = role_required(*EVIDENCE_READERS)
 writer = role_required(*EVIDENCE_WRITERS)
 PAGE_SIZE = 50
+REMINDERS_SHOWN = 20
 
 
 @reader
@@ -71,6 +72,8 @@ def control(request: HttpRequest, ref: str) -> HttpResponse:
             "page": page,
             "current": "controls",
             "can_write": request_user(request).role in EVIDENCE_WRITERS,
+            "reminders": measure.reminders.select_related("recipient")[:REMINDERS_SHOWN],
+            "lead": settings.ART28_REMINDER_DAYS,
         },
     )
 
