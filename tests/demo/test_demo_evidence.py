@@ -26,6 +26,9 @@ def test_the_demo_has_controls_in_every_status_and_a_year_of_evidence():
     assert statuses["tom-b-access-control"] == "stale"  # its quarterly review is overdue
     oldest = Evidence.objects.filter(collector="patching.service_levels").order_by("effective_at").first()
     assert oldest is not None and (timezone.now() - oldest.effective_at).days >= 330
+    # The weekly residency audits, run against the demo's (back-dated) inventory history, cover the year.
+    weekly = Evidence.objects.filter(collector="residency.audit")
+    assert weekly.count() >= 52 and (timezone.now() - weekly.order_by("effective_at")[0].effective_at).days >= 358
     collectors = set(Evidence.objects.values_list("collector", flat=True))
     assert {"records.measure_review", "assurance.intrusion_test", "patching.service_levels",
             "breaches.notification", "dpo.request"} <= collectors  # fmt: skip

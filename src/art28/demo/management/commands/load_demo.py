@@ -42,6 +42,7 @@ class Command(BaseCommand):
             self.stdout.write("demo data already loaded (organisations exist); nothing to do")
             return
         actor = SystemActor("load-demo")
+        loaded_since = timezone.now()
         from art28.demo.glossary import load_demo_glossary
 
         self.stdout.write(load_demo_glossary(actor))  # first: the import maps categories to it
@@ -85,7 +86,10 @@ class Command(BaseCommand):
 
         self.stdout.write(load_demo_isolation(actor))  # it serves the demo's own data over HTTP
         from art28.demo.evidence import load_demo_evidence
+        from art28.demo.history import backdate_demo_history
 
+        # The inventory held for the past year, so that the collectors find a year of weekly audits.
+        self.stdout.write(backdate_demo_history(actor, loaded_since=loaded_since))
         self.stdout.write(load_demo_evidence(actor))  # last: it collects the evidence of all the above
         if not no_logins:
             self._print_logins()
