@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "art28.assurance",
     "art28.patching",
     "art28.evidence",
+    "art28.physical",
     "art28.staff",
     "art28.portal",
     "art28.demo",

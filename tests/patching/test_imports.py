@@ -14,6 +14,7 @@ from django.db import connection
 
 from art28.core.audit import SystemActor
 from art28.core.models import AuditEntry
+from art28.inventory.importers import import_inventory
 from art28.patching.advisories import advisories_import, severity_of
 from art28.patching.exposure import iter_exposures
 from art28.patching.models import Advisory, InstalledPeriod, PackageSnapshot, Upgrade, Vulnerability
@@ -217,6 +218,33 @@ def test_dpkg_log_upgrades_get_their_real_time_in_the_hosts_time_zone(hosts):
     packages_import(lists, actor=ACTOR, release=RELEASE, taken_at=dt.datetime(2025, 6, 30, tzinfo=dt.UTC))
     (upgrade,) = Upgrade.objects.all()
     assert upgrade.at == dt.datetime(2025, 6, 24, 12, 36, 25, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("country", "time_zone", "utc"),
+    [
+        ("US", "", dt.datetime(2025, 6, 24, 18, 36, 25, tzinfo=dt.UTC)),  # its country's main zone: New York
+        ("US", "America/Chicago", dt.datetime(2025, 6, 24, 19, 36, 25, tzinfo=dt.UTC)),  # the site's own
+        ("", "", dt.datetime(2025, 6, 24, 12, 36, 25, tzinfo=dt.UTC)),  # no country: ART28_TIME_ZONE (Zurich)
+    ],
+)
+def test_dpkg_log_times_are_in_the_time_zone_of_the_hosts_site(tmp_path, settings, country, time_zone, utc):
+    """inventory.timezones.site_zone: the site's time_zone, else its country's main zone, else the provider's."""
+    settings.TIME_ZONE = "Europe/Zurich"
+    inventory = tmp_path / "inventory"
+    inventory.mkdir()
+    (inventory / "sites.csv").write_text(
+        f"code,name,city,country,operator,time_zone\nSITE1,Site,,{country},,{time_zone}\n", "utf-8"
+    )
+    (inventory / "assets.csv").write_text("ref,kind,site,parent,service\nvm-0001,vm,SITE1,,\n", "utf-8")
+    import_inventory(inventory, actor=ACTOR)
+    log = tmp_path / "dpkg.log"
+    log.write_text("2025-06-24 14:36:25 upgrade libssl3:amd64 3.0.15-1~deb12u1 3.0.16-1~deb12u1\n")
+
+    status, _out, err = cli("packages_import", "--dpkg-log", str(log), "--host", "vm-0001")
+
+    assert status == 0, err
+    assert Upgrade.objects.get().at == utc
 
 
 def test_a_bad_dpkg_log_line_is_named_and_nothing_is_recorded(hosts):

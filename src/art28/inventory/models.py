@@ -30,6 +30,13 @@ class Site(models.Model):
     # What exactly the country was read from (e.g. the NetBox region slug), for the record.
     country_source_detail = models.CharField(max_length=200, blank=True)
     operator = models.CharField(_("operator"), max_length=200, blank=True)
+    # Where the site's clocks run: the local time of its logs (dpkg.log, badge readers). Validated by the import.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("An IANA name such as Europe/Zurich; empty = its country's main zone"),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -26,6 +26,7 @@ from art28.inventory.history_selectors import (
 )
 from art28.inventory.models import AssetKind, InventorySync, Site
 from art28.inventory.selectors import asset_detail, asset_search, placement_counts, services, site_overview
+from art28.inventory.timezones import site_zone
 
 ASSETS_PER_PAGE = 50
 SYNCS_PER_PAGE = 50
@@ -42,7 +43,12 @@ ASSET_COLUMNS = (
 def site_list(request: HttpRequest) -> HttpResponse:
     default_allowed = set(settings.ART28_ALLOWED_COUNTRIES)
     sites = [
-        (site, country_name(site.country), bool(site.country) and site.country not in default_allowed)
+        (
+            site,
+            country_name(site.country),
+            bool(site.country) and site.country not in default_allowed,
+            site_zone(site).key,
+        )
         for site in site_overview()
     ]
     latest = last_sync()

@@ -5,8 +5,8 @@ A line ``2025-06-24 14:36:25 upgrade libssl3:amd64 3.0.15-1~deb12u1 3.0.16-1~deb
 binary; its source comes from the package lists imported before (else the binary's own name), its
 source version is the binary's without a binNMU's "+bN". A source is upgraded when its last binary is,
 so of several binaries of one source going to one version, the latest time counts. The times are the
-host's local time (``--tz``; default: the time zone of the host's site's country when it has one, else
-ART28_TIME_ZONE).
+host's local time (``--tz``; default: the host's site's time zone, which is its country's main one unless
+the inventory names another; ART28_TIME_ZONE for a host without a site).
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from django.db import transaction
 
 from art28.core.audit import Actor, audit_record
 from art28.inventory.models import Asset
+from art28.inventory.timezones import site_zone
 from art28.patching.models import HOST_KINDS, BinarySource, InstalledPeriod, PackageSnapshot, Upgrade
 from art28.patching.packages import ensure_versions
 from art28.patching.readers import PackagesRefused, Problems, source_version_of_binary
 from art28.patching.version import InvalidVersion, parse_version
 
 LINE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2}) (?P<time>\d{2}:\d{2}:\d{2}) (?P<action>\S+) (?P<rest>.*)$")
-ZONE_TABLE = Path("/usr/share/zoneinfo/zone1970.tab")
 
 
 @dataclass
@@ -39,17 +39,10 @@ class DpkgLogReport:
 
 
 def site_time_zone(host: Asset) -> zoneinfo.ZoneInfo:
-    """The time zone of the host's site's country, when the tz database gives that country exactly one
-    (CH: Europe/Zurich); else the provider's (ART28_TIME_ZONE)."""
-    country = host.location.country if host.location_id and host.location else ""
-    if country and ZONE_TABLE.exists():
-        zones = [
-            columns[2]
-            for line in ZONE_TABLE.read_text("utf-8").splitlines()
-            if not line.startswith("#") and len(columns := line.split("\t")) >= 3 and country in columns[0].split(",")
-        ]
-        if len(zones) == 1:
-            return zoneinfo.ZoneInfo(zones[0])
+    """The time zone of the host's site (its own, else its country's main one: inventory.timezones); the
+    provider's (ART28_TIME_ZONE) for a host with no site."""
+    if host.location_id and host.location:
+        return site_zone(host.location)
     return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
@@ -103,10 +96,13 @@ def dpkg_log_import(path: Path, *, host_ref: str, actor: Actor, time_zone: str =
         raise ValueError(f"--host: no current asset {host_ref!r} in the inventory")
     if host.kind not in HOST_KINDS:
         raise ValueError(f"--host: asset {host_ref!r} is a {host.kind}, not a host or VM")
-    try:
-        zone = zoneinfo.ZoneInfo(time_zone) if time_zone else site_time_zone(host)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"--tz: {time_zone!r} is not a time zone (Europe/Zurich, UTC, …)") from None
+    if time_zone:
+        try:
+            zone = zoneinfo.ZoneInfo(time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"--tz: {time_zone!r} is not a time zone (Europe/Zurich, UTC, …)") from None
+    else:
+        zone = site_time_zone(host)
     problems = Problems()
     lines = read_upgrades(path, zone, problems)
     if problems:

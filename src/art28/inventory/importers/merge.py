@@ -151,9 +151,10 @@ def _merge_sites() -> tuple[int, int]:
         "WHERE t.country IS DISTINCT FROM s.country",
     )
     created = _returning(
-        f"""INSERT INTO inventory_site (code, name, city, country, country_source, country_source_detail, operator)
+        f"""INSERT INTO inventory_site (code, name, city, country, country_source, country_source_detail, operator,
+                                        time_zone)
         SELECT s.code, s.name, COALESCE(s.city, ''), s.country, s.country_source, s.country_source_detail,
-               COALESCE(s.operator, '')
+               COALESCE(s.operator, ''), COALESCE(s.time_zone, '')
         FROM {table("sites")} s WHERE TRUE ON CONFLICT DO NOTHING
         RETURNING id"""
     )
@@ -169,6 +170,7 @@ def _merge_sites() -> tuple[int, int]:
             ("country_source", "s.country_source"),
             ("country_source_detail", "s.country_source_detail"),
             ("operator", "COALESCE(s.operator, t.operator)"),
+            ("time_zone", "COALESCE(s.time_zone, t.time_zone)"),
         ],
         insert=[],
     )

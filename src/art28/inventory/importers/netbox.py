@@ -154,6 +154,7 @@ class NetboxSource:
         title = v.text(_text(item.get("name")), "name", v.SITE_NAME, name, line, p, required=True)
         city = self._custom(item, "city", name, line)
         operator = self._custom(item, "operator", name, line)
+        zone = self._time_zone(item, name, line)
         country, source, detail = self._country(line, item, regions)
         if code:
             row = (
@@ -168,8 +169,20 @@ class NetboxSource:
                 None
                 if operator is ABSENT
                 else v.text(operator, "custom_fields.operator", v.SITE_OPERATOR, name, line, p, required=False),
+                zone,
             )
             self.staging.add("sites", self._src[name], line, row)
+
+    def _time_zone(self, item: dict[str, Any], name: str, line: int) -> str | None:
+        """The site's own ``time_zone`` (a NetBox DCIM site field: an IANA name, or null for none); None when
+        the object has no such field (keep what is stored)."""
+        if "time_zone" not in item:
+            return None
+        value = item["time_zone"]
+        if value is not None and not isinstance(value, str):
+            self.problems.add(name, line, "time_zone", f"expected text, not {type(value).__name__}")
+            return ""
+        return v.time_zone(value or "", "time_zone", name, line, self.problems)
 
     def _country(
         self, line: int, item: dict[str, Any], regions: dict[int, tuple[str, int | None]]

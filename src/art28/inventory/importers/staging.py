@@ -20,7 +20,7 @@ from art28.inventory.importers.validate import Row
 
 # Staging columns after (seq, src, line). A NULL text means "not given by this source": the merge
 # keeps the existing value (NetBox has no service or data categories, for instance; a CSV file or JSON
-# object without the optional subject_categories leaves them as they are).
+# object without the optional subject_categories or time_zone leaves them as they are).
 TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "sites": (
         "art28_stage_sites",
@@ -32,6 +32,7 @@ TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("country_source", "TEXT"),
             ("country_source_detail", "TEXT"),
             ("operator", "TEXT"),
+            ("time_zone", "TEXT"),
         ),
     ),
     "customers": (

@@ -21,9 +21,10 @@ from art28.core.glossary import CategoryMapper
 from art28.core.models import CategoryKind, Language, Organisation
 from art28.inventory.importers.problems import ProblemLog
 from art28.inventory.models import Asset, AssetKind, FlowKind, Placement, Service, Site
+from art28.inventory.timezones import time_zone_name
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "sites": ("code", "name", "city", "country", "operator"),
+    "sites": ("code", "name", "city", "country", "operator", "time_zone"),
     "customers": ("ref", "name", "country", "language", "email", "allowed_countries"),
     "assets": ("ref", "kind", "site", "parent", "service"),
     "placements": ("customer", "asset", "data_categories", "subject_categories", "subjects", "records"),
@@ -31,7 +32,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 # Columns a file may leave out (files written before the column existed still import). A column left
 # out reaches the validator as ABSENT and is staged as NULL: the merge keeps what is stored.
-OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {"placements": frozenset({"subject_categories"})}
+OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {
+    "sites": frozenset({"time_zone"}),
+    "placements": frozenset({"subject_categories"}),
+}
 # No input value can be a lone NUL (NUL bytes are reported and removed), so it marks "column not given".
 ABSENT = "\x00"
 LIST_FIELDS = frozenset({"allowed_countries", "data_categories", "subject_categories"})
@@ -123,15 +127,29 @@ def _kind(value: str, kinds: frozenset[str], file: str, line: int, problems: Pro
     return value
 
 
+def time_zone(value: str, field: str, file: str, line: int, problems: ProblemLog) -> str:
+    """An IANA time zone as the tz database spells it (case does not matter), or '' (the country's main zone)."""
+    value = value.strip()
+    if not value:
+        return ""
+    known = time_zone_name(value)
+    if known is None:
+        problems.add(file, line, field, f"unknown time zone {value!r} (an IANA name such as Europe/Zurich)")
+        return ""
+    return known
+
+
 def site(values: tuple[str, ...], file: str, line: int, problems: ProblemLog) -> Row | None:
-    code, name, city, country_, operator = values
+    code, name, city, country_, operator, time_zone_ = values
     code = text(code, "code", SITE_CODE, file, line, problems, required=True)
     name = text(name, "name", SITE_NAME, file, line, problems, required=True)
     city = text(city, "city", SITE_CITY, file, line, problems, required=False)
     country_ = country(country_, "country", file, line, problems)
     operator = text(operator, "operator", SITE_OPERATOR, file, line, problems, required=False)
+    # Not given (no such column or field): None, and the merge keeps the stored zone.
+    zone = None if time_zone_ == ABSENT else time_zone(time_zone_, "time_zone", file, line, problems)
     source = Site.CountrySource.DECLARED if country_ else Site.CountrySource.UNKNOWN
-    return (code, name, city, country_, source.value, "", operator) if code else None
+    return (code, name, city, country_, source.value, "", operator, zone) if code else None
 
 
 def customer(values: tuple[str, ...], file: str, line: int, problems: ProblemLog) -> Row | None:
