@@ -338,6 +338,11 @@ ART28_PENTEST_CADENCE_MONTHS = env.int("ART28_PENTEST_CADENCE_MONTHS", default=1
 # Controls and corrective actions (S2): their owners are reminded this many days before evidence
 # expires, a test falls due or an action is due (and once when it has lapsed).
 ART28_REMINDER_DAYS = env.int("ART28_REMINDER_DAYS", default=14)
+# Physical security (S5): how often each zone's authorisations are reviewed, in months per security class
+# ("4=3,3=6,2=12,1=12": class 4 quarterly, 3 half-yearly, else yearly); badge events, personal data of
+# employees, are kept this many months and then purged (art28 physical-purge).
+ART28_ACCESS_REVIEW_MONTHS = env.str("ART28_ACCESS_REVIEW_MONTHS", default="4=3,3=6,2=12,1=12")
+ART28_PHYSICAL_RETENTION_MONTHS = env.int("ART28_PHYSICAL_RETENTION_MONTHS", default=12)
 # The provider's own promise for a first breach notice, in hours after awareness: a contractual
 # commitment shown as such, never as the law (GDPR Art. 33(2): "without undue delay").
 ART28_BREACH_NOTICE_HOURS = env.int("ART28_BREACH_NOTICE_HOURS", default=24)

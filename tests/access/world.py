@@ -135,6 +135,7 @@ def build_world() -> World:
                                effective_on=dt.date(2026, 11, 2), valid_until=dt.date(2027, 11, 2),
                                content=b"%PDF-1.7 drill", name="drill.pdf")  # fmt: skip
     dpo = users[str(Role.DPO)]
+    physical_review, physical_person = _physical(users[str(Role.SECURITY)])
     evidence_pack = pack_request(actor=dpo, date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 6, 30))
     nonconformity = nonconformity_raise(
         actor=dpo, source="internal-audit", source_ref="IA-2026-1", title="Access review skipped",
@@ -206,6 +207,13 @@ def build_world() -> World:
         "records:service": {"pk": Service.objects.values_list("pk", flat=True).first()},
         "records:controller_export": {"ref": org_a.ref, "fmt": "csv"},
         "records:controller": {"ref": org_a.ref},
+        "physical:site": {"code": physical_review.site.code},
+        "physical:person": {"ref": physical_person.ref},
+        "physical:review": {"pk": physical_review.pk},
+        "physical:review_decide": {
+            "pk": physical_review.pk,
+            "item": physical_review.items.values_list("pk", flat=True)[0],
+        },
         "evidence:control": {"ref": measure.ref},
         "evidence:item": {"pk": evidence.pk},
         "evidence:item_file": {"pk": evidence.pk},
@@ -392,3 +400,18 @@ def _isolation_run() -> int:
         results = [PairResult(pair, Met(True, "succeeded: connected"), Met(True, "succeeded: connected"), 0.1)]
         run = isolation_run_record(actor=TEST_ACTOR, suite=suite, results=results, started_at=timezone.now())
     return run.pk
+
+
+def _physical(reviewer: User) -> tuple[Any, Any]:
+    """A zone of a demo site with one authorised person, and a review of it under way (the demo's own
+    physical data may change; the role table needs one of each)."""
+    from art28.inventory.models import Site
+    from art28.physical.models import Authorisation, Person, Zone
+    from art28.physical.reviews import access_review_start
+
+    site = Site.objects.order_by("code").first()
+    assert site is not None
+    zone = Zone.objects.create(site=site, name="role-table-hall", security_class=3)
+    person = Person.objects.create(ref="ROLE-TABLE-1", name="Role Table", kind="staff")
+    Authorisation.objects.create(person=person, zone=zone, valid_from=dt.date(2026, 1, 1))
+    return access_review_start(actor=reviewer, site=site, zone=zone), person

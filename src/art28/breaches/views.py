@@ -129,16 +129,18 @@ def incident_list(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-def _prefill(request: HttpRequest) -> dict[str, str]:
+def _prefill(request: HttpRequest) -> dict[str, str | list[str]]:
     """What a link may fill in ahead (e.g. from an exposure on the security-updates pages): the title,
-    the description and the scope's assets; the person still reviews and declares."""
-    initial = {
+    the description and the scope's assets and sites; the person still reviews and declares."""
+    initial: dict[str, str | list[str]] = {
         name: request.GET[name][:limit]
         for name, limit in (("title", 200), ("description", 2000))
         if name in request.GET
     }
     if "assets" in request.GET:
         initial["assets"] = "\n".join(f.split_refs(request.GET["assets"][:5000]))
+    if "sites" in request.GET:  # e.g. from a physical-security anomaly: the site whose zone was entered
+        initial["sites"] = request.GET.getlist("sites")[:50]
     return initial
 
 

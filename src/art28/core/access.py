@@ -71,6 +71,10 @@ EVIDENCE_WRITERS: Roles = frozenset({Role.ADMIN, Role.DPO, Role.SECURITY})
 # The auditor's pack carries the audit trail (which names customers): those who answer for the evidence,
 # and the auditors it is for.
 EVIDENCE_PACKERS: Roles = EVIDENCE_WRITERS | {Role.AUDITOR}
+# Physical security (S5): badge logs are personal data of employees; every staff role reads (auditors
+# check the reviews), security, operations and administrators review authorisations and purge the log.
+PHYSICAL_READERS: Roles = STAFF
+PHYSICAL_WRITERS: Roles = frozenset({Role.ADMIN, Role.SECURITY, Role.OPERATIONS})
 
 # --- pages, by URL name ----------------------------------------------------------------------------
 
@@ -223,6 +227,13 @@ URL_ROLES: dict[str, Roles] = {
     "assurance:campaign_report": ASSURANCE_READERS,
     "assurance:isolation_runs": ASSURANCE_READERS,
     "assurance:isolation_run": ASSURANCE_READERS,
+    "physical:sites": PHYSICAL_READERS,
+    "physical:site": PHYSICAL_READERS,
+    "physical:anomalies": PHYSICAL_READERS,
+    "physical:person": PHYSICAL_READERS,
+    "physical:reviews": PHYSICAL_READERS,
+    "physical:review": PHYSICAL_READERS,
+    "physical:review_decide": PHYSICAL_WRITERS,
     "evidence:controls": EVIDENCE_READERS,
     "evidence:control": EVIDENCE_READERS,
     "evidence:item": EVIDENCE_READERS,

@@ -201,3 +201,62 @@ class BadgeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.badge} at {self.door_id} {self.at:%Y-%m-%d %H:%M} ({'granted' if self.granted else 'denied'})"
+
+
+# --- access reviews (docs/physical.md, "Access reviews") ---
+
+
+class Decision(models.TextChoices):
+    PENDING = "", _("to review")
+    KEEP = "keep", _("kept")
+    REVOKE = "revoke", _("revoked")
+
+
+class AccessReview(models.Model):
+    """A review of every authorisation of a site's zone (or of all its zones): a reviewer keeps or revokes
+    each (ISO/IEC 27001:2022 A.5.18, A.7.2; GDPR Art. 32(1)(b)). It is complete when every item is decided."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("site"))
+    zone = models.ForeignKey(
+        Zone, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews", verbose_name=_("zone")
+    )
+    due_on = models.DateField(_("due on"))
+    started_at = models.DateTimeField(_("started at"))
+    started_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"review of {self.site.code}/{self.zone.name if self.zone else '*'} due {self.due_on}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse  # here: the models file's imports are the lead's
+
+        return reverse("physical:review", kwargs={"pk": self.pk})
+
+
+class ReviewItem(models.Model):
+    """One authorisation in a review and what the reviewer decided about it."""
+
+    review = models.ForeignKey(AccessReview, on_delete=models.CASCADE, related_name="items")
+    authorisation = models.ForeignKey(Authorisation, on_delete=models.PROTECT, related_name="review_items")
+    decision = models.CharField(_("decision"), max_length=6, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["authorisation__person__ref", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "authorisation"], name="review_item_once"),
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="review_item_decided_by_someone",
+                violation_error_message=_("A decision names who took it and when."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review_id}: {self.authorisation_id} {self.decision or 'pending'}"

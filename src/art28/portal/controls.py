@@ -17,12 +17,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from art28.core.auth import customer_required, request_user
+from art28.core.models import Organisation
 from art28.core.signing import SigningKeyMissing
 from art28.evidence.models import Evidence
 from art28.evidence.pack import evidence_pack_export
 from art28.evidence.selectors import customer_controls, status_counts
+from art28.inventory.models import Site
 from art28.inventory.selectors import organisation_service_ids
+from art28.physical.selectors import public_sites
 from art28.portal.views import _organisation
+from art28.residency.engine import flows_carrying
+from art28.residency.selectors import placements_for_organisation
 
 
 @customer_required
@@ -40,8 +45,18 @@ def controls_page(request: HttpRequest) -> HttpResponse:
             "counts": {status.replace("-", "_"): n for status, n in counts.items()},
             # Evidence about this customer alone (its attestations, the requests forwarded to it): its pack.
             "own_evidence": Evidence.objects.filter(organisation=organisation).count(),
+            # S5: the physical security of the sites that hold its data (zones by class, reviews; no names).
+            "physical": public_sites(_data_site_ids(organisation), today),
         },
     )
+
+
+def _data_site_ids(organisation: Organisation) -> list[int]:
+    """The sites of the customer's placements and of the flows that carry its data (backups, replicas)."""
+    codes = {p.asset.location.code for p in placements_for_organisation(organisation) if p.asset.location}
+    for flow in flows_carrying(organisation.pk):
+        codes |= {code for code in (flow.from_site, flow.destination_site) if code}
+    return list(Site.objects.filter(code__in=codes).values_list("pk", flat=True))
 
 
 @customer_required

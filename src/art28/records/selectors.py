@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from art28.core.models import AuditEntry, Organisation
+from art28.core.own_processing import own_processing
 from art28.inventory.models import Service
 from art28.inventory.selectors import organisation_service_ids
 from art28.records.models import MeasureArea, ProcessingActivity, Responsibility, TechnicalMeasure
@@ -117,7 +118,20 @@ def matrix_for_organisation(organisation: Organisation) -> list[ServiceMatrix]:
 
 
 def activities_all() -> list[ProcessingActivity]:
-    return list(ProcessingActivity.objects.order_by("position", "name"))
+    """The activities the DPO typed, then those art28's own modules carry out (``core.own_processing``,
+    unsaved: their ``pk`` is None and they are not edited here) unless one typed has the same name."""
+    typed = list(ProcessingActivity.objects.order_by("position", "name"))
+    names = {activity.name for activity in typed}
+    registered = [
+        ProcessingActivity(
+            name=own.name, purposes=own.purposes, data_subject_categories=own.data_subject_categories,
+            personal_data_categories=own.personal_data_categories, recipients=own.recipients,
+            transfers=own.transfers, retention=own.retention(), measures=own.measures, position=len(typed) + n,
+        )
+        for n, own in enumerate(own_processing(), start=1)
+        if own.name not in names
+    ]  # fmt: skip
+    return typed + registered
 
 
 def activity_by_id(pk: int) -> ProcessingActivity:

@@ -28,6 +28,7 @@ from art28.core.signals import security_txt_renewed
 from art28.inventory.models import Service, Site
 from art28.notify.models import ChannelPreference, Message, Subscriber
 from art28.notify.subscriptions import SubscriberDraft, subscriber_messages_create
+from art28.physical.models import AccessReview, Zone
 from art28.subprocessors import notices, signals
 from art28.subprocessors.models import Change, SubProcessor
 from art28.trust.cache import invalidate, invalidate_on_commit
@@ -131,7 +132,8 @@ def connect() -> None:
     security_txt_renewed.connect(_security_txt_renewed, dispatch_uid="trust-security-txt-renewed")
     trust_content_changed.connect(_trust_content_changed, dispatch_uid="trust-assurance-changed")
     # DataCategory: the glossary's terms are the register's data categories in each language.
-    for model in (SubProcessor, Change, Site, Service, DataCategory):
+    # Zone, AccessReview: the datacenters' physical-security summary (zones by class, last review).
+    for model in (SubProcessor, Change, Site, Service, DataCategory, Zone, AccessReview):
         post_save.connect(_invalidate, sender=model, dispatch_uid=f"trust-invalidate-save-{model.__name__}")
         post_delete.connect(_invalidate, sender=model, dispatch_uid=f"trust-invalidate-delete-{model.__name__}")
     for through in (SubProcessor.services.through, SubProcessor.sites.through, Change.services.through):

@@ -32,6 +32,7 @@ from art28.core.selectors import security_txt_state
 from art28.core.signing import FORMAT, SigningKeyMissing, key_id, provider_public_key, public_key_pem
 from art28.legal.cookies import banner_state
 from art28.legal.selectors import public_documents
+from art28.physical.selectors import public_sites
 from art28.residency.selectors import datacenter_list
 from art28.trust.cache import cached_response
 from art28.trust.feeds import ATOM_CONTENT_TYPE, atom_feed, change_title, security_contact, security_txt
@@ -86,6 +87,7 @@ def _public_key() -> Ed25519PublicKey | None:
 def _index_context(register: Register) -> dict[str, Any]:
     key = _public_key()
     sites = datacenter_list()
+    physical = {row.site.pk: row for row in public_sites([site.pk for site in sites])}
     operated_by = {site.pk: sp for sp in register.subprocessors for site in sp.sites.all()}
     certifications = published_certifications()
     return page_context() | {
@@ -110,7 +112,12 @@ def _index_context(register: Register) -> dict[str, Any]:
         ],
         "geography": geography(sites, register.subprocessors, register.upcoming),
         "sites": [
-            {"site": site, "country": countries_named(site.country), "operator": operated_by.get(site.pk)}
+            {
+                "site": site,
+                "country": countries_named(site.country),
+                "operator": operated_by.get(site.pk),
+                "physical": physical.get(site.pk),
+            }
             for site in sites
         ],
         "profile": (profile := dpo_profile()),

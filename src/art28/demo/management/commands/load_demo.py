@@ -85,6 +85,9 @@ class Command(BaseCommand):
         from art28.demo.isolation import load_demo_isolation
 
         self.stdout.write(load_demo_isolation(actor))  # it serves the demo's own data over HTTP
+        from art28.demo.physical import load_demo_physical
+
+        self.stdout.write(load_demo_physical(actor))  # a year of badge events; the Frankfurt cage's among them
         from art28.demo.evidence import load_demo_evidence
         from art28.demo.history import backdate_demo_history
 
