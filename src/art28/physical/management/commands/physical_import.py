@@ -1,6 +1,7 @@
-"""`art28 physical-import PATH [--format csv]`: zones, people, badges, authorisations and badge events from
-a folder of CSV files (S5; docs/physical.md, "Formats"). Every problem as FILE:LINE: field: reason (exit 1),
-and then nothing lands."""
+"""`art28 physical-import PATH [--format csv|msbadging] [--profile PROFILE.yaml]`: zones, people, badges,
+authorisations and badge events from a folder of CSV files (S5; docs/physical.md, "Formats"); or a badge
+log in another shape: a CSV export with a mapping profile, or Microsoft's physical badging JSON ("Other
+exports"). Every problem as FILE:LINE: field: reason (exit 1), and then nothing lands."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from art28.core.cli import USAGE_ERROR, cli_actor
-from art28.physical.importer import PhysicalImportFailed, physical_import
+from art28.physical.importer import PhysicalImportFailed, PhysicalImportReport, physical_import
+from art28.physical.mapping import import_mapped, load_profile, msbadging_rows, profile_rows
 
 
 class Command(BaseCommand):
@@ -23,9 +25,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "path", help="A folder of zones.csv, people.csv, badges.csv, authorisations.csv, events.csv."
         )
-        parser.add_argument("--format", default="csv", choices=["csv"], help="The input's format (csv).")
+        parser.add_argument(
+            "--format",
+            default="csv",
+            choices=["csv", "msbadging"],
+            help="csv: a folder of art28's files; msbadging: Microsoft's physical badging JSON.",
+        )
+        parser.add_argument("--profile", metavar="YAML", help="PATH is an export described by this mapping profile.")
 
-    def handle(self, *args: Any, path: str, format: str, **options: Any) -> None:
+    def handle(self, *args: Any, path: str, format: str, profile: str | None, **options: Any) -> None:
         progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                             console=Console(file=sys.stderr), transient=True)  # fmt: skip
         task = progress.add_task("reading", total=None)
@@ -35,7 +43,7 @@ class Command(BaseCommand):
 
         try:
             with progress:
-                report = physical_import(Path(path), actor=cli_actor("physical-import"), progress=advance)
+                report = self._import(Path(path), format, profile, advance)
         except PhysicalImportFailed as exc:
             self.stderr.write(str(exc))
             raise CommandError(f"{len(exc.problems)} problem(s); nothing was imported", returncode=1) from None
@@ -43,3 +51,13 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc.strerror}", returncode=USAGE_ERROR) from None
         for file, counts in report.counts.items():
             self.stdout.write(f"{file:<20} " + ", ".join(f"{n:,} {what}" for what, n in counts.items()))
+
+    def _import(self, path: Path, format: str, profile: str | None, advance: Any) -> PhysicalImportReport:
+        actor = cli_actor("physical-import")
+        if profile:
+            mapping = load_profile(Path(profile))
+            return import_mapped(path, lambda p, problems: profile_rows(p, mapping, problems), actor=actor,
+                                 where=lambda line: f"{path.name}:{line}")  # fmt: skip
+        if format == "msbadging":
+            return import_mapped(path, msbadging_rows, actor=actor, where=lambda item: f"{path.name}: item {item}")
+        return physical_import(path, actor=actor, progress=advance)
