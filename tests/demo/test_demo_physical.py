@@ -44,3 +44,9 @@ def test_the_demo_has_a_year_of_badge_events_with_the_frankfurt_contractor_and_e
     assert BadgeHolding.objects.filter(badge=cage[0].badge, person__ref=cage[0].person).exists()
     # The staff logins badge too: a person with a demo user's e-mail is that user.
     assert Person.objects.filter(user__email="security@example-hosting.ch").exists()
+    # Access reviews in every state: Geneva's completed (the leaver revoked), Frankfurt's cage under way.
+    from art28.physical.models import AccessReview
+
+    assert AccessReview.objects.filter(site__code="GVA1", completed_at__isnull=False).exists()
+    assert AccessReview.objects.filter(site__code="FRA1", zone__name="cage", completed_at__isnull=True).exists()
+    assert not AccessReview.objects.filter(site__code="GVA1", items__decision="").exists()

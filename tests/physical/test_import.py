@@ -126,3 +126,15 @@ def test_the_command_prints_the_counts(geneva, write, capsys):
 def test_a_folder_without_any_of_the_files_is_refused(tmp_path, db):
     with pytest.raises(PhysicalImportFailed, match=r"none of zones\.csv"):
         physical_import(tmp_path, actor=ACTOR)
+
+
+@pytest.mark.parametrize(
+    ("written", "read_back"),
+    [("mon-fri", "mon-fri"), ("mon;tue;wed;thu;fri", "mon-fri"), ("sat-mon", "mon;sat;sun"), ("mon;wed", "mon;wed"),
+     ("mon-wed;sat", "mon-wed;sat"), ("", ""), ("mon-sun", "")],
+)  # fmt: skip
+def test_weekdays_are_written_back_in_the_form_they_are_read(written, read_back):
+    from art28.physical.schedule import format_days, parse_days
+
+    assert format_days(parse_days(written)) == read_back
+    assert parse_days(format_days(parse_days(written))) == parse_days(written)

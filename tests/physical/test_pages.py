@@ -55,7 +55,7 @@ def test_the_site_page_draws_the_heat_map_and_who_may_enter(loaded, auditor):
     page = logged_in(auditor).get("/staff/physical/sites/GVA1/")
     assert page.status_code == 200
     assert '<svg role="img"' in page.text and 'class="chart heatmap"' in page.text
-    assert "mon;tue;wed;thu;fri, 07:00-19:00" in page.text  # P1's window, as written in the import
+    assert "mon-fri, 07:00-19:00" in page.text  # P1's window, as written in the import
     assert "15 granted entries since" in page.text or "16 granted entries since" in page.text
     assert "Never reviewed." in page.text
 
@@ -115,3 +115,11 @@ def test_starting_a_review_from_the_page_and_a_bad_zone_is_a_400(loaded, securit
     started = security.post("/staff/physical/reviews/", {"site": "GVA1", "zone": "hall"})
     assert started.status_code == 302
     assert "still to decide" in security.get(started["Location"]).text
+
+
+def test_anomaly_times_are_on_the_sites_clock_with_the_rule_in_words(imported, auditor, settings):
+    settings.TIME_ZONE = "America/New_York"  # the provider's own zone is not the site's
+    imported("2026-03-28T10:00:00+01:00,GVA1,hall,H1,B1,granted,in\n")
+    page = logged_in(auditor).get("/staff/physical/anomalies/?since=2026-03-01")
+    assert "28 Mar 2026, 10:00" in page.text and "+0100" in page.text
+    assert "outside the authorised days and hours" in page.text

@@ -24,6 +24,7 @@ import zoneinfo
 from collections import Counter
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from art28.core.audit import SystemActor
@@ -502,8 +503,45 @@ def load_demo_physical(actor: SystemActor) -> str:
         physical_import(Path(folder), actor=actor)
     found = Counter(anomaly.rule for anomaly in find_anomalies())
     rules = ", ".join(f"{count} {rule}" for rule, count in sorted(found.items()))
+    reviews = _demo_reviews(sites)
     return (
         f"physical security: {len(ZONES)} sites, {sum(len(z) for z in ZONES.values())} zones, "
         f"{len(demo.people)} people, {len(demo.log.rows):,} badge events over 365 days, "
-        f"{sum(found.values())} anomalies ({rules})"
+        f"{sum(found.values())} anomalies ({rules}); {reviews}"
     )
+
+
+def _demo_reviews(sites: dict[str, Site]) -> str:
+    """Geneva's zones reviewed (each authorisation kept, but the leaver's revoked) by whichever of the
+    security officer, operations and the administrator may decide it (nobody reviews their own access or
+    one they approved); the Frankfurt cage's review under way. The other zones are due: the pages show
+    every state."""
+    from art28.core.models import User
+    from art28.physical.models import Zone
+    from art28.physical.reviews import access_review_start, review_item_decide
+
+    emails = [email for email, role, _name in STAFF if role in ("security", "operations", "admin")]
+    reviewers = sorted(User.objects.filter(email__in=emails), key=lambda user: emails.index(user.email))
+    if len(reviewers) < 2:
+        return "no access review (the demo's staff are needed)"
+    today = timezone.localdate()
+    done = 0
+    for zone in Zone.objects.filter(site=sites["GVA1"]).order_by("name"):
+        try:
+            review = access_review_start(actor=reviewers[0], site=sites["GVA1"], zone=zone)
+        except ValidationError:
+            continue  # nobody authorised there
+        for item in review.items.select_related("authorisation__person", "authorisation__approved_by"):
+            person = item.authorisation.person
+            decision = "revoke" if person.left_on and person.left_on < today else "keep"
+            for reviewer in reviewers:
+                try:
+                    review_item_decide(actor=reviewer, item=item, decision=decision, note="Annual review")
+                    break
+                except ValidationError:
+                    continue  # this reviewer is the person or approved it: the other one decides
+        done += 1
+    cage = Zone.objects.filter(site=sites["FRA1"], name="cage").first()
+    if cage is not None:
+        access_review_start(actor=reviewers[0], site=sites["FRA1"], zone=cage, due_on=today + dt.timedelta(days=10))
+    return f"{done} access reviews of Geneva's zones completed, Frankfurt's cage under way"

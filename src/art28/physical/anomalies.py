@@ -41,6 +41,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import Combinable, CombinedExpression
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
 
 from art28.inventory.timezones import site_zone
 from art28.physical.models import Authorisation, BadgeEvent, BadgeHolding, Person
@@ -49,6 +50,14 @@ UNKNOWN_BADGE, AFTER_LEAVING, NO_AUTHORISATION, OUTSIDE_HOURS, REPEATED_DENIALS 
     "unknown-badge", "after-leaving", "no-authorisation", "outside-hours", "repeated-denials",
 )  # fmt: skip
 RULES = (UNKNOWN_BADGE, AFTER_LEAVING, NO_AUTHORISATION, OUTSIDE_HOURS, REPEATED_DENIALS)
+# What each rule means, for the pages (the codes are the stable output of the command and its JSON).
+RULE_LABELS = {
+    UNKNOWN_BADGE: _("a badge nobody held that day"),
+    AFTER_LEAVING: _("the holder had left"),
+    NO_AUTHORISATION: _("no authorisation for the zone that day"),
+    OUTSIDE_HOURS: _("outside the authorised days and hours"),
+    REPEATED_DENIALS: _("three refused reads within ten minutes"),
+}
 DENIALS_IN_A_RUN = 3
 DENIAL_WINDOW = dt.timedelta(minutes=10)
 

@@ -35,9 +35,25 @@ def parse_days(text: str) -> int:
 
 
 def format_days(bits: int) -> str:
+    """The written form ``parse_days`` reads back: runs of three days or more as ranges (``mon-fri``,
+    ``mon-wed;sat``); every day is empty."""
     if bits == EVERY_DAY:
         return ""
-    return ";".join(name for day, name in enumerate(WEEKDAYS) if bits & (1 << day))
+    parts: list[str] = []
+    day = 0
+    while day < 7:
+        if not bits & (1 << day):
+            day += 1
+            continue
+        end = day
+        while end + 1 < 7 and bits & (1 << (end + 1)):
+            end += 1
+        if end - day >= 2:
+            parts.append(f"{WEEKDAYS[day]}-{WEEKDAYS[end]}")
+        else:
+            parts.extend(WEEKDAYS[d] for d in range(day, end + 1))
+        day = end + 1
+    return ";".join(parts)
 
 
 def parse_hours(text: str) -> tuple[int, int] | None:

@@ -12,11 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from art28.core.access import BREACH_WRITERS, PHYSICAL_READERS, PHYSICAL_WRITERS
 from art28.core.auth import request_user, role_required
 from art28.inventory.models import Site
-from art28.physical.anomalies import Anomaly, find_anomalies
+from art28.physical.anomalies import RULE_LABELS, Anomaly, find_anomalies, site_clocks
 from art28.physical.charts import heat_cells
 from art28.physical.forms import AnomalyFilterForm
 from art28.physical.models import Authorisation, Person, Zone
@@ -30,8 +31,8 @@ DEFAULT_ANOMALY_DAYS = 30
 
 
 def _window(authorisation: Authorisation) -> str:
-    days = format_days(authorisation.days) or "every day"
-    hours = format_hours(authorisation.start_minute, authorisation.end_minute) or "any hour"
+    days = format_days(authorisation.days) or _("every day")
+    hours = format_hours(authorisation.start_minute, authorisation.end_minute) or _("any hour")
     return f"{days}, {hours}"
 
 
@@ -86,7 +87,9 @@ def anomalies(request: HttpRequest) -> HttpResponse:
     found.reverse()  # the latest first
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     can_declare = request_user(request).role in BREACH_WRITERS
-    rows = [(a, _declare_link(a) if can_declare else None) for a in page.object_list]
+    clocks = site_clocks()  # each anomaly's time on its site's clock, as the rules read it
+    rows = [(a, a.at.astimezone(clocks[a.site]), RULE_LABELS[a.rule], _declare_link(a) if can_declare else None)
+            for a in page.object_list]  # fmt: skip
     return render(request, "physical/anomalies.html", {
         "form": form, "page": page, "rows": rows, "since": since, "total": len(found), "current": "anomalies",
     })  # fmt: skip
