@@ -1,7 +1,7 @@
 """`make bench`: each benchmark runs a baseline in the same run and prints the ratio against it.
 
     python -m bench [--scale 1.0] [--db sqlite,postgresql]
-                    [--only import,audit,sync,notify,impact,trust,records,fanout,patching,assurance,evidence]
+                    [--only import,audit,sync,notify,impact,trust,records,fanout,patching,assurance,evidence,physical]
                     [--customers 100000]
 
 Import: art28's importer vs a plain executemany (SQLite) / COPY (PostgreSQL) of the same rows.
@@ -15,6 +15,9 @@ Patching: 10,000 hosts' package lists imported vs a plain executemany of the sam
 vs a hand-written join over the same version key (bench/patching_bench.py).
 Assurance: 10,000 intrusion-test findings imported vs a plain executemany of the same rows; an isolation suite
 of 100 pairs against local targets (bench/assurance_bench.py).
+Physical: a year of badge events (10 million at scale 1, 5,000 people and badges, four sites in two time
+zones) imported vs a plain executemany of the same rows into the same table; the anomaly pass vs hand-written
+SQL for the same rules, the two results compared (bench/physical_bench.py).
 Records: every controller's Art. 30(2) record as CSV vs one hand-written statement for its heaviest part.
 Evidence: the auditor's evidence pack of a year of the 10,000-customer provider (40,000 attestations, ~292,000
 audit entries; bench/evidence_bench.py) vs zipfile writing the same files from disk; peak RSS; its verification.
@@ -56,6 +59,17 @@ def fresh_database(vendor: str, name: str) -> str:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+def drop_database(vendor: str, name: str) -> None:
+    if vendor == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{OUT / name}.sqlite3{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run_module(module: str, database_url: str, *args: str) -> dict[str, Any]:
@@ -174,6 +188,8 @@ def bench_database(
         result["patching"] = bench_patching(vendor, scale)
     if "assurance" in only:
         result["assurance"] = bench_assurance(vendor)
+    if "physical" in only:
+        result["physical"] = bench_physical(vendor, scale)
     if "records" in only:
         name = "art28_bench_records" if vendor == "sqlite" else "art28_bench_records_main"
         records_url = fresh_database(vendor, name)
@@ -378,6 +394,34 @@ def bench_evidence(vendor: str, data: Path) -> dict[str, Any]:
             "ratio": ratio}  # fmt: skip
 
 
+def bench_physical(vendor: str, scale: float) -> dict[str, Any]:
+    """Physical security (issue 16): a year of badge events, 10M at scale 1; see bench/physical_bench.py."""
+    from bench.physical_bench import generate
+
+    events = max(100_000, int(10_000_000 * scale))
+    data = OUT / f"physical-{events}"
+    if not (data / "complete.json").exists():
+        started = time.perf_counter()
+        print(f"generating a year of {events:,} badge events into {data} …", flush=True)
+        facts = generate(data, events)
+        print(f"  {facts} in {time.perf_counter() - started:.1f}s", flush=True)
+    figures = run_module("physical_bench", fresh_database(vendor, "art28_bench_physical"), str(data))
+    drop_database(vendor, "art28_bench_physical")  # gigabytes at scale 1
+    found = figures["anomalies"]
+    print(
+        f"physical import {figures['events']:,} badge events ({figures['people']:,} people and their badges): "
+        f"art28 {figures['import_seconds']:6.1f}s ({figures['import_rows_per_second']:,.0f} rows/s)  "
+        f"plain executemany {figures['baseline_import_seconds']:6.1f}s "
+        f"({figures['baseline_rows_per_second']:,.0f} rows/s)  ratio {figures['import_ratio']:4.2f}x (goal ≤ 3x)  "
+        f"peak RSS {figures['peak_rss_mb']:.0f} MB ({figures['rss_before_import_mb']:.0f} MB before)\n"
+        f"         anomalies: find_anomalies() {found['engine_seconds']:6.2f}s  hand-written SQL "
+        f"{found['baseline_seconds']:6.2f}s  ratio {found['ratio']:4.2f}x (goal ≤ 1.5x)  {found['anomalies']:,} "
+        f"anomalies {found['by_rule']}  same result: {found['same_result']}, as planted: {found['as_planted']}",
+        flush=True,
+    )
+    return figures
+
+
 def bench_assurance(vendor: str) -> dict[str, Any]:
     """Intrusion tests and isolation probes (issue 14); see bench/assurance_bench.py."""
     figures = run_module("assurance_bench", fresh_database(vendor, "art28_bench_assurance"))
@@ -400,7 +444,7 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument(
         "--only",
-        default="import,audit,sync,audit-heavy,notify,impact,trust,records,fanout,patching,assurance,evidence",
+        default="import,audit,sync,audit-heavy,notify,impact,trust,records,fanout,patching,assurance,evidence,physical",
     )
     parser.add_argument("--customers", type=int, default=FANOUT_CUSTOMERS, help="customers of the fan-out bench")
     args = parser.parse_args()

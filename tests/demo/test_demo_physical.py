@@ -44,6 +44,10 @@ def test_the_demo_has_a_year_of_badge_events_with_the_frankfurt_contractor_and_e
     assert BadgeHolding.objects.filter(badge=cage[0].badge, person__ref=cage[0].person).exists()
     # The staff logins badge too: a person with a demo user's e-mail is that user.
     assert Person.objects.filter(user__email="security@example-hosting.ch").exists()
+    # The Frankfurt cage holds the backup set of the demo's incident: the zone names it.
+    from art28.physical.models import Zone
+
+    assert list(Zone.objects.get(site__code="FRA1", name="cage").assets.values_list("ref", flat=True)) == ["BK-FRA1-01"]
     # Access reviews in every state: Geneva's completed (the leaver revoked), Frankfurt's cage under way.
     from art28.physical.models import AccessReview
 

@@ -138,3 +138,17 @@ def test_weekdays_are_written_back_in_the_form_they_are_read(written, read_back)
 
     assert format_days(parse_days(written)) == read_back
     assert parse_days(format_days(parse_days(written))) == parse_days(written)
+
+
+def test_a_zone_may_name_its_assets_and_an_unknown_one_is_refused(geneva, write):
+    from art28.inventory.models import Asset
+
+    Asset.objects.create(ref="rack-c7-01", kind="rack", site=geneva)
+    zones = "site,zone,security_class,assets\nGVA1,hall,3,\nGVA1,cage-7,4,rack-c7-01\n"
+    physical_import(write(zones=zones, people=None, badges=None, authorisations=None), actor=ACTOR)
+    assert list(Zone.objects.get(name="cage-7").assets.values_list("ref", flat=True)) == ["rack-c7-01"]
+    with pytest.raises(PhysicalImportFailed) as failed:
+        physical_import(write("again", zones=zones.replace("rack-c7-01", "rack-c7-01;rack-c7-99"), people=None,
+                              badges=None, authorisations=None), actor=ACTOR)  # fmt: skip
+    assert failed.value.problems == ["zones.csv:3: assets: 'rack-c7-99' is not an asset of the inventory"]
+    assert Zone.objects.get(name="cage-7").assets.count() == 1

@@ -123,3 +123,17 @@ def test_anomaly_times_are_on_the_sites_clock_with_the_rule_in_words(imported, a
     page = logged_in(auditor).get("/staff/physical/anomalies/?since=2026-03-01")
     assert "28 Mar 2026, 10:00" in page.text and "+0100" in page.text
     assert "outside the authorised days and hours" in page.text
+
+
+def test_an_incident_from_an_anomaly_in_a_zone_with_assets_is_scoped_to_them(imported, security):
+    from art28.inventory.models import Asset
+
+    imported("2026-03-27T10:00:00+01:00,GVA1,cage-7,C7,B1,granted,in\n")
+    cage = Zone.objects.get(name="cage-7")
+    cage.assets.add(Asset.objects.create(ref="rack-c7-01", kind="rack", site=cage.site))
+    page = security.get("/staff/physical/anomalies/?since=2026-03-01")
+    links = [part.split('"')[0].replace("&amp;", "&") for part in page.text.split('href="')]
+    link = next(link for link in links if link.startswith("/staff/breaches/declare/?"))
+    query = parse_qs(urlparse(link).query)
+    assert query["assets"] == ["rack-c7-01"] and "sites" not in query
+    assert "rack-c7-01" in security.get(link).text

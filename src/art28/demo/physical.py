@@ -57,6 +57,9 @@ from art28.physical.importer import physical_import
 # Office-hours roles → (the chance of a hall visit each half-day, of each class-4 room during one)
 DAY_ROLES = {"office": (0.0, 0.0), "tech": (0.8, 0.12), "tech-oncall": (0.8, 0.12), "ops-lead": (0.6, 0.15),
              "network": (0.7, 0.5), "security": (0.1, 0.3)}  # fmt: skip
+# The inventory's assets inside a zone: the provider's Frankfurt cage holds the backup set of the demo's
+# incident, so an incident declared from an anomaly there is scoped to it.
+ZONE_ASSETS = {("FRA1", "cage"): ("BK-FRA1-01",)}
 DENIED_READ = 0.006  # a badge misread at the entrance, read again at once
 
 
@@ -443,9 +446,10 @@ class _Demo:
 
         table(
             "zones.csv",
-            ["site", "zone", "security_class"],
-            [[site, zone, str(klass)] for site, zones in ZONES.items() for zone, (klass, _d) in zones.items()],
-        )
+            ["site", "zone", "security_class", "assets"],
+            [[site, zone, str(klass), ";".join(ZONE_ASSETS.get((site, zone), ()))]
+             for site, zones in ZONES.items() for zone, (klass, _d) in zones.items()],
+        )  # fmt: skip
         table(
             "people.csv",
             ["ref", "name", "employer", "kind", "left_on", "email", "escort", "visit_from", "visit_until"],

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from art28.core.models import User
-from art28.inventory.models import Site
+from art28.inventory.models import Asset, Site
 
 EVERY_DAY = 0b1111111  # bit 0 = Monday … bit 6 = Sunday
 MINUTES_PER_DAY = 24 * 60
@@ -31,6 +31,9 @@ class Zone(models.Model):
     security_class = models.PositiveSmallIntegerField(
         _("security class"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
+    # The inventory's assets inside the zone (the racks of a cage): an incident declared from an anomaly
+    # in the zone is scoped to them (their descendants follow in the breach impact).
+    assets = models.ManyToManyField(Asset, related_name="zones", blank=True, verbose_name=_("assets"))
 
     class Meta:
         ordering = ["site__code", "name"]

@@ -101,7 +101,7 @@ def review_item_decide(*, actor: User, item: ReviewItem, decision: str, note: st
         raise ValidationError({"decision": "Keep or revoke."})
     with transaction.atomic():
         locked = (
-            ReviewItem.objects.select_for_update()
+            ReviewItem.objects.select_for_update(of=("self",))
             .select_related("review", "authorisation__person", "authorisation__approved_by", "authorisation__zone")
             .get(pk=item.pk)
         )

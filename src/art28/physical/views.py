@@ -51,7 +51,7 @@ def sites(request: HttpRequest) -> HttpResponse:
 @reader
 def site(request: HttpRequest, code: str) -> HttpResponse:
     found = get_object_or_404(Site, code=code)
-    zones = list(Zone.objects.filter(site=found).order_by("-security_class", "name"))
+    zones = list(Zone.objects.filter(site=found).prefetch_related("assets").order_by("-security_class", "name"))
     if not zones:
         raise Http404("No zones at this site")
     today = timezone.localdate()
@@ -65,14 +65,28 @@ def site(request: HttpRequest, code: str) -> HttpResponse:
     })  # fmt: skip
 
 
-def _declare_link(anomaly: Anomaly) -> str:
+def _declare_link(anomaly: Anomaly, zone_assets: dict[tuple[str, str], list[str]]) -> str:
+    """The breach declaration prefilled from the anomaly: scoped to the zone's assets when the zone names
+    them (zones.csv ``assets``), else to its site; a person reviews and declares (GDPR Art. 33(2))."""
+    scope = (
+        {"assets": ",".join(refs)}
+        if (refs := zone_assets.get((anomaly.site, anomaly.zone)))
+        else {"sites": anomaly.site}
+    )
     query = urlencode({
         "title": f"Physical access anomaly at {anomaly.site}/{anomaly.zone}: {anomaly.rule}",
         "description": (f"Badge {anomaly.badge} ({anomaly.person or 'no holder'}) at door {anomaly.door} of "
                         f"{anomaly.site}, zone {anomaly.zone}, on {anomaly.at.isoformat()}: {anomaly.rule}."),
-        "sites": anomaly.site,
+        **scope,
     })  # fmt: skip
     return f"{reverse('breaches:declare')}?{query}"
+
+
+def _zone_assets() -> dict[tuple[str, str], list[str]]:
+    refs: dict[tuple[str, str], list[str]] = {}
+    for site, zone, ref in Zone.assets.through.objects.values_list("zone__site__code", "zone__name", "asset__ref"):
+        refs.setdefault((site, zone), []).append(ref)
+    return refs
 
 
 @reader
@@ -88,8 +102,9 @@ def anomalies(request: HttpRequest) -> HttpResponse:
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     can_declare = request_user(request).role in BREACH_WRITERS
     clocks = site_clocks()  # each anomaly's time on its site's clock, as the rules read it
-    rows = [(a, a.at.astimezone(clocks[a.site]), RULE_LABELS[a.rule], _declare_link(a) if can_declare else None)
-            for a in page.object_list]  # fmt: skip
+    zone_assets = _zone_assets() if can_declare else {}
+    rows = [(a, a.at.astimezone(clocks[a.site]), RULE_LABELS[a.rule],
+             _declare_link(a, zone_assets) if can_declare else None) for a in page.object_list]  # fmt: skip
     return render(request, "physical/anomalies.html", {
         "form": form, "page": page, "rows": rows, "since": since, "total": len(found), "current": "anomalies",
     })  # fmt: skip
