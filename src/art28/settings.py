@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "art28.patching",
     "art28.evidence",
     "art28.physical",
+    "art28.duties",
     "art28.staff",
     "art28.portal",
     "art28.demo",
@@ -343,6 +344,10 @@ ART28_REMINDER_DAYS = env.int("ART28_REMINDER_DAYS", default=14)
 # employees, are kept this many months and then purged (art28 physical-purge).
 ART28_ACCESS_REVIEW_MONTHS = env.str("ART28_ACCESS_REVIEW_MONTHS", default="4=3,3=6,2=12,1=12")
 ART28_PHYSICAL_RETENTION_MONTHS = env.int("ART28_PHYSICAL_RETENTION_MONTHS", default=12)
+# End of contract (GDPR Art. 28(3)(g); docs/duties.md): how long a backup store keeps a copy when no
+# retention is set for it or its service, and the days after the contract's end a return is due by.
+ART28_BACKUP_RETENTION_DAYS = env.int("ART28_BACKUP_RETENTION_DAYS", default=30)
+ART28_RETURN_DAYS = env.int("ART28_RETURN_DAYS", default=30)
 # The provider's own promise for a first breach notice, in hours after awareness: a contractual
 # commitment shown as such, never as the law (GDPR Art. 33(2): "without undue delay").
 ART28_BREACH_NOTICE_HOURS = env.int("ART28_BREACH_NOTICE_HOURS", default=24)

@@ -34,6 +34,7 @@ urlpatterns = [
     path("staff/evidence/", include("art28.evidence.urls")),
     path("staff/patching/", include("art28.patching.urls")),
     path("staff/physical/", include("art28.physical.urls")),
+    path("staff/duties/", include("art28.duties.urls")),
     path("staff/legal/", include("art28.legal.urls")),
     path("staff/outbox/", include("art28.notify.urls")),
     path("notify/", include("art28.notify.ack_urls")),

@@ -67,6 +67,8 @@ class World:
             "portal:inbox_message",
             "portal:request",
             "portal:subprocessor_change",
+            "portal:end_of_contract_case",
+            "portal:deletion_certificate",
         }
     )
     op_params: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -136,6 +138,10 @@ def build_world() -> World:
                                content=b"%PDF-1.7 drill", name="drill.pdf")  # fmt: skip
     dpo = users[str(Role.DPO)]
     physical_review, physical_person = _physical(users[str(Role.SECURITY)])
+    ended = {o: _ends_of_contract(o) for o in (org_a, org_b)}  # (certified, under way) per customer
+    under_way = ended[org_a][1]
+    deletion_item = under_way.items.values_list("pk", flat=True).first()
+    assert deletion_item is not None, "the demo's customer A has data to delete"
     evidence_pack = pack_request(actor=dpo, date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 6, 30))
     nonconformity = nonconformity_raise(
         actor=dpo, source="internal-audit", source_ref="IA-2026-1", title="Access review skipped",
@@ -207,6 +213,18 @@ def build_world() -> World:
         "records:service": {"pk": Service.objects.values_list("pk", flat=True).first()},
         "records:controller_export": {"ref": org_a.ref, "fmt": "csv"},
         "records:controller": {"ref": org_a.ref},
+        **{
+            f"duties:{n}": {"reference": under_way.reference}
+            for n in ("case", "certificate", "case_return", "case_certify")
+        },
+        **{
+            f"duties:item_{n}": {"reference": under_way.reference, "item_id": deletion_item}
+            for n in ("delete", "retain")
+        },
+        **{
+            f"portal:{n}": {"public_id": ended[org_a][0].public_id}
+            for n in ("end_of_contract_case", "deletion_certificate")
+        },
         "physical:site": {"code": physical_review.site.code},
         "physical:person": {"ref": physical_person.ref},
         "physical:review": {"pk": physical_review.pk},
@@ -269,9 +287,17 @@ def build_world() -> World:
         "portal:inbox_acknowledge": {"public_id": inbox[org_b].public_id},
         "portal:request_answer": {"public_id": dpo_request[org_b].public_id},
         **{f"portal:subprocessor_{n}": {"change_id": own_change[org_b]} for n in ("change", "object", "consent")},
+        **{
+            f"portal:{n}": {"public_id": ended[org_b][0].public_id}
+            for n in ("end_of_contract_case", "deletion_certificate")
+        },
     }
     op = "art28_{}_api_{}".format
     w.op_params = {
+        **{
+            op("duties", n): {"public_id": ended[org_a][0].public_id}
+            for n in ("my_end_of_contract_case", "my_deletion_certificate")
+        },
         op("residency", "my_attestation_document"): {"public_id": attestation[org_a].public_id},
         op("residency", "my_attestation_pdf"): {"public_id": attestation[org_a].public_id},
         **{
@@ -308,6 +334,10 @@ def build_world() -> World:
         **{op("dpo", n): {"reference": dpo_request[org_a].reference} for n in ("my_request", "my_answer")},
     }
     w.op_params_b = {
+        **{
+            op("duties", n): {"public_id": ended[org_b][0].public_id}
+            for n in ("my_end_of_contract_case", "my_deletion_certificate")
+        },
         op("residency", "my_attestation_document"): {"public_id": attestation[org_b].public_id},
         op("residency", "my_attestation_pdf"): {"public_id": attestation[org_b].public_id},
         op("dpo", "my_request"): {"reference": dpo_request[org_b].reference},
@@ -415,3 +445,19 @@ def _physical(reviewer: User) -> tuple[Any, Any]:
     person = Person.objects.create(ref="ROLE-TABLE-1", name="Role Table", kind="staff")
     Authorisation.objects.create(person=person, zone=zone, valid_from=dt.date(2026, 1, 1))
     return access_review_start(actor=reviewer, site=site, zone=zone), person
+
+
+def _ends_of_contract(organisation: Organisation) -> tuple[Any, Any]:
+    """Two end-of-contract cases of a customer: one certified (a service it has no data on, so that the
+    demo's inventory stays whole) and one under way (the whole contract, ending in two months)."""
+    from art28.duties.services import deletion_certificate_issue, end_of_contract_request
+    from art28.inventory.models import Service
+
+    today = dt.date.today()
+    unused, _ = Service.objects.get_or_create(name="Role-table service")
+    done = end_of_contract_request(actor=TEST_ACTOR, customer=organisation, choice="delete", contract_ends_on=today,
+                                   services=[unused])  # fmt: skip
+    deletion_certificate_issue(actor=TEST_ACTOR, case=done)
+    under_way = end_of_contract_request(actor=TEST_ACTOR, customer=organisation, choice="delete",
+                                        contract_ends_on=today + dt.timedelta(days=60))  # fmt: skip
+    return done, under_way

@@ -15,6 +15,7 @@ from art28.assurance.api import router as assurance_router
 from art28.breaches.api import router as breaches_router
 from art28.core.auth import StaffMfaSessionAuth, TokenAuth
 from art28.dpo.api import router as dpo_router
+from art28.duties.api import router as duties_router
 from art28.evidence.api import router as evidence_router
 from art28.legal.api import router as legal_router
 from art28.patching.api import router as patching_router
@@ -58,6 +59,7 @@ api.add_router("/subprocessors/", subprocessors_router)
 api.add_router("/records/", records_router)
 api.add_router("/legal/", legal_router)
 api.add_router("/dpo/", dpo_router)
+api.add_router("/duties/", duties_router)
 api.add_router("/patching/", patching_router)
 api.add_router("/assurance/", assurance_router)
 api.add_router("/evidence/", evidence_router)

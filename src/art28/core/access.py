@@ -234,6 +234,14 @@ URL_ROLES: dict[str, Roles] = {
     "physical:reviews": PHYSICAL_READERS,
     "physical:review": PHYSICAL_READERS,
     "physical:review_decide": PHYSICAL_WRITERS,
+    "duties:cases": STAFF,
+    "duties:case": STAFF,
+    "duties:certificate": STAFF,
+    "duties:case_new": STAFF_WRITING,
+    "duties:case_return": STAFF_WRITING,
+    "duties:case_certify": STAFF_WRITING,
+    "duties:item_delete": STAFF_WRITING,
+    "duties:item_retain": LEGAL_WRITERS,
     "evidence:controls": EVIDENCE_READERS,
     "evidence:control": EVIDENCE_READERS,
     "evidence:item": EVIDENCE_READERS,
@@ -284,6 +292,11 @@ URL_ROLES: dict[str, Roles] = {
     "portal:request": CUSTOMERS,
     "portal:request_answer": CUSTOMERS,
     "portal:documents": CUSTOMERS,
+    # End of contract (GDPR Art. 28(3)(g)): every user of the customer follows it; its administrators ask.
+    "portal:end_of_contract": CUSTOMERS,
+    "portal:end_of_contract_request": CUSTOMER_ADMINS,
+    "portal:end_of_contract_case": CUSTOMERS,
+    "portal:deletion_certificate": CUSTOMERS,
     "portal:document_accept": CUSTOMERS,
     "portal:document_version": CUSTOMERS,
     # public: the trust center, security.txt, the acknowledgement link (the signed token is the credential)
@@ -419,6 +432,9 @@ OPERATION_ROLES: dict[str, Roles] = {
         "request_close_api",
     ),
     **_ops("dpo", CUSTOMERS, "my_requests", "my_request", "my_answer"),
+    **_ops("duties", STAFF, "end_of_contract_cases"),
+    **_ops("duties", CUSTOMERS, "my_end_of_contract_cases", "my_end_of_contract_case", "my_deletion_certificate"),
+    **_ops("duties", CUSTOMER_ADMINS, "my_end_of_contract_request"),
 }
 
 # --- what an outbox message is about ---------------------------------------------------------------
@@ -431,6 +447,7 @@ SOURCE_PAGES: dict[str, tuple[str, Promise]] = {
     "breaches.notice": ("breaches:notice", _("breach notices")),
     "subprocessors.change": ("subprocessors:change", _("sub-processor changes")),
     "legal.documentversion": ("legal:version", _("legal documents")),
+    "duties.endofcontract": ("duties:case", _("end of contract")),
     # The customer's webhook test and a public subscriber's confirmation: the outbox's own business.
     "notify.webhook_test": ("outbox:index", _("outbox")),
     "notify.subscriber": ("outbox:index", _("outbox")),

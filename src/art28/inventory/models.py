@@ -213,6 +213,9 @@ class InventorySync(models.Model):
         SYNC = "sync", _("full sync")
         # The inventory as found when art28 began keeping history (the migration that added it).
         BASELINE = "baseline", _("history began")
+        # Placements and flows ended because a customer's data was deleted at the end of its contract
+        # (GDPR Art. 28(3)(g); art28.duties): not an import, but a change of the inventory all the same.
+        DELETION = "deletion", _("end-of-contract deletion")
 
     at = models.DateTimeField(_("took effect at"), db_index=True)
     source = models.CharField(_("source"), max_length=64)
@@ -304,3 +307,20 @@ class SitePeriod(Period):
         return (
             f"site {self.site_id} in {self.country or '?'} [{self.valid_from:%Y-%m-%d %H:%M}, {self.valid_to or '…'})"
         )
+
+
+class PlacementBar(models.Model):
+    """A customer whose data was deleted at the end of its contract (GDPR Art. 28(3)(g); nFADP Art. 9 with the
+    DPA): an import that would place its data again is refused, naming the reason. Written by the
+    end-of-contract duty (art28.duties) when it certifies the deletion; lifted only by a new contract."""
+
+    customer = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="placement_bar")
+    since = models.DateTimeField(_("since"))
+    # What the refusal says: the end-of-contract case and its certificate.
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        verbose_name = _("placement bar")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.reason}"

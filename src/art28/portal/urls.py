@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from art28.portal import (
     controls,
     documents,
+    end_of_contract,
     inbox,
     intrusion_tests,
     notifications,
@@ -43,6 +44,14 @@ urlpatterns = [
     path("requests/", requests.requests_page, name="requests"),
     path("requests/<uuid:public_id>/", requests.request_page, name="request"),
     path("requests/<uuid:public_id>/answer", requests.answer_view, name="request_answer"),
+    path("end-of-contract/", end_of_contract.end_of_contract_page, name="end_of_contract"),
+    path("end-of-contract/request", end_of_contract.end_of_contract_request_view, name="end_of_contract_request"),
+    path("end-of-contract/<uuid:public_id>/", end_of_contract.end_of_contract_case, name="end_of_contract_case"),
+    path(
+        "end-of-contract/<uuid:public_id>/certificate.json",
+        end_of_contract.deletion_certificate,
+        name="deletion_certificate",
+    ),
     path("documents/", documents.documents, name="documents"),
     path("documents/<slug:slug>/v<int:number>/", documents.document_version, name="document_version"),
     path("documents/<slug:slug>/v<int:number>/accept", documents.accept, name="document_accept"),

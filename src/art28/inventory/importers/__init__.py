@@ -27,6 +27,7 @@ from art28.inventory.importers.problems import ImportFailed, ImportReport, Probl
 from art28.inventory.importers.readers import ByteProgress, InputFile, digest_and_check_utf8
 from art28.inventory.importers.staging import (
     Staging,
+    check_barred_customers,
     check_cycles,
     check_duplicates,
     check_references,
@@ -95,6 +96,7 @@ def import_inventory(
             check_duplicates(staging, problems)
             check_references(staging, problems, reader.labels, ending_source=source_name if sync else None)
             check_cycles(staging, problems, reader.labels)
+            check_barred_customers(staging, problems, reader.labels)
             if problems:
                 raise problems.failure()  # rolls the transaction back, staging tables included
             _merge(staging, report, path, actor=actor, force=force, label=label)

@@ -277,6 +277,28 @@ def check_references(
             problems.add(staging.files[src], line, label, message)
 
 
+def check_barred_customers(staging: Staging, problems: ProblemLog, labels: Mapping[tuple[str, str], str]) -> None:
+    """Placements of a customer whose data was deleted at the end of its contract (GDPR Art. 28(3)(g);
+    ``inventory.PlacementBar``): the deletion was certified, so the data may not come back. One query."""
+    if not staging.counts["placements"]:
+        return
+    sql = f"""
+    SELECT s.src, s.line, s.customer, bar.reason
+    FROM {table("placements")} s
+    JOIN core_organisation o ON o.ref = s.customer
+    JOIN inventory_placementbar bar ON bar.customer_id = o.id
+    ORDER BY s.seq
+    """
+    label = labels.get(("placements", "customer"), "customer")
+    for src, line, customer, reason in _rows(sql):
+        problems.add(
+            staging.files[src],
+            line,
+            label,
+            f"customer {customer!r}: {reason}; its data may not be placed again (a new contract lifts the bar)",
+        )
+
+
 def check_cycles(staging: Staging, problems: ProblemLog, labels: Mapping[tuple[str, str], str]) -> None:
     """Parents that would make the asset tree a cycle, counting the assets already in the database
     (the input may make existing A's parent B while B's parent is A)."""

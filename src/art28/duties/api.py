@@ -1,0 +1,130 @@
+"""The end-of-contract API (GDPR Art. 28(3)(g); docs/duties.md): staff see every case; a customer user sees
+its own organisation's under ``/my/`` (another's id answers 404, like one that does not exist), and its
+administrators may ask for return or deletion."""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from art28.core.api import api_organisation, api_user, call_service, require_staff
+from art28.core.roles import Role
+from art28.duties.models import DeletionItem, EndOfContract
+from art28.duties.selectors import case_for_organisation, case_progress, cases_all, cases_for_organisation
+from art28.duties.services import end_of_contract_request
+from art28.duties.views import certificate_response
+from art28.inventory.models import Service
+from art28.inventory.selectors import organisation_service_ids
+
+router = Router(tags=["duties"])
+
+
+class ItemOut(Schema):
+    kind: str
+    where: str
+    site: str | None
+    country: str | None
+    flow: str | None
+    copy_of: str | None
+    gone_on: dt.date
+    method: str
+    state: str
+    deleted_on: dt.date | None
+    legal_ground: str | None
+    kept_until: dt.date | None
+
+
+class CaseOut(Schema):
+    id: UUID
+    reference: str
+    customer: str
+    choice: str
+    status: str
+    services: list[str]
+    contract_ends_on: dt.date
+    return_by: dt.date | None
+    returned_on: dt.date | None
+    deletion_from: dt.date
+    requested_at: dt.datetime
+    places: int
+    done: int
+    certified_at: dt.datetime | None
+    items: list[ItemOut] | None = None
+
+
+class CaseIn(Schema):
+    choice: str
+    contract_ends_on: dt.date
+    services: list[str] = []
+
+
+def _item_out(item: DeletionItem) -> ItemOut:
+    return ItemOut(
+        kind=item.kind, where=item.where, site=item.site_label or None, country=item.country or None,
+        flow=item.flow_kind or None, copy_of=item.origin or None, gone_on=item.gone_on, method=item.method,
+        state=item.state, deleted_on=item.deleted_on, legal_ground=item.retained_ground or None,
+        kept_until=item.retained_until,
+    )  # fmt: skip
+
+
+def _case_out(case: EndOfContract, *, items: bool = False) -> CaseOut:
+    progress = case_progress(case)
+    return CaseOut(
+        id=case.public_id, reference=case.reference, customer=case.customer.ref, choice=case.choice,
+        status=case.status, services=sorted(s.name for s in case.services.all()),
+        contract_ends_on=case.contract_ends_on, return_by=case.return_by, returned_on=case.returned_on,
+        deletion_from=case.deletion_from, requested_at=case.requested_at, places=progress.total,
+        done=progress.done, certified_at=case.completed_at,
+        items=[_item_out(i) for i in case.items.all()] if items else None,
+    )  # fmt: skip
+
+
+@router.get("/end-of-contract", response=list[CaseOut], summary="Every end-of-contract case (staff)")
+def end_of_contract_cases(request: HttpRequest) -> list[CaseOut]:
+    require_staff(request, "every customer's end of contract")
+    return [_case_out(case) for case in cases_all()[:1000]]
+
+
+@router.get("/my/end-of-contract", response=list[CaseOut], summary="My organisation's end-of-contract cases")
+def my_end_of_contract_cases(request: HttpRequest) -> list[CaseOut]:
+    return [_case_out(case) for case in cases_for_organisation(api_organisation(request))]
+
+
+@router.post("/my/end-of-contract", response={201: CaseOut}, summary="Ask for return or deletion of our data")
+def my_end_of_contract_request(request: HttpRequest, payload: CaseIn) -> Status[CaseOut]:
+    """Customer administrators only. ``services``: names of services the organisation uses; empty = the
+    whole contract."""
+    organisation = api_organisation(request)
+    user = api_user(request)
+    if user.role != Role.CUSTOMER_ADMIN:
+        raise HttpError(403, "only a customer administrator may ask for return or deletion")
+    used = {s.name: s for s in Service.objects.filter(pk__in=organisation_service_ids(organisation))}
+    unknown = [name for name in payload.services if name not in used]
+    if unknown:
+        raise HttpError(422, f"services: not a service your data is on: {', '.join(unknown)}")
+    case = call_service(
+        end_of_contract_request, actor=user, customer=organisation, choice=payload.choice,
+        contract_ends_on=payload.contract_ends_on, services=[used[n] for n in payload.services], received_via="api",
+    )  # fmt: skip
+    return Status(201, _case_out(case, items=True))
+
+
+@router.get("/my/end-of-contract/{public_id}", response=CaseOut, summary="One case, with every place of our data")
+def my_end_of_contract_case(request: HttpRequest, public_id: UUID) -> CaseOut:
+    return _case_out(case_for_organisation(api_organisation(request), public_id), items=True)
+
+
+@router.get(
+    "/my/end-of-contract/{public_id}/certificate",
+    summary="The signed deletion certificate (JSON, exactly as issued)",
+    openapi_extra={"responses": {200: {"description": "The signed document", "content": {"application/json": {}}}}},
+)
+def my_deletion_certificate(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    case = case_for_organisation(api_organisation(request), public_id)
+    if not case.certificate:
+        raise HttpError(404, "no certificate yet: the deletion is not complete")
+    return certificate_response(case)

@@ -1,0 +1,158 @@
+"""The processor's duties under GDPR Art. 28(3) besides breaches and sub-processors (docs/duties.md).
+
+End of contract (Art. 28(3)(g); nFADP Art. 9 with the DPA): the customer chooses return or deletion; every
+placement of its data and every copy the flows carry is listed with the day it will be gone; operations
+mark each deleted (the inventory's placements and flows end, their history kept); when nothing is left
+but backups expiring by rotation, a signed deletion certificate is issued.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from art28.core.models import Organisation, User
+from art28.inventory.models import Asset, FlowKind, Service
+
+
+class BackupRetention(models.Model):
+    """How long a backup store keeps what it holds: a copy there is gone when its rotation expires
+    (the deletion's first day + ``days``). Per asset (the store), else per service, else
+    ``ART28_BACKUP_RETENTION_DAYS``."""
+
+    asset = models.OneToOneField(Asset, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    service = models.OneToOneField(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    days = models.PositiveIntegerField(_("days kept"))
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="backup_retention_asset_or_service",
+                condition=Q(asset__isnull=False, service__isnull=True) | Q(asset__isnull=True, service__isnull=False),
+                violation_error_message=_("A retention applies to a backup asset or to a service, not both."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset or self.service}: {self.days} days"
+
+
+class EndOfContract(models.Model):
+    """A customer's contract (or one of its services) ending, and what happens to its data."""
+
+    class Choice(models.TextChoices):
+        DELETE = "delete", _("delete the data")
+        RETURN = "return", _("return the data, then delete it")
+
+    class Status(models.TextChoices):
+        RETURNING = "returning", _("returning the data")
+        DELETING = "deleting", _("deleting")
+        COMPLETE = "complete", _("deletion certified")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    customer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="ends_of_contract")
+    # Empty: the whole contract; else only the data on these services' assets (a cancelled service).
+    services = models.ManyToManyField(Service, blank=True, related_name="+")
+    choice = models.CharField(_("choice"), max_length=10, choices=Choice.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    contract_ends_on = models.DateField(_("contract ends on"))
+    # Return: the day the export is due; deletion begins once it is handed over.
+    return_by = models.DateField(_("return due by"), null=True, blank=True)
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    return_note = models.CharField(_("what was handed over"), max_length=500, blank=True)
+    # The first day of deletion: the contract's end (delete) or the return (return). Backups expire from it.
+    deletion_from = models.DateField(_("deletion from"))
+    requested_at = models.DateTimeField(_("requested at"))
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    requested_by_label = models.CharField(_("requested by"), max_length=200)
+    # How the request reached the provider: the portal, or a letter or e-mail entered by staff.
+    received_via = models.CharField(_("received via"), max_length=100)
+    completed_at = models.DateTimeField(_("certified at"), null=True, blank=True)
+    certificate = models.TextField(_("deletion certificate"), blank=True)  # the signed JSON, exactly as issued
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="end_of_contract_return_has_due_day",
+                condition=Q(choice="delete") | Q(return_by__isnull=False),
+                violation_error_message=_("A return needs the day it is due."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("duties:case", kwargs={"reference": self.reference})
+
+
+class DeletionItem(models.Model):
+    """One place the customer's data is: a placement, or a copy a flow carries (a backup, a replica …)."""
+
+    class Kind(models.TextChoices):
+        PLACEMENT = "placement", _("stored")
+        COPY = "copy", _("copy")
+
+    class Method(models.TextChoices):
+        DELETE = "delete", _("deleted by operations")
+        EXPIRE = "expire", _("expires with the backup rotation")
+
+    case = models.ForeignKey(EndOfContract, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # The asset holding the data: the placement's, or the one the copy lands on (None: a copy at a site or
+    # in a country, no asset known). The ids of the inventory rows it ends (kept after they are gone).
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    where = models.CharField(_("where"), max_length=200)  # asset ref, site code or country, as in flows.csv
+    site_label = models.CharField(_("site"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    # For a copy: the flow's kind and the customer's asset whose data it carries.
+    flow_kind = models.CharField(_("flow"), max_length=20, choices=FlowKind.choices, blank=True)
+    origin = models.CharField(_("copy of"), max_length=200, blank=True)
+    placement_id = models.BigIntegerField(null=True, blank=True)
+    flow_ids = models.JSONField(default=list, blank=True)
+    data_categories = models.CharField(_("data categories"), max_length=500, blank=True)
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    gone_on = models.DateField(_("gone on"))  # planned: the deletion's first day, or when the rotation expires
+    deleted_on = models.DateField(_("deleted on"), null=True, blank=True)
+    deleted_by_label = models.CharField(_("deleted by"), max_length=200, blank=True)
+    # Kept because a law requires it (Art. 28(3)(g) "unless Union or Member State law requires storage").
+    retained_ground = models.CharField(_("legal ground for keeping it"), max_length=300, blank=True)
+    retained_until = models.DateField(_("kept until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "where", "origin", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="deletion_item_retained_has_ground",
+                condition=Q(retained_until__isnull=True) | ~Q(retained_ground=""),
+                violation_error_message=_("Data kept after the end of a contract needs its legal ground."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.kind} {self.where}"
+
+    @property
+    def category_text(self) -> str:
+        return ", ".join(self.data_categories.split(";")) if self.data_categories else ""
+
+    @property
+    def done(self) -> bool:
+        """Nothing more to do for the certificate: deleted, kept on a legal ground, or expiring by rotation."""
+        return self.deleted_on is not None or bool(self.retained_ground) or self.method == self.Method.EXPIRE
+
+    @property
+    def state(self) -> str:
+        if self.deleted_on is not None:
+            return "deleted"
+        if self.retained_ground:
+            return "retained"
+        if self.method == self.Method.EXPIRE:
+            return "expiring"
+        return "pending"
