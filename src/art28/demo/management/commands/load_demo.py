@@ -93,6 +93,9 @@ class Command(BaseCommand):
 
         # The inventory held for the past year, so that the collectors find a year of weekly audits.
         self.stdout.write(backdate_demo_history(actor, loaded_since=loaded_since))
+        from art28.demo.duties import load_demo_duties
+
+        self.stdout.write(load_demo_duties(actor))  # after the history: the deletions end rows of the present
         self.stdout.write(load_demo_evidence(actor))  # last: it collects the evidence of all the above
         if not no_logins:
             self._print_logins()
