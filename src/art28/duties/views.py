@@ -96,7 +96,10 @@ def _after(request: HttpRequest, found: EndOfContract, action: object, success: 
     except ValidationError as exc:
         return _case_page(request, case_by_reference(found.reference), error=validation_text(exc), status=400)
     messages.success(request, success)
-    return redirect(case_by_reference(found.reference))
+    after = case_by_reference(found.reference)
+    if after.status == EndOfContract.Status.COMPLETE and found.status != EndOfContract.Status.COMPLETE:
+        messages.success(request, _("Every place is done: the deletion certificate is issued."))
+    return redirect(after)
 
 
 @writer
@@ -148,7 +151,7 @@ def item_retain(request: HttpRequest, reference: str, item_id: int) -> HttpRespo
 def case_certify(request: HttpRequest, reference: str) -> HttpResponse:
     found = case_by_reference(reference)
     return _after(request, found, lambda: deletion_certificate_issue(actor=request_user(request), case=found),
-                  _("Deletion certificate issued."))  # fmt: skip
+                  _("The deletion is certified."))  # fmt: skip
 
 
 @reader
