@@ -348,6 +348,12 @@ ART28_PHYSICAL_RETENTION_MONTHS = env.int("ART28_PHYSICAL_RETENTION_MONTHS", def
 # retention is set for it or its service, and the days after the contract's end a return is due by.
 ART28_BACKUP_RETENTION_DAYS = env.int("ART28_BACKUP_RETENTION_DAYS", default=30)
 ART28_RETURN_DAYS = env.int("ART28_RETURN_DAYS", default=30)
+# Audits by the controller (GDPR Art. 28(3)(h); the DPA's terms): the provider answers a request within
+# ART28_AUDIT_ANSWER_DAYS; an audit starts at least ART28_AUDIT_NOTICE_DAYS after it is asked for; where the
+# DPA allows (ART28_AUDIT_EVIDENCE_INSTEAD), the provider may first offer its evidence pack and certificates.
+ART28_AUDIT_ANSWER_DAYS = env.int("ART28_AUDIT_ANSWER_DAYS", default=30)
+ART28_AUDIT_NOTICE_DAYS = env.int("ART28_AUDIT_NOTICE_DAYS", default=30)
+ART28_AUDIT_EVIDENCE_INSTEAD = env.bool("ART28_AUDIT_EVIDENCE_INSTEAD", default=True)
 # The provider's own promise for a first breach notice, in hours after awareness: a contractual
 # commitment shown as such, never as the law (GDPR Art. 33(2): "without undue delay").
 ART28_BREACH_NOTICE_HOURS = env.int("ART28_BREACH_NOTICE_HOURS", default=24)

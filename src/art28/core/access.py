@@ -75,6 +75,8 @@ EVIDENCE_PACKERS: Roles = EVIDENCE_WRITERS | {Role.AUDITOR}
 # check the reviews), security, operations and administrators review authorisations and purge the log.
 PHYSICAL_READERS: Roles = STAFF
 PHYSICAL_WRITERS: Roles = frozenset({Role.ADMIN, Role.SECURITY, Role.OPERATIONS})
+# Audits by customers (GDPR Art. 28(3)(h)): the DPO, security and administrators answer them.
+AUDIT_HANDLERS: Roles = LEGAL_WRITERS | {Role.SECURITY}
 
 # --- pages, by URL name ----------------------------------------------------------------------------
 
@@ -242,6 +244,18 @@ URL_ROLES: dict[str, Roles] = {
     "duties:case_certify": STAFF_WRITING,
     "duties:item_delete": STAFF_WRITING,
     "duties:item_retain": LEGAL_WRITERS,
+    "duties:audits": STAFF,
+    "duties:audit": STAFF,
+    "duties:audit_agree": AUDIT_HANDLERS,
+    "duties:audit_offer": AUDIT_HANDLERS,
+    "duties:audit_report": AUDIT_HANDLERS,
+    "duties:remediation_close": AUDIT_HANDLERS,
+    "duties:instructions": STAFF,
+    "duties:instruction": STAFF,
+    "duties:instruction_new": STAFF_WRITING,
+    "duties:legal_requirement_new": LEGAL_WRITERS,
+    "duties:instruction_flag": LEGAL_WRITERS,
+    "duties:instruction_decide": LEGAL_WRITERS,
     "evidence:controls": EVIDENCE_READERS,
     "evidence:control": EVIDENCE_READERS,
     "evidence:item": EVIDENCE_READERS,
@@ -297,6 +311,14 @@ URL_ROLES: dict[str, Roles] = {
     "portal:end_of_contract_request": CUSTOMER_ADMINS,
     "portal:end_of_contract_case": CUSTOMERS,
     "portal:deletion_certificate": CUSTOMERS,
+    # Audits (Art. 28(3)(h)) and instructions (Art. 28(3)(a)): every user follows, administrators act.
+    "portal:audits": CUSTOMERS,
+    "portal:audit": CUSTOMERS,
+    "portal:audit_request": CUSTOMER_ADMINS,
+    "portal:audit_offer_answer": CUSTOMER_ADMINS,
+    "portal:instructions": CUSTOMERS,
+    "portal:instruction_give": CUSTOMER_ADMINS,
+    "portal:instruction_answer": CUSTOMER_ADMINS,
     "portal:document_accept": CUSTOMERS,
     "portal:document_version": CUSTOMERS,
     # public: the trust center, security.txt, the acknowledgement link (the signed token is the credential)
@@ -448,6 +470,8 @@ SOURCE_PAGES: dict[str, tuple[str, Promise]] = {
     "subprocessors.change": ("subprocessors:change", _("sub-processor changes")),
     "legal.documentversion": ("legal:version", _("legal documents")),
     "duties.endofcontract": ("duties:case", _("end of contract")),
+    "duties.instruction": ("duties:instruction", _("instructions")),
+    "duties.legalrequirement": ("duties:instructions", _("legal requirements")),
     # The customer's webhook test and a public subscriber's confirmation: the outbox's own business.
     "notify.webhook_test": ("outbox:index", _("outbox")),
     "notify.subscriber": ("outbox:index", _("outbox")),

@@ -156,3 +156,147 @@ class DeletionItem(models.Model):
         if self.method == self.Method.EXPIRE:
             return "expiring"
         return "pending"
+
+
+class ControllerAudit(models.Model):
+    """An audit or inspection the controller asks for (GDPR Art. 28(3)(h); nFADP Art. 9(2)): the processor
+    "allows for and contributes to audits, including inspections, conducted by the controller or another
+    auditor mandated by the controller". Staff agree dates, or offer the evidence pack and certificates
+    where the DPA allows; the report's remediation items are tracked to closure."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        EVIDENCE_OFFERED = "offered", _("evidence offered instead")
+        AGREED = "agreed", _("dates agreed")
+        REMEDIATION = "remediation", _("remediation under way")
+        CLOSED = "closed", _("closed")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    customer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="controller_audits")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    scope = models.TextField(_("scope"))
+    proposed_from = models.DateField(_("proposed from"))
+    proposed_to = models.DateField(_("proposed to"))
+    auditor = models.CharField(_("auditor"), max_length=200)
+    # Art. 28(3)(b) binds the processor's people to confidentiality; an outside auditor is bound by an
+    # undertaking the customer vouches for (its reference: a signed NDA, a professional duty).
+    confidentiality = models.CharField(_("confidentiality undertaking"), max_length=300)
+    requested_at = models.DateTimeField(_("requested at"))
+    requested_by_label = models.CharField(_("requested by"), max_length=200)
+    answer_due_on = models.DateField(_("answer due by"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    agreed_from = models.DateField(_("agreed from"), null=True, blank=True)
+    agreed_to = models.DateField(_("agreed to"), null=True, blank=True)
+    staff_note = models.TextField(_("provider's answer"), blank=True)
+    # The customer's answer to an offer of evidence instead: accepted, or the audit is maintained.
+    offer_accepted = models.BooleanField(_("offer accepted"), null=True, blank=True)
+    customer_note = models.TextField(_("customer's answer"), blank=True)
+    report_received_on = models.DateField(_("report received on"), null=True, blank=True)
+    report_summary = models.TextField(_("report summary"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="controller_audit_dates_in_order",
+                condition=Q(proposed_to__gte=models.F("proposed_from")),
+                violation_error_message=_("The audit ends on or after the day it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("duties:audit", kwargs={"reference": self.reference})
+
+
+class RemediationItem(models.Model):
+    """What an audit report asks the provider to fix, with its day, tracked to closure."""
+
+    audit = models.ForeignKey(ControllerAudit, on_delete=models.CASCADE, related_name="remediations")
+    description = models.CharField(_("what to fix"), max_length=500)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_note = models.CharField(_("how it was fixed"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.audit_id}: {self.description[:60]}"
+
+
+class Instruction(models.Model):
+    """A documented instruction of the controller (GDPR Art. 28(3)(a); Art. 29; nFADP Art. 9(1)): the processor
+    processes only on it. Staff may flag one as infringing the law (Art. 28(3) second subparagraph: "the
+    processor shall immediately inform the controller"); it is then held until the customer answers."""
+
+    class Source(models.TextChoices):
+        DPA = "dpa", _("the DPA")
+        PORTAL = "portal", _("the portal")
+        MAIL = "mail", _("a letter or e-mail")
+
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", _("in force")
+        HELD = "held", _("held: flagged as infringing the law")
+        WITHDRAWN = "withdrawn", _("withdrawn by the customer")
+        REFUSED = "refused", _("refused: it would infringe the law")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    customer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="instructions")
+    source = models.CharField(_("received through"), max_length=10, choices=Source.choices)
+    given_on = models.DateField(_("given on"))
+    given_by = models.CharField(_("given by"), max_length=200)  # the person at the customer
+    recorded_by_label = models.CharField(_("recorded by"), max_length=200)
+    text = models.TextField(_("instruction"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.IN_FORCE)
+    flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
+    flag_reason = models.TextField(_("why it would infringe the law"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer = models.TextField(_("customer's answer"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("duties:instruction", kwargs={"reference": self.reference})
+
+
+class LegalRequirement(models.Model):
+    """A law that requires processing without (or against) the instruction: a court order, an authority's
+    request (GDPR Art. 28(3)(a): the processor informs the controller before processing "unless that law
+    prohibits such information on important grounds of public interest"; nFADP Art. 9 with the DPA)."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    customer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="legal_requirements")
+    received_on = models.DateField(_("received on"))
+    authority = models.CharField(_("authority"), max_length=200)
+    authority_reference = models.CharField(_("its reference"), max_length=200, blank=True)
+    description = models.TextField(_("what it requires"))
+    recorded_by_label = models.CharField(_("recorded by"), max_length=200)
+    informed_at = models.DateTimeField(_("customer informed at"), null=True, blank=True)
+    # When the customer may not be told: the provision that forbids it.
+    not_informed_ground = models.CharField(_("ground for not informing"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="legal_requirement_informed_or_ground",
+                condition=Q(informed_at__isnull=False, not_informed_ground="")
+                | Q(informed_at__isnull=True) & ~Q(not_informed_ground=""),
+                violation_error_message=_("Either the customer is informed, or the ground for not informing it."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from art28.core.models import Organisation
-from art28.duties.models import DeletionItem, EndOfContract
+from art28.duties.models import ControllerAudit, DeletionItem, EndOfContract, Instruction, LegalRequirement
 
 
 def cases_all() -> QuerySet[EndOfContract]:
@@ -55,3 +55,79 @@ class Progress:
 def case_progress(case: EndOfContract) -> Progress:
     items: list[DeletionItem] = list(case.items.all())
     return Progress(total=len(items), by_state=dict(Counter(item.state for item in items)))
+
+
+def audits_all() -> QuerySet[ControllerAudit]:
+    return ControllerAudit.objects.select_related("customer").prefetch_related("remediations")
+
+
+def audit_by_reference(reference: str) -> ControllerAudit:
+    try:
+        return audits_all().get(reference=reference)
+    except ControllerAudit.DoesNotExist:
+        raise Http404("no such audit") from None
+
+
+def audits_for_organisation(organisation: Organisation) -> QuerySet[ControllerAudit]:
+    return audits_all().filter(customer=organisation)
+
+
+def audit_for_organisation(organisation: Organisation, public_id: UUID | str) -> ControllerAudit:
+    try:
+        return audits_for_organisation(organisation).get(public_id=public_id)
+    except (ControllerAudit.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such audit") from None
+
+
+def instructions_all() -> QuerySet[Instruction]:
+    return Instruction.objects.select_related("customer")
+
+
+def instruction_by_reference(reference: str) -> Instruction:
+    try:
+        return instructions_all().get(reference=reference)
+    except Instruction.DoesNotExist:
+        raise Http404("no such instruction") from None
+
+
+def instructions_for_organisation(organisation: Organisation) -> QuerySet[Instruction]:
+    return instructions_all().filter(customer=organisation)
+
+
+def instruction_for_organisation(organisation: Organisation, public_id: UUID | str) -> Instruction:
+    try:
+        return instructions_for_organisation(organisation).get(public_id=public_id)
+    except (Instruction.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such instruction") from None
+
+
+def legal_requirements_all() -> QuerySet[LegalRequirement]:
+    return LegalRequirement.objects.select_related("customer")
+
+
+def legal_requirements_for_organisation(organisation: Organisation) -> QuerySet[LegalRequirement]:
+    """Only those the customer was informed of: a requirement whose law forbids telling it stays unseen."""
+    return legal_requirements_all().filter(customer=organisation, informed_at__isnull=False)
+
+
+@dataclass(frozen=True)
+class DutiesAttention:
+    """What the staff dashboard shows of the processor's duties."""
+
+    audits_open: list[ControllerAudit]
+    instructions_held: list[Instruction]
+    ends_under_way: list[EndOfContract]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.audits_open or self.instructions_held or self.ends_under_way)
+
+
+def duties_attention() -> DutiesAttention:
+    return DutiesAttention(
+        audits_open=list(audits_all().exclude(status=ControllerAudit.Status.CLOSED).order_by("answer_due_on")[:20]),
+        instructions_held=list(instructions_all().filter(status=Instruction.Status.HELD)[:20]),
+        ends_under_way=list(
+            EndOfContract.objects.select_related("customer").exclude(status=EndOfContract.Status.COMPLETE)[:20]
+        ),
+    )

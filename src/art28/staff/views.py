@@ -18,6 +18,7 @@ from art28.dpo.selectors import deadline_watch
 from art28.evidence.improvement import nonconformity_counts, overdue_actions
 from art28.evidence.selectors import control_statuses, status_counts
 from art28.inventory.selectors import inventory_counts
+from art28.duties.selectors import duties_attention
 from art28.physical.reviews import leavers_with_access, overdue_reviews
 from art28.records.selectors import overdue_measures
 from art28.residency.findings import REASON_TITLES
@@ -80,5 +81,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # S5: access reviews past their due day, and people who left but may still enter.
             "physical_reviews_overdue": list(overdue_reviews().select_related("site", "zone")[:10]),
             "physical_leavers": leavers_with_access().values("person_id").distinct().count(),
+            # GDPR Art. 28(3)(a),(g),(h): customers' audit requests, held instructions, ends of contract.
+            "duties": duties_attention(),
+            "today": timezone.localdate(),
         },
     )
