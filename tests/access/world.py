@@ -69,6 +69,7 @@ class World:
             "portal:subprocessor_change",
             "portal:end_of_contract_case",
             "portal:deletion_certificate",
+            "portal:audit",
         }
     )
     op_params: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -140,6 +141,10 @@ def build_world() -> World:
     physical_review, physical_person = _physical(users[str(Role.SECURITY)])
     ended = {o: _ends_of_contract(o) for o in (org_a, org_b)}  # (certified, under way) per customer
     under_way = ended[org_a][1]
+    audit, instruction = {}, {}
+    for o in (org_a, org_b):
+        audit[o], instruction[o] = _audit_and_instruction(o)
+    remediation = audit[org_a].remediations.values_list("pk", flat=True)[0]
     deletion_item = under_way.items.values_list("pk", flat=True).first()
     assert deletion_item is not None, "the demo's customer A has data to delete"
     evidence_pack = pack_request(actor=dpo, date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 6, 30))
@@ -225,6 +230,17 @@ def build_world() -> World:
             f"portal:{n}": {"public_id": ended[org_a][0].public_id}
             for n in ("end_of_contract_case", "deletion_certificate")
         },
+        **{
+            f"duties:{n}": {"reference": audit[org_a].reference}
+            for n in ("audit", "audit_agree", "audit_offer", "audit_report")
+        },
+        "duties:remediation_close": {"reference": audit[org_a].reference, "item_id": remediation},
+        **{
+            f"duties:{n}": {"reference": instruction[org_a].reference}
+            for n in ("instruction", "instruction_flag", "instruction_decide")
+        },
+        **{f"portal:{n}": {"public_id": audit[org_a].public_id} for n in ("audit", "audit_offer_answer")},
+        "portal:instruction_answer": {"public_id": instruction[org_a].public_id},
         "physical:site": {"code": physical_review.site.code},
         "physical:person": {"ref": physical_person.ref},
         "physical:review": {"pk": physical_review.pk},
@@ -291,6 +307,8 @@ def build_world() -> World:
             f"portal:{n}": {"public_id": ended[org_b][0].public_id}
             for n in ("end_of_contract_case", "deletion_certificate")
         },
+        **{f"portal:{n}": {"public_id": audit[org_b].public_id} for n in ("audit", "audit_offer_answer")},
+        "portal:instruction_answer": {"public_id": instruction[org_b].public_id},
     }
     op = "art28_{}_api_{}".format
     w.op_params = {
@@ -298,6 +316,7 @@ def build_world() -> World:
             op("duties", n): {"public_id": ended[org_a][0].public_id}
             for n in ("my_end_of_contract_case", "my_deletion_certificate")
         },
+        op("duties", "my_audit"): {"public_id": audit[org_a].public_id},
         op("residency", "my_attestation_document"): {"public_id": attestation[org_a].public_id},
         op("residency", "my_attestation_pdf"): {"public_id": attestation[org_a].public_id},
         **{
@@ -338,6 +357,7 @@ def build_world() -> World:
             op("duties", n): {"public_id": ended[org_b][0].public_id}
             for n in ("my_end_of_contract_case", "my_deletion_certificate")
         },
+        op("duties", "my_audit"): {"public_id": audit[org_b].public_id},
         op("residency", "my_attestation_document"): {"public_id": attestation[org_b].public_id},
         op("residency", "my_attestation_pdf"): {"public_id": attestation[org_b].public_id},
         op("dpo", "my_request"): {"reference": dpo_request[org_b].reference},
@@ -461,3 +481,26 @@ def _ends_of_contract(organisation: Organisation) -> tuple[Any, Any]:
     under_way = end_of_contract_request(actor=TEST_ACTOR, customer=organisation, choice="delete",
                                         contract_ends_on=today + dt.timedelta(days=60))  # fmt: skip
     return done, under_way
+
+
+def _audit_and_instruction(organisation: Organisation) -> tuple[Any, Any]:
+    """An audit of the customer with its report's remediation under way, and an instruction it gave."""
+    from art28.duties.audits import controller_audit_agree, controller_audit_report_record, controller_audit_request
+    from art28.duties.instructions import instruction_record
+
+    today = dt.date.today()
+    audit = controller_audit_request(actor=TEST_ACTOR, customer=organisation, scope="Cloud servers",
+                                     proposed_from=today + dt.timedelta(days=40),
+                                     proposed_to=today + dt.timedelta(days=41), auditor="Audit AG",
+                                     confidentiality="NDA of 2026-11-02")  # fmt: skip
+    controller_audit_agree(actor=TEST_ACTOR, audit=audit, agreed_from=today, agreed_to=today)
+    controller_audit_report_record(
+        actor=TEST_ACTOR,
+        audit=audit,
+        received_on=today,
+        summary="Two findings.",
+        remediations=[("Rotate the backup keys.", today + dt.timedelta(days=30))],
+    )
+    instruction = instruction_record(actor=TEST_ACTOR, customer=organisation, text="Keep logs 90 days.",
+                                     source="mail", given_on=today, given_by="Petra Muster")  # fmt: skip
+    return audit, instruction

@@ -456,7 +456,9 @@ OPERATION_ROLES: dict[str, Roles] = {
     **_ops("dpo", CUSTOMERS, "my_requests", "my_request", "my_answer"),
     **_ops("duties", STAFF, "end_of_contract_cases"),
     **_ops("duties", CUSTOMERS, "my_end_of_contract_cases", "my_end_of_contract_case", "my_deletion_certificate"),
-    **_ops("duties", CUSTOMER_ADMINS, "my_end_of_contract_request"),
+    **_ops("duties", CUSTOMER_ADMINS, "my_end_of_contract_request", "my_audit_request", "my_instruction_give"),
+    **_ops("duties", STAFF, "audit_requests", "instructions"),
+    **_ops("duties", CUSTOMERS, "my_audits", "my_audit", "my_instructions"),
 }
 
 # --- what an outbox message is about ---------------------------------------------------------------

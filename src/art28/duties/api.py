@@ -13,8 +13,21 @@ from ninja.errors import HttpError
 
 from art28.core.api import api_organisation, api_user, call_service, require_staff
 from art28.core.roles import Role
-from art28.duties.models import DeletionItem, EndOfContract
-from art28.duties.selectors import case_for_organisation, case_progress, cases_all, cases_for_organisation
+from art28.duties.audits import controller_audit_request
+from art28.duties.instructions import instruction_record
+from art28.duties.models import ControllerAudit, DeletionItem, EndOfContract, Instruction
+from art28.duties.selectors import (
+    audit_for_organisation,
+    audits_all,
+    audits_for_organisation,
+    case_for_organisation,
+    case_progress,
+    cases_all,
+    cases_for_organisation,
+    instructions_all,
+    instructions_for_organisation,
+    legal_requirements_for_organisation,
+)
 from art28.duties.services import end_of_contract_request
 from art28.duties.views import certificate_response
 from art28.inventory.models import Service
@@ -128,3 +141,137 @@ def my_deletion_certificate(request: HttpRequest, public_id: UUID) -> HttpRespon
     if not case.certificate:
         raise HttpError(404, "no certificate yet: the deletion is not complete")
     return certificate_response(case)
+
+
+# --- audits (Art. 28(3)(h)) and instructions (Art. 28(3)(a)) -------------------------------------------
+
+
+class RemediationOut(Schema):
+    description: str
+    due_on: dt.date
+    done_on: dt.date | None
+
+
+class AuditOut(Schema):
+    id: UUID
+    reference: str
+    customer: str
+    status: str
+    scope: str
+    proposed_from: dt.date
+    proposed_to: dt.date
+    auditor: str
+    answer_due_on: dt.date
+    agreed_from: dt.date | None
+    agreed_to: dt.date | None
+    provider_answer: str
+    report_received_on: dt.date | None
+    remediations: list[RemediationOut]
+
+
+class AuditIn(Schema):
+    scope: str
+    proposed_from: dt.date
+    proposed_to: dt.date
+    auditor: str
+    confidentiality: str
+
+
+def _audit_out(audit: ControllerAudit) -> AuditOut:
+    return AuditOut(
+        id=audit.public_id, reference=audit.reference, customer=audit.customer.ref, status=audit.status,
+        scope=audit.scope, proposed_from=audit.proposed_from, proposed_to=audit.proposed_to, auditor=audit.auditor,
+        answer_due_on=audit.answer_due_on, agreed_from=audit.agreed_from, agreed_to=audit.agreed_to,
+        provider_answer=audit.staff_note, report_received_on=audit.report_received_on,
+        remediations=[RemediationOut(description=r.description, due_on=r.due_on, done_on=r.done_on)
+                      for r in audit.remediations.all()],
+    )  # fmt: skip
+
+
+@router.get("/audits", response=list[AuditOut], summary="Every customer's audit request (staff)")
+def audit_requests(request: HttpRequest) -> list[AuditOut]:
+    require_staff(request, "every customer's audits")
+    return [_audit_out(a) for a in audits_all()[:1000]]
+
+
+@router.get("/my/audits", response=list[AuditOut], summary="My organisation's audit requests")
+def my_audits(request: HttpRequest) -> list[AuditOut]:
+    return [_audit_out(a) for a in audits_for_organisation(api_organisation(request))]
+
+
+@router.get("/my/audits/{public_id}", response=AuditOut, summary="One of my organisation's audit requests")
+def my_audit(request: HttpRequest, public_id: UUID) -> AuditOut:
+    return _audit_out(audit_for_organisation(api_organisation(request), public_id))
+
+
+@router.post("/my/audits", response={201: AuditOut}, summary="Ask for an audit or an inspection")
+def my_audit_request(request: HttpRequest, payload: AuditIn) -> Status[AuditOut]:
+    """Customer administrators only; at least ART28_AUDIT_NOTICE_DAYS' notice."""
+    organisation = api_organisation(request)
+    audit = call_service(controller_audit_request, actor=api_user(request), customer=organisation, **payload.dict())
+    return Status(201, _audit_out(audit))
+
+
+class InstructionOut(Schema):
+    id: UUID
+    reference: str
+    customer: str
+    source: str
+    given_on: dt.date
+    given_by: str
+    text: str
+    status: str
+    flag_reason: str
+
+
+class InstructionIn(Schema):
+    text: str
+    given_on: dt.date
+
+
+class LegalRequirementOut(Schema):
+    reference: str
+    received_on: dt.date
+    authority: str
+    authority_reference: str
+    description: str
+
+
+class MyInstructionsOut(Schema):
+    instructions: list[InstructionOut]
+    legal_requirements: list[LegalRequirementOut]
+
+
+def _instruction_out(i: Instruction) -> InstructionOut:
+    return InstructionOut(id=i.public_id, reference=i.reference, customer=i.customer.ref, source=i.source,
+                          given_on=i.given_on, given_by=i.given_by, text=i.text, status=i.status,
+                          flag_reason=i.flag_reason)  # fmt: skip
+
+
+@router.get("/instructions", response=list[InstructionOut], summary="Every customer's instructions (staff)")
+def instructions(request: HttpRequest) -> list[InstructionOut]:
+    require_staff(request, "every customer's instructions")
+    return [_instruction_out(i) for i in instructions_all()[:1000]]
+
+
+@router.get("/my/instructions", response=MyInstructionsOut, summary="My organisation's instructions")
+def my_instructions(request: HttpRequest) -> MyInstructionsOut:
+    """With the legal requirements to process the organisation was informed of (Art. 28(3)(a))."""
+    organisation = api_organisation(request)
+    return MyInstructionsOut(
+        instructions=[_instruction_out(i) for i in instructions_for_organisation(organisation)],
+        legal_requirements=[
+            LegalRequirementOut(reference=r.reference, received_on=r.received_on, authority=r.authority,
+                                authority_reference=r.authority_reference, description=r.description)
+            for r in legal_requirements_for_organisation(organisation)
+        ],
+    )  # fmt: skip
+
+
+@router.post("/my/instructions", response={201: InstructionOut}, summary="Give a documented instruction")
+def my_instruction_give(request: HttpRequest, payload: InstructionIn) -> Status[InstructionOut]:
+    """Customer administrators only."""
+    user = api_user(request)
+    instruction = call_service(instruction_record, actor=user, customer=api_organisation(request), text=payload.text,
+                               source="portal", given_on=payload.given_on, given_by=user.email)  # fmt: skip
+    return Status(201, _instruction_out(instruction))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -66,10 +68,8 @@ class AuditReportForm(forms.Form):
         help_text=_("One per line: the due day, then what to fix (2027-03-31 Rotate the backup keys)."),
     )  # fmt: skip
 
-    def clean_remediations(self) -> list[tuple[str, object]]:
-        import datetime as dt
-
-        items = []
+    def clean_remediations(self) -> list[tuple[str, dt.date]]:
+        items: list[tuple[str, dt.date]] = []
         for number, line in enumerate(self.cleaned_data["remediations"].splitlines(), start=1):
             if not line.strip():
                 continue

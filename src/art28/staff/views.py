@@ -15,10 +15,10 @@ from art28.core.dpo import dpo_contact_problem, dpo_profile
 from art28.core.selectors import security_txt_state
 from art28.dpo.roles import DPO_READERS
 from art28.dpo.selectors import deadline_watch
+from art28.duties.selectors import duties_attention
 from art28.evidence.improvement import nonconformity_counts, overdue_actions
 from art28.evidence.selectors import control_statuses, status_counts
 from art28.inventory.selectors import inventory_counts
-from art28.duties.selectors import duties_attention
 from art28.physical.reviews import leavers_with_access, overdue_reviews
 from art28.records.selectors import overdue_measures
 from art28.residency.findings import REASON_TITLES
