@@ -12,8 +12,9 @@ from art28.core.models import User
 from art28.core.signing import provider_public_key
 from art28.demo.logins import CUSTOMER_EMAILS
 from art28.duties.certificate import certificate_verify
-from art28.duties.models import EndOfContract
+from art28.duties.models import ControllerAudit, EndOfContract, Instruction
 from art28.inventory.models import Placement
+from art28.notify.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +32,9 @@ def test_the_demo_has_one_deletion_certified_and_one_under_way(signing_key):
     logins = set(User.objects.filter(email__in=CUSTOMER_EMAILS).values_list("organisation_id", flat=True))
     assert not {done.customer_id, under_way.customer_id} & logins
     assert f"end of contract {done.reference}" in out.getvalue()
+    # The demo customer's audit request waits for its answer to an offer of evidence; one of its
+    # instructions is held as infringing the law, its notice in the customer's inbox.
+    customer = User.objects.get(email=CUSTOMER_EMAILS[0]).organisation
+    assert ControllerAudit.objects.get(customer=customer).status == "offered"
+    held = Instruction.objects.get(customer=customer, status="held")
+    assert Message.objects.filter(organisation=customer, topic="duties.instruction-flag", source_id=held.pk).exists()

@@ -110,8 +110,13 @@ def test_remediation_is_tracked_to_closure_and_every_step_audited(world, acme_ad
     audit.refresh_from_db()
     assert audit.status == "closed" and audit.closed_at is not None
     actions = list(AuditEntry.objects.filter(object_type="duties.controlleraudit").values_list("action", flat=True))
-    assert actions == ["duties.controller_audit_request", "duties.controller_audit_agree",
-                       "duties.controller_audit_report", "duties.remediation_close", "duties.remediation_close"]  # fmt: skip
+    assert actions == [
+        "duties.controller_audit_request",
+        "duties.controller_audit_agree",
+        "duties.controller_audit_report",
+        "duties.remediation_close",
+        "duties.remediation_close",
+    ]
 
 
 def test_operations_do_not_answer_audits(world, acme_admin, operations):
@@ -126,8 +131,9 @@ def test_the_customer_asks_in_the_portal_and_sees_only_its_own(world, acme_admin
     bad = client.post("/portal/audits/request", {"scope": "x", "proposed_from": today().isoformat(),
                       "proposed_to": start, "auditor": "Audit AG", "confidentiality": "NDA"})  # fmt: skip
     assert bad.status_code == 400 and "days&#x27; notice" in bad.content.decode()
-    assert client.post("/portal/audits/request", {"scope": "Cloud servers", "proposed_from": start,
-                       "proposed_to": start, "auditor": "Audit AG", "confidentiality": "NDA"}).status_code == 302  # fmt: skip
+    good = {"scope": "Cloud servers", "proposed_from": start, "proposed_to": start, "auditor": "Audit AG",
+            "confidentiality": "NDA"}  # fmt: skip
+    assert client.post("/portal/audits/request", good).status_code == 302
     audit = ControllerAudit.objects.get()
     assert client.get(f"/portal/audits/{audit.public_id}/").status_code == 200
     beta = logged_in(beta_admin)

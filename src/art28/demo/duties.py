@@ -13,6 +13,8 @@ from art28.core.audit import SystemActor
 from art28.core.models import Organisation, User
 from art28.core.signing import SigningKeyMissing, load_private_key
 from art28.demo.logins import CUSTOMER_EMAILS
+from art28.duties.audits import controller_audit_offer_evidence, controller_audit_request
+from art28.duties.instructions import instruction_flag, instruction_record
 from art28.duties.models import EndOfContract
 from art28.duties.retention import backup_retention_set
 from art28.duties.services import deletion_item_mark, end_of_contract_request, end_of_contract_return_record
@@ -66,4 +68,32 @@ def load_demo_duties(actor: SystemActor) -> str:
         lines.append(f"  (note: {going.reference} is {going.status})")
     left = going.items.filter(deleted_on__isnull=True, method="delete").count()
     lines.append(f"end of contract {going.reference} ({under_way.ref}): returned, {left} place(s) still to delete")
+    lines += _audit_and_instructions(actor, today)
     return "\n".join(lines)
+
+
+def _audit_and_instructions(actor: SystemActor, today: dt.date) -> list[str]:
+    """The demo customer's audit request, answered with an offer of evidence it has yet to accept, and its
+    instructions: one in force from the DPA, one flagged as infringing the law and held for its answer."""
+    login = User.objects.filter(email=CUSTOMER_EMAILS[0]).select_related("organisation").first()
+    if login is None or login.organisation is None:
+        return []
+    customer = login.organisation
+    audit = controller_audit_request(
+        actor=actor, customer=customer, scope="Cloud servers and their backups at GVA1 and ZRH1; physical access.",
+        proposed_from=today + dt.timedelta(days=45), proposed_to=today + dt.timedelta(days=46),
+        auditor="Helvetic Audit AG (Lena Keller)", confidentiality="NDA signed by Helvetic Audit AG on 2026-11-20",
+    )  # fmt: skip
+    controller_audit_offer_evidence(actor=actor, audit=audit, note=(
+        "Our evidence pack of the last twelve months (signed) and our ISO/IEC 27001:2022 certificate; an on-site "
+        "visit remains possible if you maintain the audit."))  # fmt: skip
+    instruction_record(actor=actor, customer=customer, source="dpa", given_on=today - dt.timedelta(days=300),
+                       given_by="the DPA, annex 1", text="Process the personal data only to host the services "
+                       "ordered; keep backups 35 days.")  # fmt: skip
+    held = instruction_record(actor=actor, customer=customer, source="mail", given_on=today - dt.timedelta(days=3),
+                              given_by="Marketing department (e-mail)", text="Send us the IP addresses and "
+                              "user agents of every visitor of our shop, to enrich our marketing lists.")  # fmt: skip
+    instruction_flag(actor=actor, instruction=held, reason=(
+        "Using visitors' connection data for marketing has no legal basis and is a purpose incompatible with "
+        "hosting (GDPR Art. 5(1)(b), Art. 6; nFADP Art. 6(3))."))  # fmt: skip
+    return [f"audit {audit.reference} ({customer.ref}): evidence offered", f"instruction {held.reference} held"]
