@@ -21,6 +21,8 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 @pytest.mark.django_db(transaction=True)
 def test_deletion_asked_done_and_certified_in_the_browser(live_server, world, acme_admin, operations, signing_key,
                                                           tmp_path):  # fmt: skip
+    acme_admin.language = "en"  # the labels below are the English ones (the customer's organisation is French)
+    acme_admin.save(update_fields=["language"])
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -37,7 +39,7 @@ def test_deletion_asked_done_and_certified_in_the_browser(live_server, world, ac
 
             ops = browser.new_context().new_page()
             log_in(ops, live_server.url, operations.email)
-            ops.get_by_role("link", name="End of contract").first.click()
+            ops.get_by_role("link", name="Processor duties").click()
             ops.locator("table a", has_text="EOC-").first.click()
             pending = ops.locator("tr.state-pending")
             for left in range(5, 0, -1):
