@@ -105,3 +105,19 @@ def test_the_api_lists_own_cases_and_an_administrator_asks(world, acme_admin, ac
     viewer = api_client(acme_viewer).post("/api/v1/duties/my/end-of-contract", json.dumps(
         {"choice": "delete", "contract_ends_on": today()}), content_type="application/json")  # fmt: skip
     assert viewer.status_code == 403
+
+
+def test_the_case_page_draws_a_lane_per_place_until_the_day_it_is_gone(world, acme_admin, operations):
+    from art28.duties.services import deletion_item_mark
+    from art28.duties.timeline import COLOURS, deletion_timeline
+
+    case = end_of_contract_request(actor=acme_admin, customer=world.acme, choice="delete",
+                                   contract_ends_on=timezone.localdate())  # fmt: skip
+    deletion_item_mark(actor=operations, item=case.items.get(where="gva-db-1"))
+    svg = deletion_timeline(case, list(case.items.all()), timezone.localdate())
+    assert svg.count("<rect ") == case.items.count() == 6
+    assert svg.count(f'fill="{COLOURS["deleted"]}"') == 1  # gva-db-1
+    assert svg.count(f'fill="{COLOURS["expiring"]}"') == 1  # the backup at zrh-backup-1, until its rotation ends
+    assert svg.count(f'fill="{COLOURS["pending"]}"') == 4
+    page = logged_in(acme_admin).get(f"/portal/end-of-contract/{case.public_id}/").content.decode()
+    assert '<svg class="deletion-timeline"' in page and ">zrh-backup-1</text>" in page

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,7 @@ from art28.duties.services import (
     end_of_contract_request,
     end_of_contract_return_record,
 )
+from art28.duties.timeline import deletion_timeline
 from art28.inventory.models import Service
 
 reader = role_required(*STAFF)
@@ -82,6 +84,7 @@ def _case_page(request: HttpRequest, case: EndOfContract, *, error: str = "", st
         "can_write": role in DELETION_WRITERS and case.status != EndOfContract.Status.COMPLETE,
         "can_retain": role in RETENTION_DECIDERS and case.status == EndOfContract.Status.DELETING,
         "today": timezone.localdate(), "return_form": ReturnForm(),
+        "timeline": mark_safe(deletion_timeline(case, list(case.items.all()), timezone.localdate())),  # noqa: S308
     }, status=status)  # fmt: skip
 
 

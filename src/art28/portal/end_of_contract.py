@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,7 @@ from art28.duties.forms import EndOfContractForm
 from art28.duties.models import EndOfContract
 from art28.duties.selectors import case_for_organisation, case_progress, cases_for_organisation
 from art28.duties.services import end_of_contract_request
+from art28.duties.timeline import deletion_timeline
 from art28.duties.views import certificate_response
 from art28.inventory.models import Service
 from art28.inventory.selectors import organisation_service_ids
@@ -81,6 +83,7 @@ def end_of_contract_case(request: HttpRequest, public_id: UUID) -> HttpResponse:
     case = case_for_organisation(_organisation(request), public_id)
     return render(request, "portal/end_of_contract_case.html", {
         "case": case, "items": case.items.all(), "progress": case_progress(case), "today": timezone.localdate(),
+        "timeline": mark_safe(deletion_timeline(case, list(case.items.all()), timezone.localdate())),  # noqa: S308
     })  # fmt: skip
 
 
