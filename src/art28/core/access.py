@@ -242,6 +242,8 @@ URL_ROLES: dict[str, Roles] = {
     "duties:case_certify": STAFF_WRITING,
     "duties:item_delete": STAFF_WRITING,
     "duties:item_retain": LEGAL_WRITERS,
+    # DPIA packs (GDPR Art. 28(3)(f)): every staff role reads who downloaded which version, the DPO first.
+    "duties:dpia_packs": STAFF,
     "evidence:controls": EVIDENCE_READERS,
     "evidence:control": EVIDENCE_READERS,
     "evidence:item": EVIDENCE_READERS,
@@ -297,6 +299,8 @@ URL_ROLES: dict[str, Roles] = {
     "portal:end_of_contract_request": CUSTOMER_ADMINS,
     "portal:end_of_contract_case": CUSTOMERS,
     "portal:deletion_certificate": CUSTOMERS,
+    "portal:dpia": CUSTOMERS,
+    "portal:dpia_pack": CUSTOMERS,
     "portal:document_accept": CUSTOMERS,
     "portal:document_version": CUSTOMERS,
     # public: the trust center, security.txt, the acknowledgement link (the signed token is the credential)
@@ -435,6 +439,8 @@ OPERATION_ROLES: dict[str, Roles] = {
     **_ops("duties", STAFF, "end_of_contract_cases"),
     **_ops("duties", CUSTOMERS, "my_end_of_contract_cases", "my_end_of_contract_case", "my_deletion_certificate"),
     **_ops("duties", CUSTOMER_ADMINS, "my_end_of_contract_request"),
+    **_ops("duties", STAFF, "dpia_downloads"),
+    **_ops("duties", CUSTOMERS, "my_dpia_packs", "my_dpia_pack"),
 }
 
 # --- what an outbox message is about ---------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from art28.duties import views
+from art28.duties import dpia_views, views
 
 app_name = "duties"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("end-of-contract/<str:reference>/certificate.json", views.certificate, name="certificate"),
     path("end-of-contract/<str:reference>/items/<id:item_id>/delete", views.item_delete, name="item_delete"),
     path("end-of-contract/<str:reference>/items/<id:item_id>/retain", views.item_retain, name="item_retain"),
+]
+urlpatterns += [
+    path("dpia/", dpia_views.dpia_packs, name="dpia_packs"),
 ]

@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from art28.portal import (
     controls,
     documents,
+    dpia,
     end_of_contract,
     inbox,
     intrusion_tests,
@@ -52,6 +53,8 @@ urlpatterns = [
         end_of_contract.deletion_certificate,
         name="deletion_certificate",
     ),
+    path("dpia/", dpia.dpia_page, name="dpia"),
+    path("dpia/<id:service_id>.<str:fmt>", dpia.dpia_pack, name="dpia_pack"),
     path("documents/", documents.documents, name="documents"),
     path("documents/<slug:slug>/v<int:number>/", documents.document_version, name="document_version"),
     path("documents/<slug:slug>/v<int:number>/accept", documents.accept, name="document_accept"),
