@@ -3,6 +3,7 @@ pack says it is the English stand-in (``<field>_language``; art28.core.translate
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
@@ -20,3 +21,12 @@ def packed(entry: dict[str, Any], field: str) -> SafeString:
     text = entry.get(field) or ""
     wanted = (get_language() or "en").split("-")[0]
     return render_localized(Localized(text, entry.get(f"{field}_language") or wanted, wanted))
+
+
+@register.filter
+def iso_day(value: str | None) -> dt.date | None:
+    """A pack's ISO day (``2026-05-01``) as a date, for ``|date:"DATE_FORMAT"`` in the reader's language."""
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

@@ -93,7 +93,10 @@ class Command(BaseCommand):
 
         # The inventory held for the past year, so that the collectors find a year of weekly audits.
         self.stdout.write(backdate_demo_history(actor, loaded_since=loaded_since))
-        self.stdout.write(load_demo_evidence(actor))  # last: it collects the evidence of all the above
+        self.stdout.write(load_demo_evidence(actor))  # it collects the evidence of all the above
+        from art28.demo.dpia import load_demo_dpia
+
+        self.stdout.write(load_demo_dpia(actor))  # last: the packs read everything, the evidence's statuses too
         if not no_logins:
             self._print_logins()
 
