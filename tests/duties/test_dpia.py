@@ -4,6 +4,7 @@ one only when the content changes, each generation and download audited."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
@@ -172,3 +173,36 @@ def test_no_pack_of_a_service_without_the_customers_data_nor_for_another_custome
     dpo = make_user("dpo@provider.example", Role.DPO)
     dpia_pack_download_record(actor=dpo, pack=pack, format="json")  # the DPO preparing it for the customer
     assert DpiaPack.objects.count() == 1 and DpiaPackDownload.objects.count() == 1
+
+
+def test_the_pack_costs_the_same_queries_however_much_there_is(dpia_world):  # noqa: F811
+    """Set-based like the record it borrows from: more placements, sub-processors and measures, no more queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from art28.inventory.models import AssetKind
+    from art28.records.models import TechnicalMeasure
+    from art28.subprocessors.models import SubProcessor
+
+    acme, cloud = dpia_world.base.acme, dpia_world.cloud
+    with CaptureQueriesContext(connection) as small:
+        dpia_pack(acme, cloud, "fr")
+    inventory = dpia_world.base.inventory
+    for n in range(8):
+        vm = inventory.asset(f"gva-vm-9{n}", AssetKind.VM, parent="gva-host-1")
+        vm.service = cloud
+        vm.save(update_fields=["service"])
+        inventory.place(acme, f"gva-vm-9{n}", data_categories="contact", subjects=1, records=1)
+    desk = SubProcessor.objects.get(slug="helvetia-support")
+    for n in range(4):
+        SubProcessor.objects.create(slug=f"helper-{n}", legal_name=f"Helper {n}", address="Bern", purpose="Help",
+                                    countries="CH", engaged_by=desk, in_use_from=desk.in_use_from)  # fmt: skip
+    owner = TechnicalMeasure.objects.first().owner
+    for n in range(5):
+        TechnicalMeasure.objects.create(ref=f"tom-b-extra-{n}", area="b", title=f"Extra {n}", description="x",
+                                        owner=owner, next_review_on=dt.date(2099, 1, 1))  # fmt: skip
+    inventory.refresh()
+    with CaptureQueriesContext(connection) as large:
+        pack = dpia_pack(acme, cloud, "fr")
+    assert pack["processing"]["placements"] == 10 and len(pack["subprocessors"]) == 6
+    assert len(large.captured_queries) == len(small.captured_queries)
