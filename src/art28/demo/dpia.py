@@ -23,4 +23,4 @@ def load_demo_dpia(actor: SystemActor) -> str:
     ]
     if packs:
         dpia_pack_download_record(actor=admin, pack=packs[0], format="json")
-    return f"DPIA packs: {len(packs)} generated for {organisation.ref}, one downloaded by {admin.email}"
+    return f"DPIA packs: {len(packs)} generated for {organisation.ref}, one downloaded by its administrator"

@@ -59,7 +59,7 @@ def dpia_pack_generate(
     digest = content_sha256(content)
     with transaction.atomic():
         # One version number at a time per customer: two downloads at once must not both take n + 1.
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).exists()
+        list(Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk", flat=True))
         latest = DpiaPack.objects.filter(customer=organisation, service=service).order_by("-version").first()
         if latest is not None and latest.sha256 == digest:
             return latest
