@@ -70,6 +70,7 @@ class World:
             "portal:end_of_contract_case",
             "portal:deletion_certificate",
             "portal:audit",
+            "portal:dpia_pack",
         }
     )
     op_params: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -145,6 +146,7 @@ def build_world() -> World:
     for o in (org_a, org_b):
         audit[o], instruction[o] = _audit_and_instruction(o)
     remediation = audit[org_a].remediations.values_list("pk", flat=True)[0]
+    own_service = _services_of_one(org_a, org_b)  # a service holding A's data and not B's, and one the other way
     deletion_item = under_way.items.values_list("pk", flat=True).first()
     assert deletion_item is not None, "the demo's customer A has data to delete"
     evidence_pack = pack_request(actor=dpo, date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 6, 30))
@@ -241,6 +243,7 @@ def build_world() -> World:
         },
         **{f"portal:{n}": {"public_id": audit[org_a].public_id} for n in ("audit", "audit_offer_answer")},
         "portal:instruction_answer": {"public_id": instruction[org_a].public_id},
+        "portal:dpia_pack": {"service_id": own_service[org_a], "fmt": "json"},
         "physical:site": {"code": physical_review.site.code},
         "physical:person": {"ref": physical_person.ref},
         "physical:review": {"pk": physical_review.pk},
@@ -309,6 +312,7 @@ def build_world() -> World:
         },
         **{f"portal:{n}": {"public_id": audit[org_b].public_id} for n in ("audit", "audit_offer_answer")},
         "portal:instruction_answer": {"public_id": instruction[org_b].public_id},
+        "portal:dpia_pack": {"service_id": own_service[org_b], "fmt": "json"},
     }
     op = "art28_{}_api_{}".format
     w.op_params = {
@@ -317,6 +321,7 @@ def build_world() -> World:
             for n in ("my_end_of_contract_case", "my_deletion_certificate")
         },
         op("duties", "my_audit"): {"public_id": audit[org_a].public_id},
+        op("duties", "my_dpia_pack"): {"service_id": own_service[org_a]},
         op("residency", "my_attestation_document"): {"public_id": attestation[org_a].public_id},
         op("residency", "my_attestation_pdf"): {"public_id": attestation[org_a].public_id},
         **{
@@ -358,6 +363,7 @@ def build_world() -> World:
             for n in ("my_end_of_contract_case", "my_deletion_certificate")
         },
         op("duties", "my_audit"): {"public_id": audit[org_b].public_id},
+        op("duties", "my_dpia_pack"): {"service_id": own_service[org_b]},
         op("residency", "my_attestation_document"): {"public_id": attestation[org_b].public_id},
         op("residency", "my_attestation_pdf"): {"public_id": attestation[org_b].public_id},
         op("dpo", "my_request"): {"reference": dpo_request[org_b].reference},
@@ -504,3 +510,20 @@ def _audit_and_instruction(organisation: Organisation) -> tuple[Any, Any]:
     instruction = instruction_record(actor=TEST_ACTOR, customer=organisation, text="Keep logs 90 days.",
                                      source="mail", given_on=today, given_by="Petra Muster")  # fmt: skip
     return audit, instruction
+
+
+def _services_of_one(org_a: Organisation, org_b: Organisation) -> dict[Organisation, int]:
+    """For each customer, a service holding its data and not the other's: a service is no customer's object,
+    so "another customer's" is one without your data (the DPIA pack's 404)."""
+    from art28.inventory.engine import refresh_locations
+    from art28.inventory.models import Asset, AssetKind, Placement, Service, Site
+
+    site = Site.objects.filter(country="CH").order_by("code").first()
+    found = {}
+    for org in (org_a, org_b):
+        service = Service.objects.create(name=f"Role-table service of {org.ref}")
+        asset = Asset.objects.create(ref=f"ROLE-TABLE-{org.ref}", kind=AssetKind.VM, site=site, service=service)
+        Placement.objects.create(customer=org, asset=asset, data_categories="contact details", subjects=1, records=1)
+        found[org] = service.pk
+    refresh_locations()
+    return found

@@ -256,6 +256,8 @@ URL_ROLES: dict[str, Roles] = {
     "duties:legal_requirement_new": LEGAL_WRITERS,
     "duties:instruction_flag": LEGAL_WRITERS,
     "duties:instruction_decide": LEGAL_WRITERS,
+    # DPIA packs (GDPR Art. 28(3)(f)): every staff role reads who downloaded which version, the DPO first.
+    "duties:dpia_packs": STAFF,
     "evidence:controls": EVIDENCE_READERS,
     "evidence:control": EVIDENCE_READERS,
     "evidence:item": EVIDENCE_READERS,
@@ -319,6 +321,8 @@ URL_ROLES: dict[str, Roles] = {
     "portal:instructions": CUSTOMERS,
     "portal:instruction_give": CUSTOMER_ADMINS,
     "portal:instruction_answer": CUSTOMER_ADMINS,
+    "portal:dpia": CUSTOMERS,
+    "portal:dpia_pack": CUSTOMERS,
     "portal:document_accept": CUSTOMERS,
     "portal:document_version": CUSTOMERS,
     # public: the trust center, security.txt, the acknowledgement link (the signed token is the credential)
@@ -459,6 +463,8 @@ OPERATION_ROLES: dict[str, Roles] = {
     **_ops("duties", CUSTOMER_ADMINS, "my_end_of_contract_request", "my_audit_request", "my_instruction_give"),
     **_ops("duties", STAFF, "audit_requests", "instructions"),
     **_ops("duties", CUSTOMERS, "my_audits", "my_audit", "my_instructions"),
+    **_ops("duties", STAFF, "dpia_downloads"),
+    **_ops("duties", CUSTOMERS, "my_dpia_packs", "my_dpia_pack"),
 }
 
 # --- what an outbox message is about ---------------------------------------------------------------

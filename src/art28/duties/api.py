@@ -13,9 +13,17 @@ from ninja.errors import HttpError
 
 from art28.core.api import api_organisation, api_user, call_service, require_staff
 from art28.core.roles import Role
+from art28.core.translated import localized
 from art28.duties.audits import controller_audit_request
+from art28.duties.dpia_pdf import dpia_pack_response
+from art28.duties.dpia_selectors import (
+    dpia_downloads_all,
+    dpia_service_for_organisation,
+    dpia_services_for_organisation,
+)
+from art28.duties.dpia_services import dpia_pack_download
 from art28.duties.instructions import instruction_record
-from art28.duties.models import ControllerAudit, DeletionItem, EndOfContract, Instruction
+from art28.duties.models import ControllerAudit, DeletionItem, DpiaPackDownload, EndOfContract, Instruction
 from art28.duties.selectors import (
     audit_for_organisation,
     audits_all,
@@ -275,3 +283,79 @@ def my_instruction_give(request: HttpRequest, payload: InstructionIn) -> Status[
     instruction = call_service(instruction_record, actor=user, customer=api_organisation(request), text=payload.text,
                                source="portal", given_on=payload.given_on, given_by=user.email)  # fmt: skip
     return Status(201, _instruction_out(instruction))
+
+
+# ----------------------------------------------------------------------------------------------------
+# DPIA assistance (GDPR Art. 28(3)(f) with Arts. 35-36; nFADP Arts. 22-23; docs/dpia.md)
+
+
+class DpiaVersionOut(Schema):
+    version: int
+    sha256: str
+    language: str
+    generated_at: dt.datetime
+
+
+class DpiaServiceOut(Schema):
+    service_id: int
+    service: str  # the service's name in the customer's language
+    service_key: str  # its English name, the key of imports and the register
+    latest: DpiaVersionOut | None
+
+
+class DpiaDownloadOut(Schema):
+    customer: str
+    service: str
+    version: int
+    sha256: str
+    format: str
+    user: str
+    at: dt.datetime
+
+
+@router.get("/my/dpia", response=list[DpiaServiceOut], summary="The services holding our data and their DPIA pack")
+def my_dpia_packs(request: HttpRequest) -> list[DpiaServiceOut]:
+    organisation = api_organisation(request)
+    language = organisation.language or "en"
+    rows = []
+    for service, pack in dpia_services_for_organisation(organisation):
+        latest = None
+        if pack is not None:
+            latest = DpiaVersionOut(
+                version=pack.version, sha256=pack.sha256, language=pack.language, generated_at=pack.generated_at
+            )
+        name = localized(service, "name", language).text
+        rows.append(DpiaServiceOut(service_id=service.pk, service=name, service_key=service.name, latest=latest))
+    return rows
+
+
+@router.get(
+    "/my/dpia/{service_id}",
+    summary="Our DPIA support pack for one service (JSON, the stored version); the download is recorded",
+    openapi_extra={"responses": {200: {"description": "The pack", "content": {"application/json": {}}}}},
+)
+def my_dpia_pack(request: HttpRequest, service_id: int) -> HttpResponse:
+    """Generated from the provider's records in the organisation's language; the same version as long as
+    the facts are unchanged. A service holding none of our data answers 404."""
+    organisation = api_organisation(request)
+    service = dpia_service_for_organisation(organisation, service_id)
+    pack = call_service(dpia_pack_download, actor=api_user(request), organisation=organisation, service=service,
+                        format=DpiaPackDownload.Format.JSON)  # fmt: skip
+    return dpia_pack_response(pack, "json")
+
+
+@router.get("/dpia/downloads", response=list[DpiaDownloadOut], summary="Every download of a DPIA pack (staff)")
+def dpia_downloads(request: HttpRequest) -> list[DpiaDownloadOut]:
+    require_staff(request, "the DPIA packs' downloads")
+    return [
+        DpiaDownloadOut(
+            customer=d.pack.customer.ref,
+            service=d.pack.service.name,
+            version=d.pack.version,
+            sha256=d.pack.sha256,
+            format=d.format,
+            user=d.user_label,
+            at=d.at,
+        )
+        for d in dpia_downloads_all()[:1000]
+    ]

@@ -300,3 +300,52 @@ class LegalRequirement(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class DpiaPack(models.Model):
+    """One version of a customer's DPIA support pack for one service (GDPR Art. 28(3)(f) with Arts. 35-36;
+    nFADP Arts. 22-23): generated from the other modules, never typed (duties.dpia). A new version is kept
+    only when the content differs from the latest one's (``sha256`` of the canonical JSON without its
+    version, moment and digest: docs/dpia.md), so a version number says "the facts changed"."""
+
+    customer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="dpia_packs")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(_("language"), max_length=2)
+    version = models.PositiveIntegerField(_("version"))
+    sha256 = models.CharField(_("SHA-256 of the content"), max_length=64)
+    generated_at = models.DateTimeField(_("generated at"))
+    generated_by_label = models.CharField(_("generated for"), max_length=254)
+    document = models.TextField(_("the pack (JSON)"))  # exactly as downloaded
+
+    class Meta:
+        ordering = ["-generated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "service", "version"],
+                name="dpia_pack_version_once_per_customer_and_service",
+                violation_error_message=_("This version of the pack already exists."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}/{self.service_id} v{self.version}"
+
+
+class DpiaPackDownload(models.Model):
+    """Who downloaded which version of a DPIA pack, when, and in which format."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        JSON = "json", "JSON"
+
+    pack = models.ForeignKey(DpiaPack, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    user_label = models.CharField(_("downloaded by"), max_length=254)  # kept when the account is gone
+    at = models.DateTimeField(_("downloaded at"))
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.pack} {self.format} {self.user_label}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from art28.duties import duty_views, views
+from art28.duties import dpia_views, duty_views, views
 
 app_name = "duties"
 urlpatterns = [
@@ -28,4 +28,7 @@ urlpatterns = [
     path("instructions/<str:reference>/", duty_views.instruction, name="instruction"),
     path("instructions/<str:reference>/flag", duty_views.instruction_flag_view, name="instruction_flag"),
     path("instructions/<str:reference>/decide", duty_views.instruction_decide_view, name="instruction_decide"),
+]
+urlpatterns += [
+    path("dpia/", dpia_views.dpia_packs, name="dpia_packs"),
 ]

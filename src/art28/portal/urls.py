@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from art28.portal import (
     controls,
     documents,
+    dpia,
     duties_pages,
     end_of_contract,
     inbox,
@@ -60,6 +61,8 @@ urlpatterns = [
     path("instructions/", duties_pages.instructions_page, name="instructions"),
     path("instructions/give", duties_pages.instruction_give_view, name="instruction_give"),
     path("instructions/<uuid:public_id>/answer", duties_pages.instruction_answer_view, name="instruction_answer"),
+    path("dpia/", dpia.dpia_page, name="dpia"),
+    path("dpia/<id:service_id>.<str:fmt>", dpia.dpia_pack, name="dpia_pack"),
     path("documents/", documents.documents, name="documents"),
     path("documents/<slug:slug>/v<int:number>/", documents.document_version, name="document_version"),
     path("documents/<slug:slug>/v<int:number>/accept", documents.accept, name="document_accept"),

@@ -96,7 +96,10 @@ class Command(BaseCommand):
         from art28.demo.duties import load_demo_duties
 
         self.stdout.write(load_demo_duties(actor))  # after the history: the deletions end rows of the present
-        self.stdout.write(load_demo_evidence(actor))  # last: it collects the evidence of all the above
+        self.stdout.write(load_demo_evidence(actor))  # it collects the evidence of all the above
+        from art28.demo.dpia import load_demo_dpia
+
+        self.stdout.write(load_demo_dpia(actor))  # last: the packs read everything, the evidence's statuses too
         if not no_logins:
             self._print_logins()
 
