@@ -24,6 +24,7 @@ from art28.subprocessors import schemas as s
 from art28.subprocessors.changes import change_announce, change_discard, change_draft, change_update, change_withdraw
 from art28.subprocessors.responses import change_consent, change_object, change_resolve
 from art28.subprocessors.selectors import (
+    agreements_in_place,
     change_by_id,
     changes_for_organisation,
     changes_with_counts,
@@ -81,7 +82,9 @@ def _change(change_id: int) -> s.ChangeOut:
 @router.get("/my/subprocessors", response=list[s.SubProcessorOut], summary="Sub-processors working on my data")
 def my_subprocessors(request: HttpRequest) -> list[s.SubProcessorOut]:
     glossary = GlossaryTexts()
-    return [s.subprocessor_out(sp, glossary=glossary) for sp in subprocessors_for_organisation(_organisation(request))]
+    rows = subprocessors_for_organisation(_organisation(request))
+    agreements = agreements_in_place(sp.pk for sp in rows)
+    return [s.subprocessor_out(sp, glossary=glossary, agreements=agreements) for sp in rows]
 
 
 @router.get("/my/contract", response=s.ContractOut, summary="My recorded authorisation (or none) and notice period")
@@ -236,7 +239,8 @@ def list_register(request: HttpRequest, at: dt.date | None = None) -> list[s.Sub
     _staff(request)
     rows = public_register(at) if at else register_all()
     glossary = GlossaryTexts()
-    return [s.subprocessor_out(sp, at, glossary) for sp in rows]
+    agreements = agreements_in_place((sp.pk for sp in rows), at)
+    return [s.subprocessor_out(sp, at, glossary, agreements) for sp in rows]
 
 
 def _service_arguments(data: dict[str, Any]) -> dict[str, Any]:
