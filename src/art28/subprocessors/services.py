@@ -264,7 +264,8 @@ def subprocessor_update(
 
 def subprocessor_delete(*, actor: Actor, subprocessor: SubProcessor) -> None:
     """Remove an entry made by mistake: only one never in use, with no change, no sub-processor of its
-    own and no flow-down agreement. One that was ever in use stays in the register (its history is the register at past dates)."""
+    own and no flow-down agreement. One that was ever in use stays in the register (its history is the
+    register at past dates)."""
     ensure_writer(actor)
     with transaction.atomic():
         sp = SubProcessor.objects.select_for_update().get(pk=subprocessor.pk)
