@@ -290,7 +290,10 @@ def build_world() -> World:
             for n in ("get_change", "update_change", "discard", "announce", "withdraw", "resolve", "recipients")
         },
         **{op("subprocessors", n): {"ref": org_a.ref} for n in ("get_contract", "put_contract")},
-        **{op("subprocessors", n): {"slug": subprocessor.slug} for n in ("get_one", "update", "delete")},
+        **{
+            op("subprocessors", n): {"slug": subprocessor.slug}
+            for n in ("get_one", "update", "delete", "list_agreements")
+        },
         op("records", "controller"): {"ref": org_a.ref},
         **{op("legal", n): {"slug": slug} for n in ("list_versions", "draft", "diff")},
         **{op("legal", n): {"slug": slug, "number": number} for n in ("get_version", "update", "publish")},

@@ -305,3 +305,21 @@ def test_the_command_refuses_bad_input_with_exit_status_1_and_records_nothing(sp
     assert refused.value.returncode == 1 and message in str(refused.value)
     assert not FlowDownAgreement.objects.filter(subprocessor__slug="mailjet-us").exists()
     assert AuditEntry.objects.count() == start
+
+
+def test_staff_list_every_agreement_by_api_with_where_it_stands(sp_world, dpo_user, acme_admin):
+    from art28.core.services import api_token_create
+
+    agreement_for(sp_world.helpdesk, signed_on=dt.date(2025, 5, 20), clauses=["a", "b"], content=b"narrower")
+    _, secret = api_token_create(actor=TEST_ACTOR, user=dpo_user, name="test")
+    rows = Client(headers={"Authorization": f"Bearer {secret}"}).get("/api/v1/subprocessors/helpdesk/agreements").json()
+    assert [(r["signed_on"], r["state"], r["complete"]) for r in rows] == [
+        ("2025-05-20", "incomplete", False),
+        ("2024-01-01", "superseded", True),
+    ]
+    assert rows[0]["missing"] == ["security", "sub-processing", "data-subject-rights", "assistance",
+                                  "deletion-return", "audits"]  # fmt: skip
+    assert rows[1]["file_name"] == "helpdesk-dpa.pdf" and rows[1]["recorded_by"] == "pytest"
+    _, secret = api_token_create(actor=TEST_ACTOR, user=acme_admin, name="test")
+    customer = Client(headers={"Authorization": f"Bearer {secret}"})
+    assert customer.get("/api/v1/subprocessors/helpdesk/agreements").status_code == 403

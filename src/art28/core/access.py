@@ -384,6 +384,7 @@ OPERATION_ROLES: dict[str, Roles] = {
         "get_contract",
         "list_register",
         "get_one",
+        "list_agreements",
     ),
     **_ops(
         "subprocessors",

@@ -23,6 +23,7 @@ from art28.core.models import Organisation, User
 from art28.subprocessors import schemas as s
 from art28.subprocessors.changes import change_announce, change_discard, change_draft, change_update, change_withdraw
 from art28.subprocessors.responses import change_consent, change_object, change_resolve
+from art28.subprocessors.rules import agreement_states, today
 from art28.subprocessors.selectors import (
     agreements_in_place,
     change_by_id,
@@ -30,6 +31,7 @@ from art28.subprocessors.selectors import (
     changes_with_counts,
     contract_terms,
     customer_authorisations,
+    flowdown_agreements_of,
     public_register,
     recipient_for_organisation,
     recipients_of,
@@ -261,6 +263,18 @@ def create(request: HttpRequest, payload: s.SubProcessorIn) -> Status[s.SubProce
 def get_one(request: HttpRequest, slug: str) -> s.SubProcessorOut:
     _staff(request)
     return s.subprocessor_out(subprocessor_by_slug(slug))
+
+
+@router.get("/{slug}/agreements", response=list[s.FlowDownAgreementStaffOut], summary="Its flow-down agreements")
+def list_agreements(request: HttpRequest, slug: str) -> list[s.FlowDownAgreementStaffOut]:
+    """Every agreement recorded for it, latest signature first, with where each stands today: the one in
+    effect is ``in-place`` when it covers every duty of GDPR Art. 28(3)(a)-(h) (Art. 28(4)), else
+    ``incomplete``; the others ``superseded`` or ``ended``. Recorded on the staff page or with
+    ``art28 flowdown-record``."""
+    _staff(request)
+    agreements = flowdown_agreements_of(subprocessor_by_slug(slug))
+    states = agreement_states(agreements, today())
+    return [s.flow_down_staff_out(agreement, states[agreement.pk]) for agreement in agreements]
 
 
 @router.patch("/{slug}", response=s.SubProcessorOut, summary="Change an entry")

@@ -149,6 +149,22 @@ def agreement_in_place(agreements: Iterable[FlowDownAgreement], on: dt.date) -> 
     return agreement if agreement is not None and agreement.complete else None
 
 
+def agreement_states(agreements: list[FlowDownAgreement], on: dt.date) -> dict[int, str]:
+    """Where each agreement of one sub-processor stands on ``on``: the one in effect is ``in-place`` when it
+    covers every duty of Art. 28(3), else ``incomplete``; one past its last day ``ended``; an earlier one
+    ``superseded``."""
+    current = agreement_in_effect(agreements, on)
+    states = {}
+    for agreement in agreements:
+        if current is not None and agreement.pk == current.pk:
+            states[agreement.pk] = "in-place" if agreement.complete else "incomplete"
+        elif agreement.valid_until is not None and agreement.valid_until < on:
+            states[agreement.pk] = "ended"
+        else:
+            states[agreement.pk] = "superseded"
+    return states
+
+
 def flowdown_problem(subprocessor: SubProcessor, agreement: FlowDownAgreement | None) -> str:
     """Why ``subprocessor`` may not be announced as a new sub-processor ("" when nothing is wrong), given the
     agreement in effect today (``agreement_in_effect``). GDPR Art. 28(4), nFADP Art. 9(3)."""

@@ -95,6 +95,41 @@ def flow_down_out(agreement: FlowDownAgreement | None) -> FlowDownAgreementOut |
     )
 
 
+class FlowDownAgreementStaffOut(Schema):
+    """One recorded flow-down agreement as staff see it (GDPR Art. 28(4), nFADP Art. 9(3)); the document is
+    downloaded from the staff page."""
+
+    id: int
+    signed_on: dt.date
+    valid_until: dt.date | None
+    file_name: str
+    size: int
+    sha256: str
+    clauses: list[str]
+    missing: list[str] = Field(description="The duties of GDPR Art. 28(3)(a)-(h) it does not cover")
+    complete: bool
+    state: Literal["in-place", "incomplete", "superseded", "ended"]
+    recorded_at: dt.datetime
+    recorded_by: str
+
+
+def flow_down_staff_out(agreement: FlowDownAgreement, state: str) -> FlowDownAgreementStaffOut:
+    return FlowDownAgreementStaffOut(
+        id=agreement.pk,
+        signed_on=agreement.signed_on,
+        valid_until=agreement.valid_until,
+        file_name=agreement.file_name,
+        size=agreement.size,
+        sha256=agreement.sha256,
+        clauses=agreement.clause_list,
+        missing=agreement.missing_clauses,
+        complete=agreement.complete,
+        state=state,  # type: ignore[arg-type]
+        recorded_at=agreement.recorded_at,
+        recorded_by=agreement.recorded_by_label,
+    )
+
+
 class SubProcessorOut(Schema):
     slug: str
     legal_name: str

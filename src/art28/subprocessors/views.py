@@ -32,7 +32,7 @@ from art28.inventory.models import Service
 from art28.subprocessors import forms as f
 from art28.subprocessors.flowdown import flowdown_agreement_record
 from art28.subprocessors.models import NOT_AUTHORISED, Authorisation, Contract, FlowDownAgreement, SubProcessor
-from art28.subprocessors.rules import agreement_in_effect, flowdown_problem, in_use_on, today
+from art28.subprocessors.rules import agreement_in_effect, agreement_states, flowdown_problem, in_use_on, today
 from art28.subprocessors.selectors import (
     agreements_in_place,
     audit_history,
@@ -161,20 +161,9 @@ class AgreementRow:
 
 
 def _agreement_rows(agreements: list[FlowDownAgreement]) -> list[AgreementRow]:
-    """Each agreement with where it stands today (GDPR Art. 28(4)): the one in effect is in place when it
-    covers every duty of Art. 28(3), else incomplete; an earlier one is superseded; one past its last day ended."""
-    day = today()
-    current = agreement_in_effect(agreements, day)
-    rows = []
-    for agreement in agreements:
-        if current is not None and agreement.pk == current.pk:
-            state = "in-place" if agreement.complete else "incomplete"
-        elif agreement.valid_until is not None and agreement.valid_until < day:
-            state = "ended"
-        else:
-            state = "superseded"
-        rows.append(AgreementRow(agreement, state))
-    return rows
+    """Each agreement with where it stands today (GDPR Art. 28(4); rules.agreement_states)."""
+    states = agreement_states(agreements, today())
+    return [AgreementRow(agreement, states[agreement.pk]) for agreement in agreements]
 
 
 def _initial(sp: SubProcessor) -> dict[str, object]:
