@@ -323,3 +323,17 @@ def test_staff_list_every_agreement_by_api_with_where_it_stands(sp_world, dpo_us
     _, secret = api_token_create(actor=TEST_ACTOR, user=acme_admin, name="test")
     customer = Client(headers={"Authorization": f"Bearer {secret}"})
     assert customer.get("/api/v1/subprocessors/helpdesk/agreements").status_code == 403
+
+
+def test_the_register_command_says_which_entries_are_bound_and_the_announce_command_refuses(sp_world):
+    new_subprocessor("postbox", legal_name="Postbox Ltd", countries="CH", in_use_from=SINCE, agreement=False)
+    out = io.StringIO()
+    call_command("subprocessors", stdout=out)
+    lines = {line.split()[0]: line for line in out.getvalue().splitlines() if line.split()}
+    assert lines["helpdesk"].endswith("[agreement since 2024-01-01]")
+    assert lines["postbox"].endswith("[no flow-down agreement]")
+    unbound = new_subprocessor("unbound", agreement=False)
+    change = change_draft(actor=TEST_ACTOR, kind="addition", subprocessor=unbound, summary="x", services=[MAIL])
+    with pytest.raises(CommandError, match="has no flow-down agreement in effect") as refused:
+        call_command("subprocessor_change_announce", str(change.pk), stdout=io.StringIO())
+    assert refused.value.returncode == 2  # that command's exit status for a change that cannot be announced
