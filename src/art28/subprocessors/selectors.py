@@ -149,7 +149,7 @@ def _agreements() -> QuerySet[FlowDownAgreement]:
 
 def flowdown_agreements_of(subprocessor: SubProcessor) -> list[FlowDownAgreement]:
     """Every agreement recorded for it, latest signature first (staff)."""
-    return list(_agreements().filter(subprocessor=subprocessor).select_related("recorded_by"))
+    return list(_agreements().filter(subprocessor=subprocessor))
 
 
 def agreements_in_effect(subprocessor_ids: Iterable[int], on: dt.date | None = None) -> dict[int, FlowDownAgreement]:
@@ -174,13 +174,6 @@ def agreements_in_place(subprocessor_ids: Iterable[int], on: dt.date | None = No
 
 def agreement_in_place_for(subprocessor: SubProcessor, on: dt.date | None = None) -> FlowDownAgreement | None:
     return agreement_in_place(_agreements().filter(subprocessor=subprocessor), on or today())
-
-
-def subprocessors_without_agreement(subprocessors: Iterable[SubProcessor]) -> set[int]:
-    """The ids of those with no agreement in place today (staff flags: in use, yet not bound, Art. 28(4))."""
-    rows = list(subprocessors)
-    in_place = agreements_in_place(sp.pk for sp in rows)
-    return {sp.pk for sp in rows if sp.pk not in in_place}
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from art28.inventory.models import Service
 from art28.subprocessors import forms as f
 from art28.subprocessors.flowdown import flowdown_agreement_record
 from art28.subprocessors.models import NOT_AUTHORISED, Authorisation, Contract, FlowDownAgreement, SubProcessor
-from art28.subprocessors.rules import agreement_in_effect, agreement_states, flowdown_problem, in_use_on, today
+from art28.subprocessors.rules import agreement_in_effect, agreement_states, in_use_on, today
 from art28.subprocessors.selectors import (
     agreements_in_place,
     audit_history,
@@ -216,7 +216,6 @@ def _detail(
             # GDPR Art. 28(4), nFADP Art. 9(3): the agreements binding it to the same obligations.
             "agreements": _agreement_rows(agreements),
             "current_agreement": current,
-            "flowdown_problem": flowdown_problem(sp, current),
             "agreement_form": agreement_form or (f.FlowDownAgreementForm() if writable else None),
         },
         status=400 if any(bound is not None and bound.errors for bound in (form, agreement_form)) else 200,
