@@ -92,7 +92,7 @@ def build_world() -> World:
     from art28.notify.selectors import inbox_for_organisation
     from art28.records.models import ProcessingActivity, Responsibility, TechnicalMeasure
     from art28.residency.services import attestation_issue
-    from art28.subprocessors.models import ChangeRecipient, SubProcessor
+    from art28.subprocessors.models import ChangeRecipient, FlowDownAgreement, SubProcessor
 
     call_command("load_demo", "--customers", "12", stdout=io.StringIO())
     users = {str(k): User.objects.get(email=v) for k, v in DEMO_USERS.items()}
@@ -164,7 +164,8 @@ def build_world() -> World:
     ref, change_id = notice.incident.ref, change_a.change_id
     slug, number = version.document.slug, version.number
     subprocessor = SubProcessor.objects.first()
-    assert subprocessor is not None
+    agreement = FlowDownAgreement.objects.select_related("subprocessor").order_by("pk").first()
+    assert subprocessor is not None and agreement is not None
     certification = certification_create(
         actor=TEST_ACTOR,
         name="ISO/IEC 27001:2022",
@@ -207,6 +208,8 @@ def build_world() -> World:
         "subprocessors:change_resolve": {"change_id": change_id, "organisation_id": org_a.pk},
         "subprocessors:detail": {"slug": subprocessor.slug},
         "subprocessors:edit": {"slug": subprocessor.slug},
+        "subprocessors:agreement_record": {"slug": agreement.subprocessor.slug},
+        "subprocessors:agreement_document": {"slug": agreement.subprocessor.slug, "agreement_id": agreement.pk},
         "staff_records_dpa": {"ref": org_a.ref},
         "records:controllers_export": {"fmt": "csv"},
         "records:own_export": {"fmt": "csv"},
@@ -337,7 +340,10 @@ def build_world() -> World:
             for n in ("get_change", "update_change", "discard", "announce", "withdraw", "resolve", "recipients")
         },
         **{op("subprocessors", n): {"ref": org_a.ref} for n in ("get_contract", "put_contract")},
-        **{op("subprocessors", n): {"slug": subprocessor.slug} for n in ("get_one", "update", "delete")},
+        **{
+            op("subprocessors", n): {"slug": subprocessor.slug}
+            for n in ("get_one", "update", "delete", "list_agreements")
+        },
         op("records", "controller"): {"ref": org_a.ref},
         **{op("legal", n): {"slug": slug} for n in ("list_versions", "draft", "diff")},
         **{op("legal", n): {"slug": slug, "number": number} for n in ("get_version", "update", "publish")},

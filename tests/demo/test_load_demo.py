@@ -3,10 +3,12 @@
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 
-from art28.core.audit import verify_chain
+from art28.core.audit import SystemActor, verify_chain
 from art28.core.glossary import GlossaryTexts
 from art28.core.models import Organisation, User
 from art28.core.roles import STAFF_ROLES, Role
@@ -15,8 +17,9 @@ from art28.demo.generator import SUBJECT_CATEGORIES
 from art28.inventory.models import Site
 from art28.notify.models import Message
 from art28.residency.engine import FLOW_OUTSIDE, SUBPROCESSOR_OUTSIDE, SUBPROCESSOR_UNAUTHORISED, run_audit
+from art28.subprocessors.changes import change_announce
 from art28.subprocessors.models import Change, ChangeStatus, Contract, SubProcessor
-from art28.subprocessors.selectors import open_objections
+from art28.subprocessors.selectors import agreements_in_place, open_objections
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +94,36 @@ def test_the_demo_has_sub_processors_a_chain_and_an_announced_change_with_an_obj
     told = Message.objects.filter(topic="subprocessor.change", source_id=change.pk)
     assert told.count() == change.recipients.count() > 1
     assert told.filter(organisation=demo_customer.organisation).count() == 1
+    assert verify_chain().ok
+
+
+def test_the_demo_binds_every_sub_processor_in_use_or_announced_by_a_flow_down_agreement(client):
+    """GDPR Art. 28(4), nFADP Art. 9(3): each sub-processor in use or announced has a complete agreement in
+    place; Archivio Ticino's leaves out (d) and (h), so the draft that would add it cannot be announced, and
+    its staff page and the draft's say so."""
+    _load("--customers", "40")
+    in_place = agreements_in_place(SubProcessor.objects.values_list("pk", flat=True))
+    bound = set(SubProcessor.objects.filter(pk__in=in_place).values_list("slug", flat=True))
+    used_or_announced = SubProcessor.objects.filter(
+        Q(in_use_from__isnull=False) | Q(changes__announced_at__isnull=False)
+    )
+    assert set(used_or_announced.values_list("slug", flat=True)) <= bound
+    assert bound == {
+        "mainhattan-colocation", "helvetic-ticketdesk", "alpine-cloud", "inboxly", "loglake"
+    }  # fmt: skip
+    waiting = Change.objects.get(subprocessor__slug="archivio-ticino")
+    assert waiting.status == ChangeStatus.DRAFT
+    with pytest.raises(ValidationError, match=r"missing: \(d\) .*; \(h\) information and audits"):
+        change_announce(actor=SystemActor("test"), change=waiting)
+
+    client.force_login(User.objects.get(email="dpo@example-hosting.ch"))
+    page = client.get("/staff/subprocessors/archivio-ticino/").content.decode()
+    assert "is incomplete: it does not count as in place" in page and "(h) information and audits" in page
+    page = client.get(f"/staff/subprocessors/changes/{waiting.pk}/").content.decode()
+    assert "this change cannot be announced until" in page
+    trust = client.get("/en/trust/").content.decode()
+    assert trust.count("Agreement in place since") == 4 + 1  # four in use, and Loglake's upcoming change
+    assert "sub-processing-agreement" not in trust  # the documents' names stay with staff
     assert verify_chain().ok
 
 

@@ -10,6 +10,9 @@ data        ACME  (fr, default policy CH)     web-vol-1
             GAMMA (it, policy CH;US)          mail-1
             DELTA (en, default policy CH)     gva-host-2 (the host itself: no service)
 register    helpdesk (Helvetia Helpdesk AG, CH, Web hosting), in use since 2024-01-01
+agreements  each sub-processor made by ``new_subprocessor`` and helpdesk is bound by a complete flow-down
+            agreement signed 2024-01-01 (GDPR Art. 28(4): without one an addition cannot be announced;
+            tests of that case pass ``agreement=False``)
 contracts   every customer gave a general written authorisation, 30 days' notice, signed 2024-01-01
             (GDPR Art. 28(2): without a recorded one a customer authorises nothing; tests of that case
             remove it with ``without_authorisation``)
@@ -25,7 +28,8 @@ import pytest
 from art28.core.models import Organisation
 from art28.inventory.models import AssetKind, Service
 from art28.subprocessors.changes import change_announce, change_draft
-from art28.subprocessors.models import Change, Contract, SubProcessor
+from art28.subprocessors.flowdown import flowdown_agreement_record
+from art28.subprocessors.models import Change, Contract, FlowDownAgreement, FlowDownClause, SubProcessor
 from art28.subprocessors.services import contract_set, subprocessor_create
 from tests.conftest import TEST_ACTOR
 from tests.residency.fixtures import InventoryBuilder
@@ -86,6 +90,7 @@ def build_sp_world(inventory: InventoryBuilder, make_org) -> SpWorld:
         services=[WEB],
         in_use_from=SINCE,
     )
+    agreement_for(helpdesk)
     for organisation in (acme, beta, gamma, delta):
         contract_set(
             actor=TEST_ACTOR, organisation=organisation, authorisation="general", notice_days=30, signed_on=SINCE
@@ -104,13 +109,40 @@ def sp_world(inventory, make_org) -> SpWorld:
     return build_sp_world(inventory, make_org)
 
 
-def new_subprocessor(slug: str = "mailjet-us", *, countries: str = "US", **fields) -> SubProcessor:
+def agreement_for(
+    sp: SubProcessor,
+    *,
+    clauses: list[str] | None = None,
+    signed_on: dt.date = SINCE,
+    content: bytes | None = None,
+    file_name: str = "",
+    **kw,
+) -> FlowDownAgreement:
+    """A flow-down agreement binding ``sp`` (GDPR Art. 28(4)); by default complete: every Art. 28(3) duty."""
+    return flowdown_agreement_record(
+        actor=TEST_ACTOR,
+        subprocessor=sp,
+        signed_on=signed_on,
+        file_name=file_name or f"{sp.slug}-dpa.pdf",
+        content=content if content is not None else f"%PDF-1.7 flow-down agreement with {sp.slug}".encode(),
+        clauses=FlowDownClause.values if clauses is None else clauses,
+        **kw,
+    )
+
+
+def new_subprocessor(
+    slug: str = "mailjet-us", *, countries: str = "US", agreement: bool = True, **fields
+) -> SubProcessor:
+    """A sub-processor not in use yet; ``agreement``: bound by a complete flow-down agreement (Art. 28(4))."""
     fields.setdefault("legal_name", "Deliverability Inc.")
     fields.setdefault("address", "1 Market Street, San Francisco, CA, USA")
     fields.setdefault("purpose", "Delivering outgoing e-mail")
     if countries not in ("CH", "DE"):
         fields.setdefault("transfer_safeguard", "SCC with the Swiss addendum")
-    return subprocessor_create(actor=TEST_ACTOR, slug=slug, countries=countries, **fields)
+    sp = subprocessor_create(actor=TEST_ACTOR, slug=slug, countries=countries, **fields)
+    if agreement:
+        agreement_for(sp)
+    return sp
 
 
 def announced_addition(services: list[str], *, slug: str = "mailjet-us", countries: str = "US", **kw) -> Change:

@@ -15,7 +15,7 @@ from art28.core.services import api_token_create
 from art28.notify.models import Message
 from art28.subprocessors.models import ChangeRecipient, SubProcessor
 from tests.conftest import TEST_ACTOR
-from tests.subprocessors.fixtures import MAIL, SINCE, WEB, announced_addition, new_subprocessor
+from tests.subprocessors.fixtures import MAIL, SINCE, WEB, agreement_for, announced_addition, new_subprocessor
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/subprocessors"
@@ -46,6 +46,8 @@ def test_the_dpo_drives_the_whole_path_by_api(sp_world, dpo_api, acme_admin):
     )
     assert created.status_code == 201, created.content
     assert created.json()["countries"] == ["US"] and created.json()["in_use"] is False
+    assert created.json()["flow_down_agreement"] is None
+    agreement_for(SubProcessor.objects.get(slug="mailjet-us"))  # GDPR Art. 28(4): before it can be announced
 
     draft = dpo_api.post(
         f"{API}/changes",

@@ -44,12 +44,13 @@ def test_every_write_writes_one_entry(sp_world, acme_admin, beta_admin):
         change=change_draft(actor=TEST_ACTOR, kind="addition", subprocessor=other, summary="z", services=[MAIL]),
     )
     change_withdraw(actor=TEST_ACTOR, change=third, reason="No longer needed.")
-    typo = new_subprocessor("typo", countries="CH")
+    typo = new_subprocessor("typo", countries="CH", agreement=False)
     subprocessor_delete(actor=TEST_ACTOR, subprocessor=typo)
 
     actions = list(AuditEntry.objects.order_by("seq")[start:].values_list("action", flat=True))
     assert actions == [
         "subprocessor.create",
+        "subprocessor.flowdown.record",
         "subprocessor.update",
         "subprocessor.contract.set",
         "subprocessor.change.draft",
@@ -60,6 +61,7 @@ def test_every_write_writes_one_entry(sp_world, acme_admin, beta_admin):
         "subprocessor.change.resolve",
         "subprocessor.change.effective",
         "subprocessor.create",
+        "subprocessor.flowdown.record",
         "subprocessor.change.draft",
         "subprocessor.change.discard",
         "subprocessor.change.draft",

@@ -160,10 +160,18 @@ def test_public_register_queries_do_not_grow_with_the_register(sp_world, django_
 def test_only_an_entry_never_in_use_and_named_by_no_change_can_be_deleted(sp_world):
     with pytest.raises(ValidationError, match="It was in use"):
         subprocessor_delete(actor=TEST_ACTOR, subprocessor=sp_world.helpdesk)
-    typo = new_subprocessor("typo", countries="CH")
+    typo = new_subprocessor("typo", countries="CH", agreement=False)
     subprocessor_delete(actor=TEST_ACTOR, subprocessor=typo)
     assert not SubProcessor.objects.filter(slug="typo").exists()
     assert AuditEntry.objects.filter(action="subprocessor.delete").exists()
+
+
+def test_an_entry_with_a_flow_down_agreement_stays_in_the_register(sp_world):
+    """GDPR Art. 28(4): the agreement recorded for it is evidence; the entry is no mistake to delete."""
+    bound = new_subprocessor("bound", countries="CH")
+    with pytest.raises(ValidationError, match="flow-down agreement is recorded"):
+        subprocessor_delete(actor=TEST_ACTOR, subprocessor=bound)
+    assert SubProcessor.objects.filter(slug="bound").exists()
 
 
 def test_art28_2_without_a_recorded_contract_a_customer_is_not_authorised_not_general_30_days(sp_world):

@@ -16,7 +16,8 @@ from art28.core.models import Organisation
 from art28.inventory.models import Asset, Placement, Service, Site
 from art28.notify.worker import deliver_due
 from art28.subprocessors.changes import change_announce, change_draft
-from art28.subprocessors.models import Change, SubProcessor
+from art28.subprocessors.flowdown import flowdown_agreement_record
+from art28.subprocessors.models import Change, FlowDownClause, SubProcessor
 from art28.subprocessors.services import subprocessor_create
 
 LONG_AGO = dt.date(2024, 1, 1)
@@ -35,12 +36,22 @@ class Register:
     customer: Organisation
 
 
-def add_subprocessor(slug: str, *, in_use: bool = True, **fields) -> SubProcessor:
+def add_subprocessor(slug: str, *, in_use: bool = True, agreement: bool = True, **fields) -> SubProcessor:
+    """``agreement``: bound by a complete flow-down agreement signed on 2024-01-01 (GDPR Art. 28(4))."""
     fields.setdefault("legal_name", f"{slug.title()} AG")
     fields.setdefault("address", f"{slug.title()}strasse 1\n8000 Zürich")
     fields.setdefault("purpose", f"{slug} services")
     fields.setdefault("countries", "CH")
     sp = subprocessor_create(actor=TEST_ACTOR, slug=slug, **fields)
+    if agreement:
+        flowdown_agreement_record(
+            actor=TEST_ACTOR,
+            subprocessor=sp,
+            signed_on=LONG_AGO,
+            file_name=f"{slug}-flow-down.pdf",
+            content=f"%PDF-1.7 {slug}".encode(),
+            clauses=FlowDownClause.values,
+        )
     if in_use:
         SubProcessor.objects.filter(pk=sp.pk).update(in_use_from=LONG_AGO)
         sp.refresh_from_db()

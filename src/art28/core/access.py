@@ -165,6 +165,8 @@ URL_ROLES: dict[str, Roles] = {
     "subprocessors:change_resolve": SUBPROCESSOR_WRITERS,
     "subprocessors:detail": SUBPROCESSOR_READERS,
     "subprocessors:edit": SUBPROCESSOR_WRITERS,
+    "subprocessors:agreement_record": SUBPROCESSOR_WRITERS,
+    "subprocessors:agreement_document": SUBPROCESSOR_READERS,
     "staff_records_dpa": LEGAL_READERS,
     "records:controllers": RECORDS_READERS,
     "records:controllers_export": RECORDS_READERS,
@@ -421,6 +423,7 @@ OPERATION_ROLES: dict[str, Roles] = {
         "get_contract",
         "list_register",
         "get_one",
+        "list_agreements",
     ),
     **_ops(
         "subprocessors",

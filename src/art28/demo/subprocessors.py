@@ -3,16 +3,22 @@
 the customers' written authorisations (GDPR Art. 28(2)): the demo customer countersigned the DPA in the
 portal, most others signed a paper DPA recorded by staff, and two web hosting customers have none on
 record (the dashboard and the residency audit show them); and one announced change that the demo
-customer objected to."""
+customer objected to. Each of them in use or announced is bound by a flow-down agreement (GDPR Art. 28(4));
+a Lugano tape vault waits in a draft change, its agreement incomplete."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.utils import translation
+
 from art28.core.audit import SystemActor
 from art28.core.models import Organisation, User
 from art28.inventory.selectors import organisation_service_ids
 from art28.subprocessors.changes import change_announce, change_draft
+from art28.subprocessors.flowdown import flowdown_agreement_record
+from art28.subprocessors.models import FlowDownClause, SubProcessor
 from art28.subprocessors.responses import change_object
 from art28.subprocessors.services import contracts_record_signed, subprocessor_create
 
@@ -112,13 +118,72 @@ REGISTER = [
         "data_categories": "logs;IP addresses",
         "countries": "IE",
     },
+    {
+        "slug": "archivio-ticino",
+        "legal_name": "Archivio Ticino SA",
+        "address": "Via Cantonale 19, 6900 Lugano, Switzerland",
+        "website": "https://archivio-ticino.example",
+        "purpose": "Off-site tape copies of the backup sets, kept in a vault for disaster recovery.",
+        "purpose_i18n": {
+            "fr": "Copies sur bande des jeux de sauvegarde, conservées hors site dans un coffre pour la reprise "
+            "après sinistre.",
+            "de": "Bandkopien der Sicherungssätze, ausserhalb des Standorts in einem Tresor für die "
+            "Notfallwiederherstellung aufbewahrt.",
+            "it": "Copie su nastro dei set di backup, conservate fuori sede in un caveau per il ripristino in caso "
+            "di disastro.",
+        },
+        "data_categories": "backup copies",
+        "countries": "CH",
+        "services": ["Backup"],
+    },
 ]
+
+# GDPR Art. 28(4), nFADP Art. 9(3): the agreement binding each sub-processor in use or announced to the same
+# obligations (slug: signed on, duties not covered). Archivio Ticino's leaves out the audits and the
+# conditions for further sub-processors: its draft change cannot be announced, and its page says why.
+AGREEMENTS: dict[str, tuple[dt.date, tuple[str, ...]]] = {
+    "mainhattan-colocation": (dt.date(2023, 2, 14), ()),
+    "helvetic-ticketdesk": (dt.date(2021, 11, 30), ()),
+    "alpine-cloud": (dt.date(2021, 12, 10), ()),
+    "inboxly": (dt.date(2024, 5, 6), ()),
+    "loglake": (dt.date(2025, 9, 1), ()),
+    "archivio-ticino": (dt.date(2025, 10, 20), (FlowDownClause.SUBPROCESSING, FlowDownClause.AUDITS)),
+}
+
+
+def _agreement_text(sp: SubProcessor, signed_on: dt.date, clauses: list[str]) -> bytes:
+    """A small stand-in for the signed agreement (a real one is a PDF the parties signed)."""
+    duties = "\n".join(f"- {FlowDownClause(code).label}" for code in clauses)
+    return (
+        f"Sub-processing agreement between {settings.ART28_PROVIDER_NAME} and {sp.legal_name}\n"
+        f"Signed on {signed_on.isoformat()}.\n\n"
+        "GDPR Art. 28(4) / nFADP Art. 9(3): the sub-processor is bound by the same data protection obligations as "
+        f"those of {settings.ART28_PROVIDER_NAME}'s contracts with its customers, namely:\n{duties}\n"
+    ).encode()
 
 
 def load_demo_subprocessors(actor: SystemActor) -> str:
     for entry in REGISTER:
         subprocessor_create(actor=actor, **entry)  # type: ignore[arg-type]
-    return f"registered {len(REGISTER)} sub-processors"
+    incomplete = []
+    with translation.override("en"):
+        for slug, (signed_on, left_out) in AGREEMENTS.items():
+            sp = SubProcessor.objects.get(slug=slug)
+            clauses = [code for code in FlowDownClause.values if code not in left_out]
+            flowdown_agreement_record(
+                actor=actor,
+                subprocessor=sp,
+                signed_on=signed_on,
+                file_name=f"{slug}-sub-processing-agreement-{signed_on.isoformat()}.txt",
+                content=_agreement_text(sp, signed_on, clauses),
+                clauses=clauses,
+            )
+            if left_out:
+                incomplete.append(slug)
+    return (
+        f"registered {len(REGISTER)} sub-processors, {len(AGREEMENTS)} flow-down agreements "
+        f"(incomplete: {', '.join(incomplete) or 'none'})"
+    )
 
 
 UNAUTHORISED_CUSTOMERS = 2
@@ -204,4 +269,18 @@ def announce_demo_change(actor: SystemActor) -> str:
             organisation=demo_user.organisation,
             reason="We promise our own clients that their data stays in Switzerland; Ireland breaks that promise.",
         )
-    return f"announced change #{change.pk} to {change.recipients.count()} customers, effective on {change.effective_on}"
+    # A draft that cannot be announced yet: Archivio Ticino's agreement is incomplete (GDPR Art. 28(4)).
+    waiting = change_draft(
+        actor=actor,
+        kind="addition",
+        subprocessor="archivio-ticino",
+        summary=(
+            "We intend to keep a second copy of the backup sets on tape in a vault in Lugano, so that a disaster "
+            "at one of our sites cannot destroy both."
+        ),
+        services=["Backup"],
+    )
+    return (
+        f"announced change #{change.pk} to {change.recipients.count()} customers, effective on "
+        f"{change.effective_on}; change #{waiting.pk} drafted, waiting for a complete flow-down agreement"
+    )

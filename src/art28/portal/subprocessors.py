@@ -25,10 +25,12 @@ from art28.inventory.models import Service
 from art28.inventory.selectors import organisation_service_ids
 from art28.portal.views import _organisation
 from art28.subprocessors.forms import ConsentForm, ObjectionForm, add_errors
-from art28.subprocessors.models import NOT_AUTHORISED, Authorisation, ChangeRecipient, SubProcessor
+from art28.subprocessors.models import NOT_AUTHORISED, Authorisation, ChangeRecipient, FlowDownAgreement, SubProcessor
 from art28.subprocessors.responses import change_consent, change_object
 from art28.subprocessors.rules import before_effective_date, needs_answer, recipient_applies, recipient_state
 from art28.subprocessors.selectors import (
+    agreement_in_place_for,
+    agreements_in_place,
     chain_of,
     changes_for_organisation,
     contract_terms,
@@ -45,11 +47,14 @@ class SubProcessorRow:
     services: list[Service]
     countries: list[tuple[str, str]]
     outside_policy: list[str]
+    agreement: FlowDownAgreement | None  # in place (GDPR Art. 28(4)); its date and duties, never the document
 
 
 def _rows(organisation: Organisation) -> list[SubProcessorRow]:
     mine = organisation_service_ids(organisation)
     allowed = set(organisation.allowed_country_list)
+    found = subprocessors_for_organisation(organisation)
+    agreements = agreements_in_place(sp.pk for sp in found)
     return [
         SubProcessorRow(
             sp=sp,
@@ -57,8 +62,9 @@ def _rows(organisation: Organisation) -> list[SubProcessorRow]:
             services=[s for s in effective_services(sp) if s.pk in mine],
             countries=[(code, country_name(code)) for code in sp.country_list],
             outside_policy=[code for code in sp.country_list if code not in allowed],
+            agreement=agreements.get(sp.pk),
         )
-        for sp in subprocessors_for_organisation(organisation)
+        for sp in found
     ]
 
 
@@ -99,6 +105,8 @@ def _change_context(request: HttpRequest, row: ChangeRecipient, **forms: Any) ->
         "sp": sp,
         "chain": chain_of(sp)[1:],
         "countries": [(code, country_name(code)) for code in sp.country_list],
+        # GDPR Art. 28(4): the agreement binding the sub-processor an addition or replacement brings in.
+        "agreement": agreement_in_place_for(sp) if needs_answer(change.kind) else None,
         "state": recipient_state(row, change.kind),
         "applies": recipient_applies(row, change.kind),
         "needs_answer": needs_answer(change.kind),

@@ -1,9 +1,11 @@
 """Sub-processors in Django's admin: read-only (changes go through the audited services)."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from art28.core.admin import ReadOnlyAdmin
-from art28.subprocessors.models import Change, ChangeRecipient, Contract, SubProcessor
+from art28.subprocessors.models import Change, ChangeRecipient, Contract, FlowDownAgreement, SubProcessor
 
 
 @admin.register(SubProcessor)
@@ -28,3 +30,12 @@ class ChangeAdmin(ReadOnlyAdmin):
 class ChangeRecipientAdmin(ReadOnlyAdmin):
     list_display = ("change", "organisation", "authorisation", "consent", "objected_at", "resolution")
     list_filter = ("authorisation", "consent", "resolution")
+
+
+@admin.register(FlowDownAgreement)
+class FlowDownAgreementAdmin(ReadOnlyAdmin):
+    list_display = ("subprocessor", "signed_on", "valid_until", "file_name", "sha256", "recorded_at")
+    exclude = ("document",)  # the bytes: downloaded from the staff page
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FlowDownAgreement]:
+        return super().get_queryset(request).defer("document")

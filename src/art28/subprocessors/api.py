@@ -23,12 +23,15 @@ from art28.core.models import Organisation, User
 from art28.subprocessors import schemas as s
 from art28.subprocessors.changes import change_announce, change_discard, change_draft, change_update, change_withdraw
 from art28.subprocessors.responses import change_consent, change_object, change_resolve
+from art28.subprocessors.rules import agreement_states, today
 from art28.subprocessors.selectors import (
+    agreements_in_place,
     change_by_id,
     changes_for_organisation,
     changes_with_counts,
     contract_terms,
     customer_authorisations,
+    flowdown_agreements_of,
     public_register,
     recipient_for_organisation,
     recipients_of,
@@ -81,7 +84,9 @@ def _change(change_id: int) -> s.ChangeOut:
 @router.get("/my/subprocessors", response=list[s.SubProcessorOut], summary="Sub-processors working on my data")
 def my_subprocessors(request: HttpRequest) -> list[s.SubProcessorOut]:
     glossary = GlossaryTexts()
-    return [s.subprocessor_out(sp, glossary=glossary) for sp in subprocessors_for_organisation(_organisation(request))]
+    rows = subprocessors_for_organisation(_organisation(request))
+    agreements = agreements_in_place(sp.pk for sp in rows)
+    return [s.subprocessor_out(sp, glossary=glossary, agreements=agreements) for sp in rows]
 
 
 @router.get("/my/contract", response=s.ContractOut, summary="My recorded authorisation (or none) and notice period")
@@ -236,7 +241,8 @@ def list_register(request: HttpRequest, at: dt.date | None = None) -> list[s.Sub
     _staff(request)
     rows = public_register(at) if at else register_all()
     glossary = GlossaryTexts()
-    return [s.subprocessor_out(sp, at, glossary) for sp in rows]
+    agreements = agreements_in_place((sp.pk for sp in rows), at)
+    return [s.subprocessor_out(sp, at, glossary, agreements) for sp in rows]
 
 
 def _service_arguments(data: dict[str, Any]) -> dict[str, Any]:
@@ -257,6 +263,18 @@ def create(request: HttpRequest, payload: s.SubProcessorIn) -> Status[s.SubProce
 def get_one(request: HttpRequest, slug: str) -> s.SubProcessorOut:
     _staff(request)
     return s.subprocessor_out(subprocessor_by_slug(slug))
+
+
+@router.get("/{slug}/agreements", response=list[s.FlowDownAgreementStaffOut], summary="Its flow-down agreements")
+def list_agreements(request: HttpRequest, slug: str) -> list[s.FlowDownAgreementStaffOut]:
+    """Every agreement recorded for it, latest signature first, with where each stands today: the one in
+    effect is ``in-place`` when it covers every duty of GDPR Art. 28(3)(a)-(h) (Art. 28(4)), else
+    ``incomplete``; the others ``superseded`` or ``ended``. Recorded on the staff page or with
+    ``art28 flowdown-record``."""
+    _staff(request)
+    agreements = flowdown_agreements_of(subprocessor_by_slug(slug))
+    states = agreement_states(agreements, today())
+    return [s.flow_down_staff_out(agreement, states[agreement.pk]) for agreement in agreements]
 
 
 @router.patch("/{slug}", response=s.SubProcessorOut, summary="Change an entry")

@@ -23,8 +23,9 @@ from art28.subprocessors import forms as f
 from art28.subprocessors.changes import change_announce, change_discard, change_draft, change_update, change_withdraw
 from art28.subprocessors.models import Change, ChangeStatus, ConsentStatus, Resolution
 from art28.subprocessors.responses import change_resolve
-from art28.subprocessors.rules import has_open_objection, recipient_applies, recipient_state
+from art28.subprocessors.rules import has_open_objection, needs_answer, recipient_applies, recipient_state
 from art28.subprocessors.selectors import (
+    agreements_in_effect,
     audit_history,
     change_by_id,
     changes_with_counts,
@@ -85,9 +86,16 @@ def _context(request: HttpRequest, change: Change, **forms: Any) -> dict[str, An
     page = Paginator(rows, RECIPIENTS_PER_PAGE).get_page(request.GET.get("page"))
     writable = can_write(request_user(request))
     counts = changes_with_counts().filter(pk=change.pk).first()
+    # GDPR Art. 28(4): a draft addition or replacement waits for the incoming sub-processor's agreement.
+    incoming = change.subprocessor
+    agreement = agreements_in_effect([incoming.pk]).get(incoming.pk) if needs_answer(change.kind) else None
+    in_place = agreement is not None and agreement.complete
+    blocked = change.status == ChangeStatus.DRAFT and needs_answer(change.kind) and not in_place
     return {
         "change": change,
         "counts": counts,
+        "flowdown_blocked": blocked,
+        "flowdown_agreement": agreement,
         "show": show,
         "page": page,
         "recipients": [

@@ -40,8 +40,14 @@ from art28.subprocessors.models import (
     Resolution,
     SubProcessor,
 )
-from art28.subprocessors.rules import PROVIDER_MINIMUM_NOTICE_DAYS, effective_date, initial_consent
-from art28.subprocessors.selectors import effective_services
+from art28.subprocessors.rules import (
+    PROVIDER_MINIMUM_NOTICE_DAYS,
+    effective_date,
+    flowdown_problem,
+    initial_consent,
+    needs_answer,
+)
+from art28.subprocessors.selectors import agreements_in_effect, effective_services
 from art28.subprocessors.services import actor_user, ensure_writer, resolve_services
 
 RECIPIENT_BATCH = 2000
@@ -194,8 +200,21 @@ def change_discard(*, actor: Actor, change: Change) -> None:
         locked.delete()
 
 
+def _require_flowdown_agreement(change: Change) -> None:
+    """GDPR Art. 28(4), nFADP Art. 9(3): the sub-processor an addition or a replacement brings in must be
+    bound by an agreement imposing the same obligations, covering every duty of Art. 28(3)(a)-(h), before
+    the customers are told of it. A removal brings nobody in; the replaced sub-processor is leaving."""
+    if not needs_answer(change.kind):
+        return
+    sp = change.subprocessor
+    if problem := flowdown_problem(sp, agreements_in_effect([sp.pk]).get(sp.pk)):
+        raise ValidationError({"subprocessor": problem})
+
+
 def change_announce(*, actor: Actor, change: Change, effective_on: dt.date | None = None) -> Change:
-    """Announce to exactly the customers concerned, once each, in one transaction (Art. 28(2)).
+    """Announce to exactly the customers concerned, once each, in one transaction (Art. 28(2)). An addition
+    or a replacement is refused while the sub-processor it brings in has no flow-down agreement in place
+    (Art. 28(4): one covering every duty of Art. 28(3)(a)-(h)), naming what is missing.
 
     ``effective_on``: a later date than the rule's minimum if wanted; an earlier one is refused.
     """
@@ -206,6 +225,7 @@ def change_announce(*, actor: Actor, change: Change, effective_on: dt.date | Non
             raise ValidationError(f"This change is {locked.status} already; only a draft can be announced.")
         services = list(locked.services.all())
         _validate(locked, services)
+        _require_flowdown_agreement(locked)
         organisations = list(
             Organisation.objects.filter(pk__in=RawSQL(_concerned_sql(), [locked.pk]))  # noqa: S611
             .select_related("contract")

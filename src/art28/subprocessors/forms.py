@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from art28.core.forms import DateInput, TranslatedFieldsMixin
 from art28.inventory.models import Service, Site
-from art28.subprocessors.models import Authorisation, ChangeKind, Resolution, SubProcessor
+from art28.subprocessors.flowdown import DOCUMENT_MAX_BYTES
+from art28.subprocessors.models import Authorisation, ChangeKind, FlowDownClause, Resolution, SubProcessor
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -164,6 +165,37 @@ class ContractForm(forms.Form):
     authorisation = forms.ChoiceField(label=_("Authorisation"), choices=Authorisation.choices)
     notice_days = forms.IntegerField(label=_("Notice period (days)"), min_value=1, max_value=365, initial=30)
     signed_on = forms.DateField(label=_("Signed on"), required=False, widget=DateInput)
+
+
+class FlowDownAgreementForm(forms.Form):
+    """The signed agreement binding a sub-processor to the same obligations (GDPR Art. 28(4), nFADP Art.
+    9(3)); subprocessors.flowdown.flowdown_agreement_record decides."""
+
+    file = forms.FileField(
+        label=_("Signed agreement"),
+        help_text=_("The document as signed (PDF preferred), at most 20 MB; art28 keeps it with its SHA-256."),
+    )
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput)
+    clauses = forms.MultipleChoiceField(
+        label=_("Duties of GDPR Art. 28(3) it imposes on the sub-processor"),
+        choices=FlowDownClause.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Tick only what the document says. Missing any of them, it is recorded as incomplete and does not count."
+        ),
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=DateInput,
+        help_text=_("The last day it binds, if it ends; empty: until a later agreement replaces it."),
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if (upload.size or 0) > DOCUMENT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        return upload
 
 
 class RegisterAtForm(forms.Form):

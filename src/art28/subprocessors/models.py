@@ -116,6 +116,90 @@ class CountriesPeriod(models.Model):
         return f"{self.subprocessor_id}: {self.countries} from {self.valid_from:%Y-%m-%d %H:%M}"
 
 
+class FlowDownClause(models.TextChoices):
+    """The duties GDPR Art. 28(3)(a)-(h) puts in the provider's contract with its customers: Art. 28(4)
+    asks for "the same data protection obligations" in its contract with each sub-processor. In the order
+    of the article; the letter is part of the label."""
+
+    INSTRUCTIONS = "instructions", _("(a) processing only on documented instructions")
+    CONFIDENTIALITY = "confidentiality", _("(b) confidentiality of the persons authorised")
+    SECURITY = "security", _("(c) the security measures of Art. 32")
+    SUBPROCESSING = "sub-processing", _("(d) the conditions for engaging a further sub-processor")
+    DATA_SUBJECT_RIGHTS = "data-subject-rights", _("(e) assistance with the data subjects' rights")
+    ASSISTANCE = "assistance", _("(f) assistance with Arts. 32 to 36 (security, breaches, impact assessments)")
+    DELETION_RETURN = "deletion-return", _("(g) deletion or return of the data at the end")
+    AUDITS = "audits", _("(h) information and audits")
+
+
+class FlowDownAgreement(models.Model):
+    """The contract that binds a sub-processor to the same data protection obligations as the provider's
+    own (GDPR Art. 28(4); nFADP Art. 9(3)): the signed document as uploaded, its SHA-256 computed by art28
+    from the bytes, the day it was signed, and which of the Art. 28(3)(a)-(h) duties it covers.
+
+    Never edited: a later agreement supersedes an earlier one. The agreement *in effect* on a day is the
+    latest signed on or before it whose ``valid_until`` (the last day it binds, if any) has not passed; it is
+    *in place* only when it covers every duty (art28.subprocessors.flowdown)."""
+
+    subprocessor = models.ForeignKey(SubProcessor, on_delete=models.PROTECT, related_name="flowdown_agreements")
+    signed_on = models.DateField(_("signed on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # FlowDownClause values, ';'-separated in the order of Art. 28(3).
+    clauses = models.CharField(_("duties covered"), max_length=300)
+    document = models.BinaryField(_("document"))
+    file_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Who recorded it as the audit trail names them (an e-mail address, or ``cli:<login>``).
+    recorded_by_label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-signed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="flowdown_valid_until_after_signature",
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("signed_on")),
+                violation_error_message=_("An agreement cannot end before the day it was signed."),
+            ),
+            models.CheckConstraint(
+                name="flowdown_names_a_duty",
+                condition=~Q(clauses=""),
+                violation_error_message=_("Say which duties the agreement covers."),
+            ),
+        ]
+        indexes = [models.Index(fields=["subprocessor", "-signed_on"], name="flowdown_sp_signed_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subprocessor_id}: signed {self.signed_on}"
+
+    @property
+    def clause_list(self) -> list[str]:
+        return [code for code in self.clauses.split(";") if code]
+
+    @property
+    def missing_clauses(self) -> list[str]:
+        """The Art. 28(3) duties it does not cover, in the article's order."""
+        covered = set(self.clause_list)
+        return [code for code in FlowDownClause.values if code not in covered]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing_clauses
+
+    @property
+    def clause_labels(self) -> list[str]:
+        return [str(FlowDownClause(code).label) for code in self.clause_list if code in FlowDownClause.values]
+
+    @property
+    def missing_labels(self) -> list[str]:
+        return [str(FlowDownClause(code).label) for code in self.missing_clauses]
+
+    def in_effect_on(self, day: dt.date) -> bool:
+        return self.signed_on <= day and (self.valid_until is None or day <= self.valid_until)
+
+
 class Authorisation(models.TextChoices):
     SPECIFIC = "specific", _("specific: each sub-processor needs the customer's consent")
     GENERAL = "general", _("general: changes are announced and the customer may object")

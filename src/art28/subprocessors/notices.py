@@ -26,8 +26,9 @@ from art28.core.glossary import GlossaryTexts
 from art28.core.models import CategoryKind, DpoProfile, Organisation
 from art28.core.translated import Localized, all_languages, language_name, localized
 from art28.notify.services import Draft
-from art28.subprocessors.models import Change, SubProcessor
+from art28.subprocessors.models import Change, FlowDownAgreement, SubProcessor
 from art28.subprocessors.rules import needs_answer
+from art28.subprocessors.selectors import agreement_in_place_for
 
 TOPIC = "subprocessor.change"
 TOPIC_WITHDRAWN = "subprocessor.change-withdrawn"
@@ -101,10 +102,18 @@ def categories_in_language(value: str, glossary: GlossaryTexts, language: str) -
 
 
 def _context(
-    change: Change, services: list[str], authorisation: str, dpo: DpoProfile, glossary: GlossaryTexts, language: str
+    change: Change,
+    services: list[str],
+    authorisation: str,
+    dpo: DpoProfile,
+    glossary: GlossaryTexts,
+    language: str,
+    agreement: FlowDownAgreement | None,
 ) -> dict[str, Any]:
     sp = change.subprocessor
     return {
+        # GDPR Art. 28(4): the agreement binding the sub-processor brought in (its date, never the document).
+        "agreement": agreement if needs_answer(change.kind) else None,
         "purpose": in_language(sp, "purpose"),
         "change": change,
         "kind": change.kind,
@@ -132,20 +141,28 @@ def render_texts(
     authorisation: str,
     dpo: DpoProfile | None = None,
     glossary: GlossaryTexts | None = None,
+    agreement: FlowDownAgreement | None = None,
 ) -> dict[str, str]:
     """``which`` is ``announce`` or ``withdraw``; the subject and body with ``{customer_name}`` left in.
-    ``glossary``: the data categories' terms, read once for every language of one announcement."""
+    ``glossary``: the data categories' terms, read once for every language of one announcement;
+    ``agreement``: the sub-processor's flow-down agreement in place (GDPR Art. 28(4))."""
     with translation.override(language):
         services = [in_language(s, "name") for s in change.services.all()]
-        context = _context(change, services, authorisation, dpo or dpo_profile(), glossary or GlossaryTexts(), language)
+        context = _context(
+            change, services, authorisation, dpo or dpo_profile(), glossary or GlossaryTexts(), language, agreement
+        )
         subject = render_to_string(f"subprocessors/notice/{which}_subject.txt", context)
         body = render_to_string(f"subprocessors/notice/{which}_body.txt", context)
     return {"subject": " ".join(subject.split())[:SUBJECT_MAX], "body": _tidy(body)}
 
 
-def payload(change: Change, authorisation: str, *, event: str) -> dict[str, Any]:
-    """The machine-readable notice (webhooks, API)."""
+def payload(
+    change: Change, authorisation: str, *, event: str, agreement: FlowDownAgreement | None = None
+) -> dict[str, Any]:
+    """The machine-readable notice (webhooks, API); ``flow_down_agreement``: the agreement in place binding
+    the sub-processor an addition or replacement brings in (GDPR Art. 28(4)), or null."""
     sp = change.subprocessor
+    bound = agreement if agreement is not None and needs_answer(change.kind) else None
     return jsonable(
         {
             "type": f"art28/subprocessor-change-{event}",
@@ -169,6 +186,13 @@ def payload(change: Change, authorisation: str, *, event: str) -> dict[str, Any]
             "authorisation": authorisation,
             "portal_url": portal_url(change),
             "withdrawn_reason": change.withdrawn_reason or None,
+            "flow_down_agreement": {
+                "signed_on": bound.signed_on,
+                "valid_until": bound.valid_until,
+                "clauses": bound.clause_list,
+            }
+            if bound is not None
+            else None,
         }
     )
 
@@ -180,15 +204,22 @@ def drafts_for(change: Change, recipients: Iterable[tuple[Organisation, str]], *
     drafts = []
     dpo = dpo_profile()
     glossary = GlossaryTexts()
+    agreement = agreement_in_place_for(change.subprocessor) if which == "announce" else None
     for organisation, authorisation in recipients:
         language = organisation.language or "en"
         key = (language, authorisation)
         if key not in texts:
             texts[key] = render_texts(
-                change, which=which, language=language, authorisation=authorisation, dpo=dpo, glossary=glossary
+                change,
+                which=which,
+                language=language,
+                authorisation=authorisation,
+                dpo=dpo,
+                glossary=glossary,
+                agreement=agreement,
             )
         if authorisation not in payloads:
-            payloads[authorisation] = payload(change, authorisation, event=EVENTS[which])
+            payloads[authorisation] = payload(change, authorisation, event=EVENTS[which], agreement=agreement)
         text = texts[key]
         drafts.append(
             Draft(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from art28.subprocessors.models import (
     NOT_AUTHORISED,
@@ -28,6 +28,8 @@ from art28.subprocessors.models import (
     ChangeRecipient,
     ChangeStatus,
     ConsentStatus,
+    FlowDownAgreement,
+    FlowDownClause,
     Resolution,
     SubProcessor,
 )
@@ -127,3 +129,57 @@ def unauthorised_subprocessors(authorisation: str | None, working_on_its_data: I
     if is_authorised(authorisation):
         return []
     return sorted(sp.slug for sp in working_on_its_data)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Flow-down agreements (GDPR Art. 28(4), nFADP Art. 9(3))
+
+
+def agreement_in_effect(agreements: Iterable[FlowDownAgreement], on: dt.date) -> FlowDownAgreement | None:
+    """The agreement that binds the sub-processor on ``on``: the latest signed on or before that day whose
+    ``valid_until`` has not passed (a later agreement supersedes an earlier one, complete or not)."""
+    candidates = [a for a in agreements if a.in_effect_on(on)]
+    return max(candidates, key=lambda a: (a.signed_on, a.pk or 0), default=None)
+
+
+def agreement_in_place(agreements: Iterable[FlowDownAgreement], on: dt.date) -> FlowDownAgreement | None:
+    """The agreement in effect on ``on`` if it covers every duty of GDPR Art. 28(3)(a)-(h) (Art. 28(4): "the
+    same data protection obligations"); an incomplete one does not count."""
+    agreement = agreement_in_effect(agreements, on)
+    return agreement if agreement is not None and agreement.complete else None
+
+
+def agreement_states(agreements: list[FlowDownAgreement], on: dt.date) -> dict[int, str]:
+    """Where each agreement of one sub-processor stands on ``on``: the one in effect is ``in-place`` when it
+    covers every duty of Art. 28(3), else ``incomplete``; one past its last day ``ended``; an earlier one
+    ``superseded``."""
+    current = agreement_in_effect(agreements, on)
+    states = {}
+    for agreement in agreements:
+        if current is not None and agreement.pk == current.pk:
+            states[agreement.pk] = "in-place" if agreement.complete else "incomplete"
+        elif agreement.valid_until is not None and agreement.valid_until < on:
+            states[agreement.pk] = "ended"
+        else:
+            states[agreement.pk] = "superseded"
+    return states
+
+
+def flowdown_problem(subprocessor: SubProcessor, agreement: FlowDownAgreement | None) -> str:
+    """Why ``subprocessor`` may not be announced as a new sub-processor ("" when nothing is wrong), given the
+    agreement in effect today (``agreement_in_effect``). GDPR Art. 28(4), nFADP Art. 9(3)."""
+    if agreement is None:
+        return (
+            f"{subprocessor.legal_name} has no flow-down agreement in effect (GDPR Art. 28(4), nFADP Art. 9(3)): "
+            "record the signed agreement that binds it to the same data protection obligations before "
+            "announcing it."
+        )
+    if agreement.complete:
+        return ""
+    with translation.override("en"):  # the services' messages are English, like the rest of them
+        missing = "; ".join(str(FlowDownClause(code).label) for code in agreement.missing_clauses)
+    return (
+        f"The flow-down agreement of {subprocessor.legal_name} signed on {agreement.signed_on.isoformat()} does "
+        f"not cover every duty of GDPR Art. 28(3) (Art. 28(4): the same obligations); missing: {missing}. "
+        "Record an agreement that covers them before announcing it."
+    )

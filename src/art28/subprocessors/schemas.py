@@ -10,9 +10,9 @@ from ninja import Field, Schema
 from art28.core.glossary import GlossaryTexts
 from art28.core.models import CategoryKind
 from art28.core.translated import all_languages
-from art28.subprocessors.models import Change, ChangeRecipient, SubProcessor
+from art28.subprocessors.models import Change, ChangeRecipient, FlowDownAgreement, SubProcessor
 from art28.subprocessors.rules import in_use_on, recipient_applies, recipient_state, today
-from art28.subprocessors.selectors import ContractTerms, chain_of, effective_services
+from art28.subprocessors.selectors import ContractTerms, agreements_in_place, chain_of, effective_services
 
 
 class SubProcessorIn(Schema):
@@ -74,6 +74,62 @@ class CountryGroundsOut(Schema):
     nfadp: GroundOut
 
 
+class FlowDownAgreementOut(Schema):
+    """The agreement binding the sub-processor to the same obligations (GDPR Art. 28(4), nFADP Art. 9(3)),
+    in place: in effect and covering every duty of Art. 28(3)(a)-(h). The document itself is not served here."""
+
+    signed_on: dt.date
+    valid_until: dt.date | None
+    sha256: str = Field(description="SHA-256 of the signed document, computed by art28 from its bytes")
+    clauses: list[str] = Field(description="The duties of GDPR Art. 28(3)(a)-(h) it covers, in the article's order")
+
+
+def flow_down_out(agreement: FlowDownAgreement | None) -> FlowDownAgreementOut | None:
+    if agreement is None:
+        return None
+    return FlowDownAgreementOut(
+        signed_on=agreement.signed_on,
+        valid_until=agreement.valid_until,
+        sha256=agreement.sha256,
+        clauses=agreement.clause_list,
+    )
+
+
+class FlowDownAgreementStaffOut(Schema):
+    """One recorded flow-down agreement as staff see it (GDPR Art. 28(4), nFADP Art. 9(3)); the document is
+    downloaded from the staff page."""
+
+    id: int
+    signed_on: dt.date
+    valid_until: dt.date | None
+    file_name: str
+    size: int
+    sha256: str
+    clauses: list[str]
+    missing: list[str] = Field(description="The duties of GDPR Art. 28(3)(a)-(h) it does not cover")
+    complete: bool
+    state: Literal["in-place", "incomplete", "superseded", "ended"]
+    recorded_at: dt.datetime
+    recorded_by: str
+
+
+def flow_down_staff_out(agreement: FlowDownAgreement, state: str) -> FlowDownAgreementStaffOut:
+    return FlowDownAgreementStaffOut(
+        id=agreement.pk,
+        signed_on=agreement.signed_on,
+        valid_until=agreement.valid_until,
+        file_name=agreement.file_name,
+        size=agreement.size,
+        sha256=agreement.sha256,
+        clauses=agreement.clause_list,
+        missing=agreement.missing_clauses,
+        complete=agreement.complete,
+        state=state,  # type: ignore[arg-type]
+        recorded_at=agreement.recorded_at,
+        recorded_by=agreement.recorded_by_label,
+    )
+
+
 class SubProcessorOut(Schema):
     slug: str
     legal_name: str
@@ -105,13 +161,20 @@ class SubProcessorOut(Schema):
     in_use_from: dt.date | None
     in_use_until: dt.date | None
     in_use: bool
+    # GDPR Art. 28(4): the agreement in place on the day asked (today by default), or null when none is.
+    flow_down_agreement: FlowDownAgreementOut | None
 
 
 def subprocessor_out(
-    sp: SubProcessor, at: dt.date | None = None, glossary: GlossaryTexts | None = None
+    sp: SubProcessor,
+    at: dt.date | None = None,
+    glossary: GlossaryTexts | None = None,
+    agreements: dict[int, FlowDownAgreement] | None = None,
 ) -> SubProcessorOut:
-    """``glossary``: the data categories' terms read once for a whole list (else one query here)."""
+    """``glossary``: the data categories' terms read once for a whole list (else one query here);
+    ``agreements``: the agreements in place (``selectors.agreements_in_place``), likewise."""
     glossary = glossary if glossary is not None else GlossaryTexts()
+    agreements = agreements if agreements is not None else agreements_in_place([sp.pk], at)
     services = effective_services(sp)
     return SubProcessorOut(
         slug=sp.slug,
@@ -139,6 +202,7 @@ def subprocessor_out(
         in_use_from=sp.in_use_from,
         in_use_until=sp.in_use_until,
         in_use=in_use_on(sp, at or today()),
+        flow_down_agreement=flow_down_out(agreements.get(sp.pk)),
     )
 
 

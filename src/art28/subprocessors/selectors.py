@@ -7,6 +7,7 @@ Customer-facing selectors take the organisation and cannot return another organi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +27,14 @@ from art28.subprocessors.models import (
     ConsentStatus,
     Contract,
     ContractSource,
+    FlowDownAgreement,
     RecipientAuthorisation,
     Resolution,
     SubProcessor,
 )
 from art28.subprocessors.rules import (
+    agreement_in_effect,
+    agreement_in_place,
     in_use_on,
     is_authorised,
     needs_answer,
@@ -132,6 +136,44 @@ def changes_naming(subprocessor: SubProcessor) -> QuerySet[Change]:
 
 def engaged_subprocessors(subprocessor: SubProcessor) -> QuerySet[SubProcessor]:
     return SubProcessor.objects.filter(engaged_by=subprocessor).order_by("legal_name")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Flow-down agreements (GDPR Art. 28(4), nFADP Art. 9(3))
+
+
+def _agreements() -> QuerySet[FlowDownAgreement]:
+    """Agreements without their document's bytes (only the staff download reads those)."""
+    return FlowDownAgreement.objects.defer("document")
+
+
+def flowdown_agreements_of(subprocessor: SubProcessor) -> list[FlowDownAgreement]:
+    """Every agreement recorded for it, latest signature first (staff)."""
+    return list(_agreements().filter(subprocessor=subprocessor))
+
+
+def agreements_in_effect(subprocessor_ids: Iterable[int], on: dt.date | None = None) -> dict[int, FlowDownAgreement]:
+    """``{sub-processor id: the agreement in effect on ``on`` (default today)}``, complete or not; one query
+    whatever the number of sub-processors. A sub-processor without one is left out."""
+    day = on or today()
+    ids = list(subprocessor_ids)
+    rows = _agreements().filter(subprocessor_id__in=ids, signed_on__lte=day)
+    rows = rows.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+    by_subprocessor: dict[int, list[FlowDownAgreement]] = {}
+    for agreement in rows:
+        by_subprocessor.setdefault(agreement.subprocessor_id, []).append(agreement)
+    found = {pk: agreement_in_effect(agreements, day) for pk, agreements in by_subprocessor.items()}
+    return {pk: agreement for pk, agreement in found.items() if agreement is not None}
+
+
+def agreements_in_place(subprocessor_ids: Iterable[int], on: dt.date | None = None) -> dict[int, FlowDownAgreement]:
+    """``{sub-processor id: its agreement in place}``: in effect and covering every duty of GDPR Art.
+    28(3)(a)-(h). What customers and the public are shown ("agreement in place since …"); one query."""
+    return {pk: agreement for pk, agreement in agreements_in_effect(subprocessor_ids, on).items() if agreement.complete}
+
+
+def agreement_in_place_for(subprocessor: SubProcessor, on: dt.date | None = None) -> FlowDownAgreement | None:
+    return agreement_in_place(_agreements().filter(subprocessor=subprocessor), on or today())
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -263,8 +263,9 @@ def subprocessor_update(
 
 
 def subprocessor_delete(*, actor: Actor, subprocessor: SubProcessor) -> None:
-    """Remove an entry made by mistake: only one never in use, with no change and no sub-processor of
-    its own. One that was ever in use stays in the register (its history is the register at past dates)."""
+    """Remove an entry made by mistake: only one never in use, with no change, no sub-processor of its
+    own and no flow-down agreement. One that was ever in use stays in the register (its history is the
+    register at past dates)."""
     ensure_writer(actor)
     with transaction.atomic():
         sp = SubProcessor.objects.select_for_update().get(pk=subprocessor.pk)
@@ -274,6 +275,11 @@ def subprocessor_delete(*, actor: Actor, subprocessor: SubProcessor) -> None:
             raise ValidationError("A change names it: it stays in the register with that change.")
         if sp.sub_processors.exists():
             raise ValidationError("It engages other sub-processors; move or delete those first.")
+        if sp.flowdown_agreements.exists():
+            raise ValidationError(
+                "A flow-down agreement is recorded for it (GDPR Art. 28(4)): it stays in the register with "
+                "that evidence."
+            )
         audit_record(actor=actor, action="subprocessor.delete", obj=sp, before=snapshot(sp))
         sp.delete()
 

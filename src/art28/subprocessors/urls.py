@@ -22,4 +22,10 @@ urlpatterns = [
     ),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/edit/", views.edit, name="edit"),
+    path("<slug:slug>/agreements/", views.agreement_record, name="agreement_record"),
+    path(
+        "<slug:slug>/agreements/<id:agreement_id>/document/",
+        views.agreement_document,
+        name="agreement_document",
+    ),
 ]

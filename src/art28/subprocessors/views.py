@@ -6,14 +6,18 @@ No JavaScript: each action is a small form posting to its own URL.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -26,9 +30,11 @@ from art28.core.models import Organisation
 from art28.core.roles import STAFF_ROLES
 from art28.inventory.models import Service
 from art28.subprocessors import forms as f
-from art28.subprocessors.models import NOT_AUTHORISED, Authorisation, Contract, SubProcessor
-from art28.subprocessors.rules import in_use_on, today
+from art28.subprocessors.flowdown import flowdown_agreement_record
+from art28.subprocessors.models import NOT_AUTHORISED, Authorisation, Contract, FlowDownAgreement, SubProcessor
+from art28.subprocessors.rules import agreement_in_effect, agreement_states, in_use_on, today
 from art28.subprocessors.selectors import (
+    agreements_in_place,
     audit_history,
     chain_of,
     changes_naming,
@@ -36,6 +42,7 @@ from art28.subprocessors.selectors import (
     customer_authorisations,
     effective_services,
     engaged_subprocessors,
+    flowdown_agreements_of,
     public_register,
     register_all,
     subprocessor_by_slug,
@@ -73,17 +80,20 @@ class RegisterRow:
     services: list[Service]
     countries: list[tuple[str, str]]
     in_use: bool
+    agreement: FlowDownAgreement | None  # in place on the day shown (GDPR Art. 28(4))
 
 
-def _rows(subprocessors: list[SubProcessor], on: object) -> list[RegisterRow]:
-    day = on if on else today()
+def _rows(subprocessors: list[SubProcessor], on: dt.date | None) -> list[RegisterRow]:
+    day = on or today()
+    agreements = agreements_in_place((sp.pk for sp in subprocessors), day)
     return [
         RegisterRow(
             sp=sp,
             chain=chain_of(sp)[1:],
             services=effective_services(sp),
             countries=[(code, country_name(code)) for code in sp.country_list],
-            in_use=in_use_on(sp, day),  # type: ignore[arg-type]
+            in_use=in_use_on(sp, day),
+            agreement=agreements.get(sp.pk),
         )
         for sp in subprocessors
     ]
@@ -100,7 +110,16 @@ def register(request: HttpRequest) -> HttpResponseBase:
     if wants_csv(request):
         return csv_download(
             "subprocessors.csv",
-            [_("Sub-processor"), _("Slug"), _("Purpose"), _("Countries"), _("Services"), _("Engaged by"), _("In use")],
+            [
+                _("Sub-processor"),
+                _("Slug"),
+                _("Purpose"),
+                _("Countries"),
+                _("Services"),
+                _("Engaged by"),
+                _("In use"),
+                _("Flow-down agreement in place since"),
+            ],
             (
                 [
                     row.sp.legal_name,
@@ -110,6 +129,7 @@ def register(request: HttpRequest) -> HttpResponseBase:
                     ", ".join(service.name for service in row.services),
                     " ← ".join(link.legal_name for link in row.chain),
                     _("yes") if row.in_use else _("no"),
+                    row.agreement.signed_on.isoformat() if row.agreement else "",
                 ]
                 for row in rows
             ),
@@ -134,6 +154,18 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _detail(request, sp, form=None)
 
 
+@dataclass(frozen=True)
+class AgreementRow:
+    agreement: FlowDownAgreement
+    state: str  # in-place, incomplete, superseded, ended
+
+
+def _agreement_rows(agreements: list[FlowDownAgreement]) -> list[AgreementRow]:
+    """Each agreement with where it stands today (GDPR Art. 28(4); rules.agreement_states)."""
+    states = agreement_states(agreements, today())
+    return [AgreementRow(agreement, states[agreement.pk]) for agreement in agreements]
+
+
 def _initial(sp: SubProcessor) -> dict[str, object]:
     return {
         **{name: getattr(sp, name) for name in f.SubProcessorForm.base_fields if hasattr(sp, name)},
@@ -149,10 +181,17 @@ def _edit_form(sp: SubProcessor) -> f.SubProcessorForm:
     return form
 
 
-def _detail(request: HttpRequest, sp: SubProcessor, form: f.SubProcessorForm | None) -> HttpResponse:
+def _detail(
+    request: HttpRequest,
+    sp: SubProcessor,
+    form: f.SubProcessorForm | None,
+    agreement_form: f.FlowDownAgreementForm | None = None,
+) -> HttpResponse:
     writable = can_write(request_user(request))
     chain = chain_of(sp)
     unauthorised = unauthorised_customers_of(sp)
+    agreements = flowdown_agreements_of(sp)
+    current = agreement_in_effect(agreements, today())
     return render(
         request,
         "subprocessors/detail.html",
@@ -174,8 +213,12 @@ def _detail(request: HttpRequest, sp: SubProcessor, form: f.SubProcessorForm | N
             "history": audit_history(sp),
             "can_write": writable,
             "form": form or (_edit_form(sp) if writable else None),
+            # GDPR Art. 28(4), nFADP Art. 9(3): the agreements binding it to the same obligations.
+            "agreements": _agreement_rows(agreements),
+            "current_agreement": current,
+            "agreement_form": agreement_form or (f.FlowDownAgreementForm() if writable else None),
         },
-        status=400 if form is not None and form.errors else 200,
+        status=400 if any(bound is not None and bound.errors for bound in (form, agreement_form)) else 200,
     )
 
 
@@ -208,6 +251,60 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("subprocessors:detail", slug=sp.slug)
     messages.error(request, _("Nothing was changed: please correct the errors below."))
     return _detail(request, sp, form=form)
+
+
+@writer
+@require_POST
+def agreement_record(request: HttpRequest, slug: str) -> HttpResponse:
+    """Record the signed flow-down agreement (GDPR Art. 28(4), nFADP Art. 9(3)): the upload, its date and
+    the duties of Art. 28(3) it covers; the service computes the SHA-256."""
+    sp = subprocessor_by_slug(slug)
+    form = f.FlowDownAgreementForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            agreement = flowdown_agreement_record(
+                actor=request_user(request),
+                subprocessor=sp,
+                signed_on=data["signed_on"],
+                valid_until=data["valid_until"],
+                clauses=data["clauses"],
+                file_name=data["file"].name,
+                content=data["file"].read(),
+            )
+        except ValidationError as exc:
+            f.add_errors(form, exc)
+        else:
+            if agreement.complete:
+                messages.success(
+                    request,
+                    _("The agreement signed on %(date)s is recorded with its SHA-256; it is in place.")
+                    % {"date": date_format(agreement.signed_on)},
+                )
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "The agreement signed on %(date)s is recorded, but it is incomplete: it does not cover "
+                        "%(missing)s. It does not count as in place."
+                    )
+                    % {"date": date_format(agreement.signed_on), "missing": "; ".join(agreement.missing_labels)},
+                )
+            return redirect(f"{reverse('subprocessors:detail', kwargs={'slug': sp.slug})}#flowdown-h")
+    messages.error(request, _("Nothing was recorded: please correct the errors below."))
+    return _detail(request, sp, form=None, agreement_form=form)
+
+
+@staff_reader
+def agreement_document(request: HttpRequest, slug: str, agreement_id: int) -> HttpResponse:
+    """The signed agreement as uploaded, to staff only (never on a customer or public page)."""
+    found = FlowDownAgreement.objects.filter(pk=agreement_id, subprocessor__slug=slug).first()
+    if found is None:
+        raise Http404("No such agreement")
+    response = HttpResponse(bytes(found.document), content_type=found.content_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, found.file_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 AUTHORISATION_FILTERS = (

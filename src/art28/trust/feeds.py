@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from art28.core.dpo import dpo_profile
 from art28.core.translated import localized
-from art28.subprocessors.models import Change, ChangeKind, ChangeStatus
+from art28.subprocessors.models import Change, ChangeKind, ChangeStatus, FlowDownAgreement
 from art28.trust.register import trust_url
 from art28.trust.tags import TaggingEntity, parse_tagging_entity
 
@@ -59,10 +59,20 @@ def change_title(change: Change) -> str:
     return title
 
 
-def change_text(change: Change) -> str:
+def change_text(change: Change, agreement: FlowDownAgreement | None = None) -> str:
+    """The entry's text; ``agreement``: the flow-down agreement in place that binds the sub-processor an
+    addition or a replacement brings in (GDPR Art. 28(4)), said with its date, never its document."""
     lines = [change.summary.strip()]
     if change.effective_on:
         lines.append(_("Effective on %(date)s.") % {"date": change.effective_on.isoformat()})
+    if agreement is not None and change.kind != ChangeKind.REMOVAL:
+        lines.append(
+            _(
+                "%(name)s is bound by an agreement with the same data protection obligations, in place since "
+                "%(date)s (GDPR Art. 28(4))."
+            )
+            % {"name": change.subprocessor.legal_name, "date": agreement.signed_on.isoformat()}
+        )
     # The feed is per language (its URL names one): the service names in it, English where a name has no
     # translation (a service's name, like a company's, reads as a name).
     services = [localized(service, "name").text for service in change.services.all()]
@@ -78,8 +88,10 @@ def _entry_updated(change: Change) -> dt.datetime:
     return max(filter(None, [change.announced_at, change.withdrawn_at]))
 
 
-def atom_feed(changes: list[Change], *, self_url: str) -> bytes:
-    """One entry per announced change, newest first."""
+def atom_feed(changes: list[Change], *, self_url: str, agreements: dict[int, FlowDownAgreement] | None = None) -> bytes:
+    """One entry per announced change, newest first; ``agreements``: the flow-down agreements in place,
+    by sub-processor (trust.register.announced_changes)."""
+    agreements = agreements or {}
     ET.register_namespace("", ATOM_NS)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -111,7 +123,7 @@ def atom_feed(changes: list[Change], *, self_url: str) -> bytes:
         sub(entry, "updated", _iso(_entry_updated(change)))
         sub(entry, "link", rel="alternate", type="text/html", href=trust_url(f"#change-{change.pk}"))
         sub(entry, "category", term=change.kind)
-        text = change_text(change)
+        text = change_text(change, agreements.get(change.subprocessor_id))
         sub(entry, "summary", text.split("\n\n")[0], type="text")
         sub(entry, "content", text, type="text")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -30,7 +30,8 @@ from art28.notify.models import ChannelPreference, Message, Subscriber
 from art28.notify.subscriptions import SubscriberDraft, subscriber_messages_create
 from art28.physical.models import AccessReview, Zone
 from art28.subprocessors import notices, signals
-from art28.subprocessors.models import Change, SubProcessor
+from art28.subprocessors.models import Change, FlowDownAgreement, SubProcessor
+from art28.subprocessors.selectors import agreement_in_place_for
 from art28.trust.cache import invalidate, invalidate_on_commit
 from art28.trust.feeds import change_text, change_title
 from art28.trust.register import countries_named, trust_url
@@ -63,9 +64,10 @@ def _subscribers_told(change: Change, topic: str) -> set[int]:
 def _write(change: Change, subscribers: list[Subscriber], *, topic: str) -> int:
     texts: dict[str, tuple[str, str]] = {}
     drafts = []
+    agreement = agreement_in_place_for(change.subprocessor) if subscribers else None
     for subscriber in subscribers:
         if subscriber.language not in texts:
-            texts[subscriber.language] = _change_mail(change, subscriber.language)
+            texts[subscriber.language] = _change_mail(change, subscriber.language, agreement)
         subject, body = texts[subscriber.language]
         payload = {"change": change.pk, "event": "withdrawn" if topic == TOPIC_WITHDRAWN else "announced"}
         drafts.append(SubscriberDraft(subscriber=subscriber, subject=subject, body_text=body, payload=payload))
@@ -96,7 +98,7 @@ def notify_subscribers_of_withdrawal(sender: Any, change: Change, **kwargs: Any)
     return _write(change, subscribers, topic=TOPIC_WITHDRAWN)
 
 
-def _change_mail(change: Change, language: str) -> tuple[str, str]:
+def _change_mail(change: Change, language: str, agreement: FlowDownAgreement | None) -> tuple[str, str]:
     with translation.override(language):
         subject = _("%(provider)s: %(title)s") % {
             "provider": settings.ART28_PROVIDER_NAME,
@@ -108,7 +110,7 @@ def _change_mail(change: Change, language: str) -> tuple[str, str]:
                 "provider_name": settings.ART28_PROVIDER_NAME,
                 "change": change,
                 "title": change_title(change),
-                "text": change_text(change),
+                "text": change_text(change, agreement),
                 # The subscriber's language, else the English marked so (plain text: the marker in brackets).
                 "purpose": notices.in_language(change.subprocessor, "purpose"),
                 "safeguard": notices.in_language(change.subprocessor, "transfer_safeguard"),
@@ -133,7 +135,8 @@ def connect() -> None:
     trust_content_changed.connect(_trust_content_changed, dispatch_uid="trust-assurance-changed")
     # DataCategory: the glossary's terms are the register's data categories in each language.
     # Zone, AccessReview: the datacenters' physical-security summary (zones by class, last review).
-    for model in (SubProcessor, Change, Site, Service, DataCategory, Zone, AccessReview):
+    # FlowDownAgreement: the register shows the agreement in place since (GDPR Art. 28(4)).
+    for model in (SubProcessor, Change, FlowDownAgreement, Site, Service, DataCategory, Zone, AccessReview):
         post_save.connect(_invalidate, sender=model, dispatch_uid=f"trust-invalidate-save-{model.__name__}")
         post_delete.connect(_invalidate, sender=model, dispatch_uid=f"trust-invalidate-delete-{model.__name__}")
     for through in (SubProcessor.services.through, SubProcessor.sites.through, Change.services.through):

@@ -27,7 +27,7 @@ from art28.core.models import CategoryKind
 from art28.core.translated import all_languages
 from art28.inventory.models import Service
 from art28.subprocessors import selectors
-from art28.subprocessors.models import Change, SubProcessor
+from art28.subprocessors.models import Change, FlowDownAgreement, SubProcessor
 
 # 2: each translatable text (purpose, transfer safeguard, service names) keeps its English string and gains
 # ``<field>_i18n`` = {language: text} with every language that has one, English first (art28.core.translated).
@@ -45,9 +45,14 @@ class Register:
     subprocessors: list[SubProcessor]
     upcoming: list[Change]
     children: dict[int, list[SubProcessor]] = field(default_factory=dict)
+    # GDPR Art. 28(4): each one's flow-down agreement in place today (absent: none is).
+    agreements: dict[int, FlowDownAgreement] = field(default_factory=dict)
 
     def chain_of(self, subprocessor: SubProcessor) -> list[SubProcessor]:
         return self.children.get(subprocessor.pk, [])
+
+    def agreement_of(self, subprocessor: SubProcessor) -> FlowDownAgreement | None:
+        return self.agreements.get(subprocessor.pk)
 
     @cached_property
     def category_texts(self) -> dict[str, dict[str, str]]:
@@ -56,7 +61,7 @@ class Register:
 
 
 def current_register() -> Register:
-    """The register in force today and the upcoming changes; six queries however many rows."""
+    """The register in force today and the upcoming changes; seven queries however many rows."""
     subprocessors = list(selectors.public_register())
     prefetch_related_objects(subprocessors, "services", "sites", "engaged_by")
     upcoming = list(selectors.upcoming_changes())
@@ -65,14 +70,21 @@ def current_register() -> Register:
     for subprocessor in subprocessors:
         if subprocessor.engaged_by_id is not None:
             children[subprocessor.engaged_by_id].append(subprocessor)
-    return Register(subprocessors=subprocessors, upcoming=upcoming, children=dict(children))
+    ids = {sp.pk for sp in subprocessors} | {change.subprocessor_id for change in upcoming}
+    return Register(
+        subprocessors=subprocessors,
+        upcoming=upcoming,
+        children=dict(children),
+        agreements=selectors.agreements_in_place(ids),
+    )
 
 
-def announced_changes() -> list[Change]:
-    """Every change ever announced (the Atom feed), newest first."""
+def announced_changes() -> tuple[list[Change], dict[int, FlowDownAgreement]]:
+    """Every change ever announced (the Atom feed), newest first, with the flow-down agreements in place
+    today of the sub-processors they name (GDPR Art. 28(4))."""
     changes = list(selectors.announced_changes())
     _prefetch_changes(changes)
-    return changes
+    return changes, selectors.agreements_in_place({change.subprocessor_id for change in changes})
 
 
 def _prefetch_changes(changes: Sequence[Change]) -> None:
@@ -126,6 +138,19 @@ def subprocessor_public(subprocessor: SubProcessor, register: Register) -> dict[
         "sites": [site.code for site in subprocessor.sites.all()],
         "in_use_from": _date(subprocessor.in_use_from),
         "in_use_until": _date(subprocessor.in_use_until),
+        "flow_down_agreement": agreement_public(register.agreement_of(subprocessor)),
+    }
+
+
+def agreement_public(agreement: FlowDownAgreement | None) -> dict[str, Any] | None:
+    """GDPR Art. 28(4): the agreement in place, as the public may read it: when it was signed, until when it
+    binds, the duties of Art. 28(3) it covers. Never the document, its name or its hash."""
+    if agreement is None:
+        return None
+    return {
+        "signed_on": _date(agreement.signed_on),
+        "valid_until": _date(agreement.valid_until),
+        "clauses": agreement.clause_list,
     }
 
 

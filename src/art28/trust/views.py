@@ -99,6 +99,7 @@ def _index_context(register: Register) -> dict[str, Any]:
                 "countries": countries_named(sp.countries),
                 "data_categories": [c for c in sp.data_categories.split(";") if c],
                 "chain": register.chain_of(sp),
+                "agreement": register.agreement_of(sp),
             }
             for sp in register.subprocessors
         ],
@@ -107,6 +108,7 @@ def _index_context(register: Register) -> dict[str, Any]:
                 "change": change,
                 "title": change_title(change),
                 "countries": countries_named(change.subprocessor.countries),
+                "agreement": register.agreement_of(change.subprocessor),
             }
             for change in register.upcoming
         ],
@@ -163,7 +165,8 @@ def subprocessors_atom(request: HttpRequest, *, language: str, from_url: bool) -
 
     def build() -> tuple[bytes, str]:
         self_url = settings.ART28_BASE_URL.rstrip("/") + request.path
-        return atom_feed(announced_changes(), self_url=self_url), ATOM_CONTENT_TYPE
+        changes, agreements = announced_changes()
+        return atom_feed(changes, self_url=self_url, agreements=agreements), ATOM_CONTENT_TYPE
 
     page = "atom-" + ("url" if from_url else "negotiated")
     return cached_response(request, page=page, language=language, build=build, vary=not from_url)

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from art28.core.glossary import GlossaryTexts
 from art28.subprocessors.schemas import subprocessor_out
-from art28.subprocessors.selectors import public_register, register_all
+from art28.subprocessors.selectors import agreements_in_place, public_register, register_all
 
 
 class Command(BaseCommand):
@@ -28,15 +28,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, at: dt.date | None, **options: Any) -> None:
         rows = register_all() if options["all"] else public_register(at)
         glossary = GlossaryTexts()
-        out = [subprocessor_out(sp, at, glossary).dict() for sp in rows]
+        agreements = agreements_in_place((sp.pk for sp in rows), at)  # one query (GDPR Art. 28(4))
+        out = [subprocessor_out(sp, at, glossary, agreements).dict() for sp in rows]
         if options["json"]:
             self.stdout.write(json.dumps(out, default=str, ensure_ascii=False, indent=2))
             return
         for row in out:
             chain = f" (engaged by {' ← '.join(row['chain'])})" if row["chain"] else ""
+            agreement = row["flow_down_agreement"]
+            bound = f"agreement since {agreement['signed_on']}" if agreement else "no flow-down agreement"
             self.stdout.write(
                 f"{row['slug']:28} {row['legal_name']:36} {';'.join(row['countries']):12} "
-                f"{', '.join(row['services']) or '—'}{chain}"
+                f"{', '.join(row['services']) or '—'}{chain} [{bound}]"
             )
         when = f"on {at}" if at else ("ever registered" if options["all"] else "in use today")
         self.stdout.write(f"{len(out)} sub-processor(s) {when}.")
