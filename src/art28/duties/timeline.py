@@ -39,8 +39,11 @@ def deletion_timeline(case: EndOfContract, items: list[DeletionItem], today: dt.
 
     height = TOP + LANE * len(shown) + 10
     title = escape(_("When each place of the data is gone"))
-    parts = [f'<svg class="deletion-timeline" viewBox="0 0 {WIDTH} {height}" role="img" '
-             f'aria-labelledby="timeline-title" width="100%">', f'<title id="timeline-title">{title}</title>']  # fmt: skip
+    parts = [
+        f'<svg class="deletion-timeline" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="timeline-title" width="100%">',
+        f'<title id="timeline-title">{title}</title>',
+    ]
     marks = [(case.contract_ends_on, _("contract ends")), (today, _("today"))]
     if case.returned_on:
         marks.append((case.returned_on, _("returned")))
