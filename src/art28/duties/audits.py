@@ -24,6 +24,7 @@ from art28.core.audit import Actor, SystemActor, audit_record
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
 from art28.duties.models import ControllerAudit, RemediationItem
+from art28.duties.references import next_reference
 
 AUDIT_HANDLERS = AUDIT_HANDLER_ROLES  # the DPO, security and administrators answer audits
 
@@ -47,12 +48,6 @@ def _customer_admin(actor: Actor, customer_id: int) -> None:
 def _audit(actor: Actor, action: str, audit: ControllerAudit, after: dict[str, Any]) -> None:
     audit_record(actor=actor, action=action, obj=audit, object_repr=audit.reference,
                  organisation_id=audit.customer_id, after={"reference": audit.reference, **after})  # fmt: skip
-
-
-def _next_reference(year: int) -> str:
-    prefix = f"AUD-{year}-"
-    last = ControllerAudit.objects.filter(reference__startswith=prefix).order_by("-reference").values_list("reference")
-    return f"{prefix}{int(last[0][0].removeprefix(prefix)) + 1 if last else 1:04d}"
 
 
 def earliest_start(on: dt.date) -> dt.date:
@@ -95,7 +90,7 @@ def controller_audit_request(
     now = timezone.now()
     with transaction.atomic():
         audit = ControllerAudit.objects.create(
-            reference=_next_reference(now.year), customer=customer, scope=scope.strip(),
+            reference=next_reference(ControllerAudit, "AUD", now.year), customer=customer, scope=scope.strip(),
             proposed_from=proposed_from, proposed_to=proposed_to, auditor=auditor.strip()[:200],
             confidentiality=confidentiality.strip()[:300], requested_at=now, requested_by_label=_label(actor)[:200],
             answer_due_on=today + dt.timedelta(days=settings.ART28_AUDIT_ANSWER_DAYS),

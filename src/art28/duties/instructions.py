@@ -27,6 +27,7 @@ from art28.core.dpo import dpo_profile
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
 from art28.duties.models import Instruction, LegalRequirement
+from art28.duties.references import next_reference
 from art28.notify.services import Draft, messages_create
 
 INSTRUCTION_RECORDERS = STAFF_WRITING  # whoever receives an instruction by mail records it
@@ -42,12 +43,6 @@ def _label(actor: Actor) -> str:
 def _role_in(actor: Actor, roles: frozenset[str], what: str) -> None:
     if not isinstance(actor, SystemActor) and actor.role not in roles:
         raise PermissionDenied(what)
-
-
-def _reference(model: Any, prefix: str, year: int) -> str:
-    head = f"{prefix}-{year}-"
-    last = model.objects.filter(reference__startswith=head).order_by("-reference").values_list("reference")
-    return f"{head}{int(last[0][0].removeprefix(head)) + 1 if last else 1:04d}"
 
 
 def _audit(actor: Actor, action: str, obj: Instruction | LegalRequirement, after: dict[str, Any]) -> None:
@@ -93,7 +88,7 @@ def instruction_record(
         raise ValidationError(errors)
     with transaction.atomic():
         instruction = Instruction.objects.create(
-            reference=_reference(Instruction, "INS", given_on.year), customer=customer, source=source,
+            reference=next_reference(Instruction, "INS", given_on.year), customer=customer, source=source,
             given_on=given_on, given_by=given_by.strip()[:200], recorded_by_label=_label(actor)[:200],
             text=text.strip(),
         )  # fmt: skip
@@ -185,7 +180,7 @@ def legal_requirement_record(
         raise ValidationError(errors)
     with transaction.atomic():
         requirement = LegalRequirement.objects.create(
-            reference=_reference(LegalRequirement, "LRQ", received_on.year), customer=customer,
+            reference=next_reference(LegalRequirement, "LRQ", received_on.year), customer=customer,
             received_on=received_on, authority=authority.strip()[:200],
             authority_reference=authority_reference.strip()[:200], description=description.strip(),
             recorded_by_label=_label(actor)[:200], informed_at=timezone.now() if inform else None,

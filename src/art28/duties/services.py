@@ -26,6 +26,7 @@ from art28.core.models import Organisation, User
 from art28.core.roles import Role
 from art28.duties.deletion import deletion_list
 from art28.duties.models import DeletionItem, EndOfContract
+from art28.duties.references import next_reference
 from art28.inventory.ending import inventory_rows_end
 from art28.inventory.models import Service
 
@@ -51,13 +52,6 @@ def _audit(actor: Actor, action: str, case: EndOfContract, after: dict[str, Any]
         before=before,
         after={"reference": case.reference, **after},
     )
-
-
-def _next_reference(year: int) -> str:
-    prefix = f"EOC-{year}-"
-    last = EndOfContract.objects.filter(reference__startswith=prefix).order_by("-reference").values_list("reference")
-    number = int(last[0][0].removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{number:04d}"
 
 
 def _check_requester(actor: Actor, customer: Organisation) -> None:
@@ -97,7 +91,7 @@ def end_of_contract_request(
     now = timezone.now()
     with transaction.atomic():
         case = EndOfContract.objects.create(
-            reference=_next_reference(now.year),
+            reference=next_reference(EndOfContract, "EOC", now.year),
             customer=customer,
             choice=choice,
             status=EndOfContract.Status.RETURNING if return_by else EndOfContract.Status.DELETING,

@@ -14,7 +14,8 @@ from typing import Any, NoReturn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.core.management.base import BaseCommand, CommandParser
 
-from art28.core.signing import SigningKeyMissing, load_public_key, provider_public_key, verify_document
+from art28.core.cli import verifying_key
+from art28.core.signing import verify_document
 
 
 class Command(BaseCommand):
@@ -67,17 +68,7 @@ class Command(BaseCommand):
         )
 
     def _public_key(self, path: Path | None) -> Ed25519PublicKey:
-        if path is None:
-            try:
-                return provider_public_key()
-            except SigningKeyMissing as exc:
-                self._fail(f"{exc}; or give the provider's key with --public-key")
-        try:
-            return load_public_key(path.read_bytes())
-        except OSError as exc:
-            self._fail(f"cannot read the public key {path}: {exc.strerror or exc}")
-        except ValueError as exc:
-            self._fail(f"{path} is not an Ed25519 public key in PEM: {exc}")
+        return verifying_key(path, self._fail)
 
     def _fail(self, reason: str) -> NoReturn:
         self.stderr.write(f"invalid: {reason}")
