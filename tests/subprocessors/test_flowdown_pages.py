@@ -231,7 +231,8 @@ def test_the_api_names_the_agreement_in_place_with_its_sha256(sp_world, acme_adm
 def test_the_announcement_tells_the_customers_concerned_of_the_agreement(sp_world):
     change = announced_addition([WEB])
     message = Message.objects.get(source_id=change.pk, organisation=sp_world.beta)
-    assert "GDPR Art. 28(4)" in message.body_text and "Art. 28(3)(a) to (h)" in message.body_text
+    # Beta reads German: every duty of Art. 28(3)(a)-(h), bound under Art. 28(4), in its language.
+    assert "jede Pflicht nach Art. 28 Abs. 3 Bst. a bis h DSGVO (Art. 28 Abs. 4 DSGVO)" in message.body_text
     assert message.payload["flow_down_agreement"] == {
         "signed_on": "2024-01-01",
         "valid_until": None,
