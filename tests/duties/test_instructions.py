@@ -129,3 +129,26 @@ def test_another_customer_cannot_answer_or_see_an_instruction(world, operations,
     assert instruction.reference not in beta.get("/portal/instructions/").content.decode()
     with pytest.raises(PermissionDenied):
         instruction_answer(actor=beta_admin, instruction=instruction, withdraw=True, answer="")
+
+
+def test_a_held_instruction_and_an_offer_of_evidence_wait_in_the_portals_attention_panel(world, operations, dpo,
+                                                                                          acme_admin):  # fmt: skip
+    from art28.duties.audits import controller_audit_offer_evidence, controller_audit_request
+    from art28.portal.attention import attention_items
+
+    instruction = given(operations, world.acme)
+    instruction_flag(actor=dpo, instruction=instruction, reason="Art. 5(1)(e).")
+    start = today() + dt.timedelta(days=40)
+    audit = controller_audit_request(actor=acme_admin, customer=world.acme, scope="Backups", proposed_from=start,
+                                     proposed_to=start, auditor="Audit AG", confidentiality="NDA")  # fmt: skip
+    controller_audit_offer_evidence(actor=dpo, audit=audit, note="The evidence pack.")
+    items = {item.kind: item for item in attention_items(world.acme)}
+    assert {"instruction", "audit-offer"} <= set(items)
+    held = items["instruction"]
+    assert instruction.reference in held.what and not held.overdue(today() + dt.timedelta(days=30))  # no deadline
+    assert items["audit-offer"].url == f"/portal/audits/{audit.public_id}/"
+    assert not {"instruction", "audit-offer"} & {item.kind for item in attention_items(world.beta)}
+    instruction_answer(actor=acme_admin, instruction=instruction, withdraw=True, answer="")
+    assert "instruction" not in {item.kind for item in attention_items(world.acme)}
+    page = logged_in(acme_admin).get("/portal/").content.decode()
+    assert 'data-kind="audit-offer"' in page and 'data-kind="instruction"' not in page

@@ -125,7 +125,7 @@ def test_items_are_sorted_by_deadline_and_read_with_one_query_per_kind(org_a, dp
     _everything(org_a, dpo_user)
     world.terms_to_accept(effective_in_days=10)
     world.dpa_to_countersign()
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         items = attention_items(org_a)
     assert [item.due_on for item in items] == sorted(item.due_on for item in items)
     assert [item.kind for item in items] == [

@@ -131,3 +131,13 @@ def duties_attention() -> DutiesAttention:
             EndOfContract.objects.select_related("customer").exclude(status=EndOfContract.Status.COMPLETE)[:20]
         ),
     )
+
+
+def instructions_awaiting_answer(organisation: Organisation) -> QuerySet[Instruction]:
+    """The customer's instructions held as infringing the law, not yet answered (Art. 28(3) second subpara.)."""
+    return Instruction.objects.filter(customer=organisation, status=Instruction.Status.HELD, answered_at__isnull=True)
+
+
+def audit_offers_awaiting_answer(organisation: Organisation) -> QuerySet[ControllerAudit]:
+    """The customer's audit requests the provider answered with an offer of evidence instead (Art. 28(3)(h))."""
+    return ControllerAudit.objects.filter(customer=organisation, status=ControllerAudit.Status.EVIDENCE_OFFERED)

@@ -11,7 +11,10 @@ The kinds and their deadlines:
   Art. 28(2), nFADP Art. 9(3)); under a specific authorisation it waits for consent (DSV Art. 7);
 * a document version to accept, or the DPA to countersign: the day it takes (or took) effect (Art. 28(9));
 * a data-subject request forwarded to the customer: the controller's legal period (GDPR Art. 12(3),
-  nFADP Art. 25(7)), counted from the provider's receipt.
+  nFADP Art. 25(7)), counted from the provider's receipt;
+* an instruction the provider holds as infringing the law (GDPR Art. 28(3) second subparagraph): no
+  deadline, it is held since it was flagged, until the customer withdraws or maintains it;
+* an audit request answered with an offer of evidence instead (Art. 28(3)(h)): since the offer.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from django.utils.translation import gettext as _
 from art28.core.models import Organisation
 from art28.dpo.models import Request
 from art28.dpo.selectors import requests_awaiting_answer
+from art28.duties.models import ControllerAudit, Instruction
+from art28.duties.selectors import audit_offers_awaiting_answer, instructions_awaiting_answer
 from art28.legal.models import DocumentKind, DocumentVersion
 from art28.legal.selectors import versions_to_accept
 from art28.notify.models import Message
@@ -39,15 +44,17 @@ CONTROLLER_NOTIFICATION_HOURS = 72
 
 @dataclass(frozen=True)
 class AttentionItem:
-    kind: str  # breach-notice, subprocessor-change, document, dpa, dsr
+    kind: str  # breach-notice, subprocessor-change, document, dpa, dsr, instruction, audit-offer
     what: str
     due_on: dt.date
     due_label: str  # what the date is: "acknowledge by", "object before" …
     url: str
     action: str
+    # False: ``due_on`` is when it began waiting (held since, offered on), not a deadline that can pass.
+    deadline: bool = True
 
     def overdue(self, today: dt.date) -> bool:
-        return self.due_on < today
+        return self.deadline and self.due_on < today
 
 
 def _notice_item(message: Message) -> AttentionItem:
@@ -120,13 +127,42 @@ def _request_item(request: Request) -> AttentionItem:
     )
 
 
+def _instruction_item(instruction: Instruction) -> AttentionItem:
+    assert instruction.flagged_at is not None  # a held instruction was flagged
+    return AttentionItem(
+        kind="instruction",
+        what=_("Instruction %(reference)s held: we believe it would infringe the law")
+        % {"reference": instruction.reference},
+        due_on=timezone.localtime(instruction.flagged_at).date(),
+        due_label=_("held since"),
+        url=reverse("portal:instructions") + f"#instruction-{instruction.reference}",
+        action=_("Withdraw or maintain it"),
+        deadline=False,
+    )
+
+
+def _audit_offer_item(audit: ControllerAudit) -> AttentionItem:
+    offered = audit.answered_at or audit.requested_at
+    return AttentionItem(
+        kind="audit-offer",
+        what=_("Audit %(reference)s: evidence offered instead") % {"reference": audit.reference},
+        due_on=timezone.localtime(offered).date(),
+        due_label=_("offered on"),
+        url=reverse("portal:audit", kwargs={"public_id": audit.public_id}),
+        action=_("Accept or maintain the audit"),
+        deadline=False,
+    )
+
+
 def attention_items(organisation: Organisation, *, today: dt.date | None = None) -> list[AttentionItem]:
-    """Everything waiting for ``organisation``, earliest deadline first (four queries, one per source)."""
+    """Everything waiting for ``organisation``, earliest deadline first (six queries, one per source)."""
     day = today or timezone.localdate()
     items = [_notice_item(m) for m in notices_awaiting_acknowledgement(organisation)]
     items += [_change_item(row) for row in changes_awaiting_answer(organisation, on=day)]
     items += [_version_item(v, day) for v in versions_to_accept(organisation, on=day)]
     items += [_request_item(r) for r in requests_awaiting_answer(organisation)]
+    items += [_instruction_item(i) for i in instructions_awaiting_answer(organisation)]
+    items += [_audit_offer_item(a) for a in audit_offers_awaiting_answer(organisation)]
     return sorted(items, key=lambda item: item.due_on)
 
 
