@@ -75,6 +75,11 @@ def cli_actor() -> SystemActor:
 Actor = User | SystemActor
 
 
+def actor_label(actor: Actor) -> str:
+    """How the audit trail (and a record's "by") names an actor: a person by e-mail, else the system's label."""
+    return str(actor.label if isinstance(actor, SystemActor) else actor.email)
+
+
 def jsonable(value: Any) -> Any:
     """Turn model values into plain JSON (strings for times and decimals) so hashes are stable."""
     if isinstance(value, dict):
@@ -128,7 +133,7 @@ def audit_record(
         "seq": head.seq + 1,
         "at": timezone.now(),
         "actor_id": actor.pk,
-        "actor_label": str(actor.label if isinstance(actor, SystemActor) else actor.email),
+        "actor_label": actor_label(actor),
         "action": action,
         "object_type": object_type,
         "object_id": str(object_id),

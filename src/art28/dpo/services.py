@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from art28.core.audit import Actor, SystemActor, audit_record
+from art28.core.audit import Actor, SystemActor, actor_label, audit_record
 from art28.core.display import date_text
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
@@ -39,10 +39,6 @@ def _check_writer(actor: Actor) -> None:
         raise PermissionDenied("Only the DPO or an administrator acts on requests.")
 
 
-def _label(actor: Actor) -> str:
-    return actor.label if isinstance(actor, SystemActor) else actor.email
-
-
 def _event(
     request: Request,
     kind: str,
@@ -52,7 +48,7 @@ def _event(
     at: dt.datetime | None = None,
 ) -> Event:
     return Event.objects.create(
-        request=request, at=at or timezone.now(), kind=kind, actor_label=_label(actor), text=text, message=message
+        request=request, at=at or timezone.now(), kind=kind, actor_label=actor_label(actor), text=text, message=message
     )
 
 

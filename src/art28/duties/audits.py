@@ -20,17 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from art28.core.access import AUDIT_HANDLERS as AUDIT_HANDLER_ROLES
-from art28.core.audit import Actor, SystemActor, audit_record
+from art28.core.audit import Actor, SystemActor, actor_label, audit_record
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
 from art28.duties.models import ControllerAudit, RemediationItem
 from art28.duties.references import next_reference
 
 AUDIT_HANDLERS = AUDIT_HANDLER_ROLES  # the DPO, security and administrators answer audits
-
-
-def _label(actor: Actor) -> str:
-    return actor.label if isinstance(actor, SystemActor) else actor.email
 
 
 def _handler(actor: Actor) -> None:
@@ -92,7 +88,8 @@ def controller_audit_request(
         audit = ControllerAudit.objects.create(
             reference=next_reference(ControllerAudit, "AUD", now.year), customer=customer, scope=scope.strip(),
             proposed_from=proposed_from, proposed_to=proposed_to, auditor=auditor.strip()[:200],
-            confidentiality=confidentiality.strip()[:300], requested_at=now, requested_by_label=_label(actor)[:200],
+            confidentiality=confidentiality.strip()[:300], requested_at=now,
+            requested_by_label=actor_label(actor)[:200],
             answer_due_on=today + dt.timedelta(days=settings.ART28_AUDIT_ANSWER_DAYS),
         )  # fmt: skip
         _audit(actor, "duties.controller_audit_request", audit, {

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from art28.core.audit import Actor, audit_record, jsonable
+from art28.core.audit import Actor, actor_label, audit_record, jsonable
 from art28.core.dpo import dpo_profile
 from art28.core.signing import Verification, sign_statement, verify_document
 from art28.duties.models import DeletionItem, EndOfContract
@@ -127,7 +127,7 @@ def certificate_issue(*, actor: Actor, case: EndOfContract) -> None:
     """Sign the certificate, end the flows that carry nothing any more, bar the customer's data from
     coming back (whole contract), tell the customer. Inside the caller's transaction, case locked."""
     now = timezone.now()
-    label = actor.email if hasattr(actor, "email") else str(actor)
+    label = actor_label(actor)
     case.certificate = sign_statement(certificate_statement(case, issued_at=now))
     case.completed_at, case.status = now, EndOfContract.Status.COMPLETE
     case.save(update_fields=["certificate", "completed_at", "status"])

@@ -17,16 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from art28.core.access import STAFF
-from art28.core.audit import Actor, SystemActor, audit_record
+from art28.core.audit import Actor, SystemActor, actor_label, audit_record
 from art28.core.models import Organisation, User
 from art28.duties.dpia import content_sha256, dpia_pack
 from art28.duties.models import DpiaPack, DpiaPackDownload
 from art28.inventory.models import Service
 from art28.inventory.selectors import organisation_service_ids
-
-
-def _label(actor: Actor) -> str:
-    return actor.label if isinstance(actor, SystemActor) else actor.email
 
 
 def _check_reader(actor: Actor, organisation: Organisation) -> None:
@@ -74,7 +70,7 @@ def dpia_pack_generate(
             version=version,
             sha256=digest,
             generated_at=now,
-            generated_by_label=_label(actor)[:254],
+            generated_by_label=actor_label(actor)[:254],
             document=json.dumps(document, ensure_ascii=False, indent=2),
         )
         audit_record(
@@ -104,7 +100,7 @@ def dpia_pack_download_record(*, actor: Actor, pack: DpiaPack, format: str) -> D
         download = DpiaPackDownload.objects.create(
             pack=pack,
             user=actor if isinstance(actor, User) else None,
-            user_label=_label(actor)[:254],
+            user_label=actor_label(actor)[:254],
             at=timezone.now(),
             format=format,
         )

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from art28.core.access import LEGAL_WRITERS, STAFF_WRITING
-from art28.core.audit import Actor, SystemActor, audit_record
+from art28.core.audit import Actor, SystemActor, actor_label, audit_record
 from art28.core.dpo import dpo_profile
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
@@ -34,10 +34,6 @@ INSTRUCTION_RECORDERS = STAFF_WRITING  # whoever receives an instruction by mail
 INSTRUCTION_DECIDERS = LEGAL_WRITERS  # whether it infringes the law: the DPO, administrators
 TOPIC_FLAG = "duties.instruction-flag"
 TOPIC_REQUIREMENT = "duties.legal-requirement"
-
-
-def _label(actor: Actor) -> str:
-    return actor.label if isinstance(actor, SystemActor) else actor.email
 
 
 def _role_in(actor: Actor, roles: frozenset[str], what: str) -> None:
@@ -89,7 +85,7 @@ def instruction_record(
     with transaction.atomic():
         instruction = Instruction.objects.create(
             reference=next_reference(Instruction, "INS", given_on.year), customer=customer, source=source,
-            given_on=given_on, given_by=given_by.strip()[:200], recorded_by_label=_label(actor)[:200],
+            given_on=given_on, given_by=given_by.strip()[:200], recorded_by_label=actor_label(actor)[:200],
             text=text.strip(),
         )  # fmt: skip
         _audit(actor, "duties.instruction_record", instruction,
@@ -183,7 +179,7 @@ def legal_requirement_record(
             reference=next_reference(LegalRequirement, "LRQ", received_on.year), customer=customer,
             received_on=received_on, authority=authority.strip()[:200],
             authority_reference=authority_reference.strip()[:200], description=description.strip(),
-            recorded_by_label=_label(actor)[:200], informed_at=timezone.now() if inform else None,
+            recorded_by_label=actor_label(actor)[:200], informed_at=timezone.now() if inform else None,
             not_informed_ground="" if inform else ground.strip()[:300],
         )  # fmt: skip
         if inform:

@@ -139,10 +139,6 @@ class DeletionItem(models.Model):
         return f"{self.case_id}: {self.kind} {self.where}"
 
     @property
-    def category_text(self) -> str:
-        return ", ".join(self.data_categories.split(";")) if self.data_categories else ""
-
-    @property
     def done(self) -> bool:
         """Nothing more to do for the certificate: deleted, kept on a legal ground, or expiring by rotation."""
         return self.deleted_on is not None or bool(self.retained_ground) or self.method == self.Method.EXPIRE

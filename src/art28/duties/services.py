@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from art28.core.access import LEGAL_WRITERS, STAFF_WRITING
-from art28.core.audit import Actor, SystemActor, audit_record
+from art28.core.audit import Actor, SystemActor, actor_label, audit_record
 from art28.core.models import Organisation, User
 from art28.core.roles import Role
 from art28.duties.deletion import deletion_list
@@ -32,10 +32,6 @@ from art28.inventory.models import Service
 
 DELETION_WRITERS = STAFF_WRITING  # operations do the deleting; the DPO, security and administrators may too
 RETENTION_DECIDERS = LEGAL_WRITERS  # keeping data after the contract is a legal decision: DPO, administrators
-
-
-def _label(actor: Actor) -> str:
-    return actor.label if isinstance(actor, SystemActor) else actor.email
 
 
 def _role(actor: Actor) -> str | None:
@@ -100,7 +96,7 @@ def end_of_contract_request(
             deletion_from=deletion_from,
             requested_at=now,
             requested_by=actor if isinstance(actor, User) else None,
-            requested_by_label=_label(actor)[:200],
+            requested_by_label=actor_label(actor)[:200],
             received_via=received_via[:100],
         )
         chosen = list(services)
@@ -185,7 +181,7 @@ def deletion_item_mark(*, actor: Actor, item: DeletionItem, deleted_on: dt.date 
         case = _locked(item.case)
         item = DeletionItem.objects.select_for_update().get(pk=item.pk)
         _check_open_item(case, item, deleted_on, "deleted_on")
-        item.deleted_on, item.deleted_by_label = deleted_on, _label(actor)[:200]
+        item.deleted_on, item.deleted_by_label = deleted_on, actor_label(actor)[:200]
         item.save(update_fields=["deleted_on", "deleted_by_label"])
         if item.placement_id is not None:
             inventory_rows_end(
@@ -193,7 +189,7 @@ def deletion_item_mark(*, actor: Actor, item: DeletionItem, deleted_on: dt.date 
                 flow_ids=[],
                 at=timezone.now(),
                 label=case.reference,
-                actor_label=_label(actor),
+                actor_label=actor_label(actor),
             )
         _audit(
             actor,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,8 +60,6 @@ def end_of_contract_page(request: HttpRequest) -> HttpResponse:
 def end_of_contract_request_view(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
     user = request_user(request)
-    if user.role != Role.CUSTOMER_ADMIN:
-        raise PermissionDenied("Only an administrator of your organisation may end the contract's processing.")
     form = EndOfContractForm(request.POST, services=_services(organisation))
     if form.is_valid():
         data = form.cleaned_data
