@@ -121,3 +121,16 @@ def test_the_case_page_draws_a_lane_per_place_until_the_day_it_is_gone(world, ac
     assert svg.count(f'fill="{COLOURS["pending"]}"') == 4
     page = logged_in(acme_admin).get(f"/portal/end-of-contract/{case.public_id}/").content.decode()
     assert '<svg class="deletion-timeline"' in page and ">zrh-backup-1</text>" in page
+
+
+def test_a_day_far_in_the_future_is_a_4xx_naming_the_field_not_a_crash(world, acme_admin):
+    """9999-12-31 plus the return's 30 days is no date: refused before anything is counted from it."""
+    api = api_client(acme_admin)
+    for choice in ("return", "delete"):
+        response = api.post("/api/v1/duties/my/end-of-contract", json.dumps(
+            {"choice": choice, "contract_ends_on": "9999-12-31"}), content_type="application/json")  # fmt: skip
+        assert response.status_code == 422 and "contract_ends_on" in response.json()["detail"]
+    far = {"choice": "return", "contract_ends_on": "9999-12-31", "confirm": "on"}
+    page = logged_in(acme_admin).post("/portal/end-of-contract/request", far)
+    assert page.status_code == 400 and "ten years ahead" in page.content.decode()
+    assert not EndOfContract.objects.exists()

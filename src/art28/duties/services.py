@@ -31,6 +31,7 @@ from art28.inventory.ending import inventory_rows_end
 from art28.inventory.models import Service
 
 DELETION_WRITERS = STAFF_WRITING  # operations do the deleting; the DPO, security and administrators may too
+MAX_NOTICE_DAYS = 3653  # ten years: an end of contract is asked for ahead, not for the far future
 RETENTION_DECIDERS = LEGAL_WRITERS  # keeping data after the contract is a legal decision: DPO, administrators
 
 
@@ -77,6 +78,9 @@ def end_of_contract_request(
     today = timezone.localdate()
     if contract_ends_on < today - dt.timedelta(days=366):
         errors["contract_ends_on"] = "More than a year ago: enter the day the contract ends or ended."
+    elif contract_ends_on > today + dt.timedelta(days=MAX_NOTICE_DAYS):
+        # The days counted from it (the return, each backup's rotation) must stay real dates.
+        errors["contract_ends_on"] = "More than ten years ahead: enter the day the contract ends."
     open_cases = EndOfContract.objects.filter(customer=customer).exclude(status=EndOfContract.Status.COMPLETE)
     if open_cases.exists():
         errors["services"] = f"{open_cases.first()} is under way: it must be certified before another begins."
